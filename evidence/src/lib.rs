@@ -1,0 +1,25 @@
+//! The evidence bundle of a water utility: what Mizuchi's rules judge.
+//!
+//! A bundle is a directory (or a single-file archive of one) holding a
+//! [`Manifest`] and one file per section. Small sections are JSON documents;
+//! event logs are JSON Lines so that tens of millions of events can be
+//! streamed. This crate is the one definition of every section: the host
+//! validates and imports with it, the JSON Schemas are generated from it (with
+//! the `schema` feature), and rule modules read typed evidence through it.
+//!
+//! The [`stream`] module holds the compact, interned form in which event logs
+//! cross into rule modules, and the one reader that turns JSON Lines into it.
+
+mod common;
+mod document;
+mod manifest;
+mod sections;
+pub mod stream;
+
+pub use common::{Date, Text, Timestamp};
+pub use document::Document;
+pub use manifest::{
+    FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape, UnknownSection,
+    Utility,
+};
+pub use sections::*;

@@ -1,0 +1,225 @@
+//! The bundle manifest: what a bundle is, whose it is, and which files it holds.
+
+use std::fmt;
+use std::str::FromStr;
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Date, Text};
+
+/// The `format` every manifest names.
+pub const FORMAT_NAME: &str = "mizuchi-evidence";
+
+/// The version of the bundle format this crate reads and writes.
+///
+/// Minor versions add optional fields or sections; a major version changes or
+/// removes something. Rules state which versions they understand.
+pub const FORMAT_VERSION: &str = "1.0.0";
+
+/// `manifest.json`, at the root of every bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Manifest {
+    /// Always `mizuchi-evidence`.
+    pub format: String,
+    /// Semver version of the bundle format, e.g. `1.0.0`.
+    pub format_version: String,
+    /// The utility the evidence describes.
+    pub utility: Utility,
+    /// When the evidence was collected.
+    pub collected_on: Date,
+    /// The assessment date used unless one is given when evaluating.
+    pub assessment_date: Date,
+    /// Every file of the bundle with its section and digest.
+    #[serde(default)]
+    pub files: Vec<FileEntry>,
+}
+
+/// The water utility (水道事業者等) the bundle belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Utility {
+    /// A stable identifier, e.g. the utility's registration number.
+    pub id: String,
+    /// The utility's name in both languages.
+    pub name: Text,
+}
+
+/// One file of the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct FileEntry {
+    /// Path relative to the bundle root, with `/` separators.
+    pub path: String,
+    /// The section the file holds.
+    pub kind: SectionKind,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// Whether a section is one JSON document or a JSON Lines log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SectionShape {
+    /// One JSON document per section; at most one file.
+    Document,
+    /// JSON Lines, one record per line; any number of files, read in manifest order.
+    Log,
+}
+
+/// The sections of a bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SectionKind {
+    /// Asset inventory and systems ([`crate::Inventory`]).
+    Inventory,
+    /// Networks, links and remote-access paths ([`crate::Networks`]).
+    Networks,
+    /// Sites and controlled areas ([`crate::Sites`]).
+    Sites,
+    /// The roster of people ([`crate::People`]).
+    People,
+    /// Accounts on systems ([`crate::Accounts`]).
+    Accounts,
+    /// Authentication events, JSON Lines ([`crate::AuthEvent`]).
+    AuthEvents,
+    /// Door-entry events, JSON Lines ([`crate::DoorEvent`]).
+    DoorEvents,
+    /// Area authorisations and the visitor ledger ([`crate::AreaAccess`]).
+    AreaAccess,
+    /// Contractor contracts ([`crate::Contracts`]).
+    Contracts,
+    /// Backup runs and restore tests ([`crate::Backups`]).
+    Backups,
+    /// Training records ([`crate::Training`]).
+    Training,
+    /// Governance records ([`crate::Governance`]).
+    Governance,
+}
+
+impl SectionKind {
+    /// Every section, in the order reports list them.
+    pub const ALL: [SectionKind; 12] = [
+        SectionKind::Inventory,
+        SectionKind::Networks,
+        SectionKind::Sites,
+        SectionKind::People,
+        SectionKind::Accounts,
+        SectionKind::AuthEvents,
+        SectionKind::DoorEvents,
+        SectionKind::AreaAccess,
+        SectionKind::Contracts,
+        SectionKind::Backups,
+        SectionKind::Training,
+        SectionKind::Governance,
+    ];
+
+    /// The name used in manifests, rule declarations and the ABI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Inventory => "inventory",
+            SectionKind::Networks => "networks",
+            SectionKind::Sites => "sites",
+            SectionKind::People => "people",
+            SectionKind::Accounts => "accounts",
+            SectionKind::AuthEvents => "auth-events",
+            SectionKind::DoorEvents => "door-events",
+            SectionKind::AreaAccess => "area-access",
+            SectionKind::Contracts => "contracts",
+            SectionKind::Backups => "backups",
+            SectionKind::Training => "training",
+            SectionKind::Governance => "governance",
+        }
+    }
+
+    /// Document or log.
+    pub fn shape(self) -> SectionShape {
+        match self {
+            SectionKind::AuthEvents | SectionKind::DoorEvents => SectionShape::Log,
+            _ => SectionShape::Document,
+        }
+    }
+
+    /// The file name a section gets when a bundle is written.
+    pub fn default_file_name(self) -> String {
+        match self.shape() {
+            SectionShape::Log => format!("{}.jsonl", self.as_str()),
+            SectionShape::Document => format!("{}.json", self.as_str()),
+        }
+    }
+
+    /// The section's name in both languages, for reports.
+    pub fn title(self) -> Text {
+        let (ja, en) = match self {
+            SectionKind::Inventory => ("資産台帳", "asset inventory"),
+            SectionKind::Networks => ("ネットワーク構成", "networks and links"),
+            SectionKind::Sites => ("拠点・管理区域", "sites and controlled areas"),
+            SectionKind::People => ("職員名簿", "people"),
+            SectionKind::Accounts => ("アカウント", "accounts"),
+            SectionKind::AuthEvents => ("認証ログ", "authentication events"),
+            SectionKind::DoorEvents => ("入退室ログ", "door-entry events"),
+            SectionKind::AreaAccess => ("入室許可・来訪者台帳", "area authorisations and visitors"),
+            SectionKind::Contracts => ("委託契約", "contracts"),
+            SectionKind::Backups => ("バックアップ", "backups"),
+            SectionKind::Training => ("教育・訓練記録", "training records"),
+            SectionKind::Governance => ("組織統治記録", "governance records"),
+        };
+        Text::new(ja, en)
+    }
+}
+
+impl fmt::Display for SectionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The text was not the name of a section.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an evidence section (expected one of: {names})", names = section_names())]
+pub struct UnknownSection(pub String);
+
+fn section_names() -> String {
+    SectionKind::ALL.map(SectionKind::as_str).join(", ")
+}
+
+impl FromStr for SectionKind {
+    type Err = UnknownSection;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SectionKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownSection(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_names_round_trip_through_serde_and_from_str() {
+        for kind in SectionKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(kind.as_str().parse::<SectionKind>().unwrap(), kind);
+        }
+        let err = "logs".parse::<SectionKind>().unwrap_err();
+        assert!(err.to_string().contains("`logs`"));
+        assert!(err.to_string().contains("auth-events"));
+    }
+
+    #[test]
+    fn logs_are_jsonl_and_documents_are_json() {
+        assert_eq!(
+            SectionKind::AuthEvents.default_file_name(),
+            "auth-events.jsonl"
+        );
+        assert_eq!(SectionKind::Inventory.default_file_name(), "inventory.json");
+    }
+}

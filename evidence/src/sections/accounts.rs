@@ -1,0 +1,59 @@
+//! Accounts on systems and assets (guideline 5.4.2).
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Date;
+
+/// `accounts.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Accounts {
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+}
+
+/// A log-on account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Account {
+    pub id: String,
+    /// The system or asset the account is on (a system id or an asset id).
+    pub system: String,
+    /// The log-on name as it appears in logs.
+    pub name: String,
+    pub kind: AccountKind,
+    /// The person the account belongs to (for `person` accounts).
+    #[serde(default)]
+    pub person: Option<String>,
+    /// Administrator rights.
+    #[serde(default)]
+    pub privileged: bool,
+    pub enabled: bool,
+    /// Multi-factor authentication is required.
+    #[serde(default)]
+    pub mfa: bool,
+    /// Why a service or shared account exists.
+    #[serde(default)]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub created_on: Option<Date>,
+    #[serde(default)]
+    pub disabled_on: Option<Date>,
+    /// The last successful log-on known to the system.
+    #[serde(default)]
+    pub last_used_on: Option<Date>,
+}
+
+/// Who an account is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum AccountKind {
+    Person,
+    Service,
+    Shared,
+    BuiltIn,
+}

@@ -1,0 +1,64 @@
+//! Who may enter which controlled area, and the visitor ledger (guideline 5.3.1).
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Date;
+
+/// `area-access.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct AreaAccess {
+    #[serde(default)]
+    pub authorisations: Vec<AreaAuthorisation>,
+    #[serde(default)]
+    pub visitors: Vec<Visit>,
+}
+
+/// Permission for a person to enter an area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct AreaAuthorisation {
+    pub person: String,
+    pub area: String,
+    /// The card or badge issued for it, as door controllers log it.
+    #[serde(default)]
+    pub card: Option<String>,
+    pub from: Date,
+    /// Last day of validity, if limited.
+    #[serde(default)]
+    pub until: Option<Date>,
+    /// The day it was revoked, if it was.
+    #[serde(default)]
+    pub revoked_on: Option<Date>,
+}
+
+impl AreaAuthorisation {
+    /// The authorisation allows entry on `date`.
+    pub fn is_valid_on(&self, date: Date) -> bool {
+        self.from <= date
+            && self.until.is_none_or(|u| date <= u)
+            && self.revoked_on.is_none_or(|r| date < r)
+    }
+}
+
+/// An entry in the visitor ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Visit {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    pub area: String,
+    pub date: Date,
+    /// The visitor badge logged by door controllers.
+    #[serde(default)]
+    pub badge: Option<String>,
+    /// The member of staff who escorted the visitor (a person id).
+    #[serde(default)]
+    pub escort: Option<String>,
+    #[serde(default)]
+    pub purpose: Option<String>,
+}

@@ -1,0 +1,203 @@
+//! Event logs, one JSON object per line: authentication events and door-entry
+//! events. See [`crate::stream`] for how rules read them.
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Timestamp;
+
+/// One line of an `auth-events` log: a log-on, a failure, a lockout, an
+/// account change, or an alert, from Windows, sshd or any other system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct AuthEvent {
+    /// When it happened, in UTC.
+    pub time: Timestamp,
+    pub kind: AuthKind,
+    /// The system that recorded the event (host name as logged).
+    pub system: String,
+    /// The account name as logged (without domain).
+    pub account: String,
+    /// The account's domain, if logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Source address or host of the attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Windows logon type (2 interactive, 3 network, 10 remote interactive, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logon_type: Option<u8>,
+    /// Windows failure status, hexadecimal as Windows shows it (`0xC000006D`).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "hex_code")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<HexCode>"))]
+    pub status: Option<u32>,
+    /// Windows failure sub-status (`0xC000006A`: wrong password).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "hex_code")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<HexCode>"))]
+    pub sub_status: Option<u32>,
+    /// Authentication method, e.g. `password` or `publickey` for sshd.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The Windows event id the event came from (4624, 4625, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<u32>,
+    /// The record number in the source log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<u64>,
+}
+
+/// What an authentication event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum AuthKind {
+    LogonSuccess,
+    LogonFailure,
+    /// The account was locked out (Windows 4740).
+    Lockout,
+    /// The account was disabled (Windows 4725).
+    AccountDisabled,
+    /// The account was deleted (Windows 4726).
+    AccountDeleted,
+    /// The audit log was cleared (Windows 1102).
+    LogCleared,
+    /// An administrator was alerted about failed logons.
+    Alert,
+}
+
+impl AuthKind {
+    /// Every kind, in a fixed order.
+    pub const ALL: [AuthKind; 7] = [
+        AuthKind::LogonSuccess,
+        AuthKind::LogonFailure,
+        AuthKind::Lockout,
+        AuthKind::AccountDisabled,
+        AuthKind::AccountDeleted,
+        AuthKind::LogCleared,
+        AuthKind::Alert,
+    ];
+
+    /// The name used in the JSON form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthKind::LogonSuccess => "logon-success",
+            AuthKind::LogonFailure => "logon-failure",
+            AuthKind::Lockout => "lockout",
+            AuthKind::AccountDisabled => "account-disabled",
+            AuthKind::AccountDeleted => "account-deleted",
+            AuthKind::LogCleared => "log-cleared",
+            AuthKind::Alert => "alert",
+        }
+    }
+}
+
+/// One line of a `door-events` log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct DoorEvent {
+    /// When it happened, in UTC.
+    pub time: Timestamp,
+    /// The area the door leads into (an area id).
+    pub area: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door: Option<String>,
+    /// The person, when the controller knows who holds the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// The card or badge presented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<String>,
+    /// The visitor ledger entry, for a visitor badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<String>,
+    pub result: DoorResult,
+    #[serde(default)]
+    pub direction: Direction,
+}
+
+/// Whether the door opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DoorResult {
+    Granted,
+    Denied,
+}
+
+/// Entry or exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Direction {
+    Entry,
+    Exit,
+    #[default]
+    Unknown,
+}
+
+/// A 32-bit code written as `0x` and up to eight hexadecimal digits.
+#[cfg(feature = "schema")]
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)]
+struct HexCode(#[schemars(regex(pattern = r"^0[xX][0-9A-Fa-f]{1,8}$"))] String);
+
+/// Serde for optional 32-bit codes as `0x...` strings.
+mod hex_code {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(v: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(code) => s.serialize_str(&format!("0x{code:08X}")),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        let Some(text) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else {
+            return Ok(None);
+        };
+        parse(&text).map(Some).ok_or_else(|| {
+            D::Error::custom(format!(
+                "`{text}` is not a hexadecimal code like `0xC000006D`"
+            ))
+        })
+    }
+
+    /// Parses `0xC000006D` (any case).
+    pub(crate) fn parse(text: &str) -> Option<u32> {
+        let digits = text
+            .strip_prefix("0x")
+            .or_else(|| text.strip_prefix("0X"))?;
+        if digits.is_empty() || digits.len() > 8 {
+            return None;
+        }
+        u32::from_str_radix(digits, 16).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_are_hex_strings() {
+        let line = r#"{"time":"2026-04-01T00:00:00Z","kind":"logon-failure","system":"HMI-01","account":"op1","status":"0xc000006d","sub_status":"0xC000006A"}"#;
+        let ev: AuthEvent = serde_json::from_str(line).unwrap();
+        assert_eq!(ev.status, Some(0xC000_006D));
+        assert_eq!(ev.sub_status, Some(0xC000_006A));
+        let back = serde_json::to_string(&ev).unwrap();
+        assert!(back.contains(r#""status":"0xC000006D""#), "{back}");
+    }
+
+    #[test]
+    fn a_malformed_status_names_the_value() {
+        let line = r#"{"time":"2026-04-01T00:00:00Z","kind":"logon-failure","system":"a","account":"b","status":"C000006D"}"#;
+        let err = serde_json::from_str::<AuthEvent>(line).unwrap_err();
+        assert!(err.to_string().contains("`C000006D`"), "{err}");
+    }
+}

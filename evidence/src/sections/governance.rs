@@ -1,0 +1,267 @@
+//! Governance records (guideline 第3章, 第4章): policy, appointments, CSIRT,
+//! business continuity, audits, approvals, risk management and recorded risk
+//! acceptances.
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Date;
+
+/// `governance.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Governance {
+    /// The organisation's policy (組織方針 / サイバーセキュリティ方針).
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    /// Appointments to security roles.
+    #[serde(default)]
+    pub appointments: Vec<Appointment>,
+    #[serde(default)]
+    pub csirt: Option<Csirt>,
+    /// IT-BCP and contingency plans.
+    #[serde(default)]
+    pub continuity_plans: Vec<ContinuityPlan>,
+    /// Internal audits, self-inspections and external audits.
+    #[serde(default)]
+    pub audits: Vec<Audit>,
+    /// Approvals of changes, accounts, remote access and the like.
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+    #[serde(default)]
+    pub risk_assessments: Vec<RiskAssessment>,
+    /// Recorded acceptances of a risk, which turn a failed finding into a waived one.
+    #[serde(default)]
+    pub risk_acceptances: Vec<RiskAcceptance>,
+}
+
+/// The organisation's policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Policy {
+    pub title: String,
+    pub adopted_on: Date,
+    #[serde(default)]
+    pub reviewed_on: Option<Date>,
+    /// The policy addresses cybersecurity.
+    #[serde(default)]
+    pub covers_cybersecurity: bool,
+    /// The service level to keep in an incident, e.g. "restore supply control within 24 hours".
+    #[serde(default)]
+    pub service_level: Option<String>,
+}
+
+/// A person appointed to a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Appointment {
+    pub role: Role,
+    /// The person appointed (a person id).
+    pub person: String,
+    pub appointed_on: Date,
+    /// Who made the appointment (a person id; management for CISO and officer).
+    #[serde(default)]
+    pub appointed_by: Option<String>,
+    /// The appointment was made by management (経営層).
+    #[serde(default)]
+    pub by_management: bool,
+    /// Last day of the appointment, if it ended.
+    #[serde(default)]
+    pub until: Option<Date>,
+}
+
+/// Security roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Role {
+    /// 最高情報セキュリティ責任者.
+    Ciso,
+    /// サイバーセキュリティ責任者.
+    CybersecurityOfficer,
+    /// System administrator for a system.
+    SystemAdministrator,
+    Other,
+}
+
+/// The CSIRT or equivalent team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Csirt {
+    pub name: String,
+    /// The person responsible (a person id).
+    #[serde(default)]
+    pub lead: Option<String>,
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Who the CSIRT reports to.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// An external contact for incident reporting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Contact {
+    pub party: ContactParty,
+    pub name: String,
+    /// Phone number, e-mail address or portal.
+    pub channel: String,
+}
+
+/// Parties the CSIRT reports to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ContactParty {
+    /// The water-supply regulator (MLIT or the prefecture).
+    Regulator,
+    /// The water-sector CEPTOAR secretariat.
+    Ceptoar,
+    Police,
+    Vendor,
+    Other,
+}
+
+/// A business-continuity or contingency plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct ContinuityPlan {
+    pub kind: PlanKind,
+    pub title: String,
+    pub adopted_on: Date,
+    #[serde(default)]
+    pub reviewed_on: Option<Date>,
+    /// Days the plan was exercised.
+    #[serde(default)]
+    pub exercised_on: Vec<Date>,
+}
+
+/// Kinds of continuity plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum PlanKind {
+    ItBcp,
+    Contingency,
+    Bcp,
+}
+
+/// An audit or inspection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Audit {
+    pub id: String,
+    pub kind: AuditKind,
+    pub date: Date,
+    /// Who audited (a person id, or an outside firm's name).
+    pub auditor: String,
+    /// Who was audited (a person id or a department).
+    pub auditee: String,
+    #[serde(default)]
+    pub findings: Vec<AuditFinding>,
+}
+
+/// Kinds of audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum AuditKind {
+    InternalAudit,
+    SelfInspection,
+    ExternalAudit,
+}
+
+/// A finding of an audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct AuditFinding {
+    pub id: String,
+    pub description: String,
+    /// What will be done about it.
+    #[serde(default)]
+    pub improvement_action: Option<String>,
+}
+
+/// An approval of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Approval {
+    pub id: String,
+    pub subject: String,
+    /// A person id.
+    pub requested_by: String,
+    /// A person id.
+    pub approved_by: String,
+    pub date: Date,
+}
+
+/// A risk assessment and the plan that responds to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct RiskAssessment {
+    pub id: String,
+    pub date: Date,
+    /// The assessment covers the control systems (guideline 4.2.2).
+    #[serde(default)]
+    pub covers_control_systems: bool,
+    /// The risk response plan (リスク対応計画).
+    #[serde(default)]
+    pub plan: Vec<RiskPlanEntry>,
+}
+
+/// An entry of a risk response plan (guideline 4.3.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct RiskPlanEntry {
+    pub id: String,
+    pub risk: String,
+    #[serde(default)]
+    pub target_state: Option<String>,
+    #[serde(default)]
+    pub actions: Option<String>,
+    #[serde(default)]
+    pub resources: Option<String>,
+    /// A person id.
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub deadline: Option<Date>,
+    #[serde(default)]
+    pub evaluation_method: Option<String>,
+    /// The day the entry was completed.
+    #[serde(default)]
+    pub completed_on: Option<Date>,
+}
+
+/// A recorded acceptance of a risk: management knowingly accepts that a rule
+/// fails for a subject until a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct RiskAcceptance {
+    /// The rule id, e.g. `MLIT-BAK-02`.
+    pub rule: String,
+    /// The subject id the acceptance covers; `None` covers every subject of the rule.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// A person id.
+    pub approved_by: String,
+    pub approved_on: Date,
+    pub reason: String,
+    /// Last day the acceptance holds.
+    pub expires_on: Date,
+}
+
+impl Governance {
+    /// The people holding `role` on `date`.
+    pub fn holders_on(&self, role: Role, date: Date) -> impl Iterator<Item = &Appointment> {
+        self.appointments.iter().filter(move |a| {
+            a.role == role && a.appointed_on <= date && a.until.is_none_or(|u| date <= u)
+        })
+    }
+}

@@ -1,0 +1,302 @@
+//! The asset inventory (資産台帳, guideline 5.1.1): systems and the computers
+//! that make them up.
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Date;
+
+/// `inventory.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Inventory {
+    /// When the inventory was last reviewed as a whole.
+    #[serde(default)]
+    pub reviewed_on: Option<Date>,
+    /// Information and control systems.
+    #[serde(default)]
+    pub systems: Vec<System>,
+    /// Computers: servers, terminals, controllers, network devices and peripherals.
+    #[serde(default)]
+    pub assets: Vec<Asset>,
+}
+
+/// A system, such as 浄水場の監視制御システム or 検針・水道料金システム.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct System {
+    pub id: String,
+    pub name: String,
+    /// The department that owns the system; people transferred away from it
+    /// lose their access.
+    #[serde(default)]
+    pub department: Option<String>,
+    /// The system runs or manages water facilities (purification-plant
+    /// monitoring and control, pump-station operation, water distribution):
+    /// the scope of the ordinance.
+    #[serde(default)]
+    pub control_system: bool,
+    /// The system is needed to keep the service running; it must be backed up.
+    #[serde(default)]
+    pub needed_for_operations: bool,
+    /// The site where the system's primary data lives.
+    #[serde(default)]
+    pub site: Option<String>,
+}
+
+/// One computer or device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Asset {
+    pub id: String,
+    pub name: String,
+    pub kind: AssetKind,
+    /// The system the asset belongs to.
+    #[serde(default)]
+    pub system: Option<String>,
+    /// The asset runs or manages water facilities (in the ordinance's scope).
+    #[serde(default)]
+    pub control_system: bool,
+    /// Host names the asset appears under in logs.
+    #[serde(default)]
+    pub hostnames: Vec<String>,
+    /// IP addresses the asset uses.
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    #[serde(default)]
+    pub os: Option<OperatingSystem>,
+    /// How users are authenticated on the asset.
+    #[serde(default)]
+    pub authentication: Option<Authentication>,
+    #[serde(default)]
+    pub anti_malware: Option<AntiMalware>,
+    /// How USB memory and other removable media are controlled.
+    #[serde(default)]
+    pub removable_media: Option<RemovableMedia>,
+    /// Where a fixed asset stands.
+    #[serde(default)]
+    pub location: Option<Location>,
+    /// A portable computer (laptop, tablet, handheld terminal).
+    #[serde(default)]
+    pub portable: bool,
+    /// How a portable asset is kept when not in use.
+    #[serde(default)]
+    pub storage: Option<PortableStorage>,
+    /// The networks the asset attaches to. `None`: not recorded; an empty list:
+    /// a standalone machine.
+    #[serde(default)]
+    pub networks: Option<Vec<String>>,
+    /// Services the asset offers to other machines.
+    #[serde(default)]
+    pub exposed_services: Vec<ExposedService>,
+    /// Documented measures that replace anti-malware or OS support.
+    #[serde(default)]
+    pub alternative_measures: Vec<AlternativeMeasure>,
+    /// Paid extended security support for the OS.
+    #[serde(default)]
+    pub extended_support: Option<ExtendedSupport>,
+}
+
+/// What kind of device an asset is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum AssetKind {
+    Server,
+    Workstation,
+    /// Operator terminal of a control system (監視操作端末).
+    Hmi,
+    /// Programmable logic controller or other field controller.
+    Plc,
+    NetworkDevice,
+    Laptop,
+    Tablet,
+    Peripheral,
+    Other,
+}
+
+/// The operating system of an asset, as precise as the inventory records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct OperatingSystem {
+    /// The product as commonly named: `Windows 10`, `Windows Server 2019`,
+    /// `Windows Embedded Standard 7`, `Red Hat Enterprise Linux 8`, `Ubuntu 22.04`.
+    pub product: String,
+    /// The edition (`Enterprise LTSC 2019`, `Pro`, `IoT Enterprise LTSC 2021`).
+    /// Several releases share a build number, so without it the support end
+    /// date may be ambiguous.
+    #[serde(default)]
+    pub edition: Option<String>,
+    /// The feature update or release (`1809`, `22H2`, `SP1`, `9`).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The build number (`17763`, `6.1.7601`).
+    #[serde(default)]
+    pub build: Option<String>,
+}
+
+/// How a computer authenticates whoever uses it (主体認証).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Authentication {
+    pub method: AuthMethod,
+    /// The machine logs a user on automatically at start-up.
+    #[serde(default)]
+    pub auto_logon: bool,
+    /// An account can log on with an empty password.
+    #[serde(default)]
+    pub blank_password: bool,
+}
+
+/// Means of authentication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum AuthMethod {
+    /// No authentication at all.
+    None,
+    Password,
+    SmartCard,
+    Biometric,
+    /// Two or more factors.
+    MultiFactor,
+}
+
+/// Anti-malware software on an asset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct AntiMalware {
+    pub installed: bool,
+    #[serde(default)]
+    pub product: Option<String>,
+    /// When the definitions were last updated.
+    #[serde(default)]
+    pub definitions_updated_on: Option<Date>,
+    /// Automatic (real-time or scheduled) scanning is on.
+    #[serde(default)]
+    pub automatic_scan: Option<bool>,
+}
+
+/// Control of removable media (USB memory and the like).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct RemovableMedia {
+    pub control: MediaControl,
+    /// How the control is enforced; a notice alone is `procedural`.
+    pub enforcement: Enforcement,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// What removable media may do on the asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum MediaControl {
+    /// Ports disabled or removed: no medium can be used.
+    Blocked,
+    /// Only registered, scanned media can be used.
+    AllowListed,
+    /// Any medium can be used.
+    Unrestricted,
+}
+
+/// How a control is enforced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Enforcement {
+    /// By software or firmware: device control, group policy, BIOS settings.
+    Technical,
+    /// By hardware: port locks, removed or sealed ports.
+    Physical,
+    /// By rules and notices only; a medium plugged in would still work.
+    Procedural,
+    None,
+}
+
+/// Where a fixed asset stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Location {
+    /// The site (see the sites section).
+    pub site: String,
+    /// The area within the site (see the sites section).
+    #[serde(default)]
+    pub area: Option<String>,
+}
+
+/// How a portable asset is kept safe from theft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct PortableStorage {
+    /// Kept in lockable storage when not in use.
+    #[serde(default)]
+    pub lockable_storage: bool,
+    /// Always carried by its user.
+    #[serde(default)]
+    pub always_carried: bool,
+}
+
+/// A service an asset offers on the network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct ExposedService {
+    /// Service name in lower case: `rdp`, `ssh`, `smb`, `https`, `vnc`, `modbus`.
+    pub service: String,
+    pub port: u16,
+    /// Who can reach it.
+    pub exposure: Exposure,
+}
+
+/// Reach of an exposed service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Exposure {
+    Internet,
+    Internal,
+}
+
+/// A documented measure that prevents malware intrusion in place of
+/// anti-malware software or a supported OS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct AlternativeMeasure {
+    pub kind: MeasureKind,
+    pub description: String,
+    /// The person who approved it (a person id).
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    #[serde(default)]
+    pub approved_on: Option<Date>,
+}
+
+/// Kinds of alternative measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum MeasureKind {
+    /// Only allow-listed programs can run.
+    ApplicationAllowListing,
+    /// The machine boots a read-only image that discards changes.
+    WriteProtectedImage,
+    Other,
+}
+
+/// Paid extended security support for an asset's OS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct ExtendedSupport {
+    /// The contract that buys it (see the contracts section).
+    pub contract: String,
+    /// Last day of the extended support.
+    pub ends_on: Date,
+}

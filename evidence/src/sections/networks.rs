@@ -1,0 +1,173 @@
+//! Networks, the links between them, and remote-access paths (guideline 第2章,
+//! 5.2.2, 5.4.4).
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Date;
+
+/// `networks.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Networks {
+    #[serde(default)]
+    pub networks: Vec<Network>,
+    /// Connections between two networks. The internet is a network of kind
+    /// `internet`; a link to it is an internet contact point.
+    #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default)]
+    pub remote_access: Vec<RemoteAccess>,
+}
+
+/// A network segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Network {
+    pub id: String,
+    pub name: String,
+    pub kind: NetworkKind,
+    /// The site the segment is at, if it is at one.
+    #[serde(default)]
+    pub site: Option<String>,
+    /// The utility regards this network as closed (閉域網).
+    #[serde(default)]
+    pub declared_closed: bool,
+}
+
+/// What a network is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum NetworkKind {
+    /// Control systems (制御系).
+    Control,
+    /// Office and business systems (情報系).
+    Office,
+    /// A demilitarised zone between networks.
+    Dmz,
+    /// A contractor's or vendor's network.
+    Vendor,
+    /// A carrier's closed service (wide-area Ethernet, IP-VPN) modelled as a network.
+    Carrier,
+    Cloud,
+    /// The internet itself.
+    Internet,
+    Other,
+}
+
+/// A connection between two networks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Link {
+    pub id: String,
+    /// One end (a network id).
+    pub a: String,
+    /// The other end (a network id).
+    pub b: String,
+    pub medium: LinkMedium,
+    /// Traffic on the link is encrypted.
+    #[serde(default)]
+    pub encrypted: bool,
+    /// The ends authenticate each other.
+    #[serde(default)]
+    pub authenticated: bool,
+    /// The link carries control-system traffic between sites.
+    #[serde(default)]
+    pub carries_control_traffic: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// How a link is made. Dedicated lines, wide-area Ethernet, IP-VPN and entry
+/// VPN are carrier services isolated from the internet; a firewall or router
+/// joins networks without isolating them; an internet VPN runs over the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum LinkMedium {
+    /// 専用線.
+    DedicatedLine,
+    /// 広域イーサネット.
+    WideAreaEthernet,
+    IpVpn,
+    /// エントリーVPN (a closed carrier VPN over a shared access line).
+    EntryVpn,
+    /// SSL-VPN or IPsec over the internet.
+    InternetVpn,
+    Firewall,
+    Router,
+    /// Same segment or a plain cable.
+    Direct,
+    Wireless,
+}
+
+impl LinkMedium {
+    /// A carrier service physically isolated from the internet.
+    pub fn is_closed_carrier(self) -> bool {
+        matches!(
+            self,
+            LinkMedium::DedicatedLine
+                | LinkMedium::WideAreaEthernet
+                | LinkMedium::IpVpn
+                | LinkMedium::EntryVpn
+        )
+    }
+
+    /// The link itself travels over the internet.
+    pub fn crosses_internet(self) -> bool {
+        matches!(self, LinkMedium::InternetVpn)
+    }
+}
+
+/// A way into the utility's networks from outside: telework or vendor maintenance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct RemoteAccess {
+    pub id: String,
+    pub purpose: RemoteAccessPurpose,
+    /// The network reached.
+    pub network: String,
+    /// Who approved the path (a person id) and when.
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    #[serde(default)]
+    pub approved_on: Option<Date>,
+    #[serde(default)]
+    pub encrypted: bool,
+    /// Logons over the path are logged.
+    #[serde(default)]
+    pub auth_logging: bool,
+    #[serde(default)]
+    pub mfa: bool,
+    /// Devices used over the path.
+    #[serde(default)]
+    pub devices: Vec<RemoteDevice>,
+}
+
+/// Why a remote-access path exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum RemoteAccessPurpose {
+    Telework,
+    VendorMaintenance,
+    Other,
+}
+
+/// A device used for remote access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct RemoteDevice {
+    pub id: String,
+    /// A smartphone, tablet or laptop that leaves the premises.
+    #[serde(default)]
+    pub mobile: bool,
+    /// The device can be wiped remotely if lost.
+    #[serde(default)]
+    pub remote_wipe: bool,
+}

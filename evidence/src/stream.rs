@@ -1,0 +1,328 @@
+//! The compact form in which event logs reach rules, and the reader that
+//! produces it.
+//!
+//! Event logs are the largest part of a bundle (a year of a large utility holds
+//! tens of millions of authentication events). Rules read them as a stream of
+//! entries whose text fields are [`Symbol`]s: small numbers standing for
+//! strings held once in a [`Symbols`] table. An entry is a few dozen bytes with
+//! no allocation; grouping by account or system compares numbers.
+//!
+//! The host parses each JSON Lines file with [`LogReader`] and hands rules
+//! batches of entries plus the symbols that are new in each batch; natively,
+//! the SDK reads the same files with the same reader. Both therefore see the
+//! same entries in the same order with the same symbol numbers.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::{AuthEvent, AuthKind, Direction, DoorEvent, DoorResult};
+
+/// A string interned in a [`Symbols`] table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Symbol(pub u32);
+
+/// The strings behind [`Symbol`]s, numbered in order of first appearance.
+#[derive(Debug, Clone, Default)]
+pub struct Symbols {
+    names: Vec<Arc<str>>,
+    index: HashMap<Arc<str>, u32>,
+}
+
+impl Symbols {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The symbol for `name`, adding it if it is new.
+    pub fn intern(&mut self, name: &str) -> Symbol {
+        if let Some(&n) = self.index.get(name) {
+            return Symbol(n);
+        }
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        let name: Arc<str> = Arc::from(name);
+        self.names.push(Arc::clone(&name));
+        self.index.insert(name, n);
+        Symbol(n)
+    }
+
+    /// Appends names received from the host, numbered from [`Symbols::len`].
+    pub fn extend<I, S>(&mut self, names: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for name in names {
+            self.intern(name.as_ref());
+        }
+    }
+
+    /// The string behind a symbol; empty for a number the table does not hold.
+    pub fn name(&self, symbol: Symbol) -> &str {
+        self.names
+            .get(symbol.0 as usize)
+            .map(|s| &**s)
+            .unwrap_or("")
+    }
+
+    /// The symbol of `name`, if the table holds it.
+    pub fn get(&self, name: &str) -> Option<Symbol> {
+        self.index.get(name).map(|&n| Symbol(n))
+    }
+
+    /// Number of symbols.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The table holds no symbol.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The names numbered `from` onwards: what a receiver that holds `from`
+    /// symbols is missing.
+    pub fn names_from(&self, from: usize) -> impl Iterator<Item = &str> {
+        self.names.iter().skip(from).map(|s| &**s)
+    }
+}
+
+/// Where an entry came from: a bundle file and a 1-based line in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: Symbol,
+    pub line: u64,
+}
+
+impl Origin {
+    /// `path:line`, the locator findings use for event-log evidence.
+    pub fn locator(&self, symbols: &Symbols) -> String {
+        format!("{}:{}", symbols.name(self.file), self.line)
+    }
+}
+
+/// An authentication event in compact form. See [`AuthEvent`] for the fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthEntry {
+    pub origin: Origin,
+    /// Seconds since the Unix epoch, UTC.
+    pub time: i64,
+    pub kind: AuthKind,
+    pub system: Symbol,
+    pub account: Symbol,
+    pub source: Option<Symbol>,
+    pub logon_type: Option<u8>,
+    pub status: Option<u32>,
+    pub sub_status: Option<u32>,
+}
+
+/// A door event in compact form. See [`DoorEvent`] for the fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DoorEntry {
+    pub origin: Origin,
+    /// Seconds since the Unix epoch, UTC.
+    pub time: i64,
+    pub area: Symbol,
+    pub door: Option<Symbol>,
+    pub person: Option<Symbol>,
+    pub card: Option<Symbol>,
+    pub visitor: Option<Symbol>,
+    pub result: DoorResult,
+    pub direction: Direction,
+}
+
+/// A log record type and its compact form.
+pub trait LogRecord: DeserializeOwned {
+    /// The compact form.
+    type Entry: Copy;
+
+    /// Interns the record's strings and returns its compact form.
+    fn compact(&self, origin: Origin, symbols: &mut Symbols) -> Self::Entry;
+}
+
+impl LogRecord for AuthEvent {
+    type Entry = AuthEntry;
+
+    fn compact(&self, origin: Origin, symbols: &mut Symbols) -> AuthEntry {
+        AuthEntry {
+            origin,
+            time: self.time.as_second(),
+            kind: self.kind,
+            system: symbols.intern(&self.system),
+            account: symbols.intern(&self.account),
+            source: self.source.as_deref().map(|s| symbols.intern(s)),
+            logon_type: self.logon_type,
+            status: self.status,
+            sub_status: self.sub_status,
+        }
+    }
+}
+
+impl LogRecord for DoorEvent {
+    type Entry = DoorEntry;
+
+    fn compact(&self, origin: Origin, symbols: &mut Symbols) -> DoorEntry {
+        DoorEntry {
+            origin,
+            time: self.time.as_second(),
+            area: symbols.intern(&self.area),
+            door: self.door.as_deref().map(|s| symbols.intern(s)),
+            person: self.person.as_deref().map(|s| symbols.intern(s)),
+            card: self.card.as_deref().map(|s| symbols.intern(s)),
+            visitor: self.visitor.as_deref().map(|s| symbols.intern(s)),
+            result: self.result,
+            direction: self.direction,
+        }
+    }
+}
+
+/// A line of a log that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct LineError {
+    /// 1-based line number.
+    pub line: u64,
+    pub message: String,
+}
+
+/// Reads a JSON Lines log one record at a time, in constant memory.
+#[derive(Debug)]
+pub struct LogReader<R> {
+    reader: R,
+    file: Symbol,
+    line: u64,
+    buf: String,
+}
+
+impl<R: BufRead> LogReader<R> {
+    /// A reader over `reader`, whose entries name `file` as their origin.
+    pub fn new(reader: R, file: Symbol) -> Self {
+        LogReader {
+            reader,
+            file,
+            line: 0,
+            buf: String::new(),
+        }
+    }
+
+    /// The underlying reader.
+    pub fn get_ref(&self) -> &R {
+        &self.reader
+    }
+
+    /// Lines read so far.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The next record in compact form, `None` at the end.
+    pub fn next_entry<T: LogRecord>(
+        &mut self,
+        symbols: &mut Symbols,
+    ) -> Option<Result<T::Entry, LineError>> {
+        let (record, origin) = match self.next_record::<T>()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(Ok(record.compact(origin, symbols)))
+    }
+
+    /// The next record in full, with its origin, `None` at the end.
+    pub fn next_record<T: DeserializeOwned>(&mut self) -> Option<Result<(T, Origin), LineError>> {
+        self.buf.clear();
+        self.line += 1;
+        let line = self.line;
+        match self.reader.read_line(&mut self.buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                return Some(Err(LineError {
+                    line,
+                    message: e.to_string(),
+                }));
+            }
+        }
+        let text = self.buf.trim_end_matches(['\n', '\r']);
+        if text.trim().is_empty() {
+            return Some(Err(LineError {
+                line,
+                message: "empty line; every line of a log holds one JSON object".into(),
+            }));
+        }
+        let origin = Origin {
+            file: self.file,
+            line,
+        };
+        Some(
+            serde_json::from_str::<T>(text)
+                .map(|r| (r, origin))
+                .map_err(|e| LineError {
+                    line,
+                    message: e.to_string(),
+                }),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOG: &str = concat!(
+        r#"{"time":"2026-04-01T00:00:00Z","kind":"logon-failure","system":"HMI-01","account":"op1"}"#,
+        "\n",
+        r#"{"time":"2026-04-01T00:00:05Z","kind":"logon-success","system":"HMI-01","account":"op1","source":"10.0.0.5"}"#,
+        "\n",
+    );
+
+    #[test]
+    fn entries_share_symbols_and_keep_their_lines() {
+        let mut symbols = Symbols::new();
+        let file = symbols.intern("auth-events.jsonl");
+        let mut reader = LogReader::new(LOG.as_bytes(), file);
+        let a = reader
+            .next_entry::<AuthEvent>(&mut symbols)
+            .unwrap()
+            .unwrap();
+        let b = reader
+            .next_entry::<AuthEvent>(&mut symbols)
+            .unwrap()
+            .unwrap();
+        assert!(reader.next_entry::<AuthEvent>(&mut symbols).is_none());
+        assert_eq!(a.account, b.account);
+        assert_eq!(symbols.name(b.source.unwrap()), "10.0.0.5");
+        assert_eq!(b.origin.locator(&symbols), "auth-events.jsonl:2");
+        assert_eq!(b.time - a.time, 5);
+        assert_eq!(
+            symbols.names_from(1).collect::<Vec<_>>(),
+            ["HMI-01", "op1", "10.0.0.5"]
+        );
+    }
+
+    #[test]
+    fn a_bad_line_is_reported_with_its_number() {
+        let text = format!("{LOG}{{\"time\":\"yesterday\"}}\n");
+        let mut symbols = Symbols::new();
+        let mut reader = LogReader::new(text.as_bytes(), Symbol(0));
+        reader.next_entry::<AuthEvent>(&mut symbols);
+        reader.next_entry::<AuthEvent>(&mut symbols);
+        let err = reader
+            .next_entry::<AuthEvent>(&mut symbols)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.line, 3);
+    }
+
+    #[test]
+    fn symbols_extend_in_order() {
+        let mut s = Symbols::new();
+        s.extend(["a", "b"]);
+        s.extend(["c"]);
+        assert_eq!(s.get("c"), Some(Symbol(2)));
+        assert_eq!(s.name(Symbol(1)), "b");
+        assert_eq!(s.name(Symbol(9)), "");
+    }
+}

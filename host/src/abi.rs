@@ -1,0 +1,101 @@
+//! The rule ABI: bindings generated from `wit/rule.wit`, and the version check
+//! that runs before any module is instantiated.
+
+use semver::{Version, VersionReq};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "rule-module",
+    with: {
+        "mizuchi:rule/evidence.auth-events": crate::sandbox::AuthCursor,
+        "mizuchi:rule/evidence.door-events": crate::sandbox::DoorCursor,
+    },
+});
+
+pub(crate) use mizuchi::rule::evidence as wit_evidence;
+pub(crate) use mizuchi::rule::types as wit_types;
+
+/// The version of the rule ABI this host implements.
+pub const ABI_VERSION: &str = "1.0.0";
+
+/// The WIT package every rule module exports from.
+const PACKAGE: &str = "mizuchi:rule";
+
+fn host_version() -> Version {
+    // ABI_VERSION is a literal checked by the unit tests below.
+    Version::parse(ABI_VERSION).unwrap_or(Version::new(1, 0, 0))
+}
+
+/// The ABI versions this host accepts: its own major version, up to its own
+/// minor version (a module built against a newer minor version may import
+/// functions this host lacks).
+pub fn accepted() -> VersionReq {
+    let v = host_version();
+    VersionReq::parse(&format!(">={}.0.0, <={}", v.major, v)).unwrap_or(VersionReq::STAR)
+}
+
+/// Why a component cannot be run by this host, found before instantiation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AbiError {
+    #[error(
+        "it was built for rule ABI {found}, but this host accepts rule ABI {accepted} (it implements {ABI_VERSION}); rebuild it against a matching mizuchi-sdk or use a matching mizuchi"
+    )]
+    Incompatible {
+        found: Version,
+        accepted: VersionReq,
+    },
+    #[error(
+        "it does not export the `{PACKAGE}/rules` interface, so it is not a Mizuchi rule module"
+    )]
+    NotARuleModule,
+    #[error("it exports `{name}` whose version is not semver: {reason}")]
+    BadVersion { name: String, reason: String },
+    #[error(
+        "it imports `{0}`, which a rule may not use; a rule can import only WASI and `{PACKAGE}` interfaces"
+    )]
+    ForbiddenImport(String),
+}
+
+/// Checks the ABI version a compiled component was built against.
+pub(crate) fn check(engine: &Engine, component: &Component) -> Result<Version, AbiError> {
+    let ty = component.component_type();
+    let mut found = None;
+    for (name, _) in ty.exports(engine) {
+        if let Some(rest) = name.strip_prefix(&format!("{PACKAGE}/rules@")) {
+            let v = Version::parse(rest).map_err(|e| AbiError::BadVersion {
+                name: name.to_owned(),
+                reason: e.to_string(),
+            })?;
+            found = Some(v);
+        }
+    }
+    let found = found.ok_or(AbiError::NotARuleModule)?;
+    let accepted = accepted();
+    if !accepted.matches(&found) {
+        return Err(AbiError::Incompatible { found, accepted });
+    }
+    for (name, _) in ty.imports(engine) {
+        if !(name.starts_with("wasi:") || name.starts_with(&format!("{PACKAGE}/"))) {
+            return Err(AbiError::ForbiddenImport(name.to_owned()));
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_host_accepts_its_major_up_to_its_own_minor() {
+        assert_eq!(Version::parse(ABI_VERSION).unwrap(), host_version());
+        let req = accepted();
+        assert!(req.matches(&Version::new(1, 0, 0)));
+        assert!(!req.matches(&Version::new(2, 0, 0)));
+        assert!(!req.matches(&Version::new(0, 9, 0)));
+        assert!(!req.matches(&Version::new(1, 1, 0)));
+    }
+}

@@ -1,0 +1,138 @@
+//! Command-line parsing, logging set-up and exit statuses.
+//!
+//! Exit status: 0 when no rule failed, 1 when at least one did (by default a
+//! `fail` or `error` outcome, see `--fail-on`), 2 when the command could not
+//! be carried out (bad input, bad pack). Errors go to stderr in lower case,
+//! name the input in backticks and say what to do next.
+
+mod eval;
+mod rules;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mizuchi_host::render::Lang;
+use mizuchi_host::{Limits, Runtime};
+use tracing_subscriber::EnvFilter;
+
+/// Mizuchi: policy-as-code for the cybersecurity of water utilities.
+#[derive(Debug, Parser)]
+#[command(name = "mizuchi", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// More log output (-v info, -vv debug). `MIZUCHI_LOG` takes a full filter.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// No progress bar and only errors in the log.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Where compiled modules are cached [default: `$MIZUCHI_CACHE_DIR` or the user cache directory].
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile modules every time instead of using the cache.
+    #[arg(long, global = true)]
+    no_cache: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Evaluate a rule pack against an evidence bundle.
+    Eval(eval::Args),
+    /// List the rules of a pack and what they declare, without evaluating.
+    Rules(rules::Args),
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LangArg {
+    Ja,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Ja => Lang::Ja,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// How a command ended, when it did not succeed.
+pub(crate) enum Failure {
+    /// The command ran and found rules that did not pass.
+    Findings,
+    /// The command could not be carried out.
+    Error(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Error(e.into())
+    }
+}
+
+/// Global options every command uses.
+pub(crate) struct Global {
+    pub quiet: bool,
+    cache_dir: Option<PathBuf>,
+    no_cache: bool,
+}
+
+impl Global {
+    pub(crate) fn runtime(&self, limits: Limits) -> anyhow::Result<Runtime> {
+        let cache = if self.no_cache {
+            None
+        } else {
+            self.cache_dir.clone().or_else(Runtime::default_cache_dir)
+        };
+        Ok(Runtime::new(cache, limits)?)
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = EnvFilter::try_from_env("MIZUCHI_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+#[allow(clippy::print_stderr)]
+pub(crate) fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
+    let global = Global {
+        quiet: cli.quiet,
+        cache_dir: cli.cache_dir,
+        no_cache: cli.no_cache,
+    };
+    let result = match cli.command {
+        Command::Eval(args) => eval::run(&global, args),
+        Command::Rules(args) => rules::run(&global, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Findings) => ExitCode::from(1),
+        Err(Failure::Error(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

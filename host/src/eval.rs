@@ -1,0 +1,549 @@
+//! Evaluating a pack against a bundle: resolve parameters, run every rule in
+//! its own sandbox in parallel, turn what each returned into a result, apply
+//! recorded risk acceptances, and assemble the report in pack order.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use mizuchi_evidence::{Date, Governance, SectionKind, SectionShape, Text};
+use rayon::prelude::*;
+
+use crate::abi::{ABI_VERSION, wit_types as ty};
+use crate::bundle::Bundle;
+use crate::engine::Runtime;
+use crate::pack::{Module, ModuleState, Pack, ParamKind, RuleInfo};
+use crate::report::{
+    EvidenceInfo, EvidenceRef, Finding, HostInfo, Outcome, ParamValue, REPORT_FORMAT, Report,
+    RuleError, RuleResult, Status, Subject,
+};
+use crate::sandbox::{self, Failure, Limit, RunInput};
+
+/// The version of the report format.
+pub const REPORT_VERSION: &str = "1.0.0";
+
+/// Largest integer a parameter may hold: integers stay exact in JSON everywhere.
+const MAX_EXACT: i64 = (1 << 53) - 1;
+
+/// A parameter set on the command line: `RULE.KEY=VALUE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamOverride {
+    pub rule: String,
+    pub key: String,
+    pub value: String,
+}
+
+impl FromStr for ParamOverride {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || {
+            format!(
+                "`{s}` is not of the form RULE.KEY=VALUE (e.g. MLIT-BAK-01.backup_max_age_days=30)"
+            )
+        };
+        let (left, value) = s.split_once('=').ok_or_else(bad)?;
+        let (rule, key) = left.rsplit_once('.').ok_or_else(bad)?;
+        if rule.is_empty() || key.is_empty() {
+            return Err(bad());
+        }
+        Ok(ParamOverride {
+            rule: rule.to_owned(),
+            key: key.to_owned(),
+            value: value.to_owned(),
+        })
+    }
+}
+
+/// How to evaluate.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// The assessment date; the bundle's own when `None`.
+    pub as_of: Option<Date>,
+    pub params: Vec<ParamOverride>,
+    /// Worker threads; 0 uses every core.
+    pub jobs: usize,
+}
+
+/// Why an evaluation could not be done at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    #[error("the pack has no rule `{rule}`; its rules are: {known}")]
+    UnknownRule { rule: String, known: String },
+    #[error("rule `{rule}` has no parameter `{key}`; its parameters are: {known}")]
+    UnknownParam {
+        rule: String,
+        key: String,
+        known: String,
+    },
+    #[error("parameter `{rule}.{key}` takes {kind}, not `{value}`")]
+    BadParam {
+        rule: String,
+        key: String,
+        kind: &'static str,
+        value: String,
+    },
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+fn parse_value(kind: ParamKind, raw: &str) -> Option<ParamValue> {
+    match kind {
+        ParamKind::Integer => raw
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (-MAX_EXACT..=MAX_EXACT).contains(v))
+            .map(ParamValue::Integer),
+        ParamKind::Boolean => match raw.trim() {
+            "true" => Some(ParamValue::Boolean(true)),
+            "false" => Some(ParamValue::Boolean(false)),
+            _ => None,
+        },
+        ParamKind::Text => Some(ParamValue::Text(raw.to_owned())),
+        ParamKind::TextList => Some(ParamValue::TextList(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )),
+    }
+}
+
+fn kind_name(kind: ParamKind) -> &'static str {
+    match kind {
+        ParamKind::Integer => "an integer within ±(2^53−1)",
+        ParamKind::Boolean => "`true` or `false`",
+        ParamKind::Text => "a text",
+        ParamKind::TextList => "a comma-separated list",
+    }
+}
+
+/// Every rule's parameters in force: defaults overridden by `overrides`.
+fn resolve_params(
+    pack: &Pack,
+    overrides: &[ParamOverride],
+) -> Result<BTreeMap<String, BTreeMap<String, ParamValue>>, EvalError> {
+    let mut all: BTreeMap<String, BTreeMap<String, ParamValue>> = pack
+        .rules()
+        .map(|(_, r)| {
+            let defaults = r
+                .params
+                .iter()
+                .map(|p| (p.key.clone(), p.default.clone()))
+                .collect();
+            (r.id.clone(), defaults)
+        })
+        .collect();
+    for o in overrides {
+        let Some((_, rule)) = pack.rules().find(|(_, r)| r.id == o.rule) else {
+            return Err(EvalError::UnknownRule {
+                rule: o.rule.clone(),
+                known: pack
+                    .rules()
+                    .map(|(_, r)| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        };
+        let Some(spec) = rule.params.iter().find(|p| p.key == o.key) else {
+            let known: Vec<&str> = rule.params.iter().map(|p| p.key.as_str()).collect();
+            return Err(EvalError::UnknownParam {
+                rule: o.rule.clone(),
+                key: o.key.clone(),
+                known: if known.is_empty() {
+                    "(none)".into()
+                } else {
+                    known.join(", ")
+                },
+            });
+        };
+        let value = parse_value(spec.kind, &o.value).ok_or_else(|| EvalError::BadParam {
+            rule: o.rule.clone(),
+            key: o.key.clone(),
+            kind: kind_name(spec.kind),
+            value: o.value.clone(),
+        })?;
+        if let Some(params) = all.get_mut(&o.rule) {
+            params.insert(o.key.clone(), value);
+        }
+    }
+    Ok(all)
+}
+
+fn wit_param(v: &ParamValue) -> ty::ParamValue {
+    match v {
+        ParamValue::Integer(v) => ty::ParamValue::Integer(*v),
+        ParamValue::Boolean(v) => ty::ParamValue::Boolean(*v),
+        ParamValue::Text(v) => ty::ParamValue::Text(v.clone()),
+        ParamValue::TextList(v) => ty::ParamValue::TextList(v.clone()),
+    }
+}
+
+fn status(s: ty::Status) -> Status {
+    match s {
+        ty::Status::Pass => Status::Pass,
+        ty::Status::PassAlternative => Status::PassAlternative,
+        ty::Status::Fail => Status::Fail,
+        ty::Status::Warn => Status::Warn,
+        ty::Status::NotApplicable => Status::NotApplicable,
+        ty::Status::InsufficientEvidence => Status::InsufficientEvidence,
+    }
+}
+
+fn finding(f: ty::Finding) -> Finding {
+    Finding {
+        subject: Subject {
+            kind: f.subject.kind,
+            id: f.subject.id,
+        },
+        status: status(f.status),
+        message: Text::new(f.message.ja, f.message.en),
+        refs: f
+            .refs
+            .into_iter()
+            .map(|r| EvidenceRef {
+                section: r.section,
+                locator: r.locator,
+            })
+            .collect(),
+    }
+}
+
+fn finding_size(f: &ty::Finding) -> usize {
+    64 + f.subject.kind.len()
+        + f.subject.id.len()
+        + f.message.ja.len()
+        + f.message.en.len()
+        + f.refs
+            .iter()
+            .map(|r| 16 + r.section.len() + r.locator.len())
+            .sum::<usize>()
+}
+
+/// Fuel for one rule: the base budget and an allowance per record and byte of
+/// what it declared. Deterministic: it depends only on the evidence.
+fn fuel_budget(runtime: &Runtime, bundle: &Bundle, rule: &RuleInfo) -> u64 {
+    let l = runtime.limits();
+    let mut fuel = l.fuel;
+    for need in &rule.needs {
+        let extra = match need.section.shape() {
+            SectionShape::Log => bundle
+                .log(need.section)
+                .iter()
+                .map(|f| f.records.saturating_mul(l.fuel_per_record))
+                .fold(0u64, u64::saturating_add),
+            _ => bundle
+                .document(need.section)
+                .map(|d| (d.text().len() as u64).saturating_mul(l.fuel_per_byte))
+                .unwrap_or(0),
+        };
+        fuel = fuel.saturating_add(extra);
+    }
+    fuel
+}
+
+fn error_result(base: RuleResult, cause: &str, message: String) -> RuleResult {
+    RuleResult {
+        outcome: Outcome::Error,
+        error: Some(RuleError {
+            cause: cause.to_owned(),
+            message,
+        }),
+        ..base
+    }
+}
+
+fn failure_text(f: Failure) -> (&'static str, String) {
+    match f {
+        Failure::Limit(limit, m) => (
+            match limit {
+                Limit::Fuel => "fuel",
+                Limit::Memory => "memory",
+                Limit::Output => "output",
+                Limit::WallClock => "wall-clock",
+                _ => "stack",
+            },
+            m,
+        ),
+        Failure::Panic(m) => ("panic", format!("the rule panicked: {m}")),
+        Failure::Rule(m) => ("rule", format!("the rule could not run: {m}")),
+        Failure::Trap(m) => ("trap", format!("the module trapped: {m}")),
+    }
+}
+
+struct Job<'p> {
+    module: &'p Module,
+    rule: Option<&'p RuleInfo>,
+}
+
+fn run_rule(
+    runtime: &Runtime,
+    bundle: &Arc<Bundle>,
+    as_of: Date,
+    module: &Module,
+    rule: &RuleInfo,
+    params: BTreeMap<String, ParamValue>,
+) -> RuleResult {
+    let base = RuleResult {
+        rule: rule.id.clone(),
+        version: Some(rule.version.to_string()),
+        title: Some(rule.title.clone()),
+        section: Some(rule.section.clone()),
+        force: Some(rule.force),
+        module: module.name.clone(),
+        outcome: Outcome::Error,
+        subjects: 0,
+        fuel: 0,
+        parameters: params.clone(),
+        findings: Vec::new(),
+        error: None,
+        log: None,
+    };
+    let ModuleState::Ready { pre, .. } = &module.state else {
+        return error_result(base, "abi", module.refusal().unwrap_or_default().to_owned());
+    };
+    let format = semver::Version::parse(&bundle.manifest().format_version).ok();
+    for need in &rule.needs {
+        if !format.as_ref().is_some_and(|v| need.req.matches(v)) {
+            return error_result(
+                base,
+                "evidence",
+                format!(
+                    "the rule reads `{}` in evidence format {}, but the bundle is format {}; re-import the evidence with a matching mizuchi",
+                    need.section,
+                    need.format,
+                    bundle.manifest().format_version
+                ),
+            );
+        }
+    }
+    let ctx = ty::Context {
+        rule_id: rule.id.clone(),
+        as_of: as_of.to_string(),
+        params: params
+            .iter()
+            .map(|(k, v)| (k.clone(), wit_param(v)))
+            .collect(),
+    };
+    let declared: Vec<SectionKind> = rule.needs.iter().map(|n| n.section).collect();
+    let out = sandbox::run(
+        pre,
+        RunInput {
+            as_of: Some(as_of),
+            evidence: Some((Arc::clone(bundle), declared)),
+            fuel: fuel_budget(runtime, bundle, rule),
+            limits: runtime.limits().clone(),
+        },
+        |findings: &Vec<ty::Finding>| findings.iter().map(finding_size).sum(),
+        |m, store| m.mizuchi_rule_rules().call_evaluate(store, &ctx),
+    );
+    let base = RuleResult {
+        fuel: out.fuel_used,
+        log: Some(out.log).filter(|l| !l.is_empty()),
+        ..base
+    };
+    match out.result {
+        Ok(findings) => {
+            let findings: Vec<Finding> = findings.into_iter().map(finding).collect();
+            let subjects = findings
+                .iter()
+                .map(|f| &f.subject)
+                .collect::<BTreeSet<_>>()
+                .len();
+            RuleResult {
+                outcome: Outcome::from_statuses(findings.iter().map(|f| f.status)),
+                subjects: subjects as u64,
+                findings,
+                ..base
+            }
+        }
+        Err(f) => {
+            let (cause, message) = failure_text(f);
+            tracing::warn!(rule = %rule.id, cause, %message, "rule run failed");
+            error_result(base, cause, message)
+        }
+    }
+}
+
+/// Turns failed findings covered by a recorded, current risk acceptance into
+/// waived ones, and recomputes the outcome.
+fn apply_risk_acceptances(result: &mut RuleResult, governance: Option<&Governance>, as_of: Date) {
+    let Some(gov) = governance else { return };
+    let mut changed = false;
+    for f in &mut result.findings {
+        if f.status != Status::Fail {
+            continue;
+        }
+        let accepted = gov.risk_acceptances.iter().find(|a| {
+            a.rule == result.rule
+                && a.subject.as_deref().is_none_or(|s| s == f.subject.id)
+                && a.approved_on <= as_of
+                && as_of <= a.expires_on
+        });
+        if let Some(a) = accepted {
+            f.status = Status::Waived;
+            f.message.ja.push_str(&format!(
+                "（{}が{}まで受容済み: {}）",
+                a.approved_by, a.expires_on, a.reason
+            ));
+            f.message.en.push_str(&format!(
+                " (risk accepted by {} until {}: {})",
+                a.approved_by, a.expires_on, a.reason
+            ));
+            f.refs.push(EvidenceRef {
+                section: SectionKind::Governance.as_str().into(),
+                locator: format!("risk_acceptances[rule={}]", a.rule),
+            });
+            changed = true;
+        }
+    }
+    if changed {
+        result.outcome = Outcome::from_statuses(result.findings.iter().map(|f| f.status));
+    }
+}
+
+/// Evaluates every rule of `pack` against `bundle`.
+///
+/// `on_result` is called as each rule finishes (from worker threads, in no
+/// particular order); the report lists results in pack order whatever the
+/// number of threads.
+pub fn evaluate(
+    runtime: &Runtime,
+    pack: &Pack,
+    bundle: Arc<Bundle>,
+    options: &EvalOptions,
+    on_result: &(dyn Fn(&RuleResult) + Sync),
+) -> Result<Report, EvalError> {
+    let params = resolve_params(pack, &options.params)?;
+    let as_of = options.as_of.unwrap_or(bundle.manifest().assessment_date);
+    let governance: Option<Governance> = bundle
+        .document(SectionKind::Governance)
+        .and_then(|d| serde_json::from_str(d.text()).ok());
+    let jobs: Vec<Job<'_>> = pack
+        .modules
+        .iter()
+        .flat_map(|m| match &m.state {
+            ModuleState::Ready { rules, .. } => rules
+                .iter()
+                .map(|r| Job {
+                    module: m,
+                    rule: Some(r),
+                })
+                .collect(),
+            ModuleState::Refused { .. } => vec![Job {
+                module: m,
+                rule: None,
+            }],
+        })
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .thread_name(|i| format!("mizuchi-rule-{i}"))
+        .build()
+        .map_err(|e| EvalError::Threads(e.to_string()))?;
+    tracing::info!(rules = jobs.len(), threads = pool.current_num_threads(), %as_of, "evaluating");
+    let results: Vec<RuleResult> = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| {
+                let mut result = match job.rule {
+                    Some(rule) => {
+                        let p = params.get(&rule.id).cloned().unwrap_or_default();
+                        run_rule(runtime, &bundle, as_of, job.module, rule, p)
+                    }
+                    None => refused(job.module),
+                };
+                apply_risk_acceptances(&mut result, governance.as_ref(), as_of);
+                on_result(&result);
+                result
+            })
+            .collect()
+    });
+    let m = bundle.manifest();
+    Ok(Report {
+        format: REPORT_FORMAT.into(),
+        format_version: REPORT_VERSION.into(),
+        host: HostInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            rule_abi: ABI_VERSION.into(),
+        },
+        as_of,
+        evidence: EvidenceInfo {
+            utility_id: m.utility.id.clone(),
+            utility_name: m.utility.name.clone(),
+            collected_on: m.collected_on,
+            format_version: m.format_version.clone(),
+            digest: bundle.digest().to_owned(),
+        },
+        pack: pack.info(),
+        summary: Report::summarise(&results),
+        results,
+    })
+}
+
+fn refused(module: &Module) -> RuleResult {
+    let (cause, message) = match &module.state {
+        ModuleState::Refused { cause, message } => (*cause, message.clone()),
+        ModuleState::Ready { .. } => ("abi", String::new()),
+    };
+    RuleResult {
+        rule: module.name.clone(),
+        version: None,
+        title: None,
+        section: None,
+        force: None,
+        module: module.name.clone(),
+        outcome: Outcome::Error,
+        subjects: 0,
+        fuel: 0,
+        parameters: BTreeMap::new(),
+        findings: Vec::new(),
+        error: Some(RuleError {
+            cause: cause.into(),
+            message,
+        }),
+        log: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_parse_rule_key_and_value() {
+        let o: ParamOverride = "MLIT-BAK-01.backup_max_age_days=30".parse().unwrap();
+        assert_eq!(
+            (o.rule.as_str(), o.key.as_str(), o.value.as_str()),
+            ("MLIT-BAK-01", "backup_max_age_days", "30")
+        );
+        let o: ParamOverride = "acme.net.01.ports=rdp,ssh".parse().unwrap();
+        assert_eq!((o.rule.as_str(), o.key.as_str()), ("acme.net.01", "ports"));
+        assert!(
+            "MLIT-BAK-01=30"
+                .parse::<ParamOverride>()
+                .unwrap_err()
+                .contains("RULE.KEY=VALUE")
+        );
+    }
+
+    #[test]
+    fn values_parse_by_kind_and_integers_stay_exact() {
+        assert_eq!(
+            parse_value(ParamKind::Integer, "30"),
+            Some(ParamValue::Integer(30))
+        );
+        assert_eq!(parse_value(ParamKind::Integer, "9007199254740992"), None);
+        assert_eq!(parse_value(ParamKind::Boolean, "yes"), None);
+        assert_eq!(
+            parse_value(ParamKind::TextList, "rdp, ssh,,smb"),
+            Some(ParamValue::TextList(vec![
+                "rdp".into(),
+                "ssh".into(),
+                "smb".into()
+            ]))
+        );
+    }
+}

@@ -1,0 +1,43 @@
+//! The Mizuchi host: runs rule packs against a water utility's evidence in a
+//! WebAssembly sandbox.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use mizuchi_host::{Bundle, EvalOptions, Limits, Pack, Runtime, evaluate};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = Runtime::new(Runtime::default_cache_dir(), Limits::default())?;
+//! let pack = Pack::load_dir(&runtime, "target/packs/mlit-water".as_ref())?;
+//! let bundle = Arc::new(Bundle::open("samples/minamiyama".as_ref())?);
+//! let report = evaluate(&runtime, &pack, bundle, &EvalOptions::default(), &|_| {})?;
+//! println!("{}", serde_json::to_string_pretty(&report)?);
+//! # Ok(()) }
+//! ```
+//!
+//! The pieces: a [`Runtime`] holds the engine, its compile cache and the
+//! [`Limits`] of every rule run; a [`Pack`] is a set of compiled rule modules
+//! whose ABI was checked before instantiation; a [`Bundle`] is evidence whose
+//! every file matched its digest; [`evaluate`] runs each rule in a sandbox of
+//! its own and returns a [`Report`].
+
+mod abi;
+mod bundle;
+mod digest;
+mod engine;
+mod eval;
+mod pack;
+pub mod render;
+mod report;
+mod sandbox;
+
+pub use abi::{ABI_VERSION, AbiError, accepted as accepted_abi};
+pub use bundle::{Bundle, BundleError, DocumentFile, LogFile};
+pub use digest::sha256_hex;
+pub use engine::{Limits, Runtime, RuntimeError};
+pub use eval::{EvalError, EvalOptions, ParamOverride, REPORT_VERSION, evaluate};
+pub use pack::{Module, Need, Pack, PackError, ParamKind, ParamSpec, RuleInfo};
+pub use report::{
+    Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
+    ParamValue, REPORT_FORMAT, Report, RuleError, RuleResult, Status, Subject, Summary,
+};
+pub use sandbox::Limit;

@@ -1,0 +1,222 @@
+//! Reports for people: the per-rule tables, ordinance apart from recommended,
+//! and the findings that need attention, in Japanese or English.
+
+use std::fmt::Write as _;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use mizuchi_evidence::Text;
+
+use crate::pack::Pack;
+use crate::report::{Force, Outcome, Report, RuleResult, Status};
+
+/// A report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+impl Lang {
+    fn pick(self, t: &Text) -> &str {
+        match self {
+            Lang::Ja => &t.ja,
+            Lang::En => &t.en,
+        }
+    }
+
+    fn t(self, ja: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+fn new_table(lang: Lang, with_fuel: bool) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    let mut header = vec![
+        lang.t("ルール", "rule"),
+        lang.t("名称", "title"),
+        lang.t("結果", "outcome"),
+        lang.t("対象数", "subjects"),
+    ];
+    if with_fuel {
+        header.push(lang.t("燃料", "fuel"));
+    }
+    t.set_header(header);
+    t
+}
+
+fn group_heading(force: Option<Force>, lang: Lang) -> &'static str {
+    match force {
+        Some(Force::Ordinance) => lang.t(
+            "省令（遵守すべき技術的基準）",
+            "Ordinance (legally required technical standards)",
+        ),
+        Some(Force::Recommended) => lang.t("推奨事項（ガイドライン）", "Recommended (guideline)"),
+        None => lang.t(
+            "読み込めなかったモジュール",
+            "Modules that could not be loaded",
+        ),
+    }
+}
+
+fn counts_line(report: &Report, force: Option<Force>, lang: Lang) -> String {
+    let counts = match force {
+        Some(Force::Ordinance) => &report.summary.ordinance,
+        Some(Force::Recommended) => &report.summary.recommended,
+        None => &report.summary.unattributed,
+    };
+    Outcome::ALL
+        .iter()
+        .filter_map(|o| {
+            counts
+                .get(o)
+                .map(|n| format!("{} {n}", lang.pick(&o.label())))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The per-rule table and the findings that need attention.
+pub fn report_text(report: &Report, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}) — {} {}",
+        lang.pick(&report.evidence.utility_name),
+        report.evidence.utility_id,
+        lang.t("評価日", "as of"),
+        report.as_of
+    );
+    let _ = writeln!(
+        out,
+        "{} {} {} (sha256 {}…), {} sha256 {}…",
+        lang.t("ルールパック", "pack"),
+        report.pack.name,
+        report.pack.version,
+        &report.pack.digest[..12.min(report.pack.digest.len())],
+        lang.t("証跡", "evidence"),
+        &report.evidence.digest[..12.min(report.evidence.digest.len())],
+    );
+    for force in [Some(Force::Ordinance), Some(Force::Recommended), None] {
+        let rows: Vec<&RuleResult> = report.results.iter().filter(|r| r.force == force).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", group_heading(force, lang));
+        let mut table = new_table(lang, true);
+        for r in &rows {
+            table.add_row(vec![
+                Cell::new(&r.rule),
+                Cell::new(r.title.as_ref().map(|t| lang.pick(t)).unwrap_or("")),
+                Cell::new(lang.pick(&r.outcome.label())),
+                Cell::new(r.subjects).set_alignment(CellAlignment::Right),
+                Cell::new(r.fuel).set_alignment(CellAlignment::Right),
+            ]);
+        }
+        let _ = writeln!(out, "{table}");
+        let _ = writeln!(out, "{}", counts_line(report, force, lang));
+    }
+    let attention: Vec<&RuleResult> = report
+        .results
+        .iter()
+        .filter(|r| {
+            r.error.is_some()
+                || r.findings.iter().any(|f| {
+                    !matches!(
+                        f.status,
+                        Status::Pass | Status::PassAlternative | Status::NotApplicable
+                    )
+                })
+        })
+        .collect();
+    if !attention.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            lang.t("要対応の所見", "Findings that need attention")
+        );
+        for r in attention {
+            let _ = writeln!(
+                out,
+                "\n{} {}",
+                r.rule,
+                r.title.as_ref().map(|t| lang.pick(t)).unwrap_or("")
+            );
+            if let Some(e) = &r.error {
+                let _ = writeln!(
+                    out,
+                    "  [{}] {} ({})",
+                    lang.pick(&Outcome::Error.label()),
+                    e.message,
+                    e.cause
+                );
+            }
+            for f in &r.findings {
+                let label = match f.status {
+                    Status::Fail => lang.t("不適合", "fail"),
+                    Status::InsufficientEvidence => lang.t("証跡不足", "insufficient evidence"),
+                    Status::Warn => lang.t("注意", "warning"),
+                    Status::Waived => lang.t("リスク受容", "waived"),
+                    _ => continue,
+                };
+                let _ = writeln!(out, "  [{label}] {}", lang.pick(&f.message));
+            }
+        }
+    }
+    out
+}
+
+/// The rules of a pack, with their metadata, without evaluating anything.
+pub fn rules_text(pack: &Pack, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} (sha256 {})",
+        pack.name, pack.version, pack.digest
+    );
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(vec![
+            lang.t("ルール", "rule"),
+            lang.t("版", "version"),
+            lang.t("効力", "force"),
+            lang.t("節", "section"),
+            "名称 (ja)",
+            "title (en)",
+            lang.t("モジュール", "module"),
+        ]);
+    for (m, r) in pack.rules() {
+        table.add_row(vec![
+            r.id.clone(),
+            r.version.to_string(),
+            match r.force {
+                Force::Ordinance => lang.t("省令", "ordinance").to_owned(),
+                Force::Recommended => lang.t("推奨", "recommended").to_owned(),
+            },
+            r.section.clone(),
+            r.title.ja.clone(),
+            r.title.en.clone(),
+            m.name.clone(),
+        ]);
+    }
+    let _ = writeln!(out, "{table}");
+    for m in &pack.modules {
+        if let Some(why) = m.refusal() {
+            let _ = writeln!(
+                out,
+                "{}: {why}",
+                lang.t("読み込めないモジュール", "refused module")
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,628 @@
+//! One rule run, in a store of its own.
+//!
+//! Every run gets a fresh instance, so that no state passes from one rule to
+//! another, and a WASI context with no capabilities: no preopened directories,
+//! no sockets, no name lookup, empty environment and arguments, clocks that
+//! read the assessment date, randomness from a fixed seed, stdout and stderr
+//! captured into a capped buffer. Evidence reaches the rule only through the
+//! `evidence` interface below, and only the sections it declared.
+//!
+//! Limits: fuel (deterministic), memory (through a resource limiter), the size
+//! of the result, and the epoch deadline as a wall-clock backstop. Each breach
+//! ends the run with a [`Failure`] naming the limit.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::BufReader;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use mizuchi_evidence::stream::{AuthEntry, DoorEntry, LogReader, LogRecord, Symbols};
+use mizuchi_evidence::{AuthEvent, AuthKind, Date, Direction, DoorEvent, DoorResult, SectionKind};
+use rand_chacha::ChaCha20Rng;
+use rand_chacha::rand_core::SeedableRng;
+use wasmtime::component::{HasSelf, Resource, ResourceTable};
+use wasmtime::{ResourceLimiter, Store, Trap};
+use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
+use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
+use wasmtime_wasi::{
+    HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView,
+};
+
+use crate::abi::{RuleModule, RuleModulePre, wit_evidence as ev, wit_types as ty};
+use crate::bundle::{Bundle, LogFile};
+use crate::digest::HashingReader;
+use crate::engine::{Limits, TICK};
+
+/// The state of one store.
+pub(crate) struct RunState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    limiter: Limiter,
+    evidence: Option<Evidence>,
+}
+
+/// What a run may read.
+struct Evidence {
+    bundle: Arc<Bundle>,
+    declared: Vec<SectionKind>,
+}
+
+impl WasiView for RunState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// Caps linear memory and remembers whether the cap was hit.
+struct Limiter {
+    memory: usize,
+    denied: Option<usize>,
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.memory {
+            self.denied = Some(desired);
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 1_000_000)
+    }
+}
+
+/// The limit a run went past.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Limit {
+    Fuel,
+    Memory,
+    Output,
+    WallClock,
+    Stack,
+}
+
+/// Why a run produced no findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// A limit was reached.
+    Limit(Limit, String),
+    /// The rule panicked; the text is its message.
+    Panic(String),
+    /// The rule returned an error.
+    Rule(String),
+    /// The module trapped for another reason.
+    Trap(String),
+}
+
+/// Captured guest output, capped: bytes past the cap are dropped, not refused,
+/// so that a chatty rule still runs.
+#[derive(Clone)]
+pub(crate) struct Capture {
+    buf: Arc<Mutex<Vec<u8>>>,
+    cap: usize,
+    truncated: Arc<AtomicBool>,
+}
+
+impl Capture {
+    fn new(cap: usize) -> Capture {
+        Capture {
+            buf: Arc::default(),
+            cap,
+            truncated: Arc::default(),
+        }
+    }
+
+    fn text(&self) -> String {
+        let buf = self.buf.lock().map(|b| b.clone()).unwrap_or_default();
+        let mut s = String::from_utf8_lossy(&buf).into_owned();
+        if self.truncated.load(Ordering::Relaxed) {
+            s.push_str("\n[output truncated]");
+        }
+        s
+    }
+}
+
+impl IsTerminal for Capture {
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+impl StdoutStream for Capture {
+    fn p2_stream(&self) -> Box<dyn OutputStream> {
+        Box::new(self.clone())
+    }
+
+    fn async_stream(&self) -> Box<dyn tokio::io::AsyncWrite + Send + Sync> {
+        // Only WASIp3 guests use this; rule modules are WASIp2 components.
+        Box::new(tokio::io::sink())
+    }
+}
+
+#[wasmtime_wasi::async_trait]
+impl Pollable for Capture {
+    async fn ready(&mut self) {}
+}
+
+impl OutputStream for Capture {
+    fn write(&mut self, bytes: Bytes) -> StreamResult<()> {
+        if let Ok(mut buf) = self.buf.lock() {
+            let room = self.cap.saturating_sub(buf.len());
+            if bytes.len() > room {
+                self.truncated.store(true, Ordering::Relaxed);
+            }
+            buf.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> StreamResult<()> {
+        Ok(())
+    }
+
+    fn check_write(&mut self) -> StreamResult<usize> {
+        Ok(64 << 10)
+    }
+}
+
+/// A wall clock that always reads the assessment date, 00:00 UTC.
+struct FixedClock(Duration);
+
+impl HostWallClock for FixedClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn now(&self) -> Duration {
+        self.0
+    }
+}
+
+/// A monotonic clock that never advances.
+struct StillClock;
+
+impl HostMonotonicClock for StillClock {
+    fn resolution(&self) -> u64 {
+        1_000_000_000
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+/// Seed of the randomness rules see (for hash maps and the like).
+const SEED: [u8; 32] = *b"mizuchi: deterministic seed v1..";
+
+fn wasi_context(as_of: Option<Date>, capture: &Capture) -> WasiCtx {
+    let since_epoch = as_of
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp().as_second())
+        .and_then(|s| u64::try_from(s).ok())
+        .unwrap_or(0);
+    let mut b = WasiCtxBuilder::new();
+    b.stdout(capture.clone())
+        .stderr(capture.clone())
+        .wall_clock(FixedClock(Duration::from_secs(since_epoch)))
+        .monotonic_clock(StillClock)
+        .secure_random(ChaCha20Rng::from_seed(SEED))
+        .insecure_random(ChaCha20Rng::from_seed(SEED))
+        .insecure_random_seed(u128::from_le_bytes([7; 16]))
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false);
+    b.build()
+}
+
+/// Adds WASI and the evidence interface to a linker.
+pub(crate) fn linker(
+    engine: &wasmtime::Engine,
+) -> wasmtime::Result<wasmtime::component::Linker<RunState>> {
+    let mut linker = wasmtime::component::Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    RuleModule::add_to_linker::<RunState, HasSelf<RunState>>(&mut linker, |s| s)?;
+    Ok(linker)
+}
+
+/// What a run returned, and what it cost.
+pub(crate) struct RunOutput<T> {
+    pub result: Result<T, Failure>,
+    pub fuel_used: u64,
+    pub log: String,
+}
+
+/// A run's inputs besides the module.
+pub(crate) struct RunInput {
+    pub as_of: Option<Date>,
+    pub evidence: Option<(Arc<Bundle>, Vec<SectionKind>)>,
+    pub fuel: u64,
+    pub limits: Limits,
+}
+
+/// Instantiates the module in a fresh store and calls `f` on it.
+pub(crate) fn run<T>(
+    pre: &RuleModulePre<RunState>,
+    input: RunInput,
+    size_of: impl Fn(&T) -> usize,
+    f: impl FnOnce(&RuleModule, &mut Store<RunState>) -> wasmtime::Result<Result<T, String>>,
+) -> RunOutput<T> {
+    let capture = Capture::new(input.limits.log);
+    let state = RunState {
+        wasi: wasi_context(input.as_of, &capture),
+        table: ResourceTable::new(),
+        limiter: Limiter {
+            memory: input.limits.memory,
+            denied: None,
+        },
+        evidence: input
+            .evidence
+            .map(|(bundle, declared)| Evidence { bundle, declared }),
+    };
+    let mut store = Store::new(pre.engine(), state);
+    store.limiter(|s| &mut s.limiter);
+    let fuel = input.fuel;
+    let _ = store.set_fuel(fuel);
+    let ticks = (input.limits.wall_clock.as_millis() / TICK.as_millis()).max(1);
+    store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
+    store.epoch_deadline_trap();
+
+    let outcome = pre
+        .instantiate(&mut store)
+        .and_then(|module| f(&module, &mut store));
+    let fuel_used = fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+    let log = capture.text();
+    let denied = store.data().limiter.denied;
+    let result = match outcome {
+        Ok(Ok(value)) => {
+            let size = size_of(&value);
+            if size > input.limits.output {
+                Err(Failure::Limit(
+                    Limit::Output,
+                    format!(
+                        "the result is {size} bytes, over the output cap of {} bytes",
+                        input.limits.output
+                    ),
+                ))
+            } else {
+                Ok(value)
+            }
+        }
+        Ok(Err(message)) => Err(Failure::Rule(message)),
+        Err(e) => Err(classify(&e, denied, &input.limits, &log)),
+    };
+    RunOutput {
+        result,
+        fuel_used,
+        log,
+    }
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{} MiB", bytes >> 20)
+}
+
+/// Names the cause of a trap.
+fn classify(e: &wasmtime::Error, denied: Option<usize>, limits: &Limits, log: &str) -> Failure {
+    let trap = e.downcast_ref::<Trap>().copied();
+    match trap {
+        Some(Trap::OutOfFuel) => {
+            return Failure::Limit(
+                Limit::Fuel,
+                format!("the rule used all of its fuel ({} units)", limits.fuel),
+            );
+        }
+        Some(Trap::Interrupt) => {
+            return Failure::Limit(
+                Limit::WallClock,
+                format!(
+                    "the rule ran past the wall-clock limit of {} s",
+                    limits.wall_clock.as_secs()
+                ),
+            );
+        }
+        Some(Trap::StackOverflow) => {
+            return Failure::Limit(Limit::Stack, "the rule exhausted its call stack".into());
+        }
+        _ => {}
+    }
+    if let Some(asked) = denied {
+        return Failure::Limit(
+            Limit::Memory,
+            format!(
+                "the rule asked for {} of memory, over the memory cap of {}",
+                mib(asked),
+                mib(limits.memory)
+            ),
+        );
+    }
+    if let Some(at) = log.find("panicked at") {
+        let message = log[at..].lines().take(3).collect::<Vec<_>>().join(" ");
+        return Failure::Panic(message.trim().to_owned());
+    }
+    Failure::Trap(format!("{e:#}"))
+}
+
+// ---------------------------------------------------------------------------
+// The evidence interface.
+
+/// A cursor over the authentication events of a bundle.
+#[allow(unreachable_pub)] // named by the generated bindings
+pub struct AuthCursor(LogCursor<AuthEvent>);
+
+/// A cursor over the door events of a bundle.
+#[allow(unreachable_pub)] // named by the generated bindings
+pub struct DoorCursor(LogCursor<DoorEvent>);
+
+struct OpenFile {
+    path: String,
+    sha256: String,
+    reader: LogReader<HashingReader<BufReader<File>>>,
+}
+
+/// Streams the files of one log section, interning strings as it goes. The
+/// numbering of symbols matches the SDK's native reader: each file's path
+/// first, then each record's strings in field order.
+pub(crate) struct LogCursor<T> {
+    files: VecDeque<LogFile>,
+    current: Option<OpenFile>,
+    symbols: Symbols,
+    sent: usize,
+    _record: std::marker::PhantomData<T>,
+}
+
+/// Largest batch a rule may ask for.
+const MAX_BATCH: u32 = 65_536;
+
+impl<T: LogRecord> LogCursor<T> {
+    fn new(files: &[LogFile]) -> Self {
+        LogCursor {
+            files: files.iter().cloned().collect(),
+            current: None,
+            symbols: Symbols::new(),
+            sent: 0,
+            _record: std::marker::PhantomData,
+        }
+    }
+
+    /// Up to `max` entries and the symbols new since the last batch; `None` at the end.
+    fn next(&mut self, max: u32) -> Result<Option<(Vec<T::Entry>, Vec<String>)>, String> {
+        let max = max.clamp(1, MAX_BATCH) as usize;
+        let mut out = Vec::with_capacity(max.min(4096));
+        while out.len() < max {
+            if self.current.is_none() {
+                let Some(file) = self.files.pop_front() else {
+                    break;
+                };
+                let reader = file
+                    .open()
+                    .map_err(|e| format!("cannot open `{}`: {e}", file.path))?;
+                let sym = self.symbols.intern(&file.path);
+                self.current = Some(OpenFile {
+                    path: file.path,
+                    sha256: file.sha256,
+                    reader: LogReader::new(reader, sym),
+                });
+            }
+            let Some(open) = self.current.as_mut() else {
+                break;
+            };
+            match open.reader.next_entry::<T>(&mut self.symbols) {
+                Some(Ok(entry)) => out.push(entry),
+                Some(Err(e)) => return Err(format!("`{}` {e}", open.path)),
+                None => {
+                    let actual = open.reader.get_ref().hex_digest();
+                    if actual != open.sha256 {
+                        return Err(format!(
+                            "`{}` changed while it was being read (it no longer matches the manifest digest)",
+                            open.path
+                        ));
+                    }
+                    self.current = None;
+                }
+            }
+        }
+        if out.is_empty() {
+            return Ok(None);
+        }
+        let names = self
+            .symbols
+            .names_from(self.sent)
+            .map(str::to_owned)
+            .collect();
+        self.sent = self.symbols.len();
+        Ok(Some((out, names)))
+    }
+}
+
+fn auth_kind(k: AuthKind) -> ev::AuthKind {
+    match k {
+        AuthKind::LogonSuccess => ev::AuthKind::LogonSuccess,
+        AuthKind::LogonFailure => ev::AuthKind::LogonFailure,
+        AuthKind::Lockout => ev::AuthKind::Lockout,
+        AuthKind::AccountDisabled => ev::AuthKind::AccountDisabled,
+        AuthKind::AccountDeleted => ev::AuthKind::AccountDeleted,
+        AuthKind::LogCleared => ev::AuthKind::LogCleared,
+        _ => ev::AuthKind::Alert,
+    }
+}
+
+fn auth_event(e: &AuthEntry) -> ev::AuthEvent {
+    ev::AuthEvent {
+        file: e.origin.file.0,
+        line: e.origin.line,
+        time: e.time,
+        kind: auth_kind(e.kind),
+        system: e.system.0,
+        account: e.account.0,
+        source: e.source.map(|s| s.0),
+        logon_type: e.logon_type,
+        status: e.status,
+        sub_status: e.sub_status,
+    }
+}
+
+fn door_event(e: &DoorEntry) -> ev::DoorEvent {
+    ev::DoorEvent {
+        file: e.origin.file.0,
+        line: e.origin.line,
+        time: e.time,
+        area: e.area.0,
+        door: e.door.map(|s| s.0),
+        person: e.person.map(|s| s.0),
+        card: e.card.map(|s| s.0),
+        visitor: e.visitor.map(|s| s.0),
+        result: match e.result {
+            DoorResult::Granted => ev::DoorResult::Granted,
+            _ => ev::DoorResult::Denied,
+        },
+        direction: match e.direction {
+            Direction::Entry => ev::Direction::Entry,
+            Direction::Exit => ev::Direction::Exit,
+            _ => ev::Direction::Unknown,
+        },
+    }
+}
+
+impl RunState {
+    /// The bundle, if the section was declared.
+    fn declared(&self, section: SectionKind) -> Result<&Arc<Bundle>, ev::EvidenceError> {
+        let Some(e) = &self.evidence else {
+            return Err(ev::EvidenceError::Unreadable(
+                "no evidence is available while a module lists its rules".into(),
+            ));
+        };
+        if !e.declared.contains(&section) {
+            return Err(ev::EvidenceError::NotDeclared(section.as_str().into()));
+        }
+        if !e.bundle.has(section) {
+            return Err(ev::EvidenceError::Absent(section.as_str().into()));
+        }
+        Ok(&e.bundle)
+    }
+}
+
+impl ty::Host for RunState {}
+
+impl ev::Host for RunState {
+    fn bundle(&mut self) -> ev::BundleInfo {
+        match &self.evidence {
+            Some(e) => {
+                let m = e.bundle.manifest();
+                ev::BundleInfo {
+                    utility_id: m.utility.id.clone(),
+                    utility_name: ty::Text {
+                        ja: m.utility.name.ja.clone(),
+                        en: m.utility.name.en.clone(),
+                    },
+                    collected_on: m.collected_on.to_string(),
+                    format_version: m.format_version.clone(),
+                }
+            }
+            None => ev::BundleInfo {
+                utility_id: String::new(),
+                utility_name: ty::Text {
+                    ja: String::new(),
+                    en: String::new(),
+                },
+                collected_on: "1970-01-01".into(),
+                format_version: mizuchi_evidence::FORMAT_VERSION.into(),
+            },
+        }
+    }
+
+    fn document(&mut self, section: String) -> Result<String, ev::EvidenceError> {
+        let kind: SectionKind =
+            section
+                .parse()
+                .map_err(|e: mizuchi_evidence::UnknownSection| {
+                    ev::EvidenceError::Unreadable(e.to_string())
+                })?;
+        let bundle = self.declared(kind)?;
+        bundle
+            .document(kind)
+            .map(|d| d.text().to_string())
+            .ok_or_else(|| {
+                ev::EvidenceError::Unreadable(format!("`{section}` is a log; open it as a stream"))
+            })
+    }
+
+    fn open_auth_events(&mut self) -> Result<Resource<AuthCursor>, ev::EvidenceError> {
+        let bundle = self.declared(SectionKind::AuthEvents)?;
+        let cursor = AuthCursor(LogCursor::new(bundle.log(SectionKind::AuthEvents)));
+        self.table
+            .push(cursor)
+            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
+    }
+
+    fn open_door_events(&mut self) -> Result<Resource<DoorCursor>, ev::EvidenceError> {
+        let bundle = self.declared(SectionKind::DoorEvents)?;
+        let cursor = DoorCursor(LogCursor::new(bundle.log(SectionKind::DoorEvents)));
+        self.table
+            .push(cursor)
+            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
+    }
+}
+
+impl ev::HostAuthEvents for RunState {
+    fn next(
+        &mut self,
+        cursor: Resource<AuthCursor>,
+        max: u32,
+    ) -> Result<Option<ev::AuthBatch>, ev::EvidenceError> {
+        let c = self
+            .table
+            .get_mut(&cursor)
+            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))?;
+        let batch = c.0.next(max).map_err(ev::EvidenceError::Unreadable)?;
+        Ok(batch.map(|(entries, symbols)| ev::AuthBatch {
+            symbols,
+            events: entries.iter().map(auth_event).collect(),
+        }))
+    }
+
+    fn drop(&mut self, cursor: Resource<AuthCursor>) -> wasmtime::Result<()> {
+        self.table.delete(cursor)?;
+        Ok(())
+    }
+}
+
+impl ev::HostDoorEvents for RunState {
+    fn next(
+        &mut self,
+        cursor: Resource<DoorCursor>,
+        max: u32,
+    ) -> Result<Option<ev::DoorBatch>, ev::EvidenceError> {
+        let c = self
+            .table
+            .get_mut(&cursor)
+            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))?;
+        let batch = c.0.next(max).map_err(ev::EvidenceError::Unreadable)?;
+        Ok(batch.map(|(entries, symbols)| ev::DoorBatch {
+            symbols,
+            events: entries.iter().map(door_event).collect(),
+        }))
+    }
+
+    fn drop(&mut self, cursor: Resource<DoorCursor>) -> wasmtime::Result<()> {
+        self.table.delete(cursor)?;
+        Ok(())
+    }
+}

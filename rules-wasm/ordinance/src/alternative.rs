@@ -1,0 +1,218 @@
+//! The alternative measure of ordinance items ② and ③ (コラム2).
+//!
+//! Anti-malware (②) and a supported OS (③) may be replaced by "physical
+//! separation from external networks **and** prevention of infection from USB
+//! memory and other external media, or another measure that prevents malware
+//! intrusion". The guideline insists on both halves of the first form:
+//! separation alone leaves the USB port, and a notice asking people not to use
+//! USB memory is not prevention; the port must be disabled technically or
+//! physically. The second form is a documented measure (application
+//! allow-listing, a write-protected image) approved by the cybersecurity officer.
+
+use mizuchi_sdk::prelude::*;
+use mlit_common::closure::{Graph, Reach};
+use mlit_common::scope::asset_locator;
+
+/// What the alternative measure comes to for one asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// In place; the text says which form.
+    Met(Text, Vec<(SectionKind, String)>),
+    /// Known not to be in place; the text says why.
+    NotMet(Text, Vec<(SectionKind, String)>),
+    /// The evidence does not say; the text says what is missing.
+    Unknown(Text, Vec<(SectionKind, String)>),
+}
+
+/// Evidence the alternative draws on, read once per evaluation.
+#[derive(Debug)]
+pub struct Evidence<'a> {
+    /// `None` when the bundle has no networks section.
+    pub graph: Option<Graph<'a>>,
+    /// `None` when the bundle has no governance section.
+    pub governance: Option<&'a Governance>,
+}
+
+enum Part {
+    Yes(Text),
+    No(Text),
+    Unknown(Text),
+}
+
+fn separation(asset: &Asset, ev: &Evidence<'_>) -> Part {
+    if let Some(s) = asset
+        .exposed_services
+        .iter()
+        .find(|s| s.exposure == Exposure::Internet)
+    {
+        return Part::No(text!(
+            ja: "{} ({}) をインターネットに公開しています", s.service, s.port;
+            en: "it exposes {} (port {}) to the internet", s.service, s.port
+        ));
+    }
+    let Some(networks) = &asset.networks else {
+        return Part::Unknown(text!(
+            ja: "接続するネットワークが記録されていません";
+            en: "the networks it attaches to are not recorded"
+        ));
+    };
+    if networks.is_empty() {
+        return Part::Yes(
+            text!(ja: "どのネットワークにも接続していない", en: "it attaches to no network"),
+        );
+    }
+    let Some(graph) = &ev.graph else {
+        return Part::Unknown(text!(
+            ja: "ネットワーク構成の証跡がありません";
+            en: "the evidence holds no networks section"
+        ));
+    };
+    for id in networks {
+        match graph.reach(id) {
+            Reach::Closed => {}
+            Reach::Open(path) => {
+                let p = graph.describe(&path);
+                return Part::No(text!(
+                    ja: "接続先 {id} はインターネットに到達できます（{}）", p.ja;
+                    en: "network {id} reaches the internet ({})", p.en
+                ));
+            }
+            Reach::UnknownNetwork => {
+                return Part::Unknown(text!(
+                    ja: "接続先 {id} がネットワーク構成にありません";
+                    en: "network {id} is not in the networks section"
+                ));
+            }
+        }
+    }
+    Part::Yes(text!(
+        ja: "接続先ネットワーク（{}）はいずれも真の閉域網", networks.join(", ");
+        en: "every network it attaches to ({}) is truly closed", networks.join(", ")
+    ))
+}
+
+fn media(asset: &Asset) -> Part {
+    let Some(m) = &asset.removable_media else {
+        return Part::Unknown(text!(
+            ja: "外部記憶媒体の制御が記録されていません";
+            en: "removable-media control is not recorded"
+        ));
+    };
+    let enforced = matches!(
+        m.enforcement,
+        Enforcement::Technical | Enforcement::Physical
+    );
+    match (m.control, enforced) {
+        (MediaControl::Blocked, true) => Part::Yes(text!(
+            ja: "USB等のポートは技術的または物理的に無効化";
+            en: "USB and other media ports are disabled technically or physically"
+        )),
+        (MediaControl::Blocked, false) => Part::No(text!(
+            ja: "USBの使用禁止は周知のみで、挿せば使えます（周知は対策になりません）";
+            en: "USB use is forbidden only by notice and a medium plugged in would work (a notice is not prevention)"
+        )),
+        _ => Part::No(text!(
+            ja: "外部記憶媒体のポートが無効化されていません";
+            en: "removable-media ports are not disabled"
+        )),
+    }
+}
+
+fn approved_measure(asset: &Asset, ev: &Evidence<'_>) -> Part {
+    let mut unknown = None;
+    for m in &asset.alternative_measures {
+        let (Some(by), Some(on)) = (&m.approved_by, m.approved_on) else {
+            continue;
+        };
+        let Some(gov) = ev.governance else {
+            unknown = Some(text!(
+                ja: "代替措置「{}」の承認者がサイバーセキュリティ責任者か確認できません（組織統治記録なし）", m.description;
+                en: "cannot confirm that measure \"{}\" was approved by the cybersecurity officer (no governance records)", m.description
+            ));
+            continue;
+        };
+        if gov
+            .holders_on(Role::CybersecurityOfficer, on)
+            .any(|a| &a.person == by)
+        {
+            return Part::Yes(text!(
+                ja: "不正プログラムの侵入を防ぐ措置「{}」を{on}にサイバーセキュリティ責任者が承認", m.description;
+                en: "measure \"{}\" preventing malware intrusion, approved by the cybersecurity officer on {on}", m.description
+            ));
+        }
+    }
+    match unknown {
+        Some(t) => Part::Unknown(t),
+        None => Part::No(text!(
+            ja: "サイバーセキュリティ責任者が承認した代替措置はありません";
+            en: "no measure approved by the cybersecurity officer"
+        )),
+    }
+}
+
+/// Judges the alternative measure for `asset`.
+pub fn assess(asset: &Asset, ev: &Evidence<'_>) -> Verdict {
+    let mut refs = vec![
+        (SectionKind::Inventory, asset_locator(asset, "networks")),
+        (
+            SectionKind::Inventory,
+            asset_locator(asset, "removable_media"),
+        ),
+    ];
+    let sep = separation(asset, ev);
+    let med = media(asset);
+    if let (Part::Yes(s), Part::Yes(m)) = (&sep, &med) {
+        return Verdict::Met(
+            text!(ja: "代替措置: {}、かつ{}", s.ja, m.ja; en: "alternative measure: {}, and {}", s.en, m.en),
+            refs,
+        );
+    }
+    let measure = approved_measure(asset, ev);
+    refs.push((
+        SectionKind::Inventory,
+        asset_locator(asset, "alternative_measures"),
+    ));
+    if let Part::Yes(t) = &measure {
+        refs.push((SectionKind::Governance, "appointments".into()));
+        return Verdict::Met(
+            text!(ja: "代替措置: {}", t.ja; en: "alternative measure: {}", t.en),
+            refs,
+        );
+    }
+    let join = |v: Vec<&Text>| {
+        Text::new(
+            v.iter()
+                .map(|t| t.ja.as_str())
+                .collect::<Vec<_>>()
+                .join("。"),
+            v.iter()
+                .map(|t| t.en.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    };
+    // Separation and media prevention are needed together: one known "no"
+    // among them settles that form, whatever the other is.
+    let separation_form_fails = matches!(sep, Part::No(_)) || matches!(med, Part::No(_));
+    let measure_fails = matches!(measure, Part::No(_));
+    let parts = [&sep, &med, &measure];
+    if separation_form_fails && measure_fails {
+        let reasons = parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::No(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        Verdict::NotMet(join(reasons), refs)
+    } else {
+        let missing = parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Unknown(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        Verdict::Unknown(join(missing), refs)
+    }
+}

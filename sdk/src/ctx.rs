@@ -1,0 +1,294 @@
+//! What a rule sees while it evaluates: the assessment date, its parameters and
+//! the evidence it declared, whether it runs in the sandbox or natively.
+
+use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Symbols};
+use mizuchi_evidence::{Date, Document, SectionKind, Text};
+
+use crate::rule::{ParamValue, Params, Rule};
+
+/// Why a rule could not run. A requirement that is not met is a failed
+/// finding, never an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleError {
+    /// The rule read a section it did not declare in its needs.
+    #[error("the rule read evidence section `{0}` without declaring it in its needs")]
+    NotDeclared(String),
+    /// A section could not be read.
+    #[error("evidence section `{section}` could not be read: {reason}")]
+    Unreadable { section: String, reason: String },
+    /// A parameter the rule does not declare.
+    #[error("the rule has no parameter `{0}`")]
+    UnknownParam(String),
+    /// A parameter value of the wrong type.
+    #[error("parameter `{0}` has a value of the wrong type")]
+    ParamType(String),
+    /// Anything else, in the rule's words.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl RuleError {
+    /// An error in the rule's own words.
+    pub fn msg(message: impl Into<String>) -> Self {
+        RuleError::Other(message.into())
+    }
+}
+
+/// A failure of an evidence source, before the SDK names the section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// The host refused: the rule did not declare the section.
+    NotDeclared,
+    /// The section could not be read.
+    Unreadable(String),
+}
+
+/// The bundle being assessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleInfo {
+    pub utility_id: String,
+    pub utility_name: Text,
+    pub collected_on: Date,
+    /// Semver version of the bundle's evidence format.
+    pub format_version: String,
+}
+
+/// A source of log entries, one batch at a time.
+pub trait Batches<E> {
+    /// Appends up to `max` entries to `out` and any new symbols to `symbols`.
+    /// Returns `false` once the log is exhausted.
+    fn next_batch(
+        &mut self,
+        max: u32,
+        symbols: &mut Symbols,
+        out: &mut Vec<E>,
+    ) -> Result<bool, SourceError>;
+}
+
+/// Where evidence comes from: the host in the sandbox, files or values natively.
+///
+/// Rule authors do not implement this; the SDK provides the sources.
+pub trait EvidenceSource {
+    fn bundle_info(&mut self) -> BundleInfo;
+    /// The section's JSON document, `None` if the bundle has no such section.
+    fn document(&mut self, section: SectionKind) -> Result<Option<String>, SourceError>;
+    fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError>;
+    fn door_events(&mut self) -> Result<Option<Box<dyn Batches<DoorEntry>>>, SourceError>;
+}
+
+/// How many entries a stream asks for at a time.
+const BATCH: u32 = 4096;
+
+/// A stream of log entries. Holds one batch at a time; the symbol table grows
+/// with the distinct strings seen, not with the number of entries.
+pub struct Events<E> {
+    section: SectionKind,
+    source: Box<dyn Batches<E>>,
+    symbols: Symbols,
+    batch: Vec<E>,
+    pos: usize,
+    more: bool,
+}
+
+impl<E> std::fmt::Debug for Events<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events")
+            .field("section", &self.section)
+            .field("symbols", &self.symbols.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<E: Copy> Events<E> {
+    fn new(section: SectionKind, source: Box<dyn Batches<E>>) -> Self {
+        Events {
+            section,
+            source,
+            symbols: Symbols::new(),
+            batch: Vec::new(),
+            pos: 0,
+            more: true,
+        }
+    }
+
+    /// The next entry, `None` at the end of the log.
+    pub fn next_entry(&mut self) -> Result<Option<E>, RuleError> {
+        while self.pos == self.batch.len() {
+            if !self.more {
+                return Ok(None);
+            }
+            self.batch.clear();
+            self.pos = 0;
+            self.more = self
+                .source
+                .next_batch(BATCH, &mut self.symbols, &mut self.batch)
+                .map_err(|e| source_error(self.section, e))?;
+        }
+        let entry = self.batch[self.pos];
+        self.pos += 1;
+        Ok(Some(entry))
+    }
+
+    /// The strings behind the symbols of the entries read so far.
+    pub fn symbols(&self) -> &Symbols {
+        &self.symbols
+    }
+
+    /// The section this stream reads.
+    pub fn section(&self) -> SectionKind {
+        self.section
+    }
+}
+
+fn source_error(section: SectionKind, e: SourceError) -> RuleError {
+    match e {
+        SourceError::NotDeclared => RuleError::NotDeclared(section.as_str().to_owned()),
+        SourceError::Unreadable(reason) => RuleError::Unreadable {
+            section: section.as_str().to_owned(),
+            reason,
+        },
+    }
+}
+
+/// The evaluation context of one rule.
+pub struct Ctx<'a> {
+    rule: &'a Rule,
+    as_of: Date,
+    params: Params,
+    source: &'a mut dyn EvidenceSource,
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("rule", &self.rule.id)
+            .field("as_of", &self.as_of)
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// A context; the SDK builds it, in the sandbox and in [`crate::testing`].
+    pub fn new(
+        rule: &'a Rule,
+        as_of: Date,
+        params: Params,
+        source: &'a mut dyn EvidenceSource,
+    ) -> Self {
+        Ctx {
+            rule,
+            as_of,
+            params,
+            source,
+        }
+    }
+
+    /// The assessment date. Judge every date against it, never a clock.
+    pub fn as_of(&self) -> Date {
+        self.as_of
+    }
+
+    /// The rule being evaluated.
+    pub fn rule(&self) -> &Rule {
+        self.rule
+    }
+
+    /// Every parameter in force.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    fn param(&self, key: &str) -> Result<&ParamValue, RuleError> {
+        self.params
+            .get(key)
+            .ok_or_else(|| RuleError::UnknownParam(key.to_owned()))
+    }
+
+    /// An integer parameter.
+    pub fn int(&self, key: &str) -> Result<i64, RuleError> {
+        match self.param(key)? {
+            ParamValue::Integer(v) => Ok(*v),
+            _ => Err(RuleError::ParamType(key.to_owned())),
+        }
+    }
+
+    /// A boolean parameter.
+    pub fn flag(&self, key: &str) -> Result<bool, RuleError> {
+        match self.param(key)? {
+            ParamValue::Boolean(v) => Ok(*v),
+            _ => Err(RuleError::ParamType(key.to_owned())),
+        }
+    }
+
+    /// A text parameter.
+    pub fn text(&self, key: &str) -> Result<&str, RuleError> {
+        match self.param(key)? {
+            ParamValue::Text(v) => Ok(v),
+            _ => Err(RuleError::ParamType(key.to_owned())),
+        }
+    }
+
+    /// A list parameter.
+    pub fn list(&self, key: &str) -> Result<&[String], RuleError> {
+        match self.param(key)? {
+            ParamValue::TextList(v) => Ok(v),
+            _ => Err(RuleError::ParamType(key.to_owned())),
+        }
+    }
+
+    /// What bundle is being assessed.
+    pub fn bundle(&mut self) -> BundleInfo {
+        self.source.bundle_info()
+    }
+
+    fn check_declared(&self, section: SectionKind) -> Result<(), RuleError> {
+        if self.rule.reads(section) {
+            Ok(())
+        } else {
+            Err(RuleError::NotDeclared(section.as_str().to_owned()))
+        }
+    }
+
+    /// A document section, `None` if the bundle does not hold it.
+    pub fn document<T: Document>(&mut self) -> Result<Option<T>, RuleError> {
+        self.check_declared(T::KIND)?;
+        let Some(json) = self
+            .source
+            .document(T::KIND)
+            .map_err(|e| source_error(T::KIND, e))?
+        else {
+            return Ok(None);
+        };
+        serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| RuleError::Unreadable {
+                section: T::KIND.as_str().to_owned(),
+                reason: e.to_string(),
+            })
+    }
+
+    /// The authentication events, `None` if the bundle holds none.
+    pub fn auth_events(&mut self) -> Result<Option<Events<AuthEntry>>, RuleError> {
+        let section = SectionKind::AuthEvents;
+        self.check_declared(section)?;
+        let source = self
+            .source
+            .auth_events()
+            .map_err(|e| source_error(section, e))?;
+        Ok(source.map(|s| Events::new(section, s)))
+    }
+
+    /// The door-entry events, `None` if the bundle holds none.
+    pub fn door_events(&mut self) -> Result<Option<Events<DoorEntry>>, RuleError> {
+        let section = SectionKind::DoorEvents;
+        self.check_declared(section)?;
+        let source = self
+            .source
+            .door_events()
+            .map_err(|e| source_error(section, e))?;
+        Ok(source.map(|s| Events::new(section, s)))
+    }
+}

@@ -1,0 +1,275 @@
+//! The WebAssembly side: bindings generated from the WIT, the exports that
+//! dispatch to a module's rules, and the evidence source backed by the host.
+
+use std::marker::PhantomData;
+
+use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Origin, Symbol, Symbols};
+use mizuchi_evidence::{AuthKind, Date, Direction, DoorResult, SectionKind, Text};
+
+use crate::ctx::{Batches, BundleInfo, EvidenceSource, SourceError};
+use crate::{Ctx, Finding, Force, ParamDefault, ParamValue, Rule, Status};
+
+/// Bindings generated from `wit/rule.wit`, the one definition of the ABI.
+#[allow(missing_docs, unreachable_pub, clippy::all)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "rule-module",
+        pub_export_macro: true,
+        export_macro_name: "__export_rule_module",
+    });
+}
+
+use bindings::exports::mizuchi::rule::rules::Guest;
+use bindings::mizuchi::rule::evidence as host;
+use bindings::mizuchi::rule::types as abi;
+
+/// A set of rules compiled into one module; implemented by [`crate::export_rules!`].
+pub trait Module {
+    fn rules() -> &'static [Rule];
+}
+
+/// The module's exports, generic over its rules.
+#[derive(Debug)]
+pub struct Exports<M>(PhantomData<M>);
+
+impl<M: Module> Guest for Exports<M> {
+    fn list_rules() -> Vec<abi::RuleInfo> {
+        M::rules().iter().map(rule_info).collect()
+    }
+
+    fn evaluate(ctx: abi::Context) -> Result<Vec<abi::Finding>, String> {
+        let Some(rule) = M::rules().iter().find(|r| r.id == ctx.rule_id) else {
+            return Err(format!("this module has no rule `{}`", ctx.rule_id));
+        };
+        let as_of: Date = ctx
+            .as_of
+            .parse()
+            .map_err(|e| format!("assessment date `{}`: {e}", ctx.as_of))?;
+        let overrides: Vec<(String, ParamValue)> = ctx
+            .params
+            .into_iter()
+            .map(|(k, v)| (k, param_value(v)))
+            .collect();
+        let params = rule.resolve_params(&overrides).map_err(|e| e.to_string())?;
+        let mut source = HostSource;
+        let mut rctx = Ctx::new(rule, as_of, params, &mut source);
+        let findings = (rule.eval)(&mut rctx).map_err(|e| e.to_string())?;
+        Ok(findings.into_iter().map(finding).collect())
+    }
+}
+
+fn text(t: Text) -> abi::Text {
+    abi::Text { ja: t.ja, en: t.en }
+}
+
+fn rule_info(r: &Rule) -> abi::RuleInfo {
+    abi::RuleInfo {
+        id: r.id.into(),
+        version: r.version.into(),
+        title: abi::Text {
+            ja: r.title.ja.into(),
+            en: r.title.en.into(),
+        },
+        section: r.section.into(),
+        force: match r.force {
+            Force::Ordinance => abi::Force::Ordinance,
+            Force::Recommended => abi::Force::Recommended,
+        },
+        needs: r
+            .needs
+            .iter()
+            .map(|n| abi::EvidenceNeed {
+                section: n.section.as_str().into(),
+                format: n.format.into(),
+            })
+            .collect(),
+        params: r
+            .params
+            .iter()
+            .map(|p| abi::ParamSpec {
+                key: p.key.into(),
+                kind: match p.default {
+                    ParamDefault::Integer(_) => abi::ParamKind::Integer,
+                    ParamDefault::Boolean(_) => abi::ParamKind::Boolean,
+                    ParamDefault::Text(_) => abi::ParamKind::Text,
+                    ParamDefault::TextList(_) => abi::ParamKind::TextList,
+                },
+                default: abi_param(p.default.to_value()),
+                description: abi::Text {
+                    ja: p.description.ja.into(),
+                    en: p.description.en.into(),
+                },
+            })
+            .collect(),
+    }
+}
+
+fn abi_param(v: ParamValue) -> abi::ParamValue {
+    match v {
+        ParamValue::Integer(v) => abi::ParamValue::Integer(v),
+        ParamValue::Boolean(v) => abi::ParamValue::Boolean(v),
+        ParamValue::Text(v) => abi::ParamValue::Text(v),
+        ParamValue::TextList(v) => abi::ParamValue::TextList(v),
+    }
+}
+
+fn param_value(v: abi::ParamValue) -> ParamValue {
+    match v {
+        abi::ParamValue::Integer(v) => ParamValue::Integer(v),
+        abi::ParamValue::Boolean(v) => ParamValue::Boolean(v),
+        abi::ParamValue::Text(v) => ParamValue::Text(v),
+        abi::ParamValue::TextList(v) => ParamValue::TextList(v),
+    }
+}
+
+fn finding(f: Finding) -> abi::Finding {
+    abi::Finding {
+        subject: abi::Subject {
+            kind: f.subject.kind,
+            id: f.subject.id,
+        },
+        status: match f.status {
+            Status::Pass => abi::Status::Pass,
+            Status::PassAlternative => abi::Status::PassAlternative,
+            Status::Fail => abi::Status::Fail,
+            Status::Warn => abi::Status::Warn,
+            Status::NotApplicable => abi::Status::NotApplicable,
+            Status::InsufficientEvidence => abi::Status::InsufficientEvidence,
+        },
+        message: text(f.message),
+        refs: f
+            .refs
+            .into_iter()
+            .map(|r| abi::EvidenceRef {
+                section: r.section,
+                locator: r.locator,
+            })
+            .collect(),
+    }
+}
+
+/// Evidence from the host's `evidence` interface.
+struct HostSource;
+
+fn source_error(e: host::EvidenceError) -> Result<bool, SourceError> {
+    match e {
+        host::EvidenceError::Absent(_) => Ok(false),
+        host::EvidenceError::NotDeclared(_) => Err(SourceError::NotDeclared),
+        host::EvidenceError::Unreadable(m) => Err(SourceError::Unreadable(m)),
+    }
+}
+
+fn present<T>(r: Result<T, host::EvidenceError>) -> Result<Option<T>, SourceError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) => source_error(e).map(|_| None),
+    }
+}
+
+impl EvidenceSource for HostSource {
+    fn bundle_info(&mut self) -> BundleInfo {
+        let b = host::bundle();
+        BundleInfo {
+            utility_id: b.utility_id,
+            utility_name: Text::new(b.utility_name.ja, b.utility_name.en),
+            collected_on: b.collected_on.parse().unwrap_or(Date::MIN),
+            format_version: b.format_version,
+        }
+    }
+
+    fn document(&mut self, section: SectionKind) -> Result<Option<String>, SourceError> {
+        present(host::document(section.as_str()))
+    }
+
+    fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError> {
+        Ok(present(host::open_auth_events())?
+            .map(|c| Box::new(HostAuth(c)) as Box<dyn Batches<AuthEntry>>))
+    }
+
+    fn door_events(&mut self) -> Result<Option<Box<dyn Batches<DoorEntry>>>, SourceError> {
+        Ok(present(host::open_door_events())?
+            .map(|c| Box::new(HostDoor(c)) as Box<dyn Batches<DoorEntry>>))
+    }
+}
+
+struct HostAuth(host::AuthEvents);
+
+impl Batches<AuthEntry> for HostAuth {
+    fn next_batch(
+        &mut self,
+        max: u32,
+        symbols: &mut Symbols,
+        out: &mut Vec<AuthEntry>,
+    ) -> Result<bool, SourceError> {
+        let batch = match self.0.next(max) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(false),
+            Err(e) => return source_error(e),
+        };
+        symbols.extend(&batch.symbols);
+        out.extend(batch.events.iter().map(|e| AuthEntry {
+            origin: Origin {
+                file: Symbol(e.file),
+                line: e.line,
+            },
+            time: e.time,
+            kind: match e.kind {
+                host::AuthKind::LogonSuccess => AuthKind::LogonSuccess,
+                host::AuthKind::LogonFailure => AuthKind::LogonFailure,
+                host::AuthKind::Lockout => AuthKind::Lockout,
+                host::AuthKind::AccountDisabled => AuthKind::AccountDisabled,
+                host::AuthKind::AccountDeleted => AuthKind::AccountDeleted,
+                host::AuthKind::LogCleared => AuthKind::LogCleared,
+                host::AuthKind::Alert => AuthKind::Alert,
+            },
+            system: Symbol(e.system),
+            account: Symbol(e.account),
+            source: e.source.map(Symbol),
+            logon_type: e.logon_type,
+            status: e.status,
+            sub_status: e.sub_status,
+        }));
+        Ok(true)
+    }
+}
+
+struct HostDoor(host::DoorEvents);
+
+impl Batches<DoorEntry> for HostDoor {
+    fn next_batch(
+        &mut self,
+        max: u32,
+        symbols: &mut Symbols,
+        out: &mut Vec<DoorEntry>,
+    ) -> Result<bool, SourceError> {
+        let batch = match self.0.next(max) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(false),
+            Err(e) => return source_error(e),
+        };
+        symbols.extend(&batch.symbols);
+        out.extend(batch.events.iter().map(|e| DoorEntry {
+            origin: Origin {
+                file: Symbol(e.file),
+                line: e.line,
+            },
+            time: e.time,
+            area: Symbol(e.area),
+            door: e.door.map(Symbol),
+            person: e.person.map(Symbol),
+            card: e.card.map(Symbol),
+            visitor: e.visitor.map(Symbol),
+            result: match e.result {
+                host::DoorResult::Granted => DoorResult::Granted,
+                host::DoorResult::Denied => DoorResult::Denied,
+            },
+            direction: match e.direction {
+                host::Direction::Entry => Direction::Entry,
+                host::Direction::Exit => Direction::Exit,
+                host::Direction::Unknown => Direction::Unknown,
+            },
+        }));
+        Ok(true)
+    }
+}

@@ -1,0 +1,157 @@
+//! What a rule declares about itself: identity, titles, force, the evidence it
+//! reads and the parameters it takes. Declared as `const`s so that the host can
+//! list a module's rules without evaluating anything.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use mizuchi_evidence::SectionKind;
+
+use crate::{Ctx, Finding, RuleError};
+
+/// A text in both report languages, fixed at compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaticText {
+    pub ja: &'static str,
+    pub en: &'static str,
+}
+
+/// The legal force of the requirement a rule checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Force {
+    /// A requirement of the ordinance (遵守すべき技術的基準).
+    Ordinance,
+    /// A recommendation of the guideline (推奨事項).
+    Recommended,
+}
+
+/// An evidence section a rule reads and the evidence-format versions it understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    pub section: SectionKind,
+    /// A semver requirement on the bundle's format version, e.g. `^1.0`.
+    pub format: &'static str,
+}
+
+impl Need {
+    /// A need for `section` in format 1.x.
+    pub const fn v1(section: SectionKind) -> Need {
+        Need {
+            section,
+            format: "^1.0",
+        }
+    }
+}
+
+/// The default value, and so the type, of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParamDefault {
+    Integer(i64),
+    Boolean(bool),
+    Text(&'static str),
+    TextList(&'static [&'static str]),
+}
+
+impl ParamDefault {
+    /// The default as a value.
+    pub fn to_value(self) -> ParamValue {
+        match self {
+            ParamDefault::Integer(v) => ParamValue::Integer(v),
+            ParamDefault::Boolean(v) => ParamValue::Boolean(v),
+            ParamDefault::Text(v) => ParamValue::Text(v.to_owned()),
+            ParamDefault::TextList(v) => {
+                ParamValue::TextList(v.iter().map(|s| (*s).to_owned()).collect())
+            }
+        }
+    }
+}
+
+/// A parameter a utility may tailor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamSpec {
+    pub key: &'static str,
+    pub default: ParamDefault,
+    pub description: StaticText,
+}
+
+/// The value of a parameter in force for one evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParamValue {
+    Integer(i64),
+    Boolean(bool),
+    Text(String),
+    TextList(Vec<String>),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Integer(v) => write!(f, "{v}"),
+            ParamValue::Boolean(v) => write!(f, "{v}"),
+            ParamValue::Text(v) => f.write_str(v),
+            ParamValue::TextList(v) => f.write_str(&v.join(",")),
+        }
+    }
+}
+
+/// The parameters in force, by key.
+pub type Params = BTreeMap<String, ParamValue>;
+
+/// The function that evaluates a rule.
+pub type EvalFn = fn(&mut Ctx<'_>) -> Result<Vec<Finding>, RuleError>;
+
+/// A rule: its declaration and the function that evaluates it.
+#[derive(Clone, Copy)]
+pub struct Rule {
+    /// Stable identifier, e.g. `MLIT-ORD-01`.
+    pub id: &'static str,
+    /// Semver version of the rule's logic; bump it whenever a decision can change.
+    pub version: &'static str,
+    pub title: StaticText,
+    /// The guideline section the rule derives from.
+    pub section: &'static str,
+    pub force: Force,
+    pub needs: &'static [Need],
+    pub params: &'static [ParamSpec],
+    pub eval: EvalFn,
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Rule {
+    /// The rule declared that it reads `section`.
+    pub fn reads(&self, section: SectionKind) -> bool {
+        self.needs.iter().any(|n| n.section == section)
+    }
+
+    /// The declared parameters with their defaults, overridden by `overrides`.
+    ///
+    /// Fails on an unknown key or a value of the wrong type.
+    pub fn resolve_params(&self, overrides: &[(String, ParamValue)]) -> Result<Params, RuleError> {
+        let mut params: Params = self
+            .params
+            .iter()
+            .map(|p| (p.key.to_owned(), p.default.to_value()))
+            .collect();
+        for (key, value) in overrides {
+            let Some(slot) = params.get_mut(key) else {
+                return Err(RuleError::UnknownParam(key.clone()));
+            };
+            if std::mem::discriminant(slot) != std::mem::discriminant(value) {
+                return Err(RuleError::ParamType(key.clone()));
+            }
+            *slot = value.clone();
+        }
+        Ok(params)
+    }
+}
