@@ -316,7 +316,12 @@ pub(crate) fn run<T>(
 }
 
 fn mib(bytes: usize) -> String {
-    format!("{} MiB", bytes >> 20)
+    let m = bytes as f64 / f64::from(1 << 20);
+    if m.fract() == 0.0 {
+        format!("{m:.0} MiB")
+    } else {
+        format!("{m:.2} MiB")
+    }
 }
 
 /// Names the cause of a trap.
@@ -354,7 +359,12 @@ fn classify(e: &wasmtime::Error, denied: Option<usize>, limits: &Limits, log: &s
         );
     }
     if let Some(at) = log.find("panicked at") {
-        let message = log[at..].lines().take(3).collect::<Vec<_>>().join(" ");
+        // Rust prints `panicked at FILE:LINE:COL:` then the message, then a note.
+        let message = log[at..]
+            .lines()
+            .take_while(|l| !l.starts_with("note:"))
+            .collect::<Vec<_>>()
+            .join(" ");
         return Failure::Panic(message.trim().to_owned());
     }
     Failure::Trap(format!("{e:#}"))
@@ -388,6 +398,9 @@ pub(crate) struct LogCursor<T> {
     _record: std::marker::PhantomData<T>,
 }
 
+/// A batch of entries and the symbols first used in it.
+type Batch<E> = (Vec<E>, Vec<String>);
+
 /// Largest batch a rule may ask for.
 const MAX_BATCH: u32 = 65_536;
 
@@ -403,7 +416,7 @@ impl<T: LogRecord> LogCursor<T> {
     }
 
     /// Up to `max` entries and the symbols new since the last batch; `None` at the end.
-    fn next(&mut self, max: u32) -> Result<Option<(Vec<T::Entry>, Vec<String>)>, String> {
+    fn next(&mut self, max: u32) -> Result<Option<Batch<T::Entry>>, String> {
         let max = max.clamp(1, MAX_BATCH) as usize;
         let mut out = Vec::with_capacity(max.min(4096));
         while out.len() < max {

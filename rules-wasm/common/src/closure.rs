@@ -68,10 +68,10 @@ impl<'a> Graph<'a> {
             if let Some(a) = a {
                 adjacent[a].push((li, b));
             }
-            if let Some(b) = b {
-                if a != Some(b) {
-                    adjacent[b].push((li, a));
-                }
+            if let Some(b) = b
+                && a != Some(b)
+            {
+                adjacent[b].push((li, a));
             }
         }
         Graph {
@@ -106,12 +106,12 @@ impl<'a> Graph<'a> {
                 if link.medium.crosses_internet() {
                     return Reach::Open(self.path(start, n, &came_from, Some(li)));
                 }
-                if let Some(o) = other {
-                    if !seen[o] {
-                        seen[o] = true;
-                        came_from[o] = Some((n, li));
-                        queue.push_back(o);
-                    }
+                if let Some(o) = other
+                    && !seen[o]
+                {
+                    seen[o] = true;
+                    came_from[o] = Some((n, li));
+                    queue.push_back(o);
                 }
             }
         }

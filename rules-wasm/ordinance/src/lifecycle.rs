@@ -56,587 +56,81 @@ macro_rules! rel {
 }
 
 /// The table.
+#[rustfmt::skip]
 pub static RELEASES: &[Release] = &[
     // Windows client
-    rel!(
-        "windows xp",
-        &[],
-        Some("sp3"),
-        Some("5.1.2600"),
-        "Windows XP SP3",
-        date(2014, 4, 8)
-    ),
-    rel!(
-        "windows vista",
-        &[],
-        Some("sp2"),
-        Some("6.0.6002"),
-        "Windows Vista SP2",
-        date(2017, 4, 11)
-    ),
-    rel!(
-        "windows 7",
-        &[],
-        Some("sp1"),
-        Some("6.1.7601"),
-        "Windows 7 SP1",
-        date(2020, 1, 14),
-        Some(date(2023, 1, 10))
-    ),
-    rel!(
-        "windows 8",
-        &[],
-        None,
-        Some("6.2.9200"),
-        "Windows 8",
-        date(2016, 1, 12)
-    ),
-    rel!(
-        "windows 8.1",
-        &[],
-        None,
-        Some("6.3.9600"),
-        "Windows 8.1",
-        date(2023, 1, 10)
-    ),
-    rel!(
-        "windows 10",
-        &["enterprise ltsb 2015", "enterprise ltsb"],
-        Some("1507"),
-        Some("10240"),
-        "Windows 10 Enterprise LTSB 2015",
-        date(2025, 10, 14)
-    ),
-    rel!(
-        "windows 10",
-        &["enterprise ltsb 2016", "enterprise ltsb"],
-        Some("1607"),
-        Some("14393"),
-        "Windows 10 Enterprise LTSB 2016",
-        date(2026, 10, 13)
-    ),
-    rel!(
-        "windows 10",
-        &["enterprise ltsc 2019", "iot enterprise ltsc 2019"],
-        Some("1809"),
-        Some("17763"),
-        "Windows 10 Enterprise LTSC 2019",
-        date(2029, 1, 9)
-    ),
-    rel!(
-        "windows 10",
-        ENT,
-        Some("1809"),
-        Some("17763"),
-        "Windows 10 1809 Enterprise",
-        date(2021, 5, 11)
-    ),
-    rel!(
-        "windows 10",
-        PRO,
-        Some("1809"),
-        Some("17763"),
-        "Windows 10 1809 Pro",
-        date(2020, 11, 10)
-    ),
-    rel!(
-        "windows 10",
-        &["enterprise ltsc 2021"],
-        Some("21h2"),
-        Some("19044"),
-        "Windows 10 Enterprise LTSC 2021",
-        date(2027, 1, 12)
-    ),
-    rel!(
-        "windows 10",
-        &["iot enterprise ltsc 2021"],
-        Some("21h2"),
-        Some("19044"),
-        "Windows 10 IoT Enterprise LTSC 2021",
-        date(2032, 1, 13)
-    ),
-    rel!(
-        "windows 10",
-        ENT,
-        Some("21h2"),
-        Some("19044"),
-        "Windows 10 21H2 Enterprise",
-        date(2024, 6, 11)
-    ),
-    rel!(
-        "windows 10",
-        PRO,
-        Some("21h2"),
-        Some("19044"),
-        "Windows 10 21H2 Pro",
-        date(2023, 6, 13)
-    ),
-    rel!(
-        "windows 10",
-        &[],
-        Some("22h2"),
-        Some("19045"),
-        "Windows 10 22H2",
-        date(2025, 10, 14),
-        Some(date(2028, 10, 10))
-    ),
-    rel!(
-        "windows 11",
-        ENT,
-        Some("21h2"),
-        Some("22000"),
-        "Windows 11 21H2 Enterprise",
-        date(2024, 10, 8)
-    ),
-    rel!(
-        "windows 11",
-        PRO,
-        Some("21h2"),
-        Some("22000"),
-        "Windows 11 21H2 Pro",
-        date(2023, 10, 10)
-    ),
-    rel!(
-        "windows 11",
-        ENT,
-        Some("22h2"),
-        Some("22621"),
-        "Windows 11 22H2 Enterprise",
-        date(2025, 10, 14)
-    ),
-    rel!(
-        "windows 11",
-        PRO,
-        Some("22h2"),
-        Some("22621"),
-        "Windows 11 22H2 Pro",
-        date(2024, 10, 8)
-    ),
-    rel!(
-        "windows 11",
-        ENT,
-        Some("23h2"),
-        Some("22631"),
-        "Windows 11 23H2 Enterprise",
-        date(2026, 11, 10)
-    ),
-    rel!(
-        "windows 11",
-        PRO,
-        Some("23h2"),
-        Some("22631"),
-        "Windows 11 23H2 Pro",
-        date(2025, 11, 11)
-    ),
-    rel!(
-        "windows 11",
-        ENT,
-        Some("24h2"),
-        Some("26100"),
-        "Windows 11 24H2 Enterprise",
-        date(2027, 10, 12)
-    ),
-    rel!(
-        "windows 11",
-        PRO,
-        Some("24h2"),
-        Some("26100"),
-        "Windows 11 24H2 Pro",
-        date(2026, 10, 13)
-    ),
-    rel!(
-        "windows 11",
-        &["enterprise ltsc 2024"],
-        Some("24h2"),
-        Some("26100"),
-        "Windows 11 Enterprise LTSC 2024",
-        date(2029, 10, 9)
-    ),
-    rel!(
-        "windows 11",
-        &["iot enterprise ltsc 2024"],
-        Some("24h2"),
-        Some("26100"),
-        "Windows 11 IoT Enterprise LTSC 2024",
-        date(2034, 10, 10)
-    ),
-    rel!(
-        "windows 11",
-        ENT,
-        Some("25h2"),
-        Some("26200"),
-        "Windows 11 25H2 Enterprise",
-        date(2028, 10, 10)
-    ),
-    rel!(
-        "windows 11",
-        PRO,
-        Some("25h2"),
-        Some("26200"),
-        "Windows 11 25H2 Pro",
-        date(2027, 10, 12)
-    ),
+    rel!("windows xp", &[], Some("sp3"), Some("5.1.2600"), "Windows XP SP3", date(2014, 4, 8)),
+    rel!("windows vista", &[], Some("sp2"), Some("6.0.6002"), "Windows Vista SP2", date(2017, 4, 11)),
+    rel!("windows 7", &[], Some("sp1"), Some("6.1.7601"), "Windows 7 SP1", date(2020, 1, 14), Some(date(2023, 1, 10))),
+    rel!("windows 8", &[], None, Some("6.2.9200"), "Windows 8", date(2016, 1, 12)),
+    rel!("windows 8.1", &[], None, Some("6.3.9600"), "Windows 8.1", date(2023, 1, 10)),
+    rel!("windows 10", &["enterprise ltsb 2015", "enterprise ltsb"], Some("1507"), Some("10240"), "Windows 10 Enterprise LTSB 2015", date(2025, 10, 14)),
+    rel!("windows 10", &["enterprise ltsb 2016", "enterprise ltsb"], Some("1607"), Some("14393"), "Windows 10 Enterprise LTSB 2016", date(2026, 10, 13)),
+    rel!("windows 10", &["enterprise ltsc 2019", "iot enterprise ltsc 2019"], Some("1809"), Some("17763"), "Windows 10 Enterprise LTSC 2019", date(2029, 1, 9)),
+    rel!("windows 10", ENT, Some("1809"), Some("17763"), "Windows 10 1809 Enterprise", date(2021, 5, 11)),
+    rel!("windows 10", PRO, Some("1809"), Some("17763"), "Windows 10 1809 Pro", date(2020, 11, 10)),
+    rel!("windows 10", &["enterprise ltsc 2021"], Some("21h2"), Some("19044"), "Windows 10 Enterprise LTSC 2021", date(2027, 1, 12)),
+    rel!("windows 10", &["iot enterprise ltsc 2021"], Some("21h2"), Some("19044"), "Windows 10 IoT Enterprise LTSC 2021", date(2032, 1, 13)),
+    rel!("windows 10", ENT, Some("21h2"), Some("19044"), "Windows 10 21H2 Enterprise", date(2024, 6, 11)),
+    rel!("windows 10", PRO, Some("21h2"), Some("19044"), "Windows 10 21H2 Pro", date(2023, 6, 13)),
+    rel!("windows 10", &[], Some("22h2"), Some("19045"), "Windows 10 22H2", date(2025, 10, 14), Some(date(2028, 10, 10))),
+    rel!("windows 11", ENT, Some("21h2"), Some("22000"), "Windows 11 21H2 Enterprise", date(2024, 10, 8)),
+    rel!("windows 11", PRO, Some("21h2"), Some("22000"), "Windows 11 21H2 Pro", date(2023, 10, 10)),
+    rel!("windows 11", ENT, Some("22h2"), Some("22621"), "Windows 11 22H2 Enterprise", date(2025, 10, 14)),
+    rel!("windows 11", PRO, Some("22h2"), Some("22621"), "Windows 11 22H2 Pro", date(2024, 10, 8)),
+    rel!("windows 11", ENT, Some("23h2"), Some("22631"), "Windows 11 23H2 Enterprise", date(2026, 11, 10)),
+    rel!("windows 11", PRO, Some("23h2"), Some("22631"), "Windows 11 23H2 Pro", date(2025, 11, 11)),
+    rel!("windows 11", ENT, Some("24h2"), Some("26100"), "Windows 11 24H2 Enterprise", date(2027, 10, 12)),
+    rel!("windows 11", PRO, Some("24h2"), Some("26100"), "Windows 11 24H2 Pro", date(2026, 10, 13)),
+    rel!("windows 11", &["enterprise ltsc 2024"], Some("24h2"), Some("26100"), "Windows 11 Enterprise LTSC 2024", date(2029, 10, 9)),
+    rel!("windows 11", &["iot enterprise ltsc 2024"], Some("24h2"), Some("26100"), "Windows 11 IoT Enterprise LTSC 2024", date(2034, 10, 10)),
+    rel!("windows 11", ENT, Some("25h2"), Some("26200"), "Windows 11 25H2 Enterprise", date(2028, 10, 10)),
+    rel!("windows 11", PRO, Some("25h2"), Some("26200"), "Windows 11 25H2 Pro", date(2027, 10, 12)),
     // Windows Embedded
-    rel!(
-        "windows embedded standard 7",
-        &[],
-        None,
-        None,
-        "Windows Embedded Standard 7 SP1",
-        date(2020, 10, 13)
-    ),
-    rel!(
-        "windows embedded compact 7",
-        &[],
-        None,
-        None,
-        "Windows Embedded Compact 7",
-        date(2021, 4, 13)
-    ),
-    rel!(
-        "windows embedded posready 7",
-        &[],
-        None,
-        None,
-        "Windows Embedded POSReady 7",
-        date(2021, 10, 12)
-    ),
-    rel!(
-        "windows embedded 8.1 pro",
-        &[],
-        None,
-        None,
-        "Windows Embedded 8.1 Pro",
-        date(2023, 1, 10)
-    ),
-    rel!(
-        "windows embedded 8.1 industry",
-        &[],
-        None,
-        None,
-        "Windows Embedded 8.1 Industry",
-        date(2023, 7, 11)
-    ),
-    rel!(
-        "windows embedded compact 2013",
-        &[],
-        None,
-        None,
-        "Windows Embedded Compact 2013",
-        date(2023, 10, 10)
-    ),
+    rel!("windows embedded standard 7", &[], None, None, "Windows Embedded Standard 7 SP1", date(2020, 10, 13)),
+    rel!("windows embedded compact 7", &[], None, None, "Windows Embedded Compact 7", date(2021, 4, 13)),
+    rel!("windows embedded posready 7", &[], None, None, "Windows Embedded POSReady 7", date(2021, 10, 12)),
+    rel!("windows embedded 8.1 pro", &[], None, None, "Windows Embedded 8.1 Pro", date(2023, 1, 10)),
+    rel!("windows embedded 8.1 industry", &[], None, None, "Windows Embedded 8.1 Industry", date(2023, 7, 11)),
+    rel!("windows embedded compact 2013", &[], None, None, "Windows Embedded Compact 2013", date(2023, 10, 10)),
     // Windows Server
-    rel!(
-        "windows server 2003",
-        &[],
-        None,
-        Some("5.2.3790"),
-        "Windows Server 2003 SP2",
-        date(2015, 7, 14)
-    ),
-    rel!(
-        "windows server 2008",
-        &[],
-        None,
-        Some("6.0.6003"),
-        "Windows Server 2008 SP2",
-        date(2020, 1, 14),
-        Some(date(2023, 1, 10))
-    ),
-    rel!(
-        "windows server 2008 r2",
-        &[],
-        None,
-        Some("6.1.7601"),
-        "Windows Server 2008 R2 SP1",
-        date(2020, 1, 14),
-        Some(date(2023, 1, 10))
-    ),
-    rel!(
-        "windows server 2012",
-        &[],
-        None,
-        Some("6.2.9200"),
-        "Windows Server 2012",
-        date(2023, 10, 10),
-        Some(date(2026, 10, 13))
-    ),
-    rel!(
-        "windows server 2012 r2",
-        &[],
-        None,
-        Some("6.3.9600"),
-        "Windows Server 2012 R2",
-        date(2023, 10, 10),
-        Some(date(2026, 10, 13))
-    ),
-    rel!(
-        "windows server 2016",
-        &[],
-        None,
-        Some("14393"),
-        "Windows Server 2016",
-        date(2027, 1, 12)
-    ),
-    rel!(
-        "windows server 2019",
-        &[],
-        None,
-        Some("17763"),
-        "Windows Server 2019",
-        date(2029, 1, 9)
-    ),
-    rel!(
-        "windows server 2022",
-        &[],
-        None,
-        Some("20348"),
-        "Windows Server 2022",
-        date(2031, 10, 14)
-    ),
-    rel!(
-        "windows server 2025",
-        &[],
-        None,
-        Some("26100"),
-        "Windows Server 2025",
-        date(2034, 11, 14)
-    ),
+    rel!("windows server 2003", &[], None, Some("5.2.3790"), "Windows Server 2003 SP2", date(2015, 7, 14)),
+    rel!("windows server 2008", &[], None, Some("6.0.6003"), "Windows Server 2008 SP2", date(2020, 1, 14), Some(date(2023, 1, 10))),
+    rel!("windows server 2008 r2", &[], None, Some("6.1.7601"), "Windows Server 2008 R2 SP1", date(2020, 1, 14), Some(date(2023, 1, 10))),
+    rel!("windows server 2012", &[], None, Some("6.2.9200"), "Windows Server 2012", date(2023, 10, 10), Some(date(2026, 10, 13))),
+    rel!("windows server 2012 r2", &[], None, Some("6.3.9600"), "Windows Server 2012 R2", date(2023, 10, 10), Some(date(2026, 10, 13))),
+    rel!("windows server 2016", &[], None, Some("14393"), "Windows Server 2016", date(2027, 1, 12)),
+    rel!("windows server 2019", &[], None, Some("17763"), "Windows Server 2019", date(2029, 1, 9)),
+    rel!("windows server 2022", &[], None, Some("20348"), "Windows Server 2022", date(2031, 10, 14)),
+    rel!("windows server 2025", &[], None, Some("26100"), "Windows Server 2025", date(2034, 11, 14)),
     // Linux
-    rel!(
-        "red hat enterprise linux",
-        &[],
-        Some("6"),
-        None,
-        "RHEL 6",
-        date(2020, 11, 30),
-        Some(date(2024, 6, 30))
-    ),
-    rel!(
-        "red hat enterprise linux",
-        &[],
-        Some("7"),
-        None,
-        "RHEL 7",
-        date(2024, 6, 30),
-        Some(date(2029, 5, 31))
-    ),
-    rel!(
-        "red hat enterprise linux",
-        &[],
-        Some("8"),
-        None,
-        "RHEL 8",
-        date(2029, 5, 31),
-        Some(date(2033, 5, 31))
-    ),
-    rel!(
-        "red hat enterprise linux",
-        &[],
-        Some("9"),
-        None,
-        "RHEL 9",
-        date(2032, 5, 31),
-        Some(date(2036, 5, 31))
-    ),
-    rel!(
-        "red hat enterprise linux",
-        &[],
-        Some("10"),
-        None,
-        "RHEL 10",
-        date(2035, 5, 31),
-        Some(date(2039, 5, 31))
-    ),
-    rel!(
-        "centos",
-        &[],
-        Some("6"),
-        None,
-        "CentOS 6",
-        date(2020, 11, 30)
-    ),
-    rel!(
-        "centos",
-        &[],
-        Some("7"),
-        None,
-        "CentOS 7",
-        date(2024, 6, 30)
-    ),
-    rel!(
-        "centos",
-        &[],
-        Some("8"),
-        None,
-        "CentOS 8",
-        date(2021, 12, 31)
-    ),
-    rel!(
-        "rocky linux",
-        &[],
-        Some("8"),
-        None,
-        "Rocky Linux 8",
-        date(2029, 5, 31)
-    ),
-    rel!(
-        "rocky linux",
-        &[],
-        Some("9"),
-        None,
-        "Rocky Linux 9",
-        date(2032, 5, 31)
-    ),
-    rel!(
-        "rocky linux",
-        &[],
-        Some("10"),
-        None,
-        "Rocky Linux 10",
-        date(2035, 5, 31)
-    ),
-    rel!(
-        "almalinux",
-        &[],
-        Some("8"),
-        None,
-        "AlmaLinux 8",
-        date(2029, 5, 31)
-    ),
-    rel!(
-        "almalinux",
-        &[],
-        Some("9"),
-        None,
-        "AlmaLinux 9",
-        date(2032, 5, 31)
-    ),
-    rel!(
-        "almalinux",
-        &[],
-        Some("10"),
-        None,
-        "AlmaLinux 10",
-        date(2035, 5, 31)
-    ),
-    rel!(
-        "ubuntu",
-        &[],
-        Some("14.04"),
-        None,
-        "Ubuntu 14.04 LTS",
-        date(2019, 4, 2),
-        Some(date(2024, 4, 2))
-    ),
-    rel!(
-        "ubuntu",
-        &[],
-        Some("16.04"),
-        None,
-        "Ubuntu 16.04 LTS",
-        date(2021, 4, 2),
-        Some(date(2026, 4, 2))
-    ),
-    rel!(
-        "ubuntu",
-        &[],
-        Some("18.04"),
-        None,
-        "Ubuntu 18.04 LTS",
-        date(2023, 5, 31),
-        Some(date(2028, 4, 1))
-    ),
-    rel!(
-        "ubuntu",
-        &[],
-        Some("20.04"),
-        None,
-        "Ubuntu 20.04 LTS",
-        date(2025, 5, 31),
-        Some(date(2030, 4, 2))
-    ),
-    rel!(
-        "ubuntu",
-        &[],
-        Some("22.04"),
-        None,
-        "Ubuntu 22.04 LTS",
-        date(2027, 4, 1),
-        Some(date(2032, 4, 9))
-    ),
-    rel!(
-        "ubuntu",
-        &[],
-        Some("24.04"),
-        None,
-        "Ubuntu 24.04 LTS",
-        date(2029, 5, 31),
-        Some(date(2036, 5, 31))
-    ),
-    rel!(
-        "debian",
-        &[],
-        Some("9"),
-        None,
-        "Debian 9",
-        date(2020, 7, 18),
-        Some(date(2022, 7, 1))
-    ),
-    rel!(
-        "debian",
-        &[],
-        Some("10"),
-        None,
-        "Debian 10",
-        date(2022, 9, 10),
-        Some(date(2024, 6, 30))
-    ),
-    rel!(
-        "debian",
-        &[],
-        Some("11"),
-        None,
-        "Debian 11",
-        date(2024, 8, 14),
-        Some(date(2026, 8, 31))
-    ),
-    rel!(
-        "debian",
-        &[],
-        Some("12"),
-        None,
-        "Debian 12",
-        date(2026, 7, 11),
-        Some(date(2028, 6, 30))
-    ),
-    rel!(
-        "debian",
-        &[],
-        Some("13"),
-        None,
-        "Debian 13",
-        date(2028, 8, 9),
-        Some(date(2030, 6, 30))
-    ),
-    rel!(
-        "suse linux enterprise server",
-        &[],
-        Some("12 sp5"),
-        None,
-        "SLES 12 SP5",
-        date(2024, 10, 31),
-        Some(date(2027, 10, 31))
-    ),
-    rel!(
-        "suse linux enterprise server",
-        &[],
-        Some("15 sp7"),
-        None,
-        "SLES 15 SP7",
-        date(2031, 7, 31),
-        Some(date(2034, 7, 31))
-    ),
+    rel!("red hat enterprise linux", &[], Some("6"), None, "RHEL 6", date(2020, 11, 30), Some(date(2024, 6, 30))),
+    rel!("red hat enterprise linux", &[], Some("7"), None, "RHEL 7", date(2024, 6, 30), Some(date(2029, 5, 31))),
+    rel!("red hat enterprise linux", &[], Some("8"), None, "RHEL 8", date(2029, 5, 31), Some(date(2033, 5, 31))),
+    rel!("red hat enterprise linux", &[], Some("9"), None, "RHEL 9", date(2032, 5, 31), Some(date(2036, 5, 31))),
+    rel!("red hat enterprise linux", &[], Some("10"), None, "RHEL 10", date(2035, 5, 31), Some(date(2039, 5, 31))),
+    rel!("centos", &[], Some("6"), None, "CentOS 6", date(2020, 11, 30)),
+    rel!("centos", &[], Some("7"), None, "CentOS 7", date(2024, 6, 30)),
+    rel!("centos", &[], Some("8"), None, "CentOS 8", date(2021, 12, 31)),
+    rel!("rocky linux", &[], Some("8"), None, "Rocky Linux 8", date(2029, 5, 31)),
+    rel!("rocky linux", &[], Some("9"), None, "Rocky Linux 9", date(2032, 5, 31)),
+    rel!("rocky linux", &[], Some("10"), None, "Rocky Linux 10", date(2035, 5, 31)),
+    rel!("almalinux", &[], Some("8"), None, "AlmaLinux 8", date(2029, 5, 31)),
+    rel!("almalinux", &[], Some("9"), None, "AlmaLinux 9", date(2032, 5, 31)),
+    rel!("almalinux", &[], Some("10"), None, "AlmaLinux 10", date(2035, 5, 31)),
+    rel!("ubuntu", &[], Some("14.04"), None, "Ubuntu 14.04 LTS", date(2019, 4, 2), Some(date(2024, 4, 2))),
+    rel!("ubuntu", &[], Some("16.04"), None, "Ubuntu 16.04 LTS", date(2021, 4, 2), Some(date(2026, 4, 2))),
+    rel!("ubuntu", &[], Some("18.04"), None, "Ubuntu 18.04 LTS", date(2023, 5, 31), Some(date(2028, 4, 1))),
+    rel!("ubuntu", &[], Some("20.04"), None, "Ubuntu 20.04 LTS", date(2025, 5, 31), Some(date(2030, 4, 2))),
+    rel!("ubuntu", &[], Some("22.04"), None, "Ubuntu 22.04 LTS", date(2027, 4, 1), Some(date(2032, 4, 9))),
+    rel!("ubuntu", &[], Some("24.04"), None, "Ubuntu 24.04 LTS", date(2029, 5, 31), Some(date(2036, 5, 31))),
+    rel!("debian", &[], Some("9"), None, "Debian 9", date(2020, 7, 18), Some(date(2022, 7, 1))),
+    rel!("debian", &[], Some("10"), None, "Debian 10", date(2022, 9, 10), Some(date(2024, 6, 30))),
+    rel!("debian", &[], Some("11"), None, "Debian 11", date(2024, 8, 14), Some(date(2026, 8, 31))),
+    rel!("debian", &[], Some("12"), None, "Debian 12", date(2026, 7, 11), Some(date(2028, 6, 30))),
+    rel!("debian", &[], Some("13"), None, "Debian 13", date(2028, 8, 9), Some(date(2030, 6, 30))),
+    rel!("suse linux enterprise server", &[], Some("12 sp5"), None, "SLES 12 SP5", date(2024, 10, 31), Some(date(2027, 10, 31))),
+    rel!("suse linux enterprise server", &[], Some("15 sp7"), None, "SLES 15 SP7", date(2031, 7, 31), Some(date(2034, 7, 31))),
 ];
 
 /// Other names utilities write for the same products.
@@ -689,23 +183,23 @@ fn product_and_version(os: &OperatingSystem) -> (String, Option<String>) {
             .iter()
             .any(|r| r.product == p || p.starts_with(&format!("{} ", r.product)))
     };
-    if !known(&product) {
-        if let Some((alias, canonical)) = ALIASES
+    if !known(&product)
+        && let Some((alias, canonical)) = ALIASES
             .iter()
             .find(|(alias, _)| product == *alias || product.starts_with(&format!("{alias} ")))
-        {
-            product = product.replacen(alias, canonical, 1);
-        }
+    {
+        product = product.replacen(alias, canonical, 1);
     }
     let version = os.version.as_deref().map(normalise);
     if RELEASES.iter().any(|r| r.product == product) {
         return (product, version);
     }
     // "ubuntu 22.04", "rhel 8", "centos 7", "windows server 2012 r2" …
-    if let Some((head, tail)) = product.rsplit_once(' ') {
-        if RELEASES.iter().any(|r| r.product == head) && version.is_none() {
-            return (head.to_owned(), Some(tail.to_owned()));
-        }
+    if let Some((head, tail)) = product.rsplit_once(' ')
+        && RELEASES.iter().any(|r| r.product == head)
+        && version.is_none()
+    {
+        return (head.to_owned(), Some(tail.to_owned()));
     }
     (product, version)
 }

@@ -1,0 +1,146 @@
+//! Helpers for the end-to-end tests: build once, find the binary and the
+//! components, assemble packs and bundles.
+//!
+//! Everything the tests run is built from source by `cargo xtask build`, the
+//! same step the README and CI use; a test process runs it once (unless
+//! `MIZUCHI_PREBUILT` says it already ran).
+
+// Test support: a failure here is a test failure, so panicking is the point.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// `tests/fixtures`.
+pub fn fixtures() -> PathBuf {
+    root().join("tests/fixtures")
+}
+
+/// The bundled sample utility.
+pub fn sample() -> PathBuf {
+    root().join("samples/minamiyama")
+}
+
+fn ensure_built() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        if std::env::var_os("MIZUCHI_PREBUILT").is_some() {
+            return;
+        }
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(root())
+            .args(["xtask", "build"])
+            .status()
+            .expect("cannot run cargo xtask build");
+        assert!(status.success(), "cargo xtask build failed");
+    });
+}
+
+/// The compiled components (`*.wasm`) of the workspace.
+pub fn wasm_dir() -> PathBuf {
+    ensure_built();
+    root().join("target/wasm32-wasip2/release")
+}
+
+/// The official pack, assembled by `cargo xtask build`.
+pub fn official_pack() -> PathBuf {
+    ensure_built();
+    root().join("target/packs/mlit-water")
+}
+
+/// A pack directory holding the given modules (file names in the wasm directory).
+pub fn pack_of(name: &str, modules: &[&str]) -> PathBuf {
+    let dir = root().join("target/test-packs").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create pack directory");
+    for m in modules {
+        std::fs::copy(wasm_dir().join(m), dir.join(m)).expect("copy module");
+    }
+    dir
+}
+
+/// The `mizuchi` binary, with the compile cache kept under `target/`.
+pub fn mizuchi() -> Command {
+    ensure_built();
+    let mut c = Command::new(root().join("target/debug/mizuchi"));
+    c.env("MIZUCHI_CACHE_DIR", root().join("target/test-cache"));
+    c.env_remove("MIZUCHI_LOG");
+    c
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Writes a bundle: each `(path, kind, bytes)` file and a manifest listing
+/// them with their digests.
+pub fn write_bundle(dir: &Path, files: &[(&str, &str, Vec<u8>)]) {
+    std::fs::create_dir_all(dir).expect("create bundle directory");
+    let mut entries = Vec::new();
+    for (path, kind, bytes) in files {
+        let full = dir.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("create directory");
+        }
+        std::fs::write(&full, bytes).expect("write bundle file");
+        entries.push(serde_json::json!({ "path": path, "kind": kind, "sha256": sha256(bytes) }));
+    }
+    let manifest = serde_json::json!({
+        "format": "mizuchi-evidence",
+        "format_version": "1.0.0",
+        "utility": { "id": "test-utility", "name": { "ja": "試験水道事業体", "en": "Test Waterworks" } },
+        "collected_on": "2026-11-20",
+        "assessment_date": "2026-11-27",
+        "files": entries,
+    });
+    let text = serde_json::to_string_pretty(&manifest).expect("serialise manifest");
+    std::fs::write(dir.join("manifest.json"), text).expect("write manifest");
+}
+
+/// What a finished command printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+/// Runs `mizuchi` with `args`.
+pub fn run(args: &[&str]) -> Run {
+    let out = mizuchi().args(args).output().expect("run mizuchi");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Path as a `&str` for command arguments.
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}

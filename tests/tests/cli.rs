@@ -1,0 +1,219 @@
+//! The `mizuchi` binary as a user runs it: output formats, exit statuses and
+//! errors on bad input.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
+
+use mizuchi_tests::{fixtures, official_pack, run, s, sample};
+
+fn eval(extra: &[&str]) -> mizuchi_tests::Run {
+    let pack = official_pack();
+    let sample = sample();
+    let mut args = vec!["eval", "--pack", s(&pack), "--evidence", s(&sample)];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn result<'a>(report: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    report["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["rule"] == rule))
+        .unwrap_or_else(|| panic!("no result for {rule}"))
+}
+
+#[test]
+fn rules_lists_the_ordinance_rules_with_metadata_in_both_languages() {
+    let pack = official_pack();
+    let out = run(&["rules", "--pack", s(&pack), "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let rules = v["rules"].as_array().unwrap();
+    let ord: Vec<&serde_json::Value> = rules
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("MLIT-ORD-"))
+        .collect();
+    let ids: Vec<&str> = ord.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["MLIT-ORD-01", "MLIT-ORD-02", "MLIT-ORD-03", "MLIT-ORD-04"]
+    );
+    for r in ord {
+        assert_eq!(r["force"], "ordinance");
+        assert_eq!(r["version"], "1.0.0");
+        assert!(r["section"].as_str().unwrap().starts_with("コラム2"));
+        assert!(!r["title"]["ja"].as_str().unwrap().is_empty());
+        assert!(r["title"]["en"].as_str().unwrap().is_ascii());
+    }
+    let text = run(&["rules", "--pack", s(&pack), "--lang", "en"]);
+    assert_eq!(text.code, 0);
+    assert!(text.stdout.contains("MLIT-ORD-03"));
+    assert!(text.stdout.contains("サポート終了OSの不使用"));
+    assert!(text.stdout.contains("No end-of-support operating system"));
+}
+
+#[test]
+fn eval_json_reports_every_rule_and_exits_1_when_rules_fail() {
+    let out = eval(&["--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["format"], "mizuchi-report");
+    assert_eq!(v["evidence"]["utility_id"], "JP-MINAMIYAMA-WW");
+    assert_eq!(result(&v, "MLIT-ORD-01")["outcome"], "fail");
+    let ord03 = result(&v, "MLIT-ORD-03");
+    assert_eq!(ord03["parameters"]["eol_warning_days"], 365);
+    assert!(ord03["fuel"].as_u64().unwrap() > 0);
+    let statuses: Vec<&str> = ord03["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "pass",
+        "pass-alternative",
+        "fail",
+        "warn",
+        "insufficient-evidence",
+    ] {
+        assert!(
+            statuses.contains(&expected),
+            "no {expected} finding in ORD-03: {statuses:?}"
+        );
+    }
+}
+
+#[test]
+fn eval_exits_0_when_no_rule_fails() {
+    let pack = official_pack();
+    let bundle = fixtures().join("bundles/all-pass");
+    let out = run(&[
+        "eval",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(&bundle),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let v = out.json();
+    for rule in ["MLIT-ORD-01", "MLIT-ORD-02", "MLIT-ORD-03", "MLIT-ORD-04"] {
+        assert_eq!(result(&v, rule)["outcome"], "pass", "{rule}");
+    }
+}
+
+#[test]
+fn fail_on_decides_which_outcomes_exit_1() {
+    let out = eval(&["--format", "json", "--fail-on", "error"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = eval(&["--fail-on", "sometimes"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("`sometimes` is not an outcome"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn malformed_evidence_exits_2_naming_file_and_field() {
+    let pack = official_pack();
+    let bundle = fixtures().join("bundles/malformed-inventory");
+    let out = run(&["eval", "--pack", s(&pack), "--evidence", s(&bundle)]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    let err = &out.stderr;
+    assert!(
+        err.starts_with("error: cannot use the evidence bundle"),
+        "{err}"
+    );
+    assert!(err.contains("inventory.json"), "{err}");
+    assert!(err.contains("assets[0].control_system"), "{err}");
+}
+
+#[test]
+fn a_missing_pack_or_bundle_exits_2_and_says_what_to_do() {
+    let out = run(&[
+        "eval",
+        "--pack",
+        "/nonexistent/pack",
+        "--evidence",
+        s(&sample()),
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("cannot load the pack `/nonexistent/pack`"),
+        "{}",
+        out.stderr
+    );
+    let pack = official_pack();
+    let out = run(&[
+        "eval",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        "/nonexistent/bundle",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("manifest.json"), "{}", out.stderr);
+}
+
+#[test]
+fn parameters_are_checked_and_the_value_used_is_reported() {
+    let out = eval(&[
+        "--format",
+        "json",
+        "--param",
+        "MLIT-ORD-02.max_definition_age_days=60",
+    ]);
+    let v = out.json();
+    let ord02 = result(&v, "MLIT-ORD-02");
+    assert_eq!(ord02["parameters"]["max_definition_age_days"], 60);
+    let hmi01 = ord02["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["subject"]["id"] == "KTN-HMI-01")
+        .unwrap();
+    // Definitions from 2026-09-30 are 58 days old: current under a 60-day limit.
+    assert_eq!(hmi01["status"], "pass");
+
+    let out = eval(&["--param", "MLIT-ORD-02.max_age=3"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("has no parameter `max_age`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("max_definition_age_days"),
+        "{}",
+        out.stderr
+    );
+    let out = eval(&["--param", "MLIT-ORD-02.max_definition_age_days=soon"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("takes an integer"), "{}", out.stderr);
+    let out = eval(&["--param", "MLIT-XXX-99.k=1"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("has no rule `MLIT-XXX-99`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn text_output_shows_ordinance_apart_and_speaks_both_languages() {
+    let en = eval(&["--lang", "en"]);
+    assert!(
+        en.stdout
+            .contains("Ordinance (legally required technical standards)")
+    );
+    assert!(
+        en.stdout
+            .contains("entry control to the room does not replace it")
+    );
+    let ja = eval(&["--lang", "ja"]);
+    assert!(ja.stdout.contains("省令（遵守すべき技術的基準）"));
+    assert!(ja.stdout.contains("入退室管理は主体認証の代替になりません"));
+}
