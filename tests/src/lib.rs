@@ -22,6 +22,14 @@ pub fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Cargo's target directory: `$CARGO_TARGET_DIR` (relative to the workspace) or `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 /// `tests/fixtures`.
 pub fn fixtures() -> PathBuf {
     root().join("tests/fixtures")
@@ -51,18 +59,18 @@ fn ensure_built() {
 /// The compiled components (`*.wasm`) of the workspace.
 pub fn wasm_dir() -> PathBuf {
     ensure_built();
-    root().join("target/wasm32-wasip2/release")
+    target_dir().join("wasm32-wasip2/release")
 }
 
 /// The official pack, assembled by `cargo xtask build`.
 pub fn official_pack() -> PathBuf {
     ensure_built();
-    root().join("target/packs/mlit-water")
+    target_dir().join("packs/mlit-water")
 }
 
 /// A pack directory holding the given modules (file names in the wasm directory).
 pub fn pack_of(name: &str, modules: &[&str]) -> PathBuf {
-    let dir = root().join("target/test-packs").join(name);
+    let dir = target_dir().join("test-packs").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create pack directory");
     for m in modules {
@@ -74,8 +82,8 @@ pub fn pack_of(name: &str, modules: &[&str]) -> PathBuf {
 /// The `mizuchi` binary, with the compile cache kept under `target/`.
 pub fn mizuchi() -> Command {
     ensure_built();
-    let mut c = Command::new(root().join("target/debug/mizuchi"));
-    c.env("MIZUCHI_CACHE_DIR", root().join("target/test-cache"));
+    let mut c = Command::new(target_dir().join("debug/mizuchi"));
+    c.env("MIZUCHI_CACHE_DIR", target_dir().join("test-cache"));
     c.env_remove("MIZUCHI_LOG");
     c
 }

@@ -30,6 +30,14 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Cargo's target directory: `$CARGO_TARGET_DIR` (relative to the workspace) or `target/`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     c.current_dir(root());
@@ -87,7 +95,7 @@ fn official_modules() -> Result<Vec<String>> {
 }
 
 fn wasm_dir() -> PathBuf {
-    root().join("target").join(WASM_TARGET).join("release")
+    target_dir().join(WASM_TARGET).join("release")
 }
 
 fn build() -> Result<()> {
@@ -99,7 +107,7 @@ fn build() -> Result<()> {
     }
     run(&mut guests)?;
     run(cargo().args(["build", "--package", "mizuchi-host", "--bin", "mizuchi"]))?;
-    let pack = root().join("target/packs").join(OFFICIAL_PACK.0);
+    let pack = target_dir().join("packs").join(OFFICIAL_PACK.0);
     if pack.exists() {
         std::fs::remove_dir_all(&pack)?;
     }
@@ -122,18 +130,14 @@ fn build() -> Result<()> {
 
 fn demo() -> Result<()> {
     build()?;
-    let bin = root().join("target/debug/mizuchi");
+    let bin = target_dir().join("debug/mizuchi");
+    let pack = target_dir().join("packs").join(OFFICIAL_PACK.0);
     let status = Command::new(bin)
         .current_dir(root())
-        .args([
-            "eval",
-            "--pack",
-            "target/packs/mlit-water",
-            "--evidence",
-            "samples/minamiyama",
-            "--lang",
-            "en",
-        ])
+        .arg("eval")
+        .arg("--pack")
+        .arg(&pack)
+        .args(["--evidence", "samples/minamiyama", "--lang", "en"])
         .status()
         .context("cannot run mizuchi")?;
     // Exit status 1 means rules failed, which the sample is made to show.
