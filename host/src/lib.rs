@@ -25,19 +25,31 @@ mod bundle;
 mod digest;
 mod engine;
 mod eval;
+mod import;
+mod json;
 mod pack;
 pub mod render;
 mod report;
 mod sandbox;
+mod schema;
+mod synth;
 
 pub use abi::{ABI_VERSION, AbiError, accepted as accepted_abi};
-pub use bundle::{Bundle, BundleError, DocumentFile, LogFile};
+pub use bundle::{
+    Bundle, BundleError, BundleSummary, BundleWriter, DocumentFile, LogFile, LogStats, Problem,
+    SectionSummary, Severity, Validation, WriteError, summarize, validate, write_archive,
+};
 pub use digest::sha256_hex;
 pub use engine::{Limits, Runtime, RuntimeError};
 pub use eval::{EvalError, EvalOptions, ParamOverride, REPORT_VERSION, evaluate};
+pub use import::{
+    ImportError, ImportKind, ImportOptions, ImportReport, RowProblem, import, parse_offset,
+};
 pub use pack::{Module, Need, Pack, PackError, ParamKind, ParamSpec, RuleInfo};
 pub use report::{
     Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
     ParamValue, REPORT_FORMAT, Report, RuleError, RuleResult, Status, Subject, Summary,
 };
 pub use sandbox::Limit;
+pub use schema::{SchemaFile, evidence_schemas};
+pub use synth::{SynthOptions, synth};

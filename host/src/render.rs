@@ -220,3 +220,69 @@ pub fn rules_text(pack: &Pack, lang: Lang) -> String {
     }
     out
 }
+
+/// What a bundle holds, section by section.
+pub fn summary_text(s: &crate::BundleSummary, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}) — {} {}, {} {}, {} {}",
+        lang.pick(&s.utility_name),
+        s.utility_id,
+        lang.t("形式", "format"),
+        s.format_version,
+        lang.t("収集日", "collected"),
+        s.collected_on,
+        lang.t("評価日", "assessment date"),
+        s.assessment_date
+    );
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(vec![
+            lang.t("区分", "section"),
+            lang.t("ファイル", "files"),
+            lang.t("件数", "records"),
+            lang.t("期間", "time range"),
+            lang.t("内訳", "breakdown"),
+        ]);
+    for (name, sec) in &s.sections {
+        let title = name
+            .parse::<mizuchi_evidence::SectionKind>()
+            .map(|k| lang.pick(&k.title()).to_owned())
+            .unwrap_or_else(|_| name.clone());
+        let records = sec
+            .records
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let range = match (sec.first, sec.last) {
+            (Some(a), Some(b)) => format!("{a} … {b}"),
+            _ => String::new(),
+        };
+        let mut breakdown: Vec<String> =
+            sec.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        if !sec.event_ids.is_empty() {
+            breakdown.push(format!(
+                "{} {}",
+                lang.t("イベントID", "event id"),
+                sec.event_ids
+                    .iter()
+                    .map(|(k, n)| format!("{k}:{n}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
+        table.add_row(vec![
+            title,
+            sec.files.to_string(),
+            records,
+            range,
+            breakdown.join("; "),
+        ]);
+    }
+    let _ = writeln!(out, "{table}");
+    out
+}

@@ -6,6 +6,7 @@
 //! name the input in backticks and say what to do next.
 
 mod eval;
+mod evidence;
 mod rules;
 
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ enum Command {
     Eval(eval::Args),
     /// List the rules of a pack and what they declare, without evaluating.
     Rules(rules::Args),
+    /// Evidence bundles: validate, summarise, import, create, generate.
+    #[command(subcommand)]
+    Evidence(evidence::Command),
 }
 
 /// Output format.
@@ -127,6 +131,7 @@ pub(crate) fn main() -> ExitCode {
     let result = match cli.command {
         Command::Eval(args) => eval::run(&global, args),
         Command::Rules(args) => rules::run(&global, args),
+        Command::Evidence(command) => evidence::run(&global, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

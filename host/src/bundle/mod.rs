@@ -1,0 +1,241 @@
+//! Evidence bundles: opening (through the validator), the single-file archive
+//! form, and writing (imports add files and update the manifest atomically).
+//!
+//! Opening a bundle runs the quick check of the validator: manifest, paths,
+//! the digest of every file, documents parsed strictly and checked against
+//! their schema, references between documents. Logs are hashed and counted
+//! there, and hashed again while rules stream them, so that what a rule reads
+//! is exactly what was verified.
+
+pub(crate) mod archive;
+mod problem;
+mod refs;
+mod summary;
+mod validate;
+mod write;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use mizuchi_evidence::{Manifest, SectionKind};
+
+use crate::digest::HashingReader;
+
+pub use archive::write as write_archive;
+pub use problem::{Problem, Severity};
+pub use summary::{BundleSummary, SectionSummary, summarize};
+pub use validate::{LogStats, Validation};
+pub use write::{BundleWriter, WriteError};
+
+/// The manifest's file name at the root of a bundle.
+pub(crate) const MANIFEST: &str = "manifest.json";
+
+/// Why a bundle cannot be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{path}` is a symbolic link; a bundle must hold its files itself (copy the file in)")]
+    Symlink { path: PathBuf },
+    #[error(
+        "the manifest lists `{path}`, which is outside the bundle; list files by paths relative to the bundle root, without `..`"
+    )]
+    Escape { path: String },
+    #[error("{}", invalid_text(.problems))]
+    Invalid { problems: Vec<Problem> },
+}
+
+fn invalid_text(problems: &[Problem]) -> String {
+    let errors: Vec<&Problem> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    let mut s = format!(
+        "the bundle has {} error{}:",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    for p in errors.iter().take(10) {
+        s.push_str(&format!("\n  {}: {}", p.location(), p.message.en));
+    }
+    if errors.len() > 10 {
+        s.push_str(&format!("\n  … and {} more", errors.len() - 10));
+    }
+    s.push_str("\nrun `mizuchi evidence validate` on it to see every problem");
+    s
+}
+
+/// Validates the bundle at `path` (a directory or a `.tar` archive), checking
+/// every line of every log.
+pub fn validate(path: &Path) -> Validation {
+    validate::check(path, validate::Depth::Full)
+}
+
+/// A verified document section.
+#[derive(Debug, Clone)]
+pub struct DocumentFile {
+    /// Path relative to the bundle root.
+    pub path: String,
+    pub sha256: String,
+    text: Arc<str>,
+}
+
+impl DocumentFile {
+    /// The file's text, as verified.
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+}
+
+/// A verified log file.
+#[derive(Debug, Clone)]
+pub struct LogFile {
+    /// Path relative to the bundle root.
+    pub path: String,
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Number of records (lines).
+    pub records: u64,
+    full: PathBuf,
+}
+
+impl LogFile {
+    /// Opens the file for streaming; the reader hashes what it reads.
+    pub fn open(&self) -> std::io::Result<HashingReader<BufReader<File>>> {
+        let f = File::open(&self.full)?;
+        Ok(HashingReader::new(BufReader::with_capacity(1 << 16, f)))
+    }
+}
+
+/// An evidence bundle whose files all match the manifest.
+#[derive(Debug)]
+pub struct Bundle {
+    root: PathBuf,
+    manifest: Manifest,
+    digest: String,
+    documents: BTreeMap<SectionKind, DocumentFile>,
+    logs: BTreeMap<SectionKind, Vec<LogFile>>,
+    /// Holds an extracted archive for as long as the bundle is open.
+    _extracted: Option<tempfile::TempDir>,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BundleError + '_ {
+    move |source| BundleError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Joins a manifest path to the bundle root, refusing anything that leaves
+/// the bundle or passes through a symbolic link.
+pub(crate) fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, BundleError> {
+    let escape = || BundleError::Escape {
+        path: rel.to_owned(),
+    };
+    if rel.is_empty() || rel.contains('\\') || rel.contains(':') {
+        return Err(escape());
+    }
+    let mut full = root.to_path_buf();
+    for c in Path::new(rel).components() {
+        match c {
+            Component::Normal(part) => {
+                full.push(part);
+                if std::fs::symlink_metadata(&full).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(BundleError::Symlink { path: full });
+                }
+            }
+            _ => return Err(escape()),
+        }
+    }
+    Ok(full)
+}
+
+/// Reads a whole file without following a symbolic link at its final component.
+pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, BundleError> {
+    let meta = std::fs::symlink_metadata(path).map_err(io_err(path))?;
+    if meta.file_type().is_symlink() {
+        return Err(BundleError::Symlink {
+            path: path.to_owned(),
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    File::open(path)
+        .map_err(io_err(path))?
+        .read_to_end(&mut bytes)
+        .map_err(io_err(path))?;
+    Ok(bytes)
+}
+
+impl Bundle {
+    /// Opens the bundle at `path` (a directory or a `.tar` archive of one)
+    /// after the quick check: every file's digest, documents parsed and
+    /// checked, logs hashed and counted.
+    pub fn open(path: &Path) -> Result<Bundle, BundleError> {
+        let v = validate::check(path, validate::Depth::Quick);
+        for p in v
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+        {
+            tracing::warn!("{}: {}", p.location(), p.message.en);
+        }
+        let Some(o) = v.opened else {
+            return Err(BundleError::Invalid {
+                problems: v.problems,
+            });
+        };
+        tracing::debug!(
+            utility = %o.manifest.utility.id,
+            documents = o.documents.len(),
+            logs = o.logs.values().map(Vec::len).sum::<usize>(),
+            "evidence bundle verified"
+        );
+        Ok(Bundle {
+            root: o.root,
+            manifest: o.manifest,
+            digest: o.digest,
+            documents: o.documents,
+            logs: o.logs,
+            _extracted: o._extracted,
+        })
+    }
+
+    /// The bundle's directory (a temporary one for an archive).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// SHA-256 of `manifest.json`, which lists the digest of every file: the
+    /// digest of the whole bundle.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// A document section, if the bundle holds it.
+    pub fn document(&self, kind: SectionKind) -> Option<&DocumentFile> {
+        self.documents.get(&kind)
+    }
+
+    /// The files of a log section, in manifest order.
+    pub fn log(&self, kind: SectionKind) -> &[LogFile] {
+        self.logs.get(&kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The bundle holds the section.
+    pub fn has(&self, kind: SectionKind) -> bool {
+        self.documents.contains_key(&kind) || self.logs.contains_key(&kind)
+    }
+}

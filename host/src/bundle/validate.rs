@@ -1,0 +1,687 @@
+//! Validation of an evidence bundle: the one place that decides whether
+//! evidence is usable, for `mizuchi evidence validate` and for every command
+//! that opens a bundle.
+//!
+//! In order: the manifest (strict JSON, its schema, the format and version),
+//! then each listed file (no symbolic links, no path leaving the bundle, the
+//! SHA-256 of the very bytes that are then parsed, UTF-8, strict JSON, the
+//! section's schema, the typed model), then references between sections.
+//! Every problem is collected, with its file, line and JSON path. A quick
+//! check hashes and counts event logs without parsing them; a full check
+//! parses and checks every line, in constant memory.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use mizuchi_evidence::{
+    AuthEvent, DoorEvent, FORMAT_NAME, FORMAT_VERSION, Manifest, SectionKind, SectionShape, Text,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::problem::{Problem, Problems};
+use super::refs::{Documents, LogRefs};
+use super::{DocumentFile, LogFile, MANIFEST};
+use crate::digest::{HashingReader, sha256_hex};
+use crate::json::{parse_strict, pointer_to_path};
+use crate::schema::Validators;
+
+/// How deep to check event logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Depth {
+    /// Hash and count log lines.
+    Quick,
+    /// Parse and check every log line.
+    Full,
+}
+
+/// What one log file holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LogStats {
+    pub records: u64,
+    pub first: Option<mizuchi_evidence::Timestamp>,
+    pub last: Option<mizuchi_evidence::Timestamp>,
+    /// Records per kind (`logon-success`, `granted`, ...).
+    pub kinds: BTreeMap<String, u64>,
+    /// Records per Windows event id, for authentication logs.
+    pub event_ids: BTreeMap<u32, u64>,
+}
+
+/// The outcome of a validation.
+#[derive(Debug)]
+pub struct Validation {
+    /// Every problem, errors and warnings, in file order.
+    pub problems: Vec<Problem>,
+    /// Statistics of each log file, by path (full checks only).
+    pub logs: BTreeMap<String, LogStats>,
+    pub(crate) opened: Option<Opened>,
+}
+
+impl Validation {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == super::Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+
+    /// No errors: the bundle can be used.
+    pub fn is_valid(&self) -> bool {
+        self.errors() == 0
+    }
+}
+
+/// A bundle's verified contents.
+#[derive(Debug)]
+pub(crate) struct Opened {
+    pub root: PathBuf,
+    pub manifest: Manifest,
+    pub digest: String,
+    pub documents: BTreeMap<SectionKind, DocumentFile>,
+    pub logs: BTreeMap<SectionKind, Vec<LogFile>>,
+    /// Holds an extracted archive for as long as the bundle is open.
+    pub _extracted: Option<tempfile::TempDir>,
+}
+
+fn t(ja: impl Into<String>, en: impl Into<String>) -> Text {
+    Text::new(ja, en)
+}
+
+/// A JSON syntax or strictness error as a problem.
+fn json_problem(file: &str, line_offset: Option<u64>, e: &serde_json::Error) -> Problem {
+    let msg = e.to_string();
+    // serde_json appends " at line L column C"; we report those as fields.
+    let bare = msg
+        .rsplit_once(" at line ")
+        .map(|(m, _)| m.to_owned())
+        .unwrap_or(msg);
+    let (line, column) = match line_offset {
+        Some(l) => (Some(l), Some(e.column() as u64)),
+        None => (Some(e.line() as u64), Some(e.column() as u64)),
+    };
+    Problem {
+        severity: super::Severity::Error,
+        file: file.to_owned(),
+        line,
+        column,
+        path: None,
+        message: t(
+            format!("JSONとして読めません: {bare}"),
+            format!("not valid JSON: {bare}"),
+        ),
+    }
+}
+
+/// Schema errors of one value, as problems.
+fn schema_problems(
+    out: &mut Problems,
+    file: &str,
+    line: Option<u64>,
+    validator: &jsonschema::Validator,
+    value: &Value,
+) -> bool {
+    let mut ok = true;
+    for e in validator.iter_errors(value) {
+        ok = false;
+        let path = pointer_to_path(e.instance_path().as_str());
+        let en = e.to_string();
+        let ja = match e.kind() {
+            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                format!(
+                    "定義されていない項目です: {}（綴りを確認してください）",
+                    unexpected.join(", ")
+                )
+            }
+            jsonschema::error::ValidationErrorKind::Required { property } => {
+                format!("必須項目 {property} がありません")
+            }
+            jsonschema::error::ValidationErrorKind::Type { .. } => format!("型が違います: {en}"),
+            jsonschema::error::ValidationErrorKind::Enum { .. } => {
+                format!("許される値ではありません: {en}")
+            }
+            jsonschema::error::ValidationErrorKind::Format { format } => {
+                format!("{format} の形式ではありません: {en}")
+            }
+            _ => format!("スキーマに適合しません: {en}"),
+        };
+        let (ja, en) = match e.kind() {
+            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => (
+                ja,
+                format!(
+                    "unknown field {} (check its spelling against the schema)",
+                    unexpected
+                        .iter()
+                        .map(|u| format!("`{u}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            jsonschema::error::ValidationErrorKind::Enum { options } => {
+                let list = options
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|v| {
+                                v.as_str()
+                                    .map_or_else(|| v.to_string(), |s| format!("`{s}`"))
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                let got = e.instance();
+                (
+                    format!("{got} は許される値ではありません。次のいずれかです: {list}"),
+                    format!("{got} is not one of: {list}"),
+                )
+            }
+            _ => (ja, en),
+        };
+        out.error(file, line, Some(path), t(ja, en));
+    }
+    ok
+}
+
+fn typed<T: DeserializeOwned>(
+    out: &mut Problems,
+    file: &str,
+    line: Option<u64>,
+    value: Value,
+) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let path = format!("$.{}", e.path());
+            let m = e.into_inner().to_string();
+            out.error(file, line, Some(path), t(format!("内容が不正です: {m}"), m));
+            None
+        }
+    }
+}
+
+/// Reads a file once, refusing a symbolic link at its last component.
+fn read_file(out: &mut Problems, rel: &str, full: &Path) -> Option<Vec<u8>> {
+    match super::read_regular(full) {
+        Ok(b) => Some(b),
+        Err(super::BundleError::Symlink { .. }) => {
+            out.error(
+                rel,
+                None,
+                None,
+                t(
+                    "シンボリックリンクです。バンドルにはファイルそのものを入れてください",
+                    "is a symbolic link; a bundle must hold the file itself (copy it in)",
+                ),
+            );
+            None
+        }
+        Err(super::BundleError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            out.error(rel, None, None, t(
+                "マニフェストに記載されていますが、ファイルがありません",
+                "is listed in the manifest but missing; add the file or remove it from the manifest",
+            ));
+            None
+        }
+        Err(super::BundleError::Io { source, .. }) => {
+            out.error(
+                rel,
+                None,
+                None,
+                t(
+                    format!("読めません: {source}"),
+                    format!("cannot be read: {source}"),
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            out.error(
+                rel,
+                None,
+                None,
+                t(format!("読めません: {e}"), format!("cannot be read: {e}")),
+            );
+            None
+        }
+    }
+}
+
+fn digest_problem(out: &mut Problems, rel: &str, expected: &str, actual: &str) {
+    out.error(rel, None, None, t(
+        format!("ダイジェストが一致しません（マニフェスト {expected}、実際 {actual}）。ファイルを取り込み直すか元に戻してください"),
+        format!("does not match its digest (manifest {expected}, file {actual}); re-import the file or restore it"),
+    ));
+}
+
+/// Checks the bundle at `path` (a directory, or a `.tar` archive of one).
+pub(crate) fn check(path: &Path, depth: Depth) -> Validation {
+    let mut out = Problems::default();
+    let bundle_name = path.display().to_string();
+    let (root, extracted) = if path.is_file() {
+        match super::archive::extract(path, &mut out) {
+            Some(dir) => (dir.path().to_path_buf(), Some(dir)),
+            None => return finish(out, BTreeMap::new(), None),
+        }
+    } else {
+        (path.to_path_buf(), None)
+    };
+
+    // The manifest.
+    let manifest_path = root.join(MANIFEST);
+    if !manifest_path.exists() && !manifest_path.is_symlink() {
+        out.error(&bundle_name, None, None, t(
+            format!("{MANIFEST} がありません。バンドルのディレクトリを指定するか、`mizuchi evidence init` で作成してください"),
+            format!("has no {MANIFEST}; point at a bundle directory or create one with `mizuchi evidence init`"),
+        ));
+        return finish(out, BTreeMap::new(), None);
+    }
+    let Some(bytes) = read_file(&mut out, MANIFEST, &manifest_path) else {
+        return finish(out, BTreeMap::new(), None);
+    };
+    let digest = sha256_hex(&bytes);
+    let manifest = match std::str::from_utf8(&bytes) {
+        Err(e) => {
+            out.error(
+                MANIFEST,
+                None,
+                None,
+                t(
+                    format!("UTF-8ではありません: {e}"),
+                    format!("is not UTF-8: {e}"),
+                ),
+            );
+            None
+        }
+        Ok(text) => match parse_strict(text) {
+            Err(e) => {
+                out.push(json_problem(MANIFEST, None, &e));
+                None
+            }
+            Ok(value) => {
+                if schema_problems(
+                    &mut out,
+                    MANIFEST,
+                    None,
+                    &Validators::get().manifest,
+                    &value,
+                ) {
+                    typed::<Manifest>(&mut out, MANIFEST, None, value)
+                } else {
+                    None
+                }
+            }
+        },
+    };
+    let Some(manifest) = manifest else {
+        return finish(out, BTreeMap::new(), None);
+    };
+    if manifest.format != FORMAT_NAME {
+        out.error(
+            MANIFEST,
+            None,
+            Some("$.format".into()),
+            t(
+                format!(
+                    "形式 `{}` は証跡バンドルではありません（`{FORMAT_NAME}` が必要です）",
+                    manifest.format
+                ),
+                format!(
+                    "format `{}` is not an evidence bundle (expected `{FORMAT_NAME}`)",
+                    manifest.format
+                ),
+            ),
+        );
+    }
+    let ours = semver::Version::parse(FORMAT_VERSION).ok();
+    match (semver::Version::parse(&manifest.format_version), ours) {
+        (Ok(v), Some(ours)) if v.major == ours.major && v.minor > ours.minor => {
+            out.warning(MANIFEST, None, Some("$.format_version".into()), t(
+                format!("形式 {v} はこの mizuchi（{ours}）より新しく、新しい項目は検査されません。mizuchi を更新してください"),
+                format!("format {v} is newer than this mizuchi ({ours}) reads; newer fields are not checked; upgrade mizuchi"),
+            ));
+        }
+        (Ok(v), Some(ours)) if v.major == ours.major => {}
+        (Ok(v), _) => out.error(MANIFEST, None, Some("$.format_version".into()), t(
+            format!("形式 {v} には対応していません（{FORMAT_VERSION} 系のみ）"),
+            format!("format {v} is not supported (this mizuchi reads {FORMAT_VERSION} and its minor updates)"),
+        )),
+        (Err(e), _) => out.error(MANIFEST, None, Some("$.format_version".into()), t(
+            format!("`{}` は semver ではありません: {e}", manifest.format_version),
+            format!("`{}` is not a semver version: {e}", manifest.format_version),
+        )),
+    }
+
+    // Each file: documents first (logs are checked against them).
+    let mut seen_paths: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut documents = BTreeMap::new();
+    let mut docs = Documents::default();
+    let mut logs: BTreeMap<SectionKind, Vec<LogFile>> = BTreeMap::new();
+    let mut log_entries = Vec::new();
+    for (i, entry) in manifest.files.iter().enumerate() {
+        let at = Some(format!("$.files[{i}]"));
+        if let Some(first) = seen_paths.insert(&entry.path, i) {
+            out.error(
+                MANIFEST,
+                None,
+                at.clone(),
+                t(
+                    format!(
+                        "`{}` が2回（files[{first}] と files[{i}]）記載されています",
+                        entry.path
+                    ),
+                    format!(
+                        "`{}` is listed twice (files[{first}] and files[{i}])",
+                        entry.path
+                    ),
+                ),
+            );
+            continue;
+        }
+        let full = match super::safe_join(&root, &entry.path) {
+            Ok(f) => f,
+            Err(super::BundleError::Symlink { path }) => {
+                out.error(&entry.path, None, None, t(
+                    format!("シンボリックリンク（{}）を経由しています。ファイルそのものを入れてください", path.display()),
+                    format!("goes through a symbolic link ({}); a bundle must hold its files itself", path.display()),
+                ));
+                continue;
+            }
+            Err(_) => {
+                out.error(MANIFEST, None, Some(format!("$.files[{i}].path")), t(
+                    format!("`{}` はバンドルの外を指しています。バンドルからの相対パスで、`..` を使わずに記載してください", entry.path),
+                    format!("`{}` points outside the bundle; list files by paths relative to the bundle root, without `..`", entry.path),
+                ));
+                continue;
+            }
+        };
+        let expected = entry.sha256.to_ascii_lowercase();
+        match entry.kind.shape() {
+            SectionShape::Log => log_entries.push((entry.path.clone(), entry.kind, full, expected)),
+            _ => {
+                docs.listed(entry.kind);
+                if let Some(first) = documents.get(&entry.kind) {
+                    let first: &DocumentFile = first;
+                    out.error(MANIFEST, None, at, t(
+                        format!("区分 {} が `{}` と `{}` の両方にあります。文書の区分はファイル1つです", entry.kind, first.path, entry.path),
+                        format!("section `{}` is in both `{}` and `{}`; a document section has one file", entry.kind, first.path, entry.path),
+                    ));
+                    continue;
+                }
+                let Some(bytes) = read_file(&mut out, &entry.path, &full) else {
+                    continue;
+                };
+                let actual = sha256_hex(&bytes);
+                if actual != expected {
+                    digest_problem(&mut out, &entry.path, &expected, &actual);
+                    continue;
+                }
+                let text = match String::from_utf8(bytes) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let at = e.utf8_error().valid_up_to();
+                        out.error(&entry.path, None, None, t(
+                            format!("UTF-8ではありません（{at}バイト目）。UTF-8で保存し直してください"),
+                            format!("is not UTF-8 (at byte {at}); save it as UTF-8"),
+                        ));
+                        continue;
+                    }
+                };
+                let value = match parse_strict(&text) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        out.push(json_problem(&entry.path, None, &e));
+                        continue;
+                    }
+                };
+                let Some(validator) = Validators::get().section(entry.kind) else {
+                    continue;
+                };
+                if !schema_problems(&mut out, &entry.path, None, validator, &value) {
+                    continue;
+                }
+                if !docs.load(&mut out, &entry.path, entry.kind, value) {
+                    continue;
+                }
+                documents.insert(
+                    entry.kind,
+                    DocumentFile {
+                        path: entry.path.clone(),
+                        sha256: expected,
+                        text: text.into(),
+                    },
+                );
+            }
+        }
+    }
+    docs.check_references(&mut out, &documents);
+
+    let mut stats = BTreeMap::new();
+    for (rel, kind, full, expected) in log_entries {
+        let mut refs = LogRefs::new(&docs, kind);
+        let result = match depth {
+            Depth::Quick => quick_log(&full),
+            Depth::Full => full_log(&mut out, &rel, kind, &full, &mut refs),
+        };
+        match result {
+            Err(e) => out.error(
+                &rel,
+                None,
+                None,
+                t(format!("読めません: {e}"), format!("cannot be read: {e}")),
+            ),
+            Ok((actual, bytes, records, st)) => {
+                if actual != expected {
+                    digest_problem(&mut out, &rel, &expected, &actual);
+                    continue;
+                }
+                refs.report(&mut out, &rel);
+                if depth == Depth::Full {
+                    stats.insert(rel.clone(), st);
+                }
+                logs.entry(kind).or_default().push(LogFile {
+                    path: rel,
+                    sha256: expected,
+                    bytes,
+                    records,
+                    full,
+                });
+            }
+        }
+    }
+    unlisted_files(&mut out, &root, &manifest);
+
+    let opened = Opened {
+        root,
+        manifest,
+        digest,
+        documents,
+        logs,
+        _extracted: extracted,
+    };
+    finish(out, stats, Some(opened))
+}
+
+fn finish(out: Problems, logs: BTreeMap<String, LogStats>, opened: Option<Opened>) -> Validation {
+    let valid = !out.has_errors();
+    Validation {
+        problems: out.finish(),
+        logs,
+        opened: opened.filter(|_| valid),
+    }
+}
+
+/// Hashes and counts a log in one pass.
+fn quick_log(full: &Path) -> std::io::Result<(String, u64, u64, LogStats)> {
+    let mut r = HashingReader::new(std::fs::File::open(full)?);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut last = b'\n';
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        last = buf[n - 1];
+    }
+    let records = r.newlines() + u64::from(r.bytes_read() > 0 && last != b'\n');
+    Ok((r.hex_digest(), r.bytes_read(), records, LogStats::default()))
+}
+
+/// Hashes and checks every line of a log in one pass, in constant memory.
+fn full_log(
+    out: &mut Problems,
+    rel: &str,
+    kind: SectionKind,
+    full: &Path,
+    refs: &mut LogRefs<'_>,
+) -> std::io::Result<(String, u64, u64, LogStats)> {
+    let mut r = HashingReader::new(BufReader::with_capacity(
+        1 << 16,
+        std::fs::File::open(full)?,
+    ));
+    let validator = Validators::get().section(kind);
+    let mut stats = LogStats::default();
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    let mut prev: Option<mizuchi_evidence::Timestamp> = None;
+    let mut in_order = true;
+    let mut order = |out: &mut Problems, time: mizuchi_evidence::Timestamp, line: u64| {
+        if in_order && prev.is_some_and(|p| time < p) {
+            in_order = false;
+            out.warning(rel, Some(line), Some("$.time".into()), t(
+                "前の行より古い時刻です。ログは時刻順に並べてください（ルールはファイル順に読みます）",
+                "is earlier than the line before; keep a log in time order (rules read it in file order)",
+            ));
+        }
+        prev = Some(time);
+    };
+    loop {
+        buf.clear();
+        if r.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line += 1;
+        let raw = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let text = match std::str::from_utf8(raw) {
+            Ok(s) => s,
+            Err(e) => {
+                out.error(
+                    rel,
+                    Some(line),
+                    None,
+                    t(
+                        format!("UTF-8ではありません（{}バイト目）", e.valid_up_to() + 1),
+                        format!("is not UTF-8 (at byte {})", e.valid_up_to() + 1),
+                    ),
+                );
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            out.error(
+                rel,
+                Some(line),
+                None,
+                t(
+                    "空行です。JSON Lines の各行にはJSONオブジェクトが1つ必要です",
+                    "is empty; every line of JSON Lines holds one JSON object",
+                ),
+            );
+            continue;
+        }
+        let value = match parse_strict(text) {
+            Ok(v) => v,
+            Err(e) => {
+                out.push(json_problem(rel, Some(line), &e));
+                continue;
+            }
+        };
+        if let Some(v) = validator
+            && !v.is_valid(&value)
+        {
+            schema_problems(out, rel, Some(line), v, &value);
+            continue;
+        }
+        stats.records += 1;
+        match kind {
+            SectionKind::AuthEvents => {
+                if let Some(ev) = typed::<AuthEvent>(out, rel, Some(line), value) {
+                    stats.note(ev.time, ev.kind.as_str(), ev.event_id);
+                    order(out, ev.time, line);
+                    refs.auth(&ev, line);
+                }
+            }
+            SectionKind::DoorEvents => {
+                if let Some(ev) = typed::<DoorEvent>(out, rel, Some(line), value) {
+                    let kind = match ev.result {
+                        mizuchi_evidence::DoorResult::Granted => "granted",
+                        _ => "denied",
+                    };
+                    stats.note(ev.time, kind, None);
+                    order(out, ev.time, line);
+                    refs.door(out, rel, &ev, line);
+                }
+            }
+            _ => {}
+        }
+    }
+    let records = line;
+    Ok((r.hex_digest(), r.bytes_read(), records, stats))
+}
+
+impl LogStats {
+    fn note(&mut self, time: mizuchi_evidence::Timestamp, kind: &str, event_id: Option<u32>) {
+        self.first = Some(self.first.map_or(time, |f| f.min(time)));
+        self.last = Some(self.last.map_or(time, |l| l.max(time)));
+        *self.kinds.entry(kind.to_owned()).or_default() += 1;
+        if let Some(id) = event_id {
+            *self.event_ids.entry(id).or_default() += 1;
+        }
+    }
+}
+
+/// Files in the bundle directory that the manifest does not list.
+fn unlisted_files(out: &mut Problems, root: &Path, manifest: &Manifest) {
+    let listed: std::collections::BTreeSet<&str> =
+        manifest.files.iter().map(|f| f.path.as_str()).collect();
+    let mut stack = vec![root.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(root) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if rel != MANIFEST && !listed.contains(rel.as_str()) {
+                    found.push(rel);
+                }
+            }
+        }
+    }
+    found.sort();
+    for rel in found {
+        out.warning(
+            &rel,
+            None,
+            None,
+            t(
+                "マニフェストに記載がないため無視されます",
+                "is not listed in the manifest and is ignored",
+            ),
+        );
+    }
+}

@@ -1,0 +1,383 @@
+//! Importers: what utilities really have, turned into bundle sections.
+//!
+//! | kind | input | section |
+//! | --- | --- | --- |
+//! | `inventory-csv` | asset list saved from a spreadsheet | inventory (merged by asset id) |
+//! | `evtx` | Windows Security `.evtx` | auth-events |
+//! | `windows-xml` | Event Viewer "Save as XML" | auth-events |
+//! | `windows-csv` | Event Viewer "Save as CSV" | auth-events |
+//! | `sshd` | OpenSSH `auth.log` / `secure` | auth-events |
+//! | `door-csv` | door-controller export | door-events |
+//! | `backup-csv` | backup job report | backups (merged) |
+//!
+//! Importing is idempotent: a log imported twice is the same file (named by
+//! the digest of its input), a merged document that does not change is not
+//! rewritten. Rows that cannot be read are each reported by line and column;
+//! by default nothing is written then.
+
+mod backup_csv;
+mod door_csv;
+mod inventory_csv;
+mod sshd;
+mod table;
+mod text;
+mod winevent;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use mizuchi_evidence::{AuthEvent, Backups, DoorEvent, Inventory, SectionKind, Timestamp};
+use serde::Serialize;
+
+use crate::bundle::{BundleWriter, WriteError};
+use crate::digest::sha256_hex;
+
+pub use text::parse_offset;
+
+/// What an input file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ImportKind {
+    InventoryCsv,
+    Evtx,
+    WindowsXml,
+    WindowsCsv,
+    Sshd,
+    DoorCsv,
+    BackupCsv,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 7] = [
+        ImportKind::InventoryCsv,
+        ImportKind::Evtx,
+        ImportKind::WindowsXml,
+        ImportKind::WindowsCsv,
+        ImportKind::Sshd,
+        ImportKind::DoorCsv,
+        ImportKind::BackupCsv,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::InventoryCsv => "inventory-csv",
+            ImportKind::Evtx => "evtx",
+            ImportKind::WindowsXml => "windows-xml",
+            ImportKind::WindowsCsv => "windows-csv",
+            ImportKind::Sshd => "sshd",
+            ImportKind::DoorCsv => "door-csv",
+            ImportKind::BackupCsv => "backup-csv",
+        }
+    }
+}
+
+impl FromStr for ImportKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ImportKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not an import kind (expected one of: {})",
+                    ImportKind::ALL.map(ImportKind::as_str).join(", ")
+                )
+            })
+    }
+}
+
+/// A row or line of the input that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    /// 1-based line of the input (0 when the input has no lines, as in `.evtx`).
+    pub line: u64,
+    /// The column, as the file names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl RowProblem {
+    pub(crate) fn new(line: u64, column: Option<String>, message: String) -> Self {
+        RowProblem {
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}", self.line)?;
+        } else {
+            f.write_str("a record")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", column `{c}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The UTC offset of times written without one (syslog, Event Viewer CSV, door and backup exports).
+    pub utc_offset: jiff::tz::Offset,
+    /// The year of syslog lines; by default from the bundle's collection date.
+    pub year: Option<i16>,
+    /// The computer an Event Viewer CSV export came from (the export does not say).
+    pub system: Option<String>,
+    /// Import the rows that can be read and report the others, instead of importing nothing.
+    pub skip_bad_rows: bool,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            // Japan Standard Time: where the utilities are.
+            utc_offset: jiff::tz::Offset::from_seconds(9 * 3600).unwrap_or(jiff::tz::Offset::UTC),
+            year: None,
+            system: None,
+            skip_bad_rows: false,
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub kind: ImportKind,
+    pub input: PathBuf,
+    /// The bundle file written or updated.
+    pub file: String,
+    /// Records read from the input.
+    pub records: u64,
+    /// The bundle already held exactly this; nothing was written.
+    pub unchanged: bool,
+    /// Rows skipped (with `skip_bad_rows`).
+    pub problems: Vec<RowProblem>,
+}
+
+/// Why an import did not happen.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{path}`: {message}")]
+    Format { path: PathBuf, message: String },
+    #[error("{}", rows_text(.path, .problems))]
+    Rows {
+        path: PathBuf,
+        problems: Vec<RowProblem>,
+    },
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+fn rows_text(path: &Path, problems: &[RowProblem]) -> String {
+    let mut s = format!(
+        "`{}` has {} row{} that cannot be read, so nothing was imported:",
+        path.display(),
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for p in problems.iter().take(50) {
+        s.push_str(&format!("\n  {p}"));
+    }
+    if problems.len() > 50 {
+        s.push_str(&format!("\n  … and {} more", problems.len() - 50));
+    }
+    s.push_str("\nfix those rows, or pass --skip-bad-rows to import the others");
+    s
+}
+
+fn read_text(path: &Path) -> Result<String, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    text::decode(&bytes)
+        .map(|(s, _)| s)
+        .map_err(|message| ImportError::Format {
+            path: path.to_owned(),
+            message,
+        })
+}
+
+/// Writes `records`, sorted by time (stable), as a log file named by the
+/// digest of the input; nothing is written if the bundle already has it.
+fn write_log<T: Serialize>(
+    into: &mut BundleWriter,
+    kind: ImportKind,
+    section: SectionKind,
+    input_digest: &str,
+    mut records: Vec<T>,
+    time: impl Fn(&T) -> Timestamp,
+) -> Result<(String, bool), WriteError> {
+    let rel = format!(
+        "{}/{}-{}.jsonl",
+        section.as_str(),
+        kind.as_str(),
+        &input_digest[..16]
+    );
+    if into.has_file(&rel) {
+        return Ok((rel, true));
+    }
+    records.sort_by_key(|r| time(r));
+    let mut sink = into.log_sink(section, &rel)?;
+    for r in &records {
+        sink.push(r)?;
+    }
+    into.finish_log(sink)?;
+    Ok((rel, false))
+}
+
+/// Imports `input` of the given kind into the bundle `into` (not committed:
+/// call [`BundleWriter::commit`]).
+pub fn import(
+    kind: ImportKind,
+    input: &Path,
+    into: &mut BundleWriter,
+    options: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let mut problems = Vec::new();
+    let format = |message: String| ImportError::Format {
+        path: input.to_owned(),
+        message,
+    };
+    let raw = std::fs::read(input).map_err(|source| ImportError::Read {
+        path: input.to_owned(),
+        source,
+    })?;
+    let digest = sha256_hex(&raw);
+    drop(raw);
+    enum Parsed {
+        Auth(Vec<AuthEvent>),
+        Door(Vec<DoorEvent>),
+        Inventory(Vec<mizuchi_evidence::Asset>),
+        Backups(Vec<mizuchi_evidence::BackupRun>),
+    }
+    let parsed = match kind {
+        ImportKind::InventoryCsv => Parsed::Inventory(
+            inventory_csv::read(&read_text(input)?, &mut problems).map_err(format)?,
+        ),
+        ImportKind::Evtx => {
+            let events = winevent::read_evtx(input, &mut problems).map_err(format)?;
+            Parsed::Auth(
+                events
+                    .iter()
+                    .filter_map(winevent::WinEvent::to_auth)
+                    .collect(),
+            )
+        }
+        ImportKind::WindowsXml => {
+            let events = winevent::read_xml(&read_text(input)?).map_err(format)?;
+            Parsed::Auth(
+                events
+                    .iter()
+                    .filter_map(winevent::WinEvent::to_auth)
+                    .collect(),
+            )
+        }
+        ImportKind::WindowsCsv => {
+            let Some(system) = options.system.as_deref() else {
+                return Err(format(
+                    "Event Viewer's CSV export does not say which computer it came from; pass --system <host name>".into(),
+                ));
+            };
+            let events = winevent::read_csv(
+                &read_text(input)?,
+                system,
+                options.utc_offset,
+                &mut problems,
+            )
+            .map_err(format)?;
+            Parsed::Auth(
+                events
+                    .iter()
+                    .filter_map(winevent::WinEvent::to_auth)
+                    .collect(),
+            )
+        }
+        ImportKind::Sshd => {
+            let dating = sshd::Dating {
+                year: options.year,
+                collected_on: into.manifest().collected_on,
+                offset: options.utc_offset,
+            };
+            Parsed::Auth(sshd::read(&read_text(input)?, &dating, &mut problems))
+        }
+        ImportKind::DoorCsv => Parsed::Door(
+            door_csv::read(&read_text(input)?, options.utc_offset, &mut problems)
+                .map_err(format)?,
+        ),
+        ImportKind::BackupCsv => Parsed::Backups(
+            backup_csv::read(&read_text(input)?, options.utc_offset, &mut problems)
+                .map_err(format)?,
+        ),
+    };
+    if !problems.is_empty() && !options.skip_bad_rows {
+        return Err(ImportError::Rows {
+            path: input.to_owned(),
+            problems,
+        });
+    }
+    let (file, records, unchanged) = match parsed {
+        Parsed::Auth(events) => {
+            let n = events.len() as u64;
+            let (rel, same) =
+                write_log(into, kind, SectionKind::AuthEvents, &digest, events, |e| {
+                    e.time
+                })?;
+            (rel, n, same)
+        }
+        Parsed::Door(events) => {
+            let n = events.len() as u64;
+            let (rel, same) =
+                write_log(into, kind, SectionKind::DoorEvents, &digest, events, |e| {
+                    e.time
+                })?;
+            (rel, n, same)
+        }
+        Parsed::Inventory(assets) => {
+            let mut inv: Inventory = into.document()?.unwrap_or_default();
+            let n = inventory_csv::merge(&mut inv, assets) as u64;
+            let changed = into.put_document(&inv)?;
+            (document_path(into, SectionKind::Inventory), n, !changed)
+        }
+        Parsed::Backups(runs) => {
+            let n = runs.len() as u64;
+            let mut b: Backups = into.document()?.unwrap_or_default();
+            backup_csv::merge(&mut b, runs);
+            let changed = into.put_document(&b)?;
+            (document_path(into, SectionKind::Backups), n, !changed)
+        }
+    };
+    Ok(ImportReport {
+        kind,
+        input: input.to_owned(),
+        file,
+        records,
+        unchanged,
+        problems,
+    })
+}
+
+fn document_path(into: &BundleWriter, kind: SectionKind) -> String {
+    into.manifest()
+        .files
+        .iter()
+        .find(|f| f.kind == kind)
+        .map(|f| f.path.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,258 @@
+//! JSON Schemas of the evidence format, generated from the Rust types of
+//! `mizuchi-evidence`: the types are the one definition; the schemas are how
+//! everyone else (spreadsheets, other tools, auditors) learns it.
+//!
+//! The generated schemas are checked in under `schemas/evidence/`; a test
+//! fails when they drift from the types. Every object refuses properties it
+//! does not define, so that a misspelt field is an error, not a silent default.
+
+use std::sync::OnceLock;
+
+use mizuchi_evidence::{
+    Accounts, AreaAccess, AuthEvent, Backups, Contracts, DoorEvent, FORMAT_VERSION, Governance,
+    Inventory, Manifest, Networks, People, SectionKind, Sites, Training,
+};
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::{JsonSchema, Schema};
+use serde_json::Value;
+
+/// One schema file.
+#[derive(Debug, Clone)]
+pub struct SchemaFile {
+    /// File name, e.g. `inventory.schema.json`.
+    pub name: String,
+    /// The section it describes; `None` for the manifest.
+    pub section: Option<SectionKind>,
+    pub schema: Value,
+}
+
+fn close_objects(schema: &mut Schema) {
+    if let Some(obj) = schema.as_object_mut()
+        && obj.contains_key("properties")
+        && !obj.contains_key("additionalProperties")
+    {
+        obj.insert("additionalProperties".into(), Value::Bool(false));
+    }
+}
+
+/// Turns `oneOf: [{const: "a", description: "…"}, …]` (schemars' form for an
+/// enum with documented variants) into `enum: ["a", …]`, so that a wrong value
+/// is reported as "not one of …" with the allowed values, and keeps the
+/// variants' descriptions in the description.
+fn flatten_enums(schema: &mut Schema) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Array(variants)) = obj.get("oneOf") else {
+        return;
+    };
+    let mut values = Vec::new();
+    let mut notes = Vec::new();
+    for v in variants {
+        if v.as_object().is_some_and(|o| {
+            o.keys()
+                .any(|k| !matches!(k.as_str(), "const" | "enum" | "type" | "description"))
+        }) {
+            return;
+        }
+        // Undocumented variants come grouped as one `enum`, documented ones as `const`s.
+        if let Some(Value::Array(grouped)) = v.get("enum") {
+            if !grouped.iter().all(Value::is_string) {
+                return;
+            }
+            values.extend(grouped.iter().cloned());
+            continue;
+        }
+        let Some(c) = v.get("const").and_then(Value::as_str) else {
+            return;
+        };
+        values.push(Value::String(c.to_owned()));
+        if let Some(d) = v.get("description").and_then(Value::as_str) {
+            notes.push(format!("`{c}`: {d}"));
+        }
+    }
+    obj.remove("oneOf");
+    obj.insert("type".into(), Value::String("string".into()));
+    obj.insert("enum".into(), Value::Array(values));
+    if !notes.is_empty() {
+        let base = obj
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let text = if base.is_empty() {
+            notes.join("\n")
+        } else {
+            format!("{base}\n\n{}", notes.join("\n"))
+        };
+        obj.insert("description".into(), Value::String(text));
+    }
+}
+
+fn generate<T: JsonSchema>(name: &str, title: &str) -> Value {
+    let settings = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(flatten_enums))
+        .with_transform(RecursiveTransform(close_objects));
+    let schema = settings.into_generator().into_root_schema_for::<T>();
+    // Identity first, then the body, for whoever reads the file.
+    let mut out = serde_json::Map::new();
+    let Value::Object(body) = schema.to_value() else {
+        return Value::Bool(true);
+    };
+    if let Some(v) = body.get("$schema") {
+        out.insert("$schema".into(), v.clone());
+    }
+    out.insert(
+        "$id".into(),
+        Value::String(format!("urn:mizuchi:evidence:{FORMAT_VERSION}:{name}")),
+    );
+    out.insert("title".into(), Value::String(title.into()));
+    for (k, v) in body {
+        if k != "$schema" && k != "title" {
+            out.insert(k, v);
+        }
+    }
+    Value::Object(out)
+}
+
+/// The schema of a section's document, or of one line of a log section.
+fn section_schema(kind: SectionKind) -> Value {
+    let name = kind.as_str();
+    let title = format!("Mizuchi evidence {FORMAT_VERSION}: {}", kind.title().en);
+    match kind {
+        SectionKind::Inventory => generate::<Inventory>(name, &title),
+        SectionKind::Networks => generate::<Networks>(name, &title),
+        SectionKind::Sites => generate::<Sites>(name, &title),
+        SectionKind::People => generate::<People>(name, &title),
+        SectionKind::Accounts => generate::<Accounts>(name, &title),
+        SectionKind::AuthEvents => generate::<AuthEvent>(name, &format!("{title} (one line)")),
+        SectionKind::DoorEvents => generate::<DoorEvent>(name, &format!("{title} (one line)")),
+        SectionKind::AreaAccess => generate::<AreaAccess>(name, &title),
+        SectionKind::Contracts => generate::<Contracts>(name, &title),
+        SectionKind::Backups => generate::<Backups>(name, &title),
+        SectionKind::Training => generate::<Training>(name, &title),
+        SectionKind::Governance => generate::<Governance>(name, &title),
+        _ => Value::Bool(true),
+    }
+}
+
+/// Every schema of the evidence format: the manifest, then each section.
+pub fn evidence_schemas() -> Vec<SchemaFile> {
+    let mut out = vec![SchemaFile {
+        name: "manifest.schema.json".into(),
+        section: None,
+        schema: generate::<Manifest>(
+            "manifest",
+            &format!("Mizuchi evidence {FORMAT_VERSION}: manifest"),
+        ),
+    }];
+    for kind in SectionKind::ALL {
+        out.push(SchemaFile {
+            name: format!("{}.schema.json", kind.as_str()),
+            section: Some(kind),
+            schema: section_schema(kind),
+        });
+    }
+    out
+}
+
+/// Compiled validators, built once per process.
+pub(crate) struct Validators {
+    pub manifest: jsonschema::Validator,
+    sections: Vec<(SectionKind, jsonschema::Validator)>,
+}
+
+impl Validators {
+    pub(crate) fn get() -> &'static Validators {
+        static V: OnceLock<Validators> = OnceLock::new();
+        V.get_or_init(|| {
+            let mut manifest = None;
+            let mut sections = Vec::new();
+            for file in evidence_schemas() {
+                // The schemas are generated by schemars from our own types:
+                // they are valid JSON Schema by construction (a unit test
+                // compiles every one).
+                let Ok(v) = jsonschema::options()
+                    .should_validate_formats(true)
+                    .build(&file.schema)
+                else {
+                    continue;
+                };
+                match file.section {
+                    None => manifest = Some(v),
+                    Some(kind) => sections.push((kind, v)),
+                }
+            }
+            Validators {
+                manifest: manifest.unwrap_or_else(permissive),
+                sections,
+            }
+        })
+    }
+
+    pub(crate) fn section(&self, kind: SectionKind) -> Option<&jsonschema::Validator> {
+        self.sections
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, v)| v)
+    }
+}
+
+fn permissive() -> jsonschema::Validator {
+    #[allow(clippy::expect_used)] // `true` is a valid schema
+    jsonschema::validator_for(&Value::Bool(true)).expect("the schema `true` compiles")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_compiles_and_closes_its_objects() {
+        for f in evidence_schemas() {
+            jsonschema::validator_for(&f.schema).unwrap_or_else(|e| panic!("{}: {e}", f.name));
+            let text = f.schema.to_string();
+            assert!(
+                text.contains("\"additionalProperties\":false"),
+                "{}",
+                f.name
+            );
+        }
+        assert_eq!(Validators::get().sections.len(), SectionKind::ALL.len());
+    }
+
+    #[test]
+    fn the_schemas_accept_what_the_types_write_and_refuse_unknown_fields() {
+        let v = Validators::get().section(SectionKind::Inventory).unwrap();
+        let ok = serde_json::json!({"assets": [{"id": "a", "name": "b", "kind": "hmi", "networks": null}]});
+        assert!(v.is_valid(&ok));
+        let typo = serde_json::json!({"assets": [{"id": "a", "name": "b", "kind": "hmi", "anti_malwre": {}}]});
+        let errors: Vec<String> = v
+            .iter_errors(&typo)
+            .map(|e| e.instance_path().to_string())
+            .collect();
+        assert_eq!(errors, ["/assets/0"]);
+    }
+
+    #[test]
+    fn enums_list_their_values_and_dates_are_checked() {
+        let v = Validators::get().section(SectionKind::Inventory).unwrap();
+        let bad = serde_json::json!({"reviewed_on": "2026-13-40", "assets": [{"id": "a", "name": "b", "kind": "scada"}]});
+        let errors: Vec<String> = v
+            .iter_errors(&bad)
+            .map(|e| format!("{} {e}", e.instance_path()))
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.starts_with("/reviewed_on")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("/assets/0/kind") && e.contains("is not one of")),
+            "{errors:?}"
+        );
+    }
+}
