@@ -59,13 +59,27 @@ fn ensure_built() {
 /// The compiled components (`*.wasm`) of the workspace.
 pub fn wasm_dir() -> PathBuf {
     ensure_built();
-    target_dir().join("wasm32-wasip2/release")
+    target_dir().join("wasm32-wasip2/rules")
+}
+
+/// Compiles a pack's modules into the test compile cache once per process, so
+/// that tests running in parallel do not all compile the same modules.
+fn warm(pack: &Path) {
+    static WARM: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let mut done = WARM.lock().unwrap_or_else(|e| e.into_inner());
+    if done.iter().any(|p| p == pack) {
+        return;
+    }
+    let _ = mizuchi().arg("rules").arg("--pack").arg(pack).output();
+    done.push(pack.to_owned());
 }
 
 /// The official pack, assembled by `cargo xtask build`.
 pub fn official_pack() -> PathBuf {
     ensure_built();
-    target_dir().join("packs/mlit-water")
+    let pack = target_dir().join("packs/mlit-water");
+    warm(&pack);
+    pack
 }
 
 /// A pack directory holding the given modules (file names in the wasm directory).
@@ -76,6 +90,7 @@ pub fn pack_of(name: &str, modules: &[&str]) -> PathBuf {
     for m in modules {
         std::fs::copy(wasm_dir().join(m), dir.join(m)).expect("copy module");
     }
+    warm(&dir);
     dir
 }
 

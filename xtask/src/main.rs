@@ -94,14 +94,24 @@ fn official_modules() -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// The cargo profile rule modules are built with (see the workspace `Cargo.toml`).
+const RULES_PROFILE: &str = "rules";
+
 fn wasm_dir() -> PathBuf {
-    target_dir().join(WASM_TARGET).join("release")
+    target_dir().join(WASM_TARGET).join(RULES_PROFILE)
 }
 
 fn build() -> Result<()> {
     ensure_wasm_target()?;
     let mut guests = cargo();
-    guests.args(["build", "--release", "--target", WASM_TARGET, "--workspace"]);
+    guests.args([
+        "build",
+        "--profile",
+        RULES_PROFILE,
+        "--target",
+        WASM_TARGET,
+        "--workspace",
+    ]);
     for p in NATIVE_ONLY {
         guests.args(["--exclude", p]);
     }

@@ -8,6 +8,7 @@
 //! alternative measure.
 
 pub mod closure;
+pub mod hosts;
 pub mod scope;
 
 #[cfg(feature = "test-support")]
@@ -20,6 +21,24 @@ pub fn days_between(from: Date, to: Date) -> i64 {
     // A span between two civil dates has days as its largest unit; it cannot
     // overflow for dates jiff can hold.
     from.until(to).map(|s| i64::from(s.get_days())).unwrap_or(0)
+}
+
+/// `1 burst`, `5 bursts`: a count with its noun in English.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// `once`, `5 times`.
+pub fn times(n: u64) -> String {
+    if n == 1 {
+        "once".into()
+    } else {
+        format!("{n} times")
+    }
 }
 
 /// A finding for the whole utility when a section the rule cannot do without is missing.

@@ -1,0 +1,446 @@
+//! MLIT-ACC-01: failed logons are recorded, notified and locked out (5.4.2).
+//!
+//! A burst is `lockout_threshold` or more failed logons for one account on
+//! one system within `lockout_window_minutes`; a burst goes on while failures
+//! keep coming within the window. Each burst must be followed by a lockout of
+//! the account or an alert about it (or its system) before the window after
+//! its last failure closes. A successful logon for the account, or from the
+//! burst's source, right after a burst is flagged too. Each system of the
+//! inventory must be covered by authentication events.
+//!
+//! Streaming: state is kept per (system, account) pair and per burst; memory
+//! grows with those, not with the number of events. Lockouts and alerts may
+//! come from another log (a domain controller) in any order, so bursts are
+//! matched with them at the end.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use mizuchi_sdk::evidence::stream::Origin;
+use mizuchi_sdk::prelude::*;
+use mlit_common::count;
+use mlit_common::hosts::{Hosts, local_time};
+
+pub const RULE: Rule = Rule {
+    id: "MLIT-ACC-01",
+    version: "1.0.0",
+    title: StaticText {
+        ja: "ログオン失敗の記録・通知・ロックアウト",
+        en: "Failed logons are recorded, notified and locked out",
+    },
+    section: "5.4.2",
+    force: Force::Recommended,
+    needs: &[
+        Need::v1(SectionKind::AuthEvents),
+        Need::v1(SectionKind::Inventory),
+    ],
+    params: &[
+        ParamSpec {
+            key: "lockout_threshold",
+            default: ParamDefault::Integer(5),
+            description: StaticText {
+                ja: "ロックアウトすべき連続失敗回数",
+                en: "Failed logons that make a burst",
+            },
+        },
+        ParamSpec {
+            key: "lockout_window_minutes",
+            default: ParamDefault::Integer(10),
+            description: StaticText {
+                ja: "失敗回数を数える時間幅（分）",
+                en: "Window in which failures are counted, in minutes",
+            },
+        },
+    ],
+    eval: evaluate,
+};
+
+#[derive(Debug, Clone, Copy)]
+struct Burst {
+    key: (Symbol, Symbol),
+    start: i64,
+    end: i64,
+    count: u64,
+    first: Origin,
+    last: Origin,
+    /// A success for the account or from the burst's source within the window after it.
+    success: Option<Origin>,
+}
+
+#[derive(Debug, Default)]
+struct KeyState {
+    failures: VecDeque<(i64, Origin)>,
+    burst: Option<usize>,
+}
+
+/// Everything learnt from one pass over the log.
+#[derive(Debug, Default)]
+struct Scan {
+    bursts: Vec<Burst>,
+    /// Lockout and alert times by lower-case account name; alerts also by system.
+    handled_by_account: HashMap<String, Vec<i64>>,
+    handled_by_system: HashMap<String, Vec<i64>>,
+    /// Events per system name as logged.
+    per_system: HashMap<Symbol, u64>,
+    events: u64,
+}
+
+fn scan(
+    events: &mut Events<AuthEntry>,
+    threshold: usize,
+    window: i64,
+) -> Result<(Scan, Symbols), RuleError> {
+    let mut s = Scan::default();
+    let mut keys: HashMap<(Symbol, Symbol), KeyState> = HashMap::new();
+    let mut by_source: HashMap<Symbol, usize> = HashMap::new();
+    let mut handled_acc: HashMap<Symbol, Vec<i64>> = HashMap::new();
+    let mut handled_sys: HashMap<Symbol, Vec<i64>> = HashMap::new();
+    while let Some(e) = events.next_entry()? {
+        s.events += 1;
+        *s.per_system.entry(e.system).or_default() += 1;
+        let key = (e.system, e.account);
+        match e.kind {
+            AuthKind::LogonFailure => {
+                let st = keys.entry(key).or_default();
+                st.failures.push_back((e.time, e.origin));
+                while st
+                    .failures
+                    .front()
+                    .is_some_and(|(t, _)| e.time - t > window)
+                {
+                    st.failures.pop_front();
+                }
+                let continuing = st.burst.filter(|&b| e.time - s.bursts[b].end <= window);
+                if let Some(b) = continuing {
+                    let burst = &mut s.bursts[b];
+                    burst.end = e.time;
+                    burst.count += 1;
+                    burst.last = e.origin;
+                } else if st.failures.len() >= threshold {
+                    let (start, first) = st.failures[0];
+                    s.bursts.push(Burst {
+                        key,
+                        start,
+                        end: e.time,
+                        count: st.failures.len() as u64,
+                        first,
+                        last: e.origin,
+                        success: None,
+                    });
+                    st.burst = Some(s.bursts.len() - 1);
+                }
+                // Keep the queue short: only the last `threshold` failures matter.
+                while st.failures.len() > threshold {
+                    st.failures.pop_front();
+                }
+                if let (Some(src), Some(b)) = (e.source, st.burst) {
+                    by_source.insert(src, b);
+                }
+            }
+            AuthKind::LogonSuccess => {
+                let mut flag = |b: usize| {
+                    let burst = &mut s.bursts[b];
+                    if e.time >= burst.end
+                        && e.time - burst.end <= window
+                        && burst.success.is_none()
+                    {
+                        burst.success = Some(e.origin);
+                    }
+                };
+                if let Some(b) = keys.get(&key).and_then(|st| st.burst) {
+                    flag(b);
+                }
+                if let Some(&b) = e.source.as_ref().and_then(|src| by_source.get(src)) {
+                    flag(b);
+                }
+                // A successful logon resets the count of bad passwords.
+                if let Some(st) = keys.get_mut(&key) {
+                    st.failures.clear();
+                    st.burst = None;
+                }
+            }
+            AuthKind::Lockout => handled_acc.entry(e.account).or_default().push(e.time),
+            AuthKind::Alert => {
+                handled_acc.entry(e.account).or_default().push(e.time);
+                handled_sys.entry(e.system).or_default().push(e.time);
+            }
+            _ => {}
+        }
+    }
+    let symbols = events.symbols().clone();
+    for (sym, times) in handled_acc {
+        s.handled_by_account
+            .entry(symbols.name(sym).to_lowercase())
+            .or_default()
+            .extend(times);
+    }
+    for (sym, times) in handled_sys {
+        s.handled_by_system
+            .entry(symbols.name(sym).to_lowercase())
+            .or_default()
+            .extend(times);
+    }
+    Ok((s, symbols))
+}
+
+fn handled(times: Option<&Vec<i64>>, from: i64, to: i64) -> bool {
+    times.is_some_and(|v| v.iter().any(|&t| t >= from && t <= to))
+}
+
+fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let threshold = ctx.int("lockout_threshold")?.max(1) as usize;
+    let minutes = ctx.int("lockout_window_minutes")?.max(0);
+    let window = minutes * 60;
+    let inventory: Option<Inventory> = ctx.document()?;
+    let Some(mut events) = ctx.auth_events()? else {
+        return Ok(vec![
+            Finding::insufficient(
+                Subject::organisation(),
+                text!(ja: "認証ログがありません。ログオン失敗への対処を確認できません。";
+                      en: "there are no authentication events, so the handling of failed logons cannot be checked"),
+            )
+            .because(SectionKind::AuthEvents, "(absent)"),
+        ]);
+    };
+    let (scan, symbols) = scan(&mut events, threshold, window)?;
+    let name = |s: Symbol| symbols.name(s).to_owned();
+
+    // Unhandled bursts and successes after bursts, one finding per (system, account).
+    let mut unhandled: BTreeMap<(String, String), Vec<&Burst>> = BTreeMap::new();
+    let mut succeeded: BTreeMap<(String, String), Vec<&Burst>> = BTreeMap::new();
+    for b in &scan.bursts {
+        let (sys, acc) = (name(b.key.0), name(b.key.1));
+        let to = b.end + window;
+        let ok = handled(
+            scan.handled_by_account.get(&acc.to_lowercase()),
+            b.start,
+            to,
+        ) || handled(scan.handled_by_system.get(&sys.to_lowercase()), b.start, to);
+        if !ok {
+            unhandled
+                .entry((sys.clone(), acc.clone()))
+                .or_default()
+                .push(b);
+        }
+        if b.success.is_some() {
+            succeeded.entry((sys, acc)).or_default().push(b);
+        }
+    }
+    let mut findings = Vec::new();
+    for ((sys, acc), bursts) in &unhandled {
+        let first = bursts[0];
+        let total: u64 = bursts.iter().map(|b| b.count).sum();
+        findings.push(
+            Finding::fail(
+                Subject::account(format!("{acc}@{sys}")),
+                text!(ja: "{sys} のアカウント {acc} で{minutes}分以内に{threshold}回以上のログオン失敗が{}回（計{total}回）ありましたが、ロックアウトも通知も記録されていません（初回 {}、{}回連続）。", bursts.len(), local_time(first.start), first.count;
+                      en: "{acc} on {sys} had {} of {threshold} or more failed logons within {minutes} minutes ({}), with no lockout or alert recorded (first at {}, {} in a row)", count(bursts.len() as u64, "burst", "bursts"), count(total, "failure", "failures"), local_time(first.start), first.count),
+            )
+            .because(SectionKind::AuthEvents, first.first.locator(&symbols))
+            .because(SectionKind::AuthEvents, first.last.locator(&symbols)),
+        );
+    }
+    for ((sys, acc), bursts) in &succeeded {
+        let b = bursts[0];
+        let at = b.success.map(|o| o.locator(&symbols)).unwrap_or_default();
+        findings.push(
+            Finding::fail(
+                Subject::account(format!("{acc}@{sys}")),
+                text!(ja: "{sys} のアカウント {acc} へのログオン失敗の連続（{}回、{}）の直後に、同じアカウント又は同じ接続元からのログオン成功があります。不正ログオンの可能性を確認してください。", b.count, local_time(b.start);
+                      en: "a logon succeeded for {acc} or from the same source right after a burst of {} failed logons on {sys} ({}); check whether it was an intrusion", b.count, local_time(b.start)),
+            )
+            .because(SectionKind::AuthEvents, b.last.locator(&symbols))
+            .because(SectionKind::AuthEvents, at),
+        );
+    }
+
+    // Coverage: every system of the inventory must appear in the log.
+    match &inventory {
+        Some(inv) if !inv.systems.is_empty() => {
+            let hosts = Hosts::new(inv);
+            let mut covered: HashMap<&str, u64> = HashMap::new();
+            for (sym, n) in &scan.per_system {
+                if let Some(system) = hosts.find(symbols.name(*sym)).and_then(|a| a.system.as_deref()) {
+                    *covered.entry(system).or_default() += n;
+                }
+            }
+            for system in &inv.systems {
+                let id = &system.id;
+                let subject = Subject::system(id);
+                let f = match covered.get(id.as_str()) {
+                    Some(n) => Finding::pass(
+                        subject,
+                        text!(ja: "{id}: 認証ログ{n}件を確認しました。"; en: "{id}: {n} authentication events checked"),
+                    ),
+                    None => Finding::insufficient(
+                        subject,
+                        text!(ja: "{id} の認証ログがありません。ログオン失敗への対処を確認できません。";
+                              en: "{id}: no authentication events cover this system, so its handling of failed logons cannot be checked"),
+                    ),
+                };
+                findings.push(f.because(SectionKind::Inventory, format!("systems[id={id}]")));
+            }
+        }
+        _ => findings.push(
+            Finding::pass(
+                Subject::organisation(),
+                text!(ja: "認証ログ{}件を確認しました。", scan.events; en: "{} authentication events checked", scan.events),
+            )
+            .because(SectionKind::AuthEvents, "(all files)"),
+        ),
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use mizuchi_sdk::testing::{Evidence, evaluate};
+
+    fn ev(sec: i64, kind: AuthKind, system: &str, account: &str, source: &str) -> AuthEvent {
+        AuthEvent {
+            time: jiff::Timestamp::from_second(1_775_000_000 + sec).unwrap(),
+            kind,
+            system: system.into(),
+            account: account.into(),
+            domain: None,
+            source: Some(source.into()),
+            logon_type: Some(2),
+            status: None,
+            sub_status: None,
+            method: None,
+            event_id: None,
+            record_id: None,
+        }
+    }
+
+    fn failures(n: i64, gap: i64) -> Vec<AuthEvent> {
+        (0..n)
+            .map(|i| ev(i * gap, AuthKind::LogonFailure, "hmi-01", "op1", "10.0.0.9"))
+            .collect()
+    }
+
+    fn run(events: Vec<AuthEvent>, params: &[(&str, ParamValue)]) -> Vec<Finding> {
+        evaluate(
+            &RULE,
+            &Evidence::new().with_auth_events(&events),
+            date(2026, 11, 27),
+            params,
+        )
+        .unwrap()
+    }
+
+    fn fails(f: &[Finding]) -> usize {
+        f.iter().filter(|f| f.status == Status::Fail).count()
+    }
+
+    #[test]
+    fn a_burst_without_lockout_fails() {
+        let f = run(failures(5, 60), &[]);
+        assert_eq!(fails(&f), 1, "{f:?}");
+        assert!(
+            f[0].message.en.contains("5 in a row"),
+            "{}",
+            f[0].message.en
+        );
+        assert_eq!(f[0].refs[0].locator, "auth-events.jsonl:1");
+    }
+
+    #[test]
+    fn a_burst_followed_by_a_lockout_or_an_alert_passes() {
+        let mut e = failures(6, 30);
+        e.push(ev(200, AuthKind::Lockout, "DC01", "OP1", "-"));
+        let f = run(e, &[]);
+        assert_eq!(fails(&f), 0, "{f:?}");
+        let mut e = failures(6, 30);
+        e.push(ev(400, AuthKind::Alert, "hmi-01", "", "-"));
+        assert_eq!(fails(&run(e, &[])), 0);
+    }
+
+    #[test]
+    fn the_threshold_is_a_boundary() {
+        assert_eq!(fails(&run(failures(4, 60), &[])), 0);
+        assert_eq!(fails(&run(failures(5, 60), &[])), 1);
+        assert_eq!(
+            fails(&run(
+                failures(5, 60),
+                &[("lockout_threshold", ParamValue::Integer(6))]
+            )),
+            0
+        );
+    }
+
+    #[test]
+    fn the_window_is_a_boundary() {
+        // Five failures 150 s apart span exactly 600 s: inside a 10-minute window.
+        assert_eq!(fails(&run(failures(5, 150), &[])), 1);
+        // 151 s apart they span 604 s: never five within 10 minutes.
+        assert_eq!(fails(&run(failures(5, 151), &[])), 0);
+        assert_eq!(
+            fails(&run(
+                failures(5, 151),
+                &[("lockout_window_minutes", ParamValue::Integer(11))]
+            )),
+            1
+        );
+    }
+
+    #[test]
+    fn a_success_right_after_a_burst_is_flagged() {
+        let mut e = failures(5, 10);
+        e.push(ev(
+            60,
+            AuthKind::LogonSuccess,
+            "hmi-02",
+            "other",
+            "10.0.0.9",
+        ));
+        e.push(ev(61, AuthKind::Lockout, "DC01", "op1", "-"));
+        let f = run(e, &[]);
+        assert_eq!(fails(&f), 1, "{f:?}");
+        assert!(f[0].message.en.contains("right after a burst"));
+    }
+
+    #[test]
+    fn a_long_attack_is_one_burst_per_account() {
+        let f = run(failures(500, 5), &[]);
+        assert_eq!(fails(&f), 1);
+        assert!(
+            f[0].message.en.contains("had 1 burst of")
+                && f[0].message.en.contains("(500 failures)"),
+            "{}",
+            f[0].message.en
+        );
+    }
+
+    #[test]
+    fn systems_without_events_are_insufficient_evidence() {
+        let inv = Inventory {
+            systems: vec![
+                mlit_common::build::system("SCADA", true),
+                mlit_common::build::system("BILL", false),
+            ],
+            assets: vec![{
+                let mut a = mlit_common::build::asset("HMI-01");
+                a.system = Some("SCADA".into());
+                a
+            }],
+            ..Default::default()
+        };
+        let ev = Evidence::new()
+            .with(&inv)
+            .with_auth_events(&failures(2, 60));
+        let f = evaluate(&RULE, &ev, date(2026, 11, 27), &[]).unwrap();
+        let by: Vec<(String, Status)> =
+            f.iter().map(|f| (f.subject.id.clone(), f.status)).collect();
+        assert_eq!(
+            by,
+            [
+                ("SCADA".into(), Status::Pass),
+                ("BILL".into(), Status::InsufficientEvidence)
+            ]
+        );
+        let none = evaluate(&RULE, &Evidence::new().with(&inv), date(2026, 11, 27), &[]).unwrap();
+        assert_eq!(none[0].status, Status::InsufficientEvidence);
+    }
+}

@@ -1,0 +1,378 @@
+//! MLIT-ACC-02: departed and transferred staff lose their access (5.2.1).
+//!
+//! An account of a person who left, or who moved away from the department
+//! that owns the account's system, must be disabled within
+//! `departure_grace_days` of that date, and must not log on after it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use mizuchi_sdk::prelude::*;
+use mlit_common::hosts::{Hosts, local_date, local_time};
+use mlit_common::{days_between, missing_section, times};
+
+pub const RULE: Rule = Rule {
+    id: "MLIT-ACC-02",
+    version: "1.0.0",
+    title: StaticText {
+        ja: "退職者・異動者のアクセス権の削除",
+        en: "Departed and transferred staff lose their access",
+    },
+    section: "5.2.1, 5.4.2",
+    force: Force::Recommended,
+    needs: &[
+        Need::v1(SectionKind::People),
+        Need::v1(SectionKind::Accounts),
+        Need::v1(SectionKind::Inventory),
+        Need::v1(SectionKind::AuthEvents),
+    ],
+    params: &[ParamSpec {
+        key: "departure_grace_days",
+        default: ParamDefault::Integer(0),
+        description: StaticText {
+            ja: "退職・異動日からアカウント無効化までの猶予日数",
+            en: "Days after leaving or moving within which the account must be disabled",
+        },
+    }],
+    eval: evaluate,
+};
+
+/// Why an account must be gone, and from when.
+#[derive(Debug, Clone)]
+struct Cutoff {
+    /// The day of leaving or moving.
+    date: Date,
+    why: Text,
+}
+
+fn cutoff(account: &Account, person: &Person, system_dept: Option<&str>) -> Option<Cutoff> {
+    let mut best: Option<Cutoff> = None;
+    let mut consider = |date: Date, why: Text| {
+        if best.as_ref().is_none_or(|b| date < b.date) {
+            best = Some(Cutoff { date, why });
+        }
+    };
+    if let Some(left) = person.left_on {
+        consider(left, text!(ja: "{}に退職", left; en: "left on {}", left));
+    }
+    if let Some(dept) = system_dept {
+        for t in &person.transfers {
+            if t.from == dept && t.to != dept && account.created_on.is_none_or(|c| c <= t.on) {
+                consider(
+                    t.on,
+                    text!(ja: "{}に{}から{}へ異動", t.on, t.from, t.to; en: "moved from {} to {} on {}", t.from, t.to, t.on),
+                );
+            }
+        }
+    }
+    best
+}
+
+fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let grace = ctx.int("departure_grace_days")?;
+    let as_of = ctx.as_of();
+    let Some(people) = ctx.document::<People>()? else {
+        return Ok(vec![missing_section(SectionKind::People)]);
+    };
+    let Some(accounts) = ctx.document::<Accounts>()? else {
+        return Ok(vec![missing_section(SectionKind::Accounts)]);
+    };
+    let inventory: Inventory = ctx.document()?.unwrap_or_default();
+    let persons: HashMap<&str, &Person> =
+        people.people.iter().map(|p| (p.id.as_str(), p)).collect();
+    let systems: HashMap<&str, &System> = inventory
+        .systems
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
+    let assets: HashMap<&str, &Asset> = inventory
+        .assets
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
+    // The system an account's `system` names (directly, or through an asset).
+    let system_of = |id: &str| -> Option<&System> {
+        systems.get(id).copied().or_else(|| {
+            assets
+                .get(id)
+                .and_then(|a| a.system.as_deref())
+                .and_then(|s| systems.get(s).copied())
+        })
+    };
+
+    // Accounts that must be gone, with their cutoff.
+    let mut watched: Vec<(&Account, Cutoff)> = Vec::new();
+    for a in &accounts.accounts {
+        let Some(p) = a.person.as_deref().and_then(|p| persons.get(p)) else {
+            continue;
+        };
+        let dept = system_of(&a.system).and_then(|s| s.department.as_deref());
+        if let Some(c) = cutoff(a, p, dept)
+            && c.date <= as_of
+        {
+            watched.push((a, c));
+        }
+    }
+    if watched.is_empty() {
+        return Ok(vec![
+            Finding::not_applicable(
+                Subject::organisation(),
+                text!(ja: "評価日までに退職・異動した者のアカウントはありません。";
+                  en: "no account belongs to someone who left or moved before the assessment date"),
+            )
+            .because(SectionKind::People, "people"),
+        ]);
+    }
+
+    // Logons after the cutoff: account names are matched without case, and
+    // by system where the log's host is in the inventory.
+    let hosts = Hosts::new(&inventory);
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (a, _)) in watched.iter().enumerate() {
+        by_name.entry(a.name.to_lowercase()).or_default().push(i);
+    }
+    let mut late: BTreeMap<usize, (u64, String, i64)> = BTreeMap::new();
+    if let Some(mut events) = ctx.auth_events()? {
+        let mut resolved: HashMap<(Symbol, Symbol), Vec<usize>> = HashMap::new();
+        while let Some(e) = events.next_entry()? {
+            if e.kind != AuthKind::LogonSuccess {
+                continue;
+            }
+            let syms = events.symbols();
+            let candidates = resolved.entry((e.account, e.system)).or_insert_with(|| {
+                let Some(list) = by_name.get(&syms.name(e.account).to_lowercase()) else {
+                    return Vec::new();
+                };
+                let host = hosts.find(syms.name(e.system));
+                list.iter()
+                    .copied()
+                    .filter(|&i| match host {
+                        Some(asset) => {
+                            let acc = &watched[i].0.system;
+                            acc == &asset.id || asset.system.as_deref() == Some(acc.as_str())
+                        }
+                        None => list.len() == 1,
+                    })
+                    .collect()
+            });
+            for &i in candidates.iter() {
+                let day = local_date(e.time);
+                if days_between(watched[i].1.date, day) > grace {
+                    let entry = late.entry(i).or_insert((0, e.origin.locator(syms), e.time));
+                    entry.0 += 1;
+                }
+            }
+        }
+    }
+
+    let mut findings = Vec::new();
+    for (i, (a, c)) in watched.iter().enumerate() {
+        let subject = Subject::account(&a.id);
+        let acc = &a.name;
+        let why = &c.why;
+        let overdue = days_between(c.date, as_of);
+        let refs = |f: Finding| {
+            f.because(SectionKind::Accounts, format!("accounts[id={}]", a.id))
+                .because(
+                    SectionKind::People,
+                    format!("people[id={}]", a.person.as_deref().unwrap_or("")),
+                )
+        };
+        if a.enabled && overdue > grace {
+            findings.push(refs(Finding::fail(
+                subject.clone(),
+                text!(ja: "アカウント {acc}（{}）は、所有者が{}後も{overdue}日間有効のままです（猶予{grace}日）。", a.system, why.ja;
+                      en: "account {acc} on {} is still enabled {overdue} days after its owner {} (grace {grace} days)", a.system, why.en),
+            )));
+        }
+        if let Some((n, first, t)) = late.get(&i) {
+            findings.push(
+                refs(Finding::fail(
+                    subject,
+                    text!(ja: "アカウント {acc} は、所有者が{}後に{n}回ログオンしています（初回 {}）。", why.ja, local_time(*t);
+                          en: "account {acc} logged on {} after its owner {} (first at {})", times(*n), why.en, local_time(*t)),
+                ))
+                .because(SectionKind::AuthEvents, first.clone()),
+            );
+        } else if !(a.enabled && overdue > grace) {
+            findings.push(refs(Finding::pass(
+                subject,
+                text!(ja: "アカウント {acc} は、所有者が{}後に無効化され、以後のログオンもありません。", why.ja;
+                      en: "account {acc} was disabled after its owner {}, and has not logged on since", why.en),
+            )));
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use mizuchi_sdk::testing::{Evidence, evaluate};
+    use mlit_common::build;
+
+    fn account(id: &str, person: &str, system: &str, enabled: bool) -> Account {
+        Account {
+            id: id.into(),
+            system: system.into(),
+            name: id.to_lowercase(),
+            kind: AccountKind::Person,
+            person: Some(person.into()),
+            privileged: false,
+            enabled,
+            mfa: false,
+            purpose: None,
+            created_on: None,
+            disabled_on: None,
+            last_used_on: None,
+        }
+    }
+
+    fn evidence(left: Option<Date>, enabled: bool, logons: &[&str]) -> Evidence {
+        let mut p = build::person("P1");
+        p.left_on = left;
+        let inv = Inventory {
+            systems: vec![build::system("SCADA", true)],
+            assets: vec![{
+                let mut a = build::asset("HMI-01");
+                a.system = Some("SCADA".into());
+                a
+            }],
+            ..Default::default()
+        };
+        let events: Vec<AuthEvent> = logons
+            .iter()
+            .map(|t| AuthEvent {
+                time: t.parse().unwrap(),
+                kind: AuthKind::LogonSuccess,
+                system: "HMI-01".into(),
+                account: "SATO".into(),
+                domain: None,
+                source: None,
+                logon_type: Some(2),
+                status: None,
+                sub_status: None,
+                method: None,
+                event_id: None,
+                record_id: None,
+            })
+            .collect();
+        Evidence::new()
+            .with(&People { people: vec![p] })
+            .with(&Accounts {
+                accounts: vec![account("SATO", "P1", "SCADA", enabled)],
+            })
+            .with(&inv)
+            .with_auth_events(&events)
+    }
+
+    fn statuses(f: &[Finding]) -> Vec<Status> {
+        f.iter().map(|f| f.status).collect()
+    }
+
+    fn run(ev: &Evidence, params: &[(&str, ParamValue)]) -> Vec<Finding> {
+        evaluate(&RULE, ev, date(2026, 11, 27), params).unwrap()
+    }
+
+    #[test]
+    fn an_account_still_enabled_after_leaving_fails() {
+        let f = run(&evidence(Some(date(2026, 10, 1)), true, &[]), &[]);
+        assert_eq!(statuses(&f), [Status::Fail]);
+        assert!(
+            f[0].message
+                .en
+                .contains("57 days after its owner left on 2026-10-01"),
+            "{}",
+            f[0].message.en
+        );
+    }
+
+    #[test]
+    fn a_disabled_account_without_later_logons_passes() {
+        assert_eq!(
+            statuses(&run(
+                &evidence(Some(date(2026, 10, 1)), false, &["2026-09-30T05:00:00Z"]),
+                &[]
+            )),
+            [Status::Pass]
+        );
+    }
+
+    #[test]
+    fn a_logon_after_leaving_fails_even_when_now_disabled() {
+        // 2026-09-30T16:00Z is 2026-10-01 01:00 in Japan, the day of leaving itself: allowed.
+        let f = run(
+            &evidence(
+                Some(date(2026, 10, 1)),
+                false,
+                &[
+                    "2026-09-30T16:00:00Z",
+                    "2026-10-02T01:00:00Z",
+                    "2026-10-05T01:00:00Z",
+                ],
+            ),
+            &[],
+        );
+        assert_eq!(statuses(&f), [Status::Fail]);
+        assert!(
+            f[0].message.en.contains("logged on 2 times"),
+            "{}",
+            f[0].message.en
+        );
+    }
+
+    #[test]
+    fn the_grace_period_is_a_boundary() {
+        // Left 2026-11-20, assessed 2026-11-27: 7 days.
+        let ev = evidence(Some(date(2026, 11, 20)), true, &[]);
+        assert_eq!(
+            statuses(&run(
+                &ev,
+                &[("departure_grace_days", ParamValue::Integer(7))]
+            )),
+            [Status::Pass]
+        );
+        assert_eq!(
+            statuses(&run(
+                &ev,
+                &[("departure_grace_days", ParamValue::Integer(6))]
+            )),
+            [Status::Fail]
+        );
+    }
+
+    #[test]
+    fn moving_away_from_the_systems_department_counts_as_leaving_it() {
+        let mut p = build::person("P1");
+        p.transfers.push(Transfer {
+            on: date(2026, 4, 1),
+            from: "浄水課".into(),
+            to: "営業課".into(),
+        });
+        let mut sys = build::system("SCADA", true);
+        sys.department = Some("浄水課".into());
+        let inv = Inventory {
+            systems: vec![sys],
+            ..Default::default()
+        };
+        let ev = Evidence::new()
+            .with(&People { people: vec![p] })
+            .with(&Accounts {
+                accounts: vec![account("SATO", "P1", "SCADA", true)],
+            })
+            .with(&inv);
+        let f = run(&ev, &[]);
+        assert_eq!(statuses(&f), [Status::Fail]);
+        assert!(f[0].message.en.contains("moved from 浄水課 to 営業課"));
+    }
+
+    #[test]
+    fn nobody_left_is_not_applicable_and_missing_people_is_insufficient() {
+        assert_eq!(
+            statuses(&run(&evidence(None, true, &[]), &[])),
+            [Status::NotApplicable]
+        );
+        let ev = Evidence::new().with(&Accounts::default());
+        assert_eq!(statuses(&run(&ev, &[])), [Status::InsufficientEvidence]);
+    }
+}

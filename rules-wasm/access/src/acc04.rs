@@ -1,0 +1,317 @@
+//! MLIT-ACC-04: no unnecessary administrator accounts (5.4.2).
+//!
+//! Each enabled privileged account belongs to a current person, or is a
+//! service, shared or built-in account with a recorded purpose, and has been
+//! used within `admin_dormant_days` (by the account record or the log).
+
+use std::collections::HashMap;
+
+use mizuchi_sdk::prelude::*;
+use mlit_common::hosts::local_date;
+use mlit_common::{days_between, missing_section};
+
+pub const RULE: Rule = Rule {
+    id: "MLIT-ACC-04",
+    version: "1.0.0",
+    title: StaticText {
+        ja: "不要な管理者アカウントがないこと",
+        en: "No unnecessary administrator accounts",
+    },
+    section: "5.4.2",
+    force: Force::Recommended,
+    needs: &[
+        Need::v1(SectionKind::Accounts),
+        Need::v1(SectionKind::People),
+        Need::v1(SectionKind::AuthEvents),
+    ],
+    params: &[ParamSpec {
+        key: "admin_dormant_days",
+        default: ParamDefault::Integer(90),
+        description: StaticText {
+            ja: "管理者アカウントを未使用とみなす日数",
+            en: "Days without use after which an administrator account is dormant",
+        },
+    }],
+    eval: evaluate,
+};
+
+fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let dormant = ctx.int("admin_dormant_days")?;
+    let as_of = ctx.as_of();
+    let Some(accounts) = ctx.document::<Accounts>()? else {
+        return Ok(vec![missing_section(SectionKind::Accounts)]);
+    };
+    let people: Option<People> = ctx.document()?;
+    let admins: Vec<&Account> = accounts
+        .accounts
+        .iter()
+        .filter(|a| a.enabled && a.privileged)
+        .collect();
+    if admins.is_empty() {
+        return Ok(vec![Finding::not_applicable(
+            Subject::organisation(),
+            text!(ja: "有効な管理者アカウントはありません。", en: "there is no enabled administrator account"),
+        )
+        .because(SectionKind::Accounts, "accounts")]);
+    }
+    // Last successful logon per account name, from the log.
+    let mut last_seen: HashMap<String, Date> = HashMap::new();
+    let wanted: std::collections::HashSet<String> =
+        admins.iter().map(|a| a.name.to_lowercase()).collect();
+    if let Some(mut events) = ctx.auth_events()? {
+        let mut cache: HashMap<Symbol, Option<String>> = HashMap::new();
+        while let Some(e) = events.next_entry()? {
+            if e.kind != AuthKind::LogonSuccess {
+                continue;
+            }
+            let syms = events.symbols();
+            let name = cache.entry(e.account).or_insert_with(|| {
+                Some(syms.name(e.account).to_lowercase()).filter(|n| wanted.contains(n))
+            });
+            if let Some(n) = name {
+                let d = local_date(e.time);
+                let slot = last_seen.entry(n.clone()).or_insert(d);
+                *slot = (*slot).max(d);
+            }
+        }
+    }
+    let persons: HashMap<&str, &Person> = people
+        .iter()
+        .flat_map(|p| &p.people)
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+    let mut findings = Vec::new();
+    for a in admins {
+        let id = &a.id;
+        let subject = Subject::account(id);
+        let mut problems: Vec<Text> = Vec::new();
+        let mut unknown: Vec<Text> = Vec::new();
+        match a.kind {
+            AccountKind::Person => match a.person.as_deref() {
+                None => problems.push(text!(ja: "所有者が記録されていません", en: "no owner is recorded")),
+                Some(p) if people.is_none() => unknown.push(text!(ja: "職員名簿がなく所有者{p}を確認できません", en: "owner {p} cannot be checked without a people section")),
+                Some(p) => match persons.get(p) {
+                    None => problems.push(text!(ja: "所有者{p}は職員名簿にいません", en: "owner {p} is not on the roster")),
+                    Some(person) if !person.is_active_on(as_of) => {
+                        problems.push(text!(ja: "所有者{p}は在籍していません", en: "owner {p} no longer works here"))
+                    }
+                    Some(_) => {}
+                },
+            },
+            _ => {
+                if a.purpose.as_deref().is_none_or(|p| p.trim().is_empty()) {
+                    problems.push(text!(ja: "用途が記録されていません", en: "no purpose is recorded"));
+                }
+            }
+        }
+        let last = [
+            a.last_used_on,
+            last_seen.get(&a.name.to_lowercase()).copied(),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        match last {
+            Some(d) => {
+                let idle = days_between(d, as_of);
+                if idle > dormant {
+                    problems.push(text!(ja: "{d}以降{idle}日間使われていません（上限{dormant}日）", en: "unused for {idle} days since {d} (limit {dormant})"));
+                }
+            }
+            None => unknown.push(
+                text!(ja: "最終使用日を確認できません", en: "when it was last used cannot be told"),
+            ),
+        }
+        let join = |v: &[Text]| {
+            Text::new(
+                v.iter()
+                    .map(|t| t.ja.as_str())
+                    .collect::<Vec<_>>()
+                    .join("。"),
+                v.iter()
+                    .map(|t| t.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        };
+        let f = if !problems.is_empty() {
+            let why = join(&problems);
+            Finding::fail(
+                subject,
+                text!(ja: "管理者アカウント {id}（{}）: {}。", a.system, why.ja; en: "administrator account {id} on {}: {}", a.system, why.en),
+            )
+        } else if !unknown.is_empty() {
+            let why = join(&unknown);
+            Finding::insufficient(
+                subject,
+                text!(ja: "管理者アカウント {id}: {}。", why.ja; en: "administrator account {id}: {}", why.en),
+            )
+        } else {
+            Finding::pass(
+                subject,
+                text!(ja: "管理者アカウント {id} は必要性と利用が確認できます。", en: "administrator account {id} has an owner or purpose and is in use"),
+            )
+        };
+        findings.push(f.because(SectionKind::Accounts, format!("accounts[id={id}]")));
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use mizuchi_sdk::testing::{Evidence, evaluate};
+    use mlit_common::build;
+
+    fn admin(
+        kind: AccountKind,
+        person: Option<&str>,
+        purpose: Option<&str>,
+        last: Option<Date>,
+    ) -> Account {
+        Account {
+            id: "ADM".into(),
+            system: "SCADA".into(),
+            name: "adm".into(),
+            kind,
+            person: person.map(Into::into),
+            privileged: true,
+            enabled: true,
+            mfa: true,
+            purpose: purpose.map(Into::into),
+            created_on: None,
+            disabled_on: None,
+            last_used_on: last,
+        }
+    }
+
+    fn run(a: Account, people: Vec<Person>, params: &[(&str, ParamValue)]) -> Finding {
+        let ev = Evidence::new()
+            .with(&Accounts { accounts: vec![a] })
+            .with(&People { people });
+        evaluate(&RULE, &ev, date(2026, 11, 27), params)
+            .unwrap()
+            .remove(0)
+    }
+
+    #[test]
+    fn an_admin_of_a_current_person_in_use_passes() {
+        let f = run(
+            admin(
+                AccountKind::Person,
+                Some("P1"),
+                None,
+                Some(date(2026, 11, 1)),
+            ),
+            vec![build::person("P1")],
+            &[],
+        );
+        assert_eq!(f.status, Status::Pass);
+    }
+
+    #[test]
+    fn an_admin_of_someone_who_left_fails() {
+        let mut p = build::person("P1");
+        p.left_on = Some(date(2026, 3, 31));
+        let f = run(
+            admin(
+                AccountKind::Person,
+                Some("P1"),
+                None,
+                Some(date(2026, 11, 1)),
+            ),
+            vec![p],
+            &[],
+        );
+        assert_eq!(f.status, Status::Fail);
+        assert!(f.message.en.contains("no longer works here"));
+    }
+
+    #[test]
+    fn a_service_admin_needs_a_purpose() {
+        let f = run(
+            admin(AccountKind::Service, None, None, Some(date(2026, 11, 1))),
+            vec![],
+            &[],
+        );
+        assert_eq!(f.status, Status::Fail);
+        let f = run(
+            admin(
+                AccountKind::Service,
+                None,
+                Some("SCADA historian"),
+                Some(date(2026, 11, 1)),
+            ),
+            vec![],
+            &[],
+        );
+        assert_eq!(f.status, Status::Pass);
+    }
+
+    #[test]
+    fn dormancy_is_a_boundary() {
+        // Last used 2026-08-29: exactly 90 days before 2026-11-27.
+        let a = admin(
+            AccountKind::Person,
+            Some("P1"),
+            None,
+            Some(date(2026, 8, 29)),
+        );
+        assert_eq!(
+            run(a.clone(), vec![build::person("P1")], &[]).status,
+            Status::Pass
+        );
+        assert_eq!(
+            run(
+                a,
+                vec![build::person("P1")],
+                &[("admin_dormant_days", ParamValue::Integer(89))]
+            )
+            .status,
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn a_logon_in_the_log_counts_as_use_and_no_record_of_use_is_insufficient() {
+        let a = admin(AccountKind::Person, Some("P1"), None, None);
+        let ev = Evidence::new()
+            .with(&Accounts {
+                accounts: vec![a.clone()],
+            })
+            .with(&People {
+                people: vec![build::person("P1")],
+            });
+        assert_eq!(
+            evaluate(&RULE, &ev, date(2026, 11, 27), &[]).unwrap()[0].status,
+            Status::InsufficientEvidence
+        );
+        let logon = AuthEvent {
+            time: "2026-11-20T01:00:00Z".parse().unwrap(),
+            kind: AuthKind::LogonSuccess,
+            system: "HMI-01".into(),
+            account: "ADM".into(),
+            domain: None,
+            source: None,
+            logon_type: Some(2),
+            status: None,
+            sub_status: None,
+            method: None,
+            event_id: None,
+            record_id: None,
+        };
+        let ev = ev.with_auth_events(&[logon]);
+        assert_eq!(
+            evaluate(&RULE, &ev, date(2026, 11, 27), &[]).unwrap()[0].status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn no_enabled_admin_is_not_applicable() {
+        let mut a = admin(AccountKind::Person, Some("P1"), None, None);
+        a.enabled = false;
+        assert_eq!(run(a, vec![], &[]).status, Status::NotApplicable);
+    }
+}

@@ -1,0 +1,304 @@
+//! The asset-management module of the official MLIT water rule pack
+//! (guideline 5.1.1).
+//!
+//! | rule | requirement |
+//! | --- | --- |
+//! | MLIT-AST-01 | the inventory is complete: every host seen is inventoried |
+//! | MLIT-AST-02 | the inventory is current: reviewed within a year |
+
+use std::collections::BTreeMap;
+
+use mizuchi_sdk::evidence::stream::Origin;
+use mizuchi_sdk::prelude::*;
+use mlit_common::hosts::{Hosts, host_key, is_internal_ip, is_ip};
+use mlit_common::{count, days_between, missing_section};
+
+pub const AST_01: Rule = Rule {
+    id: "MLIT-AST-01",
+    version: "1.0.0",
+    title: StaticText {
+        ja: "資産台帳の網羅性（未登録機器がないこと）",
+        en: "The inventory is complete",
+    },
+    section: "5.1.1",
+    force: Force::Recommended,
+    needs: &[
+        Need::v1(SectionKind::Inventory),
+        Need::v1(SectionKind::AuthEvents),
+        Need::v1(SectionKind::Networks),
+    ],
+    params: &[],
+    eval: ast_01,
+};
+
+pub const AST_02: Rule = Rule {
+    id: "MLIT-AST-02",
+    version: "1.0.0",
+    title: StaticText {
+        ja: "資産台帳の最新性",
+        en: "The inventory is current",
+    },
+    section: "5.1.1",
+    force: Force::Recommended,
+    needs: &[Need::v1(SectionKind::Inventory)],
+    params: &[ParamSpec {
+        key: "inventory_max_age_days",
+        default: ParamDefault::Integer(365),
+        description: StaticText {
+            ja: "資産台帳の最終見直しからの日数の上限",
+            en: "Most days since the inventory was last reviewed",
+        },
+    }],
+    eval: ast_02,
+};
+
+struct Seen {
+    count: u64,
+    first: Origin,
+}
+
+fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let Some(inv) = ctx.document::<Inventory>()? else {
+        return Ok(vec![missing_section(SectionKind::Inventory)]);
+    };
+    let nets: Networks = ctx.document()?.unwrap_or_default();
+    let hosts = Hosts::new(&inv);
+    let mut unknown: BTreeMap<String, (String, Seen)> = BTreeMap::new();
+    let mut seen_hosts = std::collections::HashSet::new();
+    let mut checked = false;
+    let mut symbols = None;
+    if let Some(mut events) = ctx.auth_events()? {
+        checked = true;
+        // The unknown-or-not answer per symbol, so that each name is looked up once.
+        let mut verdict: std::collections::HashMap<Symbol, bool> = std::collections::HashMap::new();
+        while let Some(e) = events.next_entry()? {
+            let syms = events.symbols();
+            // The host that recorded the event, and the machine a successful
+            // logon came from when it is on an internal network. The source of
+            // a failure can be anything an attacker typed, so it is not counted.
+            let source = e
+                .source
+                .filter(|_| e.kind == AuthKind::LogonSuccess)
+                .filter(|s| {
+                    let n = syms.name(*s);
+                    is_internal_ip(n) && !n.starts_with("127.") && n != "::1"
+                        || (!is_ip(n) && !n.is_empty() && n != "-")
+                });
+            for sym in std::iter::once(e.system).chain(source) {
+                let missing = *verdict.entry(sym).or_insert_with(|| {
+                    let name = syms.name(sym);
+                    !name.is_empty() && hosts.find(name).is_none()
+                });
+                if missing {
+                    let name = syms.name(sym);
+                    unknown
+                        .entry(host_key(name))
+                        .and_modify(|(_, s)| s.count += 1)
+                        .or_insert((
+                            name.to_owned(),
+                            Seen {
+                                count: 1,
+                                first: e.origin,
+                            },
+                        ));
+                } else {
+                    seen_hosts.insert(sym);
+                }
+            }
+        }
+        symbols = Some(events.symbols().clone());
+    }
+    let mut findings = Vec::new();
+    for (name, s) in unknown.values() {
+        let loc = symbols
+            .as_ref()
+            .map(|y| s.first.locator(y))
+            .unwrap_or_default();
+        findings.push(
+            Finding::fail(
+                Subject::new("host", name),
+                text!(ja: "ホスト {name} は認証ログに{}回現れますが、資産台帳にありません（未登録機器の可能性）。", s.count;
+                      en: "host {name} appears in {} but is not in the inventory (possible shadow IT)", count(s.count, "authentication event", "authentication events")),
+            )
+            .because(SectionKind::AuthEvents, loc),
+        );
+    }
+    for r in &nets.remote_access {
+        checked = true;
+        for d in &r.devices {
+            if hosts.find(&d.id).is_none() {
+                findings.push(
+                    Finding::fail(
+                        Subject::new("host", &d.id),
+                        text!(ja: "リモートアクセス {} で使われる端末 {} が資産台帳にありません。", r.id, d.id;
+                              en: "device {} used for remote access {} is not in the inventory", d.id, r.id),
+                    )
+                    .because(SectionKind::Networks, format!("remote_access[id={}]", r.id)),
+                );
+            }
+        }
+    }
+    if !checked {
+        return Ok(vec![Finding::insufficient(
+            Subject::organisation(),
+            text!(ja: "認証ログもリモートアクセスの記録もないため、未登録機器を確認できません。";
+                  en: "there are no authentication events and no remote-access records to find unlisted hosts in"),
+        )
+        .because(SectionKind::AuthEvents, "(absent)")]);
+    }
+    if findings.is_empty() {
+        findings.push(
+            Finding::pass(
+                Subject::organisation(),
+                text!(ja: "ログ等に現れる{}台の機器はすべて資産台帳にあります。", seen_hosts.len(); en: "all {} hosts seen in the logs and records are in the inventory", seen_hosts.len()),
+            )
+            .because(SectionKind::AuthEvents, "(all files)")
+            .because(SectionKind::Inventory, "assets"),
+        );
+    }
+    Ok(findings)
+}
+
+fn ast_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let max = ctx.int("inventory_max_age_days")?;
+    let as_of = ctx.as_of();
+    let Some(inv) = ctx.document::<Inventory>()? else {
+        return Ok(vec![missing_section(SectionKind::Inventory)]);
+    };
+    let f = match inv.reviewed_on {
+        None => Finding::insufficient(
+            Subject::organisation(),
+            text!(ja: "資産台帳の最終見直し日が記録されていません。", en: "when the inventory was last reviewed is not recorded"),
+        ),
+        Some(d) => {
+            let age = days_between(d, as_of);
+            if age <= max {
+                Finding::pass(
+                    Subject::organisation(),
+                    text!(ja: "資産台帳は{d}に見直されています（{age}日前）。", en: "the inventory was reviewed on {d}, {age} days ago"),
+                )
+            } else {
+                Finding::fail(
+                    Subject::organisation(),
+                    text!(ja: "資産台帳の最終見直しは{d}で、{age}日経過しています（上限{max}日）。", en: "the inventory was last reviewed on {d}, {age} days ago (limit {max})"),
+                )
+            }
+        }
+    };
+    Ok(vec![f.because(SectionKind::Inventory, "reviewed_on")])
+}
+
+mizuchi_sdk::export_rules!(AST_01, AST_02);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use mizuchi_sdk::testing::{Evidence, evaluate};
+    use mlit_common::build;
+
+    fn logon(kind: AuthKind, system: &str, source: &str) -> AuthEvent {
+        AuthEvent {
+            time: "2026-11-01T00:00:00Z".parse().unwrap(),
+            kind,
+            system: system.into(),
+            account: "op".into(),
+            domain: None,
+            source: Some(source.into()),
+            logon_type: Some(3),
+            status: None,
+            sub_status: None,
+            method: None,
+            event_id: None,
+            record_id: None,
+        }
+    }
+
+    fn inventory() -> Inventory {
+        let mut a = build::asset("HMI-01");
+        a.addresses = vec!["10.0.0.5".into()];
+        Inventory {
+            assets: vec![a],
+            reviewed_on: Some(date(2025, 11, 27)),
+            ..Default::default()
+        }
+    }
+
+    fn run(events: &[AuthEvent]) -> Vec<(String, Status)> {
+        let ev = Evidence::new().with(&inventory()).with_auth_events(events);
+        evaluate(&AST_01, &ev, date(2026, 11, 27), &[])
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.subject.id, f.status))
+            .collect()
+    }
+
+    #[test]
+    fn inventoried_hosts_pass() {
+        assert_eq!(
+            run(&[logon(
+                AuthKind::LogonSuccess,
+                "hmi-01.plant.local",
+                "10.0.0.5"
+            )]),
+            [("utility".into(), Status::Pass)]
+        );
+    }
+
+    #[test]
+    fn a_host_missing_from_the_inventory_fails() {
+        let r = run(&[
+            logon(AuthKind::LogonSuccess, "HMI-01", "10.0.0.99"),
+            logon(AuthKind::LogonSuccess, "NAS-TEMP", "10.0.0.5"),
+            logon(AuthKind::LogonFailure, "NAS-TEMP", "kali"),
+        ]);
+        assert_eq!(
+            r,
+            [
+                ("10.0.0.99".into(), Status::Fail),
+                ("NAS-TEMP".into(), Status::Fail)
+            ]
+        );
+    }
+
+    #[test]
+    fn attackers_and_the_internet_are_not_shadow_it() {
+        let r = run(&[
+            logon(AuthKind::LogonFailure, "HMI-01", "kali"),
+            logon(AuthKind::LogonSuccess, "HMI-01", "203.0.113.9"),
+            logon(AuthKind::LogonSuccess, "HMI-01", "127.0.0.1"),
+        ]);
+        assert_eq!(r, [("utility".into(), Status::Pass)]);
+    }
+
+    #[test]
+    fn nothing_to_look_in_is_insufficient_evidence() {
+        let ev = Evidence::new().with(&inventory());
+        assert_eq!(
+            evaluate(&AST_01, &ev, date(2026, 11, 27), &[]).unwrap()[0].status,
+            Status::InsufficientEvidence
+        );
+    }
+
+    #[test]
+    fn the_review_age_is_a_boundary() {
+        let ev = Evidence::new().with(&inventory());
+        let at = |days| {
+            evaluate(
+                &AST_02,
+                &ev,
+                date(2026, 11, 27),
+                &[("inventory_max_age_days", ParamValue::Integer(days))],
+            )
+            .unwrap()[0]
+                .status
+        };
+        assert_eq!(at(365), Status::Pass);
+        assert_eq!(at(364), Status::Fail);
+        let ev = Evidence::new().with(&Inventory::default());
+        assert_eq!(
+            evaluate(&AST_02, &ev, date(2026, 11, 27), &[]).unwrap()[0].status,
+            Status::InsufficientEvidence
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! Which inventoried asset a host name or address in a log refers to.
+//!
+//! Logs name hosts loosely: `HMI-01`, `hmi-01.plant.local`, `10.10.1.21`.
+//! Names are compared without case and without a domain suffix; addresses as
+//! written.
+
+use std::collections::HashMap;
+
+use mizuchi_sdk::prelude::*;
+
+/// `HMI-01.plant.local` → `hmi-01`; addresses are kept whole.
+pub fn host_key(name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    if is_ip(&lower) {
+        return lower;
+    }
+    lower.split('.').next().unwrap_or("").to_owned()
+}
+
+/// The text is an IPv4 or IPv6 address.
+pub fn is_ip(s: &str) -> bool {
+    s.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// The text is an address of a private, loopback or link-local network.
+pub fn is_internal_ip(s: &str) -> bool {
+    match s.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+        Ok(std::net::IpAddr::V6(v6)) => {
+            v6.is_loopback()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+/// The assets of an inventory by every name and address they go by.
+#[derive(Debug, Default)]
+pub struct Hosts<'a> {
+    by_key: HashMap<String, &'a Asset>,
+}
+
+impl<'a> Hosts<'a> {
+    pub fn new(inventory: &'a Inventory) -> Self {
+        let mut by_key = HashMap::new();
+        for a in &inventory.assets {
+            for name in std::iter::once(&a.id)
+                .chain(&a.hostnames)
+                .chain(&a.addresses)
+            {
+                by_key.entry(host_key(name)).or_insert(a);
+            }
+        }
+        Hosts { by_key }
+    }
+
+    /// The asset a host name or address refers to.
+    pub fn find(&self, name: &str) -> Option<&'a Asset> {
+        self.by_key.get(&host_key(name)).copied()
+    }
+}
+
+/// The UTC offset of the utilities' local time (Japan Standard Time), used to
+/// turn event instants into the calendar dates that evidence records use.
+pub const LOCAL_OFFSET_SECONDS: i64 = 9 * 3600;
+
+/// The local calendar date of an instant given in seconds since the epoch.
+pub fn local_date(seconds: i64) -> Date {
+    jiff::Timestamp::from_second(seconds + LOCAL_OFFSET_SECONDS)
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+        .unwrap_or(Date::MIN)
+}
+
+/// An instant as local date and time, for messages (`2026-04-01 09:00 JST`).
+pub fn local_time(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds + LOCAL_OFFSET_SECONDS)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::UTC)
+                .strftime("%Y-%m-%d %H:%M JST")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build;
+
+    #[test]
+    fn hosts_match_without_case_or_domain() {
+        let mut inv = Inventory::default();
+        let mut a = build::asset("HMI-01");
+        a.addresses = vec!["10.10.1.21".into()];
+        inv.assets.push(a);
+        let h = Hosts::new(&inv);
+        assert!(h.find("hmi-01.plant.local").is_some());
+        assert!(h.find("HMI-01").is_some());
+        assert!(h.find("10.10.1.21").is_some());
+        assert!(h.find("10.10.1.22").is_none());
+        assert!(
+            is_internal_ip("192.168.1.5")
+                && !is_internal_ip("203.0.113.5")
+                && !is_internal_ip("host")
+        );
+    }
+
+    #[test]
+    fn local_dates_are_japan_time() {
+        // 2026-03-31T15:30Z is 2026-04-01 00:30 in Japan.
+        let t = jiff::Timestamp::from_second(1_774_971_000).unwrap();
+        assert_eq!(t.to_string(), "2026-03-31T15:30:00Z");
+        assert_eq!(local_date(t.as_second()), jiff::civil::date(2026, 4, 1));
+        assert_eq!(local_time(t.as_second()), "2026-04-01 00:30 JST");
+    }
+}

@@ -1,0 +1,429 @@
+//! The physical-security module of the official MLIT water rule pack
+//! (guideline 5.3.1).
+//!
+//! MLIT-PHY-01: every granted entry to a controlled area is by a known person
+//! authorised for that area on that day who had not left, or by a visitor
+//! with a recorded escort; and no authorisation outlives its holder's
+//! departure by more than `departure_grace_days`.
+//!
+//! Door logs are streamed; findings are grouped by person (or card) and
+//! reason, so memory grows with the distinct offenders, not the entries.
+
+use std::collections::{BTreeMap, HashMap};
+
+use mizuchi_sdk::evidence::stream::Origin;
+use mizuchi_sdk::prelude::*;
+use mlit_common::hosts::{local_date, local_time};
+use mlit_common::{days_between, missing_section, times};
+
+pub const PHY_01: Rule = Rule {
+    id: "MLIT-PHY-01",
+    version: "1.0.0",
+    title: StaticText {
+        ja: "管理区域への入室の記録と許可",
+        en: "Entries to controlled areas are recorded and authorised",
+    },
+    section: "5.3.1",
+    force: Force::Recommended,
+    needs: &[
+        Need::v1(SectionKind::DoorEvents),
+        Need::v1(SectionKind::Sites),
+        Need::v1(SectionKind::AreaAccess),
+        Need::v1(SectionKind::People),
+    ],
+    params: &[ParamSpec {
+        key: "departure_grace_days",
+        default: ParamDefault::Integer(0),
+        description: StaticText {
+            ja: "退職日から入室許可の取消しまでの猶予日数",
+            en: "Days after leaving within which an area authorisation must be revoked",
+        },
+    }],
+    eval: evaluate,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Reason {
+    UnknownPerson,
+    NotAuthorised,
+    HadLeft,
+    NoEscort,
+}
+
+impl Reason {
+    fn text(self, who: &str, area: &str) -> Text {
+        match self {
+            Reason::UnknownPerson => {
+                text!(ja: "{who} は職員名簿・入室許可にない者として管理区域 {area} に入室しています";
+                                           en: "{who}, known to neither the roster nor the authorisations, entered controlled area {area}")
+            }
+            Reason::NotAuthorised => {
+                text!(ja: "{who} は許可のない日に管理区域 {area} に入室しています";
+                                           en: "{who} entered controlled area {area} on days without an authorisation")
+            }
+            Reason::HadLeft => text!(ja: "{who} は退職後に管理区域 {area} に入室しています";
+                                     en: "{who} entered controlled area {area} after leaving"),
+            Reason::NoEscort => {
+                text!(ja: "来訪者 {who} が付添者の記録なしに管理区域 {area} に入室しています";
+                                      en: "visitor {who} entered controlled area {area} with no escort recorded")
+            }
+        }
+    }
+}
+
+struct Offence {
+    count: u64,
+    first_time: i64,
+    first: Origin,
+}
+
+fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let grace = ctx.int("departure_grace_days")?;
+    let as_of = ctx.as_of();
+    let Some(sites) = ctx.document::<Sites>()? else {
+        return Ok(vec![missing_section(SectionKind::Sites)]);
+    };
+    let controlled: HashMap<&str, &Area> = sites
+        .areas
+        .iter()
+        .filter(|a| a.controlled)
+        .map(|a| (a.id.as_str(), a))
+        .collect();
+    if controlled.is_empty() {
+        return Ok(vec![
+            Finding::not_applicable(
+                Subject::organisation(),
+                text!(ja: "管理区域はありません。", en: "there is no controlled area"),
+            )
+            .because(SectionKind::Sites, "areas"),
+        ]);
+    }
+    let access: AreaAccess = ctx.document()?.unwrap_or_default();
+    let Some(people) = ctx.document::<People>()? else {
+        return Ok(vec![missing_section(SectionKind::People)]);
+    };
+    let persons: HashMap<&str, &Person> =
+        people.people.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut findings = Vec::new();
+
+    // Authorisations that outlive their holder.
+    for (i, au) in access.authorisations.iter().enumerate() {
+        let Some(left) = persons.get(au.person.as_str()).and_then(|p| p.left_on) else {
+            continue;
+        };
+        let ended = [
+            au.revoked_on,
+            au.until
+                .map(|u| u.saturating_add(jiff::Span::new().days(1))),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let late = match ended {
+            Some(end) => days_between(left, end) > grace,
+            None => days_between(left, as_of) > grace,
+        };
+        if late {
+            let (p, area) = (&au.person, &au.area);
+            findings.push(
+                Finding::fail(
+                    Subject::person(p),
+                    text!(ja: "{p} の区域 {area} への入室許可が、{left}の退職後{grace}日を過ぎても取り消されていません。";
+                          en: "{p}'s authorisation for area {area} was not revoked within {grace} days of leaving on {left}"),
+                )
+                .because(SectionKind::AreaAccess, format!("authorisations[{i}]"))
+                .because(SectionKind::People, format!("people[id={p}]")),
+            );
+        }
+    }
+
+    let Some(mut events) = ctx.door_events()? else {
+        findings.push(
+            Finding::insufficient(
+                Subject::organisation(),
+                text!(ja: "入退室ログがないため、管理区域への入室を確認できません。";
+                      en: "there are no door events, so entries to controlled areas cannot be checked"),
+            )
+            .because(SectionKind::DoorEvents, "(absent)"),
+        );
+        return Ok(findings);
+    };
+    let card_holder: HashMap<&str, &str> = access
+        .authorisations
+        .iter()
+        .filter_map(|a| a.card.as_deref().map(|c| (c, a.person.as_str())))
+        .collect();
+    let visits: HashMap<(&str, Date), Vec<&Visit>> = {
+        let mut m: HashMap<(&str, Date), Vec<&Visit>> = HashMap::new();
+        for v in &access.visitors {
+            m.entry((v.id.as_str(), v.date)).or_default().push(v);
+            if let Some(b) = &v.badge {
+                m.entry((b.as_str(), v.date)).or_default().push(v);
+            }
+        }
+        m
+    };
+    let mut offences: BTreeMap<(Reason, String, String), Offence> = BTreeMap::new();
+    let mut entries: BTreeMap<String, u64> = BTreeMap::new();
+    while let Some(e) = events.next_entry()? {
+        if e.result != DoorResult::Granted || e.direction == Direction::Exit {
+            continue;
+        }
+        let syms = events.symbols();
+        let area = syms.name(e.area);
+        if !controlled.contains_key(area) {
+            continue;
+        }
+        *entries.entry(area.to_owned()).or_default() += 1;
+        let day = local_date(e.time);
+        let card = e.card.map(|c| syms.name(c));
+        let visitor = e
+            .visitor
+            .map(|v| syms.name(v))
+            .or_else(|| card.filter(|c| visits.contains_key(&(*c, day))));
+        let offence = if let Some(v) = visitor {
+            let escorted = visits
+                .get(&(v, day))
+                .is_some_and(|vs| vs.iter().any(|x| x.area == area && x.escort.is_some()));
+            (!escorted).then(|| (Reason::NoEscort, v.to_owned()))
+        } else {
+            let person = e
+                .person
+                .map(|p| syms.name(p))
+                .or_else(|| card.and_then(|c| card_holder.get(c).copied()));
+            match person.and_then(|p| persons.get(p).map(|x| (p, x))) {
+                None => Some((
+                    Reason::UnknownPerson,
+                    person.or(card).unwrap_or("?").to_owned(),
+                )),
+                Some((p, who)) if who.left_on.is_some_and(|l| l <= day) => {
+                    Some((Reason::HadLeft, p.to_owned()))
+                }
+                Some((p, _)) => {
+                    let ok = access
+                        .authorisations
+                        .iter()
+                        .any(|a| a.person == p && a.area == area && a.is_valid_on(day));
+                    (!ok).then(|| (Reason::NotAuthorised, p.to_owned()))
+                }
+            }
+        };
+        if let Some((reason, who)) = offence {
+            offences
+                .entry((reason, who, area.to_owned()))
+                .and_modify(|o| o.count += 1)
+                .or_insert(Offence {
+                    count: 1,
+                    first_time: e.time,
+                    first: e.origin,
+                });
+        }
+    }
+    let syms = events.symbols();
+    for ((reason, who, area), o) in &offences {
+        let what = reason.text(who, area);
+        let subject = match reason {
+            Reason::NoEscort => Subject::new("visitor", who),
+            Reason::UnknownPerson => Subject::new("card", who),
+            _ => Subject::person(who),
+        };
+        findings.push(
+            Finding::fail(
+                subject,
+                text!(ja: "{}（{}回、初回 {}）。", what.ja, o.count, local_time(o.first_time);
+                      en: "{} ({}, first at {})", what.en, times(o.count), local_time(o.first_time)),
+            )
+            .because(SectionKind::DoorEvents, o.first.locator(syms)),
+        );
+    }
+    let mut areas: Vec<&&Area> = controlled.values().collect();
+    areas.sort_by(|a, b| a.id.cmp(&b.id));
+    for area in areas {
+        let id = &area.id;
+        let n = entries.get(id).copied().unwrap_or(0);
+        let bad = offences.keys().any(|(_, _, a)| a == id);
+        if !bad {
+            findings.push(
+                Finding::pass(
+                    Subject::area(id),
+                    text!(ja: "管理区域 {id} への入室{n}件はすべて許可された者によるものです。"; en: "all {n} entries to controlled area {id} were by authorised people"),
+                )
+                .because(SectionKind::Sites, format!("areas[id={id}]")),
+            );
+        }
+    }
+    Ok(findings)
+}
+
+mizuchi_sdk::export_rules!(PHY_01);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use mizuchi_sdk::testing::{Evidence, evaluate};
+    use mlit_common::build;
+
+    fn entry(time: &str, card: Option<&str>, visitor: Option<&str>) -> DoorEvent {
+        DoorEvent {
+            time: time.parse().unwrap(),
+            area: "control-room".into(),
+            door: None,
+            person: None,
+            card: card.map(Into::into),
+            visitor: visitor.map(Into::into),
+            result: DoorResult::Granted,
+            direction: Direction::Entry,
+        }
+    }
+
+    fn evidence(
+        people: Vec<Person>,
+        revoked: Option<Date>,
+        events: &[DoorEvent],
+        visits: Vec<Visit>,
+    ) -> Evidence {
+        let access = AreaAccess {
+            authorisations: vec![AreaAuthorisation {
+                person: "P1".into(),
+                area: "control-room".into(),
+                card: Some("C1".into()),
+                from: date(2025, 4, 1),
+                until: None,
+                revoked_on: revoked,
+            }],
+            visitors: visits,
+        };
+        Evidence::new()
+            .with(&build::control_room())
+            .with(&access)
+            .with(&People { people })
+            .with_door_events(events)
+    }
+
+    fn run(ev: &Evidence) -> Vec<(String, Status)> {
+        evaluate(&PHY_01, ev, date(2026, 11, 27), &[])
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.subject.id, f.status))
+            .collect()
+    }
+
+    #[test]
+    fn authorised_entries_pass() {
+        let ev = evidence(
+            vec![build::person("P1")],
+            None,
+            &[entry("2026-11-02T00:00:00Z", Some("C1"), None)],
+            vec![],
+        );
+        assert_eq!(run(&ev), [("control-room".into(), Status::Pass)]);
+    }
+
+    #[test]
+    fn unknown_cards_and_unauthorised_days_fail() {
+        let ev = evidence(
+            vec![build::person("P1")],
+            Some(date(2026, 11, 1)),
+            &[
+                entry("2026-11-02T00:00:00Z", Some("C1"), None),
+                entry("2026-11-02T01:00:00Z", Some("C9"), None),
+            ],
+            vec![],
+        );
+        assert_eq!(
+            run(&ev),
+            [("C9".into(), Status::Fail), ("P1".into(), Status::Fail)]
+        );
+    }
+
+    #[test]
+    fn entry_after_leaving_and_a_lingering_authorisation_fail() {
+        let mut p = build::person("P1");
+        p.left_on = Some(date(2026, 10, 31));
+        let ev = evidence(
+            vec![p],
+            None,
+            &[entry("2026-11-02T00:00:00Z", Some("C1"), None)],
+            vec![],
+        );
+        let f = evaluate(&PHY_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        let msgs: Vec<&str> = f.iter().map(|f| f.message.en.as_str()).collect();
+        assert_eq!(f.len(), 2, "{msgs:?}");
+        assert!(msgs[0].contains("was not revoked within 0 days of leaving"));
+        assert!(msgs[1].contains("after leaving (once"));
+    }
+
+    #[test]
+    fn the_grace_period_for_revoking_is_a_boundary() {
+        let mut p = build::person("P1");
+        p.left_on = Some(date(2026, 10, 31));
+        // Revoked two days after leaving: late with a grace of 1, in time with 2.
+        let ev = evidence(vec![p], Some(date(2026, 11, 2)), &[], vec![]);
+        let with = |g| {
+            evaluate(
+                &PHY_01,
+                &ev,
+                date(2026, 11, 27),
+                &[("departure_grace_days", ParamValue::Integer(g))],
+            )
+            .unwrap()[0]
+                .status
+        };
+        assert_eq!(with(1), Status::Fail);
+        assert_eq!(with(2), Status::Pass);
+    }
+
+    #[test]
+    fn visitors_need_an_escort() {
+        let visit = |escort: Option<&str>| Visit {
+            id: "V1".into(),
+            name: "Vendor".into(),
+            organisation: None,
+            area: "control-room".into(),
+            date: date(2026, 11, 2),
+            badge: Some("VB-1".into()),
+            escort: escort.map(Into::into),
+            purpose: None,
+        };
+        let e = [entry("2026-11-02T00:00:00Z", Some("VB-1"), None)];
+        assert_eq!(
+            run(&evidence(
+                vec![build::person("P1")],
+                None,
+                &e,
+                vec![visit(Some("P1"))]
+            )),
+            [("control-room".into(), Status::Pass)]
+        );
+        assert_eq!(
+            run(&evidence(
+                vec![build::person("P1")],
+                None,
+                &e,
+                vec![visit(None)]
+            )),
+            [("VB-1".into(), Status::Fail)]
+        );
+    }
+
+    #[test]
+    fn no_controlled_area_is_not_applicable() {
+        let mut sites = build::control_room();
+        sites.areas[0].controlled = false;
+        let ev = Evidence::new().with(&sites).with(&People::default());
+        assert_eq!(run(&ev), [("utility".into(), Status::NotApplicable)]);
+        assert_eq!(
+            run(&Evidence::new()),
+            [("utility".into(), Status::InsufficientEvidence)]
+        );
+    }
+
+    #[test]
+    fn no_door_log_is_insufficient_evidence() {
+        let ev = Evidence::new().with(&build::control_room()).with(&People {
+            people: vec![build::person("P1")],
+        });
+        assert_eq!(run(&ev), [("utility".into(), Status::InsufficientEvidence)]);
+    }
+}
