@@ -21,14 +21,20 @@
 //! its own and returns a [`Report`].
 
 mod abi;
+pub mod attest;
 mod bundle;
 mod digest;
+mod dsse;
 mod engine;
 mod eval;
 mod import;
 mod json;
+mod keys;
+pub mod ledger;
+pub mod merkle;
 mod pack;
 pub mod render;
+mod replay;
 mod report;
 mod sandbox;
 mod schema;
@@ -40,12 +46,15 @@ pub use bundle::{
     SectionSummary, Severity, Validation, WriteError, summarize, validate, write_archive,
 };
 pub use digest::sha256_hex;
+pub use dsse::{Envelope, IN_TOTO, pae};
 pub use engine::{Limits, Runtime, RuntimeError};
 pub use eval::{EvalError, EvalOptions, ParamOverride, REPORT_VERSION, evaluate};
 pub use import::{
     ImportError, ImportKind, ImportOptions, ImportReport, RowProblem, import, parse_offset,
 };
+pub use keys::{KeyError, PublicKey, SecretKey, public_path};
 pub use pack::{Module, Need, Pack, PackError, ParamKind, ParamSpec, RuleInfo};
+pub use replay::{Difference, Replay, RuleReplay, replay};
 pub use report::{
     Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
     ParamValue, REPORT_FORMAT, Report, RuleError, RuleResult, Status, Subject, Summary,

@@ -142,19 +142,42 @@ fn demo() -> Result<()> {
     build()?;
     let bin = target_dir().join("debug/mizuchi");
     let pack = target_dir().join("packs").join(OFFICIAL_PACK.0);
-    let status = Command::new(bin)
+    // The demo signs its results with a key of its own, made once, clearly
+    // named: a utility makes its key with `mizuchi key generate`.
+    let demo = target_dir().join("demo");
+    std::fs::create_dir_all(&demo)?;
+    let key = demo.join("DEMO-ONLY-utility-key.pem");
+    if !key.exists() {
+        run(Command::new(&bin)
+            .arg("key")
+            .arg("generate")
+            .arg("--out")
+            .arg(&key)
+            .arg("-q"))?;
+    }
+    let ledger = demo.join("results.jsonl");
+    let status = Command::new(&bin)
         .current_dir(root())
         .arg("eval")
         .arg("--pack")
         .arg(&pack)
         .args(["--evidence", "samples/minamiyama", "--lang", "en"])
+        .arg("--ledger")
+        .arg(&ledger)
+        .arg("--key")
+        .arg(&key)
         .status()
         .context("cannot run mizuchi")?;
     // Exit status 1 means rules failed, which the sample is made to show.
-    match status.code() {
-        Some(0 | 1) => Ok(()),
-        _ => bail!("mizuchi eval failed ({status})"),
+    if !matches!(status.code(), Some(0 | 1)) {
+        bail!("mizuchi eval failed ({status})");
     }
+    run(Command::new(&bin)
+        .arg("ledger")
+        .arg("verify")
+        .arg(&ledger)
+        .arg("--trust")
+        .arg(demo.join("DEMO-ONLY-utility-key.pub.pem")))
 }
 
 fn test() -> Result<()> {

@@ -28,6 +28,7 @@ pub use archive::write as write_archive;
 pub use problem::{Problem, Severity};
 pub use summary::{BundleSummary, SectionSummary, summarize};
 pub use validate::{LogStats, Validation};
+pub(crate) use write::write_atomic;
 pub use write::{BundleWriter, WriteError};
 
 /// The manifest's file name at the root of a bundle.

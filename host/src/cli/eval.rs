@@ -7,7 +7,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mizuchi_evidence::Date;
-use mizuchi_host::{Bundle, EvalOptions, Limits, Outcome, Pack, ParamOverride, evaluate, render};
+use std::collections::BTreeMap;
+
+use mizuchi_host::{
+    Bundle, EvalOptions, Limits, Outcome, Pack, ParamOverride, ParamValue, SecretKey, attest,
+    evaluate, ledger, render,
+};
 
 use super::{Failure, Format, Global, LangArg};
 
@@ -46,8 +51,15 @@ pub(crate) struct Args {
     /// Memory cap per rule run, in MiB.
     #[arg(long, value_name = "MIB")]
     memory_mib: Option<usize>,
+    /// Append the signed results of this run to a ledger (created if missing).
+    #[arg(long, value_name = "FILE", requires = "key")]
+    ledger: Option<PathBuf>,
+    /// The private key that signs the results (`mizuchi key generate`).
+    #[arg(long, value_name = "FILE", requires = "ledger")]
+    key: Option<PathBuf>,
 }
 
+#[allow(clippy::print_stderr)]
 pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let mut limits = Limits::default();
     if let Some(f) = args.fuel {
@@ -57,12 +69,21 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         limits.memory = m << 20;
     }
     let runtime = global.runtime(limits)?;
-    let bundle = Bundle::open(&args.evidence).with_context(|| {
+    // Open the ledger and the key first: a run that cannot be recorded is not started.
+    let recording = match (&args.ledger, &args.key) {
+        (Some(l), Some(k)) => {
+            let key = SecretKey::read(k)?;
+            let writer = ledger::Writer::open(l)?;
+            Some((l.clone(), key, writer))
+        }
+        _ => None,
+    };
+    let bundle = Arc::new(Bundle::open(&args.evidence).with_context(|| {
         format!(
             "cannot use the evidence bundle `{}`",
             args.evidence.display()
         )
-    })?;
+    })?);
     let pack = Pack::load_dir(&runtime, &args.pack)
         .with_context(|| format!("cannot load the pack `{}`", args.pack.display()))?;
     let total: usize = pack.modules.iter().map(|m| m.rules().len().max(1)).sum();
@@ -80,11 +101,38 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         params: args.params,
         jobs: args.jobs,
     };
-    let report = evaluate(&runtime, &pack, Arc::new(bundle), &options, &|r| {
+    let report = evaluate(&runtime, &pack, Arc::clone(&bundle), &options, &|r| {
         bar.set_message(r.rule.clone());
         bar.inc(1);
     })?;
     bar.finish_and_clear();
+    if let Some((path, key, mut writer)) = recording {
+        // The overrides as the results record them (typed), keyed RULE.KEY.
+        let overrides: BTreeMap<String, ParamValue> = options
+            .params
+            .iter()
+            .filter_map(|o| {
+                let r = report.results.iter().find(|r| r.rule == o.rule)?;
+                Some((
+                    format!("{}.{}", o.rule, o.key),
+                    r.parameters.get(&o.key)?.clone(),
+                ))
+            })
+            .collect();
+        let run = attest::run_id(writer.head(), &report, &overrides);
+        let statements = attest::statements(&run, &report, &pack, &bundle, &overrides);
+        let first = writer.append(&report.evidence.utility_id, &statements, &key)?;
+        let checkpoint = writer.checkpoint(&key)?;
+        if !global.quiet {
+            eprintln!(
+                "recorded {run} as entries {first}..{} of `{}`; checkpoint of {} entries in `{}`",
+                first + statements.len() as u64 - 1,
+                path.display(),
+                checkpoint.size,
+                ledger::checkpoint_path(&path).display()
+            );
+        }
+    }
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
         Format::Text => render::report_text(&report, args.lang.into()),

@@ -7,6 +7,9 @@
 
 mod eval;
 mod evidence;
+mod key;
+mod ledger;
+mod replay;
 mod rules;
 
 use std::path::PathBuf;
@@ -46,6 +49,14 @@ enum Command {
     /// Evidence bundles: validate, summarise, import, create, generate.
     #[command(subcommand)]
     Evidence(evidence::Command),
+    /// Keys for signing results and packs.
+    #[command(subcommand)]
+    Key(key::Command),
+    /// Ledgers of signed results: verify, show, prove, repair.
+    #[command(subcommand)]
+    Ledger(ledger::Command),
+    /// Re-run a recorded run and compare the signed results byte for byte.
+    Replay(replay::Args),
 }
 
 /// Output format.
@@ -132,6 +143,9 @@ pub(crate) fn main() -> ExitCode {
         Command::Eval(args) => eval::run(&global, args),
         Command::Rules(args) => rules::run(&global, args),
         Command::Evidence(command) => evidence::run(&global, command),
+        Command::Key(command) => key::run(&global, command),
+        Command::Ledger(command) => ledger::run(&global, command),
+        Command::Replay(args) => replay::run(&global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,250 @@
+//! The signed form of results: in-toto Statements v1 whose subjects are the
+//! evidence files a rule read and whose predicates record what was run, with
+//! what, and what it decided.
+//!
+//! A run is one header statement (predicate type [`RUN_PREDICATE`]) followed
+//! by one statement per rule result ([`RESULT_PREDICATE`]). Statements are
+//! serialised once, compactly, with fields in a fixed order and no floating
+//! point; the exact bytes are what gets signed and what replay compares.
+
+use std::collections::BTreeMap;
+
+use mizuchi_evidence::{Date, SectionKind, SectionShape, Text};
+use serde::{Deserialize, Serialize};
+
+use crate::bundle::Bundle;
+use crate::pack::Pack;
+use crate::report::{
+    Finding, Force, HostInfo, Outcome, PackInfo, ParamValue, Report, RuleError, RuleResult,
+};
+
+/// The in-toto statement type.
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+/// The predicate type of a run header.
+pub const RUN_PREDICATE: &str = "https://mizuchi.dev/attestation/run/v1";
+/// The predicate type of one rule's result.
+pub const RESULT_PREDICATE: &str = "https://mizuchi.dev/attestation/rule-result/v1";
+
+/// A file and its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceDescriptor {
+    pub name: String,
+    pub digest: BTreeMap<String, String>,
+}
+
+impl ResourceDescriptor {
+    fn sha256(name: &str, hex: &str) -> Self {
+        ResourceDescriptor {
+            name: name.to_owned(),
+            digest: BTreeMap::from([("sha256".to_owned(), hex.to_owned())]),
+        }
+    }
+}
+
+/// An in-toto Statement v1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement<P> {
+    #[serde(rename = "_type")]
+    pub kind: String,
+    pub subject: Vec<ResourceDescriptor>,
+    #[serde(rename = "predicateType")]
+    pub predicate_type: String,
+    pub predicate: P,
+}
+
+/// The evidence a run judged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceRecord {
+    pub utility_id: String,
+    pub utility_name: Text,
+    pub format_version: String,
+    pub collected_on: Date,
+    /// SHA-256 of the bundle's `manifest.json`.
+    pub digest: String,
+}
+
+/// The header of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunPredicate {
+    pub run: String,
+    pub host: HostInfo,
+    pub pack: PackInfo,
+    pub evidence: EvidenceRecord,
+    pub as_of: Date,
+    /// Parameters set for the run, `RULE.KEY` → value (defaults are in each result).
+    pub overrides: BTreeMap<String, ParamValue>,
+    /// Number of result statements that follow.
+    pub results: u64,
+}
+
+/// A rule and its version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleRef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// A module and its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleRef {
+    pub name: String,
+    pub sha256: String,
+}
+
+/// The pack, without its module list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackRef {
+    pub name: String,
+    pub version: String,
+    pub digest: String,
+}
+
+/// One rule's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultPredicate {
+    pub run: String,
+    pub rule: RuleRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<Force>,
+    pub module: ModuleRef,
+    pub pack: PackRef,
+    pub parameters: BTreeMap<String, ParamValue>,
+    pub as_of: Date,
+    pub host: HostInfo,
+    pub fuel: u64,
+    pub outcome: Outcome,
+    pub findings: Vec<Finding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<RuleError>,
+}
+
+/// The evidence files of the given sections, in manifest order; with
+/// `manifest`, the manifest first. A statement needs a subject, so the
+/// manifest stands in when none of the sections is in the bundle.
+fn subjects(bundle: &Bundle, sections: &[SectionKind], manifest: bool) -> Vec<ResourceDescriptor> {
+    let mut out = Vec::new();
+    if manifest {
+        out.push(ResourceDescriptor::sha256("manifest.json", bundle.digest()));
+    }
+    for f in &bundle.manifest().files {
+        if sections.contains(&f.kind) {
+            let digest = match f.kind.shape() {
+                SectionShape::Log => bundle
+                    .log(f.kind)
+                    .iter()
+                    .find(|l| l.path == f.path)
+                    .map(|l| l.sha256.clone()),
+                _ => bundle
+                    .document(f.kind)
+                    .filter(|d| d.path == f.path)
+                    .map(|d| d.sha256.clone()),
+            };
+            if let Some(d) = digest {
+                out.push(ResourceDescriptor::sha256(&f.path, &d));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(ResourceDescriptor::sha256("manifest.json", bundle.digest()));
+    }
+    out
+}
+
+/// A run's identifier: derived from the ledger position and the run's inputs,
+/// so that it is unique in its ledger and the same when the run is replayed.
+pub fn run_id(previous: &str, report: &Report, overrides: &BTreeMap<String, ParamValue>) -> String {
+    let basis = serde_json::json!([
+        previous,
+        report.evidence.digest,
+        report.pack.digest,
+        report.as_of,
+        overrides
+    ]);
+    let digest = crate::digest::sha256_hex(basis.to_string().as_bytes());
+    format!("run-{}", &digest[..16])
+}
+
+fn serialise<T: Serialize>(value: &T) -> Vec<u8> {
+    // Our own types, with string keys and no floats: serialisation cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// The statements of a run, as the exact bytes to sign: the header, then one per result.
+pub fn statements(
+    run: &str,
+    report: &Report,
+    pack: &Pack,
+    bundle: &Bundle,
+    overrides: &BTreeMap<String, ParamValue>,
+) -> Vec<Vec<u8>> {
+    let header = Statement {
+        kind: STATEMENT_TYPE.into(),
+        subject: subjects(bundle, &SectionKind::ALL, true),
+        predicate_type: RUN_PREDICATE.into(),
+        predicate: RunPredicate {
+            run: run.to_owned(),
+            host: report.host.clone(),
+            pack: report.pack.clone(),
+            evidence: EvidenceRecord {
+                utility_id: report.evidence.utility_id.clone(),
+                utility_name: report.evidence.utility_name.clone(),
+                format_version: report.evidence.format_version.clone(),
+                collected_on: report.evidence.collected_on,
+                digest: report.evidence.digest.clone(),
+            },
+            as_of: report.as_of,
+            overrides: overrides.clone(),
+            results: report.results.len() as u64,
+        },
+    };
+    let mut out = vec![serialise(&header)];
+    for r in &report.results {
+        out.push(serialise(&result_statement(run, report, pack, bundle, r)));
+    }
+    out
+}
+
+fn result_statement(
+    run: &str,
+    report: &Report,
+    pack: &Pack,
+    bundle: &Bundle,
+    r: &RuleResult,
+) -> Statement<ResultPredicate> {
+    let sections: Vec<SectionKind> = pack
+        .rules()
+        .find(|(_, info)| info.id == r.rule)
+        .map(|(_, info)| info.needs.iter().map(|n| n.section).collect())
+        .unwrap_or_default();
+    let module = pack.modules.iter().find(|m| m.name == r.module);
+    Statement {
+        kind: STATEMENT_TYPE.into(),
+        subject: subjects(bundle, &sections, false),
+        predicate_type: RESULT_PREDICATE.into(),
+        predicate: ResultPredicate {
+            run: run.to_owned(),
+            rule: RuleRef {
+                id: r.rule.clone(),
+                version: r.version.clone(),
+            },
+            force: r.force,
+            module: ModuleRef {
+                name: r.module.clone(),
+                sha256: module.map(|m| m.sha256.clone()).unwrap_or_default(),
+            },
+            pack: PackRef {
+                name: report.pack.name.clone(),
+                version: report.pack.version.clone(),
+                digest: report.pack.digest.clone(),
+            },
+            parameters: r.parameters.clone(),
+            as_of: report.as_of,
+            host: report.host.clone(),
+            fuel: r.fuel,
+            outcome: r.outcome,
+            findings: r.findings.clone(),
+            error: r.error.clone(),
+        },
+    }
+}

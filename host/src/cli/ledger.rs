@@ -1,0 +1,190 @@
+//! `mizuchi ledger`: verify, list, prove and repair ledgers of signed results.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+use mizuchi_host::ledger::{self, Checkpoint};
+use mizuchi_host::{PublicKey, merkle};
+
+use super::{Failure, Format, Global};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check every signature, the chain, the runs, and the Merkle root against
+    /// the ledger's checkpoint and any earlier checkpoints you kept.
+    Verify {
+        ledger: PathBuf,
+        /// Public keys whose signatures are trusted (PEM). Repeatable.
+        #[arg(long = "trust", value_name = "KEY", required = true)]
+        trust: Vec<PathBuf>,
+        /// An earlier checkpoint to check the ledger against. Repeatable.
+        #[arg(long = "checkpoint", value_name = "FILE")]
+        checkpoints: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List the runs of a ledger and their outcomes.
+    Show {
+        ledger: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Print the inclusion proof of an entry against a checkpoint.
+    Proof {
+        ledger: PathBuf,
+        #[arg(long, value_name = "N")]
+        entry: u64,
+        /// The checkpoint to prove against [default: the ledger's own].
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Remove what an interrupted write left: a torn last line, entries past the checkpoint.
+    Repair { ledger: PathBuf },
+}
+
+fn out(text: &str) -> anyhow::Result<()> {
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
+}
+
+pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Verify {
+            ledger,
+            trust,
+            checkpoints,
+            format,
+        } => {
+            let keys = trust
+                .iter()
+                .map(|k| PublicKey::read(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let earlier = checkpoints
+                .iter()
+                .map(|p| ledger::read_checkpoint(p).map(|c| (p.display().to_string(), c)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let v = ledger::verify(&ledger, &keys, &earlier)
+                .with_context(|| format!("cannot verify `{}`", ledger.display()))?;
+            match format {
+                Format::Json => out(&(serde_json::to_string_pretty(&v)? + "\n"))?,
+                Format::Text => {
+                    let plural = |n: u64, one: &str, many: &str| {
+                        if n == 1 {
+                            format!("1 {one}")
+                        } else {
+                            format!("{n} {many}")
+                        }
+                    };
+                    let mut s = format!(
+                        "{}: {}, {}, root {}\n",
+                        ledger.display(),
+                        plural(v.entries, "entry", "entries"),
+                        plural(v.runs, "run", "runs"),
+                        v.root
+                    );
+                    for c in &v.checkpoints {
+                        s.push_str(&format!(
+                            "checkpoint {} (size {}): {}\n",
+                            c.source,
+                            c.size,
+                            if c.ok {
+                                c.message.clone()
+                            } else {
+                                format!("FAILED: {}", c.message)
+                            }
+                        ));
+                    }
+                    if let Some((i, why)) = &v.first_bad {
+                        s.push_str(&format!("FAILED: entry {i} {why}\n"));
+                    }
+                    if let Some(t) = &v.torn {
+                        s.push_str(&format!("FAILED: {t}\n"));
+                    }
+                    if let Some(u) = &v.uncovered {
+                        s.push_str(&format!("FAILED: {u}\n"));
+                    }
+                    if v.ok() {
+                        s.push_str("verified: every entry is signed by a trusted key, chained, and covered by a signed checkpoint\n");
+                    }
+                    out(&s)?;
+                }
+            }
+            if !v.ok() {
+                return Err(Failure::Findings);
+            }
+            Ok(())
+        }
+        Command::Show { ledger, format } => {
+            let runs = ledger::runs(&ledger)
+                .with_context(|| format!("cannot read `{}`", ledger.display()))?;
+            match format {
+                Format::Json => out(&(serde_json::to_string_pretty(&runs)? + "\n"))?,
+                Format::Text => {
+                    let mut s = String::new();
+                    for r in &runs {
+                        let counts: Vec<String> = r
+                            .outcomes
+                            .iter()
+                            .map(|(o, n)| format!("{} {n}", o.as_str()))
+                            .collect();
+                        s.push_str(&format!(
+                            "{}  entry {}  {}  as of {}  {}  {}\n",
+                            r.run,
+                            r.index,
+                            r.utility_id,
+                            r.as_of,
+                            r.pack,
+                            counts.join(", ")
+                        ));
+                    }
+                    out(&s)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Proof {
+            ledger,
+            entry,
+            checkpoint,
+        } => {
+            let path = checkpoint.unwrap_or_else(|| ledger::checkpoint_path(&ledger));
+            let c: Checkpoint = ledger::read_checkpoint(&path)?;
+            let p = ledger::inclusion_proof(&ledger, entry, &c)?;
+            // Check the proof we hand out.
+            let hashes: Vec<merkle::Hash> = p
+                .proof
+                .iter()
+                .filter_map(|h| hex::decode(h).ok().and_then(|b| b.try_into().ok()))
+                .collect();
+            let leaf: merkle::Hash = hex::decode(&p.leaf_hash)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .unwrap_or_default();
+            if !merkle::verify_inclusion(&leaf, p.index, p.tree_size, &hashes, &c.root) {
+                return Err(anyhow::anyhow!(
+                    "the proof does not verify; run `mizuchi ledger verify`"
+                )
+                .into());
+            }
+            out(&(serde_json::to_string_pretty(&p)? + "\n"))?;
+            Ok(())
+        }
+        Command::Repair { ledger } => {
+            let r = ledger::repair(&ledger)?;
+            let text = match &r.saved_to {
+                None => format!("{}: nothing to repair\n", ledger.display()),
+                Some(saved) => format!(
+                    "{}: removed {} bytes ({} entries no checkpoint covered); they are kept in {}\n",
+                    ledger.display(),
+                    r.removed,
+                    r.entries,
+                    saved.display()
+                ),
+            };
+            out(&text)?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Tamper and crash behaviour of ledgers, on small synthetic runs.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::attest::{
+    EvidenceRecord, ModuleRef, PackRef, RESULT_PREDICATE, ResultPredicate, RuleRef, RunPredicate,
+    STATEMENT_TYPE,
+};
+use crate::keys::PublicKey;
+use crate::report::{HostInfo, Outcome, PackInfo};
+
+fn key() -> SecretKey {
+    SecretKey::from_seed([42; 32])
+}
+
+fn trusted() -> Vec<PublicKey> {
+    vec![key().public()]
+}
+
+/// A run of `results` results, as statement bytes.
+fn run(n: u64, results: u64) -> Vec<Vec<u8>> {
+    let id = format!("run-{n:016}");
+    let host = HostInfo {
+        version: "0.1.0".into(),
+        rule_abi: "1.0.0".into(),
+    };
+    let header = Statement {
+        kind: STATEMENT_TYPE.into(),
+        subject: vec![],
+        predicate_type: RUN_PREDICATE.into(),
+        predicate: RunPredicate {
+            run: id.clone(),
+            host: host.clone(),
+            pack: PackInfo {
+                name: "p".into(),
+                version: "1.0.0".into(),
+                digest: "d".into(),
+                modules: vec![],
+            },
+            evidence: EvidenceRecord {
+                utility_id: "U".into(),
+                utility_name: mizuchi_evidence::Text::new("u", "u"),
+                format_version: "1.0.0".into(),
+                collected_on: jiff::civil::date(2026, 1, 1),
+                digest: "e".into(),
+            },
+            as_of: jiff::civil::date(2026, 1, 2),
+            overrides: BTreeMap::new(),
+            results,
+        },
+    };
+    let mut out = vec![serde_json::to_vec(&header).unwrap()];
+    for r in 0..results {
+        let s = Statement {
+            kind: STATEMENT_TYPE.into(),
+            subject: vec![],
+            predicate_type: RESULT_PREDICATE.into(),
+            predicate: ResultPredicate {
+                run: id.clone(),
+                rule: RuleRef {
+                    id: format!("R-{r}"),
+                    version: Some("1.0.0".into()),
+                },
+                force: None,
+                module: ModuleRef {
+                    name: "m".into(),
+                    sha256: "s".into(),
+                },
+                pack: PackRef {
+                    name: "p".into(),
+                    version: "1.0.0".into(),
+                    digest: "d".into(),
+                },
+                parameters: BTreeMap::new(),
+                as_of: jiff::civil::date(2026, 1, 2),
+                host: host.clone(),
+                fuel: 7,
+                outcome: Outcome::Pass,
+                findings: vec![],
+                error: None,
+            },
+        };
+        out.push(serde_json::to_vec(&s).unwrap());
+    }
+    out
+}
+
+/// A ledger of two runs (6 entries) and a copy of its checkpoint after the first run.
+fn ledger(dir: &Path) -> (PathBuf, Checkpoint) {
+    let path = dir.join("ledger.jsonl");
+    let mut w = Writer::open(&path).unwrap();
+    w.append("U", &run(1, 2), &key()).unwrap();
+    let early = w.checkpoint(&key()).unwrap();
+    w.append("U", &run(2, 2), &key()).unwrap();
+    w.checkpoint(&key()).unwrap();
+    (path, early)
+}
+
+fn verdict(path: &Path, earlier: &[Checkpoint]) -> Verification {
+    let e: Vec<(String, Checkpoint)> = earlier
+        .iter()
+        .map(|c| ("earlier".to_owned(), c.clone()))
+        .collect();
+    verify(path, &trusted(), &e).unwrap()
+}
+
+fn lines_of(path: &Path) -> Vec<Vec<u8>> {
+    let l = Lines::read(path).unwrap();
+    (0..l.len()).map(|i| l.line(i).to_vec()).collect()
+}
+
+fn write_lines(path: &Path, lines: &[Vec<u8>]) {
+    let mut b = Vec::new();
+    for l in lines {
+        b.extend_from_slice(l);
+        b.push(b'\n');
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+#[test]
+fn an_intact_ledger_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, early) = ledger(dir.path());
+    let v = verdict(&path, &[early]);
+    assert!(v.ok(), "{v:?}");
+    assert_eq!((v.entries, v.runs), (6, 2));
+    assert_eq!(v.checkpoints.len(), 2);
+}
+
+#[test]
+fn flipping_any_single_byte_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    let original = std::fs::read(&path).unwrap();
+    let mut undetected = Vec::new();
+    for i in 0..original.len() {
+        let mut b = original.clone();
+        b[i] ^= 0x01;
+        std::fs::write(&path, &b).unwrap();
+        if verdict(&path, &[]).ok() {
+            undetected.push(i);
+        }
+    }
+    assert!(
+        undetected.is_empty(),
+        "flips at {undetected:?} of {} bytes went unnoticed",
+        original.len()
+    );
+    assert!(original.len() > 3000);
+}
+
+fn first_bad(path: &Path) -> u64 {
+    verdict(path, &[])
+        .first_bad
+        .map(|(i, _)| i)
+        .unwrap_or(u64::MAX)
+}
+
+#[test]
+fn deleting_duplicating_swapping_and_inserting_are_found_at_the_right_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    let good = lines_of(&path);
+    for i in 0..good.len() - 1 {
+        let mut l = good.clone();
+        l.remove(i);
+        write_lines(&path, &l);
+        assert_eq!(first_bad(&path), i as u64, "delete {i}");
+
+        let mut l = good.clone();
+        l.insert(i + 1, good[i].clone());
+        write_lines(&path, &l);
+        assert_eq!(first_bad(&path), i as u64 + 1, "duplicate {i}");
+
+        let mut l = good.clone();
+        l.swap(i, i + 1);
+        write_lines(&path, &l);
+        assert_eq!(first_bad(&path), i as u64, "swap {i}");
+    }
+    // A validly signed entry from another ledger, inserted.
+    let other_dir = tempfile::tempdir().unwrap();
+    let (other, _) = ledger(other_dir.path());
+    let foreign = lines_of(&other)[3].clone();
+    let mut l = good.clone();
+    l.insert(2, foreign);
+    write_lines(&path, &l);
+    assert_eq!(first_bad(&path), 2);
+}
+
+#[test]
+fn truncating_the_last_entries_is_detected_against_an_earlier_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, early) = ledger(dir.path());
+    let full = read_checkpoint(&checkpoint_path(&path)).unwrap();
+    let good = lines_of(&path);
+    for k in 1..=good.len() {
+        write_lines(&path, &good[..good.len() - k]);
+        // The attacker also puts back an older checkpoint, or none.
+        std::fs::remove_file(checkpoint_path(&path)).ok();
+        let v = verdict(&path, std::slice::from_ref(&full));
+        assert!(!v.ok());
+        let c = v.checkpoints.iter().find(|c| c.size == 6).unwrap();
+        assert!(c.message.contains("truncation"), "{}", c.message);
+    }
+    // Truncated back to the earlier checkpoint, that checkpoint alone is satisfied...
+    write_lines(&path, &good[..3]);
+    std::fs::write(checkpoint_path(&path), &early.text).unwrap();
+    assert!(verdict(&path, &[early]).ok());
+    // ...but not the later one an auditor kept.
+    assert!(!verdict(&path, &[full]).ok());
+}
+
+#[test]
+fn a_forked_checkpoint_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    // Someone with the key signs another history of the same length.
+    let fork = Checkpoint::sign("mizuchi.results/U", 6, &[7; 32], &key());
+    let v = verdict(&path, &[fork]);
+    assert!(!v.ok());
+    assert!(
+        v.checkpoints.iter().any(|c| c.message.contains("fork")),
+        "{:?}",
+        v.checkpoints
+    );
+}
+
+#[test]
+fn an_untrusted_signer_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    let v = verify(&path, &[SecretKey::from_seed([1; 32]).public()], &[]).unwrap();
+    assert_eq!(v.first_bad.map(|b| b.0), Some(0));
+}
+
+#[test]
+fn a_torn_tail_is_reported_and_removed_only_by_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    let good = std::fs::read(&path).unwrap();
+    let mut torn = good.clone();
+    torn.extend_from_slice(b"{\"index\":6,\"prev\":\"ab");
+    std::fs::write(&path, &torn).unwrap();
+    let v = verdict(&path, &[]);
+    assert!(
+        v.torn
+            .as_deref()
+            .unwrap()
+            .contains("21 bytes after the last complete line"),
+        "{v:?}"
+    );
+    assert!(matches!(
+        Writer::open(&path),
+        Err(LedgerError::NeedsRepair(_))
+    ));
+    let r = repair(&path).unwrap();
+    assert_eq!((r.removed, r.entries), (21, 0));
+    assert_eq!(
+        std::fs::read(r.saved_to.unwrap()).unwrap(),
+        b"{\"index\":6,\"prev\":\"ab"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), good);
+    assert!(verdict(&path, &[]).ok());
+}
+
+#[test]
+fn entries_no_checkpoint_covers_were_never_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    let cp = std::fs::read(checkpoint_path(&path)).unwrap();
+    {
+        // A run written and flushed, then the writer dies before its checkpoint.
+        let mut w = Writer::open(&path).unwrap();
+        w.append("U", &run(3, 1), &key()).unwrap();
+    }
+    std::fs::write(checkpoint_path(&path), &cp).unwrap();
+    let v = verdict(&path, &[]);
+    assert!(
+        v.uncovered.as_deref().unwrap().contains("entries 6..7"),
+        "{v:?}"
+    );
+    assert!(matches!(
+        Writer::open(&path),
+        Err(LedgerError::NeedsRepair(_))
+    ));
+    assert_eq!(repair(&path).unwrap().entries, 2);
+    assert!(verdict(&path, &[]).ok());
+    assert!(Writer::open(&path).is_ok());
+}
+
+#[test]
+fn one_writer_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    let _first = Writer::open(&path).unwrap();
+    assert!(matches!(Writer::open(&path), Err(LedgerError::Locked(_))));
+}
+
+#[test]
+fn runs_of_another_utility_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    let mut w = Writer::open(&path).unwrap();
+    assert!(matches!(
+        w.append("OTHER", &run(9, 1), &key()),
+        Err(LedgerError::OtherUtility { .. })
+    ));
+}

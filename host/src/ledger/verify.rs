@@ -1,0 +1,380 @@
+//! Verification of a ledger: every signature, the chain, the structure of
+//! runs, the Merkle root against signed checkpoints (the ledger's own and any
+//! earlier ones an auditor kept), which detects edits, deletions, reordering,
+//! truncation and forks.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{
+    Checkpoint, Entry, GENESIS, LedgerError, Lines, Torn, as_run, checkpoint_path, line_hash,
+    origin, read_checkpoint,
+};
+use crate::attest::{RESULT_PREDICATE, ResultPredicate, RunPredicate, STATEMENT_TYPE, Statement};
+use crate::dsse::IN_TOTO;
+use crate::keys::PublicKey;
+use crate::merkle::{self, Hash};
+use crate::report::Outcome;
+
+/// A checkpoint checked against the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckpointCheck {
+    /// Where it came from (a file path).
+    pub source: String,
+    pub size: u64,
+    pub ok: bool,
+    pub message: String,
+}
+
+/// What verification found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    pub entries: u64,
+    pub runs: u64,
+    /// Hex of the Merkle root of every complete entry.
+    pub root: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub torn: Option<String>,
+    /// The first bad entry and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_bad: Option<(u64, String)>,
+    pub checkpoints: Vec<CheckpointCheck>,
+    /// Entries not covered by any verified checkpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncovered: Option<String>,
+    /// Key ids that signed entries.
+    pub signers: Vec<String>,
+}
+
+impl Verification {
+    /// Everything verified.
+    pub fn ok(&self) -> bool {
+        self.torn.is_none()
+            && self.first_bad.is_none()
+            && self.uncovered.is_none()
+            && self.checkpoints.iter().all(|c| c.ok)
+    }
+}
+
+/// Checks one entry; returns its statement's predicate type and JSON.
+fn check_entry(
+    i: u64,
+    line: &[u8],
+    prev: &str,
+    trusted: &[PublicKey],
+    signers: &mut BTreeMap<String, ()>,
+) -> Result<(String, serde_json::Value), String> {
+    let entry: Entry =
+        serde_json::from_slice(line).map_err(|e| format!("not a ledger entry: {e}"))?;
+    if entry.index != i {
+        return Err(format!(
+            "has index {} where {i} was expected (entries were removed, added or reordered)",
+            entry.index
+        ));
+    }
+    if entry.prev != prev {
+        return Err("does not chain to the entry before it (`prev` differs from its hash)".into());
+    }
+    if entry.envelope.payload_type != IN_TOTO {
+        return Err(format!(
+            "has payload type `{}`, not `{IN_TOTO}`",
+            entry.envelope.payload_type
+        ));
+    }
+    let by = entry.envelope.verified_by(trusted);
+    let Some(key) = by.first() else {
+        let ids: Vec<&str> = entry
+            .envelope
+            .signatures
+            .iter()
+            .map(|s| s.keyid.as_str())
+            .collect();
+        return Err(format!(
+            "has no valid signature by a trusted key (signed by {})",
+            ids.join(", ")
+        ));
+    };
+    signers.insert(key.key_id(), ());
+    let payload = entry.envelope.payload_bytes()?;
+    let s: Statement<serde_json::Value> = serde_json::from_slice(&payload)
+        .map_err(|e| format!("its payload is not an in-toto statement: {e}"))?;
+    if s.kind != STATEMENT_TYPE {
+        return Err(format!("its statement type is `{}`", s.kind));
+    }
+    Ok((s.predicate_type, s.predicate))
+}
+
+/// Verifies the ledger at `path` against the trusted keys, with its own
+/// checkpoint and any `earlier` checkpoints.
+pub fn verify(
+    path: &Path,
+    trusted: &[PublicKey],
+    earlier: &[(String, Checkpoint)],
+) -> Result<Verification, LedgerError> {
+    let lines = Lines::read(path)?;
+    let mut signers = BTreeMap::new();
+    let mut first_bad: Option<(u64, String)> = None;
+    let mut prev = GENESIS.to_owned();
+    let mut leaves: Vec<Hash> = Vec::with_capacity(lines.len());
+    let mut runs = 0u64;
+    let mut utility: Option<String> = None;
+    // The run being read: its id and the results it still owes.
+    let mut open: Option<(String, u64)> = None;
+    for i in 0..lines.len() {
+        let line = lines.line(i);
+        leaves.push(merkle::leaf_hash(line));
+        if first_bad.is_some() {
+            continue;
+        }
+        let idx = i as u64;
+        let checked =
+            check_entry(idx, line, &prev, trusted, &mut signers).and_then(|(ptype, predicate)| {
+                if ptype == crate::attest::RUN_PREDICATE {
+                    let run: RunPredicate = serde_json::from_value(predicate)
+                        .map_err(|e| format!("its run header is malformed: {e}"))?;
+                    if let Some((id, left)) = &open {
+                        return Err(format!(
+                            "starts a run while run {id} still lacks {left} results"
+                        ));
+                    }
+                    if let Some(u) = &utility
+                        && *u != run.evidence.utility_id
+                    {
+                        return Err(format!(
+                            "records utility `{}` in a ledger of `{u}`",
+                            run.evidence.utility_id
+                        ));
+                    }
+                    utility.get_or_insert(run.evidence.utility_id.clone());
+                    runs += 1;
+                    open = (run.results > 0).then_some((run.run, run.results));
+                    Ok(())
+                } else if ptype == RESULT_PREDICATE {
+                    let r: ResultPredicate = serde_json::from_value(predicate)
+                        .map_err(|e| format!("its result is malformed: {e}"))?;
+                    match open.as_mut() {
+                        Some((id, left)) if *id == r.run => {
+                            *left -= 1;
+                            if *left == 0 {
+                                open = None;
+                            }
+                            Ok(())
+                        }
+                        Some((id, _)) => {
+                            Err(format!("is a result of run {} inside run {id}", r.run))
+                        }
+                        None => Err(format!(
+                            "is a result of run {} outside any run header",
+                            r.run
+                        )),
+                    }
+                } else {
+                    Err(format!("has predicate type `{ptype}`"))
+                }
+            });
+        if let Err(why) = checked {
+            first_bad = Some((idx, why));
+        }
+        prev = line_hash(line);
+    }
+    if first_bad.is_none()
+        && let Some((id, left)) = &open
+    {
+        first_bad = Some((
+            lines.len() as u64,
+            format!(
+                "run {id} ends {left} results short (an interrupted write; run `mizuchi ledger repair`)"
+            ),
+        ));
+    }
+
+    // Checkpoints: the ledger's own, and those given.
+    let expected_origin = utility.as_deref().map(origin);
+    let mut list: Vec<(String, Checkpoint)> = Vec::new();
+    let own = checkpoint_path(path);
+    let mut checks = Vec::new();
+    if own.exists() {
+        match read_checkpoint(&own) {
+            Ok(c) => list.push((own.display().to_string(), c)),
+            Err(e) => checks.push(CheckpointCheck {
+                source: own.display().to_string(),
+                size: 0,
+                ok: false,
+                message: e.to_string(),
+            }),
+        }
+    }
+    list.extend(earlier.iter().cloned());
+    let n = leaves.len() as u64;
+    let mut covered = 0u64;
+    for (source, c) in &list {
+        let mut check = |ok: bool, message: String| {
+            checks.push(CheckpointCheck {
+                source: source.clone(),
+                size: c.size,
+                ok,
+                message,
+            })
+        };
+        let Some(key) = c.verified_by(trusted) else {
+            check(false, "no valid signature by a trusted key".into());
+            continue;
+        };
+        if let Some(o) = &expected_origin
+            && c.origin != *o
+        {
+            check(false, format!("is for log `{}`, not `{o}`", c.origin));
+            continue;
+        }
+        if c.size > n {
+            check(
+                false,
+                format!(
+                    "covers {} entries but the ledger holds {n}: entries {n}..{} were removed (truncation)",
+                    c.size,
+                    c.size - 1
+                ),
+            );
+            continue;
+        }
+        let prefix = merkle::root(&leaves[..c.size as usize]);
+        if prefix != c.root {
+            check(
+                false,
+                format!(
+                    "its root for {} entries differs from the ledger's: history was rewritten (fork)",
+                    c.size
+                ),
+            );
+            continue;
+        }
+        covered = covered.max(c.size);
+        check(
+            true,
+            format!(
+                "signed by {}, consistent with the ledger",
+                &key.key_id()[..16]
+            ),
+        );
+    }
+    let uncovered = (covered < n).then(|| {
+        if list.is_empty() {
+            "no checkpoint: every ledger has one, published after each run (`<ledger>.checkpoint`)".to_owned()
+        } else {
+            format!("entries {covered}..{} are covered by no verified checkpoint (an interrupted write, or an edit of the last entries)", n - 1)
+        }
+    });
+    Ok(Verification {
+        entries: n,
+        runs,
+        root: hex::encode(merkle::root(&leaves)),
+        torn: lines.torn.as_ref().map(|Torn { offset, bytes }| format!("{bytes} bytes after the last complete line (offset {offset}): a torn write; run `mizuchi ledger repair`")),
+        first_bad,
+        checkpoints: checks,
+        uncovered,
+        signers: signers.into_keys().collect(),
+    })
+}
+
+/// A run as `ledger show` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub run: String,
+    /// Index of the run's header entry.
+    pub index: u64,
+    pub utility_id: String,
+    pub as_of: mizuchi_evidence::Date,
+    pub pack: String,
+    pub evidence_digest: String,
+    pub outcomes: BTreeMap<Outcome, u64>,
+}
+
+/// The runs of a ledger, read without checking signatures (use `verify` for that).
+pub fn runs(path: &Path) -> Result<Vec<RunSummary>, LedgerError> {
+    let lines = Lines::read(path)?;
+    let mut out: Vec<RunSummary> = Vec::new();
+    for i in 0..lines.len() {
+        let Ok(entry) = serde_json::from_slice::<Entry>(lines.line(i)) else {
+            continue;
+        };
+        if let Some(run) = as_run(&entry) {
+            out.push(RunSummary {
+                run: run.run,
+                index: i as u64,
+                utility_id: run.evidence.utility_id,
+                as_of: run.as_of,
+                pack: format!("{} {}", run.pack.name, run.pack.version),
+                evidence_digest: run.evidence.digest,
+                outcomes: BTreeMap::new(),
+            });
+            continue;
+        }
+        let Ok(payload) = entry.envelope.payload_bytes() else {
+            continue;
+        };
+        let Ok(s) = serde_json::from_slice::<Statement<ResultPredicate>>(&payload) else {
+            continue;
+        };
+        if let Some(r) = out.last_mut().filter(|r| r.run == s.predicate.run) {
+            *r.outcomes.entry(s.predicate.outcome).or_default() += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// An inclusion proof of one entry in a checkpointed tree.
+#[derive(Debug, Clone, Serialize)]
+pub struct InclusionProof {
+    pub index: u64,
+    pub tree_size: u64,
+    /// Hex of `SHA-256(0x00 ‖ line)`.
+    pub leaf_hash: String,
+    /// Hex hashes of the audit path, leaf to root.
+    pub proof: Vec<String>,
+    /// Hex of the root; the checkpoint signs its base64.
+    pub root: String,
+    pub checkpoint: String,
+}
+
+/// The inclusion proof of entry `index` in the tree of `checkpoint`.
+pub fn inclusion_proof(
+    path: &Path,
+    index: u64,
+    checkpoint: &Checkpoint,
+) -> Result<InclusionProof, LedgerError> {
+    let lines = Lines::read(path)?;
+    let size = checkpoint.size;
+    if size > lines.len() as u64 {
+        return Err(LedgerError::Invalid(format!(
+            "the checkpoint covers {size} entries but the ledger holds {}",
+            lines.len()
+        )));
+    }
+    if index >= size {
+        return Err(LedgerError::Invalid(format!(
+            "entry {index} is not in the checkpoint's tree of {size} entries"
+        )));
+    }
+    let leaves: Vec<Hash> = (0..size as usize)
+        .map(|i| merkle::leaf_hash(lines.line(i)))
+        .collect();
+    let root = merkle::root(&leaves);
+    if root != checkpoint.root {
+        return Err(LedgerError::Invalid(
+            "the ledger does not match the checkpoint; run `mizuchi ledger verify`".into(),
+        ));
+    }
+    Ok(InclusionProof {
+        index,
+        tree_size: size,
+        leaf_hash: hex::encode(leaves[index as usize]),
+        proof: merkle::inclusion_proof(index as usize, &leaves)
+            .iter()
+            .map(hex::encode)
+            .collect(),
+        root: hex::encode(root),
+        checkpoint: checkpoint.text.clone(),
+    })
+}

@@ -1,0 +1,210 @@
+//! Replay: re-evaluate a recorded run and compare, statement by statement, the
+//! exact bytes that were signed. When they differ, say why: the rule's module
+//! or version changed, an evidence file changed (which one), the host changed,
+//! or, with the same inputs, the result did (which would be a determinism bug).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::attest::{self, ResultPredicate, RunPredicate, Statement};
+use crate::bundle::Bundle;
+use crate::engine::Runtime;
+use crate::eval::{EvalOptions, ParamOverride, evaluate};
+use crate::ledger::{Entry, LedgerError, Lines, as_run};
+use crate::pack::Pack;
+use crate::report::ParamValue;
+
+/// Why a replayed statement differs from the recorded one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Difference {
+    /// The rule's module or version is not the one recorded.
+    RuleChanged { recorded: String, replayed: String },
+    /// Evidence files the rule read changed: their names.
+    EvidenceChanged { subjects: Vec<String> },
+    /// The host version differs.
+    HostChanged { recorded: String, replayed: String },
+    /// The rule is in the record but not in the pack, or the other way round.
+    Missing { recorded: bool },
+    /// Same rule, same evidence, same host, different bytes.
+    ResultChanged,
+}
+
+/// The comparison of one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleReplay {
+    pub rule: String,
+    pub identical: bool,
+    pub differences: Vec<Difference>,
+}
+
+/// The comparison of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Replay {
+    pub run: String,
+    pub header_identical: bool,
+    pub rules: Vec<RuleReplay>,
+}
+
+impl Replay {
+    /// Every statement replayed byte for byte.
+    pub fn identical(&self) -> bool {
+        self.header_identical && self.rules.iter().all(|r| r.identical)
+    }
+}
+
+fn as_override(key: &str, v: &ParamValue) -> Option<ParamOverride> {
+    let (rule, k) = key.rsplit_once('.')?;
+    Some(ParamOverride {
+        rule: rule.into(),
+        key: k.into(),
+        value: v.to_string(),
+    })
+}
+
+fn subjects(s: &Statement<ResultPredicate>) -> BTreeMap<String, String> {
+    s.subject
+        .iter()
+        .map(|d| {
+            (
+                d.name.clone(),
+                d.digest.get("sha256").cloned().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Replays run `run` of the ledger at `ledger` with `pack` and `bundle`.
+pub fn replay(
+    runtime: &Runtime,
+    ledger: &Path,
+    run: &str,
+    pack: &Pack,
+    bundle: Arc<Bundle>,
+) -> Result<Replay, LedgerError> {
+    let lines = Lines::read(ledger)?;
+    let entries: Vec<Entry> = (0..lines.len())
+        .filter_map(|i| serde_json::from_slice(lines.line(i)).ok())
+        .collect();
+    let Some(start) = entries
+        .iter()
+        .position(|e| as_run(e).is_some_and(|r| r.run == run))
+    else {
+        return Err(LedgerError::Invalid(format!(
+            "the ledger has no run `{run}`; `mizuchi ledger show` lists its runs"
+        )));
+    };
+    let header_bytes = entries[start]
+        .envelope
+        .payload_bytes()
+        .map_err(LedgerError::Invalid)?;
+    let header: Statement<RunPredicate> =
+        serde_json::from_slice(&header_bytes).map_err(|e| LedgerError::Invalid(e.to_string()))?;
+    let h = &header.predicate;
+    let options = EvalOptions {
+        as_of: Some(h.as_of),
+        params: h
+            .overrides
+            .iter()
+            .filter_map(|(k, v)| as_override(k, v))
+            .collect(),
+        jobs: 0,
+    };
+    let report = evaluate(runtime, pack, Arc::clone(&bundle), &options, &|_| {}).map_err(|e| {
+        LedgerError::Invalid(format!("the run cannot be replayed with this pack: {e}"))
+    })?;
+    let replayed = attest::statements(run, &report, pack, &bundle, &h.overrides);
+    let mut recorded: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for e in entries.iter().skip(start + 1).take(h.results as usize) {
+        let bytes = e.envelope.payload_bytes().map_err(LedgerError::Invalid)?;
+        if let Ok(s) = serde_json::from_slice::<Statement<ResultPredicate>>(&bytes) {
+            recorded.insert(s.predicate.rule.id.clone(), bytes);
+        }
+    }
+    let mut rules = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for bytes in replayed.iter().skip(1) {
+        let Ok(now) = serde_json::from_slice::<Statement<ResultPredicate>>(bytes) else {
+            continue;
+        };
+        let id = now.predicate.rule.id.clone();
+        seen.insert(id.clone());
+        let Some(then_bytes) = recorded.get(&id) else {
+            rules.push(RuleReplay {
+                rule: id,
+                identical: false,
+                differences: vec![Difference::Missing { recorded: false }],
+            });
+            continue;
+        };
+        if then_bytes == bytes {
+            rules.push(RuleReplay {
+                rule: id,
+                identical: true,
+                differences: Vec::new(),
+            });
+            continue;
+        }
+        let then: Statement<ResultPredicate> =
+            serde_json::from_slice(then_bytes).map_err(|e| LedgerError::Invalid(e.to_string()))?;
+        let mut diffs = Vec::new();
+        let rule_of = |s: &Statement<ResultPredicate>| {
+            format!(
+                "{} {} ({})",
+                s.predicate.rule.id,
+                s.predicate.rule.version.clone().unwrap_or_default(),
+                s.predicate.module.sha256
+            )
+        };
+        if then.predicate.module != now.predicate.module
+            || then.predicate.rule != now.predicate.rule
+        {
+            diffs.push(Difference::RuleChanged {
+                recorded: rule_of(&then),
+                replayed: rule_of(&now),
+            });
+        }
+        let (a, b) = (subjects(&then), subjects(&now));
+        let changed: Vec<String> = a
+            .keys()
+            .chain(b.keys())
+            .filter(|k| a.get(*k) != b.get(*k))
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !changed.is_empty() {
+            diffs.push(Difference::EvidenceChanged { subjects: changed });
+        }
+        if then.predicate.host != now.predicate.host {
+            diffs.push(Difference::HostChanged {
+                recorded: then.predicate.host.version.clone(),
+                replayed: now.predicate.host.version.clone(),
+            });
+        }
+        if diffs.is_empty() {
+            diffs.push(Difference::ResultChanged);
+        }
+        rules.push(RuleReplay {
+            rule: id,
+            identical: false,
+            differences: diffs,
+        });
+    }
+    for id in recorded.keys().filter(|k| !seen.contains(*k)) {
+        rules.push(RuleReplay {
+            rule: id.clone(),
+            identical: false,
+            differences: vec![Difference::Missing { recorded: true }],
+        });
+    }
+    Ok(Replay {
+        run: run.to_owned(),
+        header_identical: replayed.first().is_some_and(|b| *b == header_bytes),
+        rules,
+    })
+}
