@@ -13,7 +13,7 @@ use mizuchi_evidence::{Date, SectionKind, SectionShape, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::bundle::Bundle;
-use crate::pack::Pack;
+use crate::pack::PackSet;
 use crate::report::{
     Finding, Force, HostInfo, Outcome, PackInfo, ParamValue, Report, RuleError, RuleResult,
 };
@@ -68,7 +68,8 @@ pub struct EvidenceRecord {
 pub struct RunPredicate {
     pub run: String,
     pub host: HostInfo,
-    pub pack: PackInfo,
+    /// The packs run, in order, each with its publisher and signing keys.
+    pub packs: Vec<PackInfo>,
     pub evidence: EvidenceRecord,
     pub as_of: Date,
     /// Parameters set for the run, `RULE.KEY` → value (defaults are in each result).
@@ -92,12 +93,35 @@ pub struct ModuleRef {
     pub sha256: String,
 }
 
-/// The pack, without its module list.
+/// The pack that provided a rule, without its module list: what it is and
+/// who vouched for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackRef {
     pub name: String,
     pub version: String,
+    /// SHA-256 of the signed manifest.
     pub digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Key ids of the publisher's keys whose signatures were verified.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signed_by: Vec<String>,
+    /// The pack was run with `--allow-unsigned`: no publisher vouches for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
+}
+
+impl From<&PackInfo> for PackRef {
+    fn from(p: &PackInfo) -> PackRef {
+        PackRef {
+            name: p.name.clone(),
+            version: p.version.clone(),
+            digest: p.digest.clone(),
+            publisher: p.publisher.clone(),
+            signed_by: p.signed_by.clone(),
+            unsigned: p.unsigned,
+        }
+    }
 }
 
 /// One rule's result.
@@ -154,10 +178,11 @@ fn subjects(bundle: &Bundle, sections: &[SectionKind], manifest: bool) -> Vec<Re
 /// A run's identifier: derived from the ledger position and the run's inputs,
 /// so that it is unique in its ledger and the same when the run is replayed.
 pub fn run_id(previous: &str, report: &Report, overrides: &BTreeMap<String, ParamValue>) -> String {
+    let packs: Vec<&str> = report.packs.iter().map(|p| p.digest.as_str()).collect();
     let basis = serde_json::json!([
         previous,
         report.evidence.digest,
-        report.pack.digest,
+        packs,
         report.as_of,
         overrides
     ]);
@@ -174,7 +199,7 @@ fn serialise<T: Serialize>(value: &T) -> Vec<u8> {
 pub fn statements(
     run: &str,
     report: &Report,
-    pack: &Pack,
+    packs: &PackSet,
     bundle: &Bundle,
     overrides: &BTreeMap<String, ParamValue>,
 ) -> Vec<Vec<u8>> {
@@ -185,7 +210,7 @@ pub fn statements(
         predicate: RunPredicate {
             run: run.to_owned(),
             host: report.host.clone(),
-            pack: report.pack.clone(),
+            packs: report.packs.clone(),
             evidence: EvidenceRecord {
                 utility_id: report.evidence.utility_id.clone(),
                 utility_name: report.evidence.utility_name.clone(),
@@ -200,7 +225,7 @@ pub fn statements(
     };
     let mut out = vec![serialise(&header)];
     for r in &report.results {
-        out.push(serialise(&result_statement(run, report, pack, bundle, r)));
+        out.push(serialise(&result_statement(run, report, packs, bundle, r)));
     }
     out
 }
@@ -208,16 +233,21 @@ pub fn statements(
 fn result_statement(
     run: &str,
     report: &Report,
-    pack: &Pack,
+    packs: &PackSet,
     bundle: &Bundle,
     r: &RuleResult,
 ) -> Statement<ResultPredicate> {
-    let sections: Vec<SectionKind> = pack
-        .rules()
-        .find(|(_, info)| info.id == r.rule)
-        .map(|(_, info)| info.needs.iter().map(|n| n.section).collect())
+    let sections: Vec<SectionKind> = packs
+        .rule(&r.rule)
+        .map(|(_, _, info)| info.needs.iter().map(|n| n.section).collect())
         .unwrap_or_default();
-    let module = pack.modules.iter().find(|m| m.name == r.module);
+    let module = packs
+        .packs()
+        .iter()
+        .filter(|p| p.name == r.pack)
+        .flat_map(|p| &p.modules)
+        .find(|m| m.name == r.module);
+    let pack = report.packs.iter().find(|p| p.name == r.pack);
     Statement {
         kind: STATEMENT_TYPE.into(),
         subject: subjects(bundle, &sections, false),
@@ -233,11 +263,14 @@ fn result_statement(
                 name: r.module.clone(),
                 sha256: module.map(|m| m.sha256.clone()).unwrap_or_default(),
             },
-            pack: PackRef {
-                name: report.pack.name.clone(),
-                version: report.pack.version.clone(),
-                digest: report.pack.digest.clone(),
-            },
+            pack: pack.map(PackRef::from).unwrap_or_else(|| PackRef {
+                name: r.pack.clone(),
+                version: String::new(),
+                digest: String::new(),
+                publisher: None,
+                signed_by: Vec::new(),
+                unsigned: true,
+            }),
             parameters: r.parameters.clone(),
             as_of: report.as_of,
             host: report.host.clone(),

@@ -1,4 +1,4 @@
-//! Evaluating a pack against a bundle: resolve parameters, run every rule in
+//! Evaluating packs against a bundle: resolve parameters, run every rule in
 //! its own sandbox in parallel, turn what each returned into a result, apply
 //! recorded risk acceptances, and assemble the report in pack order.
 
@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::abi::{ABI_VERSION, wit_types as ty};
 use crate::bundle::Bundle;
 use crate::engine::Runtime;
-use crate::pack::{Module, ModuleState, Pack, ParamKind, RuleInfo};
+use crate::pack::{Module, ModuleState, Pack, PackSet, ParamKind, RuleInfo};
 use crate::report::{
     EvidenceInfo, EvidenceRef, Finding, HostInfo, Outcome, ParamValue, REPORT_FORMAT, Report,
     RuleError, RuleResult, Status, Subject,
@@ -69,7 +69,7 @@ pub struct EvalOptions {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EvalError {
-    #[error("the pack has no rule `{rule}`; its rules are: {known}")]
+    #[error("no pack of the run has rule `{rule}`; the rules are: {known}")]
     UnknownRule { rule: String, known: String },
     #[error("rule `{rule}` has no parameter `{key}`; its parameters are: {known}")]
     UnknownParam {
@@ -123,12 +123,12 @@ fn kind_name(kind: ParamKind) -> &'static str {
 
 /// Every rule's parameters in force: defaults overridden by `overrides`.
 fn resolve_params(
-    pack: &Pack,
+    packs: &PackSet,
     overrides: &[ParamOverride],
 ) -> Result<BTreeMap<String, BTreeMap<String, ParamValue>>, EvalError> {
-    let mut all: BTreeMap<String, BTreeMap<String, ParamValue>> = pack
+    let mut all: BTreeMap<String, BTreeMap<String, ParamValue>> = packs
         .rules()
-        .map(|(_, r)| {
+        .map(|(_, _, r)| {
             let defaults = r
                 .params
                 .iter()
@@ -138,12 +138,12 @@ fn resolve_params(
         })
         .collect();
     for o in overrides {
-        let Some((_, rule)) = pack.rules().find(|(_, r)| r.id == o.rule) else {
+        let Some((_, _, rule)) = packs.rule(&o.rule) else {
             return Err(EvalError::UnknownRule {
                 rule: o.rule.clone(),
-                known: pack
+                known: packs
                     .rules()
-                    .map(|(_, r)| r.id.as_str())
+                    .map(|(_, _, r)| r.id.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
             });
@@ -275,6 +275,7 @@ fn failure_text(f: Failure) -> (&'static str, String) {
 }
 
 struct Job<'p> {
+    pack: &'p Pack,
     module: &'p Module,
     rule: Option<&'p RuleInfo>,
 }
@@ -283,16 +284,18 @@ fn run_rule(
     runtime: &Runtime,
     bundle: &Arc<Bundle>,
     as_of: Date,
-    module: &Module,
+    job: &Job<'_>,
     rule: &RuleInfo,
     params: BTreeMap<String, ParamValue>,
 ) -> RuleResult {
+    let module = job.module;
     let base = RuleResult {
         rule: rule.id.clone(),
         version: Some(rule.version.to_string()),
         title: Some(rule.title.clone()),
         section: Some(rule.section.clone()),
         force: Some(rule.force),
+        pack: job.pack.name.clone(),
         module: module.name.clone(),
         outcome: Outcome::Error,
         subjects: 0,
@@ -405,36 +408,39 @@ fn apply_risk_acceptances(result: &mut RuleResult, governance: Option<&Governanc
     }
 }
 
-/// Evaluates every rule of `pack` against `bundle`.
+/// Evaluates every rule of `packs` against `bundle`.
 ///
 /// `on_result` is called as each rule finishes (from worker threads, in no
 /// particular order); the report lists results in pack order whatever the
 /// number of threads.
 pub fn evaluate(
     runtime: &Runtime,
-    pack: &Pack,
+    packs: &PackSet,
     bundle: Arc<Bundle>,
     options: &EvalOptions,
     on_result: &(dyn Fn(&RuleResult) + Sync),
 ) -> Result<Report, EvalError> {
-    let params = resolve_params(pack, &options.params)?;
+    let params = resolve_params(packs, &options.params)?;
     let as_of = options.as_of.unwrap_or(bundle.manifest().assessment_date);
     let governance: Option<Governance> = bundle
         .document(SectionKind::Governance)
         .and_then(|d| serde_json::from_str(d.text()).ok());
-    let jobs: Vec<Job<'_>> = pack
-        .modules
+    let jobs: Vec<Job<'_>> = packs
+        .packs()
         .iter()
-        .flat_map(|m| match &m.state {
+        .flat_map(|p| p.modules.iter().map(move |m| (p, m)))
+        .flat_map(|(pack, module)| match &module.state {
             ModuleState::Ready { rules, .. } => rules
                 .iter()
                 .map(|r| Job {
-                    module: m,
+                    pack,
+                    module,
                     rule: Some(r),
                 })
                 .collect(),
             ModuleState::Refused { .. } => vec![Job {
-                module: m,
+                pack,
+                module,
                 rule: None,
             }],
         })
@@ -451,9 +457,9 @@ pub fn evaluate(
                 let mut result = match job.rule {
                     Some(rule) => {
                         let p = params.get(&rule.id).cloned().unwrap_or_default();
-                        run_rule(runtime, &bundle, as_of, job.module, rule, p)
+                        run_rule(runtime, &bundle, as_of, job, rule, p)
                     }
-                    None => refused(job.module),
+                    None => refused(job),
                 };
                 apply_risk_acceptances(&mut result, governance.as_ref(), as_of);
                 on_result(&result);
@@ -477,13 +483,14 @@ pub fn evaluate(
             format_version: m.format_version.clone(),
             digest: bundle.digest().to_owned(),
         },
-        pack: pack.info(),
+        packs: packs.packs().iter().map(Pack::info).collect(),
         summary: Report::summarise(&results),
         results,
     })
 }
 
-fn refused(module: &Module) -> RuleResult {
+fn refused(job: &Job<'_>) -> RuleResult {
+    let module = job.module;
     let (cause, message) = match &module.state {
         ModuleState::Refused { cause, message } => (*cause, message.clone()),
         ModuleState::Ready { .. } => ("abi", String::new()),
@@ -494,6 +501,7 @@ fn refused(module: &Module) -> RuleResult {
         title: None,
         section: None,
         force: None,
+        pack: job.pack.name.clone(),
         module: module.name.clone(),
         outcome: Outcome::Error,
         subjects: 0,

@@ -160,6 +160,13 @@ pub fn public_path(private: &Path) -> PathBuf {
 }
 
 impl PublicKey {
+    /// A public key from SubjectPublicKeyInfo PEM text.
+    pub fn from_pem(pem: &str) -> Result<PublicKey, String> {
+        VerifyingKey::from_public_key_pem(pem)
+            .map(|verifying| PublicKey { verifying })
+            .map_err(|e| e.to_string())
+    }
+
     /// The SubjectPublicKeyInfo PEM text (`-----BEGIN PUBLIC KEY-----`).
     pub fn to_pem(&self) -> String {
         self.verifying

@@ -1,23 +1,27 @@
 //! A rule pack loaded for evaluation: its modules compiled, their ABI checked,
 //! their rules listed.
 //!
-//! A pack is, for now, a directory of rule components (`*.wasm`) with an
-//! optional `pack.json` naming it (`{"name": "...", "version": "..."}`).
-//! Modules are taken in file-name order; a module's rules in the order it lists
-//! them. That order is the order of every report.
+//! A pack comes from a signed pack file ([`crate::packfile`]), whose trust is
+//! decided before any module is compiled, or, for a rule author's local work,
+//! from a directory of rule components (`*.wasm`) with an optional `pack.json`
+//! naming it; such a pack is unsigned and every result it gives says so.
+//! Modules are taken in path order; a module's rules in the order it lists
+//! them. A [`PackSet`] is the packs of one evaluation, in the order given; that
+//! order is the order of every report.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use mizuchi_evidence::{SectionKind, Text};
+use mizuchi_evidence::{Date, SectionKind, Text};
 use semver::{Version, VersionReq};
-use serde::Deserialize;
 
 use crate::abi::{self, RuleModulePre, wit_types as ty};
 use crate::digest::sha256_hex;
 use crate::engine::{Runtime, RuntimeError};
+use crate::packfile::{ManifestTemplate, PackFile, PackFileError, RuleEntry};
 use crate::report::{Force, ModuleInfo, PackInfo, ParamValue};
 use crate::sandbox::{self, Failure, RunInput};
+use crate::trust::{Signed, TrustError, TrustStore};
 
 /// Why a pack cannot be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -40,12 +44,26 @@ pub enum PackError {
     #[error("cannot prepare `{module}` for instantiation: {message}")]
     Link { module: String, message: String },
     #[error(
-        "rule `{rule}` is provided by both `{first}` and `{second}`; a rule id must be unique in a pack"
+        "rule `{rule}` is provided by both `{first}` and `{second}`; a rule id must be unique among the packs of a run"
     )]
     DuplicateRule {
         rule: String,
         first: String,
         second: String,
+    },
+    #[error(transparent)]
+    File(#[from] PackFileError),
+    #[error(transparent)]
+    Trust(#[from] TrustError),
+    #[error("module `{module}` cannot go in a pack: {message}")]
+    Unusable { module: String, message: String },
+    #[error(
+        "module `{module}` provides {actual}, but the pack manifest lists {listed}; the pack is refused"
+    )]
+    RulesDiffer {
+        module: String,
+        actual: String,
+        listed: String,
     },
 }
 
@@ -139,21 +157,31 @@ impl Module {
     }
 }
 
+/// How much of a pack file is trusted.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Verification<'a> {
+    /// Signed by a publisher of `store`; current on `today` unless it is
+    /// `None` (replaying a past run).
+    Trusted {
+        store: &'a TrustStore,
+        today: Option<Date>,
+    },
+    /// `--allow-unsigned`: the structure is checked, the signatures are not,
+    /// and every result says so.
+    AllowUnsigned,
+}
+
 /// A loaded pack.
 #[derive(Debug)]
 pub struct Pack {
     pub name: String,
     pub version: String,
-    /// SHA-256 over the modules' names and digests.
+    /// SHA-256 of the signed manifest; for a directory, over the modules' names and digests.
     pub digest: String,
+    /// Who vouches for it; `None` for an unsigned pack.
+    pub signed: Option<Signed>,
     pub modules: Vec<Module>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Description {
-    name: String,
-    version: String,
 }
 
 fn text(t: ty::Text) -> Text {
@@ -241,7 +269,11 @@ fn rule_info(r: ty::RuleInfo) -> Result<RuleInfo, String> {
 }
 
 /// Compiles one module, checks its ABI and lists its rules.
-fn load_module(runtime: &Runtime, name: String, bytes: &[u8]) -> Result<Module, PackError> {
+pub(crate) fn load_module(
+    runtime: &Runtime,
+    name: String,
+    bytes: &[u8],
+) -> Result<Module, PackError> {
     let sha256 = sha256_hex(bytes);
     let size = bytes.len() as u64;
     let component = runtime.compile(&name, bytes, &sha256)?;
@@ -322,7 +354,9 @@ fn load_module(runtime: &Runtime, name: String, bytes: &[u8]) -> Result<Module, 
 }
 
 impl Pack {
-    /// Loads every `*.wasm` module of a pack directory.
+    /// Loads every `*.wasm` module of a directory, for a rule author's local
+    /// work: the pack is unsigned. A `pack.json` in the directory, in the form
+    /// `mizuchi pack build` takes as its template, names it.
     pub fn load_dir(runtime: &Runtime, dir: &Path) -> Result<Pack, PackError> {
         let io = |source| PackError::Io {
             path: dir.to_owned(),
@@ -340,7 +374,7 @@ impl Pack {
         let desc_path = dir.join("pack.json");
         let (name, version) = match std::fs::read(&desc_path) {
             Ok(bytes) => {
-                let d: Description =
+                let d: ManifestTemplate =
                     serde_json::from_slice(&bytes).map_err(|e| PackError::Description {
                         path: desc_path.clone(),
                         message: e.to_string(),
@@ -366,28 +400,98 @@ impl Pack {
                 .unwrap_or_default();
             modules.push(load_module(runtime, name, &bytes)?);
         }
-        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-        for m in &modules {
-            for r in m.rules() {
-                if let Some(first) = seen.insert(&r.id, &m.name) {
-                    return Err(PackError::DuplicateRule {
-                        rule: r.id.clone(),
-                        first: first.to_owned(),
-                        second: m.name.clone(),
-                    });
-                }
-            }
-        }
         let listing: String = modules
             .iter()
             .map(|m| format!("{}\0{}\n", m.name, m.sha256))
             .collect();
-        Ok(Pack {
+        let pack = Pack {
             name,
             version,
             digest: sha256_hex(listing.as_bytes()),
+            signed: None,
             modules,
-        })
+        };
+        pack.check_unique()?;
+        Ok(pack)
+    }
+
+    /// Loads a pack file. Its structure and every module's digest are
+    /// checked, and with [`Verification::Trusted`] its signatures, namespaces
+    /// and expiry, all before any module is compiled; each module must then
+    /// provide exactly the rules the manifest lists.
+    pub fn from_file(
+        runtime: &Runtime,
+        path: &Path,
+        verification: Verification<'_>,
+    ) -> Result<Pack, PackError> {
+        let file = PackFile::read(path)?;
+        let signed = match verification {
+            Verification::Trusted { store, today } => Some(store.check(&file, today)?),
+            Verification::AllowUnsigned => None,
+        };
+        Pack::from_pack_file(runtime, &file, signed)
+    }
+
+    /// Compiles the modules of a pack file whose trust was decided (`signed`)
+    /// and checks that each provides exactly the rules the manifest lists.
+    pub(crate) fn from_pack_file(
+        runtime: &Runtime,
+        file: &PackFile,
+        signed: Option<Signed>,
+    ) -> Result<Pack, PackError> {
+        let mut modules = Vec::new();
+        for entry in &file.manifest.modules {
+            let bytes = file
+                .modules
+                .get(&entry.path)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let name = entry
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&entry.path)
+                .to_owned();
+            let module = load_module(runtime, name.clone(), bytes)?;
+            let mut actual: Vec<RuleEntry> = module
+                .rules()
+                .iter()
+                .map(|r| RuleEntry {
+                    id: r.id.clone(),
+                    version: r.version.to_string(),
+                })
+                .collect();
+            let mut listed = entry.rules.clone();
+            actual.sort();
+            listed.sort();
+            if module.refusal().is_none() && actual != listed {
+                let show = |v: &[RuleEntry]| {
+                    v.iter()
+                        .map(|r| format!("{} {}", r.id, r.version))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                return Err(PackError::RulesDiffer {
+                    module: name,
+                    actual: show(&actual),
+                    listed: show(&listed),
+                });
+            }
+            modules.push(module);
+        }
+        let pack = Pack {
+            name: file.manifest.name.clone(),
+            version: file.manifest.version.clone(),
+            digest: file.digest(),
+            signed,
+            modules,
+        };
+        pack.check_unique()?;
+        Ok(pack)
+    }
+
+    fn check_unique(&self) -> Result<(), PackError> {
+        unique(self.rules().map(|(m, r)| (m.name.clone(), r.id.as_str())))
     }
 
     /// Every rule, with its module, in pack order.
@@ -403,6 +507,13 @@ impl Pack {
             name: self.name.clone(),
             version: self.version.clone(),
             digest: self.digest.clone(),
+            publisher: self.signed.as_ref().map(|s| s.publisher.clone()),
+            signed_by: self
+                .signed
+                .as_ref()
+                .map(|s| s.keys.clone())
+                .unwrap_or_default(),
+            unsigned: self.signed.is_none(),
             modules: self
                 .modules
                 .iter()
@@ -413,5 +524,104 @@ impl Pack {
                 })
                 .collect(),
         }
+    }
+}
+
+/// Builds an unsigned pack file from rule components (file name, bytes): each
+/// is compiled and asked for its rules, which the manifest then lists with
+/// their versions. Sign the result with [`PackFile::sign`].
+pub fn build_pack(
+    runtime: &Runtime,
+    template: &ManifestTemplate,
+    components: Vec<(String, Vec<u8>)>,
+) -> Result<PackFile, PackError> {
+    let mut modules = Vec::new();
+    let mut provided = Vec::new();
+    for (name, bytes) in components {
+        let module = load_module(runtime, name.clone(), &bytes)?;
+        if let Some(why) = module.refusal() {
+            return Err(PackError::Unusable {
+                module: name,
+                message: why.to_owned(),
+            });
+        }
+        if module.rules().is_empty() {
+            return Err(PackError::Unusable {
+                module: name,
+                message: "it provides no rule".into(),
+            });
+        }
+        let rules: Vec<RuleEntry> = module
+            .rules()
+            .iter()
+            .map(|r| RuleEntry {
+                id: r.id.clone(),
+                version: r.version.to_string(),
+            })
+            .collect();
+        provided.extend(rules.iter().map(|r| (name.clone(), r.id.clone())));
+        modules.push((name, bytes, rules));
+    }
+    unique(provided.iter().map(|(m, r)| (m.clone(), r.as_str())))?;
+    Ok(PackFile::build(template, modules)?)
+}
+
+/// Fails on the first rule id given twice; `place` says where each is from.
+fn unique<'a>(rules: impl Iterator<Item = (String, &'a str)>) -> Result<(), PackError> {
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    for (place, id) in rules {
+        if let Some(first) = seen.insert(id, place.clone()) {
+            return Err(PackError::DuplicateRule {
+                rule: id.to_owned(),
+                first,
+                second: place,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The packs of one evaluation, in order; no rule id is provided twice.
+#[derive(Debug)]
+pub struct PackSet {
+    packs: Vec<Pack>,
+}
+
+impl PackSet {
+    /// Puts packs together, refusing a rule id that two of them provide.
+    pub fn new(packs: Vec<Pack>) -> Result<PackSet, PackError> {
+        unique(packs.iter().flat_map(|p| {
+            p.rules()
+                .map(move |(m, r)| (format!("{}/{}", p.name, m.name), r.id.as_str()))
+        }))?;
+        Ok(PackSet { packs })
+    }
+
+    /// The packs, in order.
+    pub fn packs(&self) -> &[Pack] {
+        &self.packs
+    }
+
+    /// Every rule with its pack and module, in order.
+    pub fn rules(&self) -> impl Iterator<Item = (&Pack, &Module, &RuleInfo)> {
+        self.packs
+            .iter()
+            .flat_map(|p| p.rules().map(move |(m, r)| (p, m, r)))
+    }
+
+    /// The rule `id`, with its pack and module.
+    pub fn rule(&self, id: &str) -> Option<(&Pack, &Module, &RuleInfo)> {
+        self.rules().find(|(_, _, r)| r.id == id)
+    }
+
+    /// Whether any pack is unsigned.
+    pub fn any_unsigned(&self) -> bool {
+        self.packs.iter().any(|p| p.signed.is_none())
+    }
+}
+
+impl From<Pack> for PackSet {
+    fn from(pack: Pack) -> PackSet {
+        PackSet { packs: vec![pack] }
     }
 }

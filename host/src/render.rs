@@ -7,8 +7,8 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use mizuchi_evidence::Text;
 
-use crate::pack::Pack;
-use crate::report::{Force, Outcome, Report, RuleResult, Status};
+use crate::pack::{Pack, PackSet};
+use crate::report::{Force, Outcome, PackInfo, Report, RuleResult, Status};
 
 /// A report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -94,15 +94,14 @@ pub fn report_text(report: &Report, lang: Lang) -> String {
         lang.t("評価日", "as of"),
         report.as_of
     );
+    for p in &report.packs {
+        let _ = writeln!(out, "{}", pack_line(p, lang));
+    }
     let _ = writeln!(
         out,
-        "{} {} {} (sha256 {}…), {} sha256 {}…",
-        lang.t("ルールパック", "pack"),
-        report.pack.name,
-        report.pack.version,
-        &report.pack.digest[..12.min(report.pack.digest.len())],
+        "{} sha256 {}…",
         lang.t("証跡", "evidence"),
-        &report.evidence.digest[..12.min(report.evidence.digest.len())],
+        short(&report.evidence.digest),
     );
     for force in [Some(Force::Ordinance), Some(Force::Recommended), None] {
         let rows: Vec<&RuleResult> = report.results.iter().filter(|r| r.force == force).collect();
@@ -173,14 +172,54 @@ pub fn report_text(report: &Report, lang: Lang) -> String {
     out
 }
 
-/// The rules of a pack, with their metadata, without evaluating anything.
-pub fn rules_text(pack: &Pack, lang: Lang) -> String {
+fn short(digest: &str) -> &str {
+    &digest[..12.min(digest.len())]
+}
+
+/// One line saying which pack ran and who vouches for it.
+fn pack_line(p: &PackInfo, lang: Lang) -> String {
+    let who = match (&p.publisher, p.unsigned) {
+        (Some(publisher), false) => format!(
+            "{} {publisher}, {} {}",
+            lang.t("発行者", "publisher"),
+            lang.t("署名鍵", "signed by"),
+            p.signed_by
+                .iter()
+                .map(|k| short(k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => lang
+            .t(
+                "未署名 — 検証されていないルールによる結果です",
+                "UNSIGNED — results of rules no publisher vouches for",
+            )
+            .to_owned(),
+    };
+    format!(
+        "{} {} {} (sha256 {}…), {who}",
+        lang.t("ルールパック", "pack"),
+        p.name,
+        p.version,
+        short(&p.digest),
+    )
+}
+
+/// The rules of the packs, with their metadata, without evaluating anything.
+pub fn rules_text(packs: &PackSet, lang: Lang) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} {} (sha256 {})",
-        pack.name, pack.version, pack.digest
-    );
+    for (i, pack) in packs.packs().iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&pack_rules_text(pack, lang));
+    }
+    out
+}
+
+fn pack_rules_text(pack: &Pack, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", pack_line(&pack.info(), lang));
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)

@@ -14,7 +14,7 @@ use crate::bundle::Bundle;
 use crate::engine::Runtime;
 use crate::eval::{EvalOptions, ParamOverride, evaluate};
 use crate::ledger::{Entry, LedgerError, Lines, as_run};
-use crate::pack::Pack;
+use crate::pack::PackSet;
 use crate::report::ParamValue;
 
 /// Why a replayed statement differs from the recorded one.
@@ -78,12 +78,12 @@ fn subjects(s: &Statement<ResultPredicate>) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Replays run `run` of the ledger at `ledger` with `pack` and `bundle`.
+/// Replays run `run` of the ledger at `ledger` with `packs` and `bundle`.
 pub fn replay(
     runtime: &Runtime,
     ledger: &Path,
     run: &str,
-    pack: &Pack,
+    packs: &PackSet,
     bundle: Arc<Bundle>,
 ) -> Result<Replay, LedgerError> {
     let lines = Lines::read(ledger)?;
@@ -114,10 +114,10 @@ pub fn replay(
             .collect(),
         jobs: 0,
     };
-    let report = evaluate(runtime, pack, Arc::clone(&bundle), &options, &|_| {}).map_err(|e| {
+    let report = evaluate(runtime, packs, Arc::clone(&bundle), &options, &|_| {}).map_err(|e| {
         LedgerError::Invalid(format!("the run cannot be replayed with this pack: {e}"))
     })?;
-    let replayed = attest::statements(run, &report, pack, &bundle, &h.overrides);
+    let replayed = attest::statements(run, &report, packs, &bundle, &h.overrides);
     let mut recorded: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for e in entries.iter().skip(start + 1).take(h.results as usize) {
         let bytes = e.envelope.payload_bytes().map_err(LedgerError::Invalid)?;

@@ -214,7 +214,8 @@ pub struct RuleResult {
     pub section: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<Force>,
-    /// The module that provides the rule.
+    /// The pack and module that provide the rule.
+    pub pack: String,
     pub module: String,
     pub outcome: Outcome,
     /// Distinct subjects decided about.
@@ -274,12 +275,21 @@ pub struct ModuleInfo {
     pub abi: Option<String>,
 }
 
-/// The pack a report ran.
+/// A pack a report ran.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackInfo {
     pub name: String,
     pub version: String,
+    /// SHA-256 of the signed manifest (of the module list, for a directory).
     pub digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Key ids of the trusted signatures the pack was verified with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signed_by: Vec<String>,
+    /// Run with `--allow-unsigned`: no publisher vouches for these results.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
     pub modules: Vec<ModuleInfo>,
 }
 
@@ -294,7 +304,7 @@ pub struct Report {
     pub host: HostInfo,
     pub as_of: Date,
     pub evidence: EvidenceInfo,
-    pub pack: PackInfo,
+    pub packs: Vec<PackInfo>,
     pub summary: Summary,
     pub results: Vec<RuleResult>,
 }

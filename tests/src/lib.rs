@@ -70,19 +70,91 @@ fn warm(pack: &Path) {
     if done.iter().any(|p| p == pack) {
         return;
     }
-    let _ = mizuchi().arg("rules").arg("--pack").arg(pack).output();
+    let _ = mizuchi()
+        .args(["rules", "--allow-unsigned", "--pack"])
+        .arg(pack)
+        .output();
     done.push(pack.to_owned());
 }
 
-/// The official pack, assembled by `cargo xtask build`.
-pub fn official_pack() -> PathBuf {
-    ensure_built();
-    let pack = target_dir().join("packs/mlit-water");
-    warm(&pack);
-    pack
+/// This test process's Mizuchi home (trust store and pack store), made
+/// fresh at first use: tests never touch the user's own.
+pub fn home() -> PathBuf {
+    static HOME: OnceLock<PathBuf> = OnceLock::new();
+    HOME.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable");
+        let stem = exe
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let home = target_dir().join("test-homes").join(stem);
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(&home).expect("create test home");
+        home
+    })
+    .clone()
 }
 
-/// A pack directory holding the given modules (file names in the wasm directory).
+/// The official pack as `cargo xtask build` makes it: built, unsigned.
+pub fn unsigned_official_pack() -> PathBuf {
+    ensure_built();
+    target_dir().join("packs/mlit-water.pack")
+}
+
+/// The official pack signed by this process's test regulator key, whose
+/// public half the test home trusts for `MLIT-` rules. (The pack is not
+/// installed: tests name it with `--pack`.)
+pub fn official_pack() -> PathBuf {
+    static SIGNED: OnceLock<PathBuf> = OnceLock::new();
+    SIGNED
+        .get_or_init(|| {
+            let home = home();
+            let key = regulator_key();
+            let signed = home.join("mlit-water.pack");
+            let sign = run(&[
+                "pack",
+                "sign",
+                s(&unsigned_official_pack()),
+                "--key",
+                s(&key),
+                "--out",
+                s(&signed),
+            ]);
+            assert_eq!(sign.code, 0, "{}", sign.stderr);
+            let trust = run(&[
+                "trust",
+                "add",
+                "--name",
+                "MLIT",
+                "--namespace",
+                "MLIT-",
+                "--key",
+                s(&mizuchi_host::public_path(&key)),
+            ]);
+            assert_eq!(trust.code, 0, "{}", trust.stderr);
+            let _ = run(&["rules", "--pack", s(&signed)]);
+            signed
+        })
+        .clone()
+}
+
+/// This process's test regulator key (made once).
+pub fn regulator_key() -> PathBuf {
+    key("TEST-ONLY-regulator")
+}
+
+/// A key named `name` in the test home, made on first use.
+pub fn key(name: &str) -> PathBuf {
+    let path = home().join(format!("{name}.pem"));
+    if !path.exists() {
+        let out = run(&["key", "generate", "--out", s(&path)]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    path
+}
+
+/// A pack directory holding the given modules (file names in the wasm
+/// directory); run it with `--allow-unsigned`.
 pub fn pack_of(name: &str, modules: &[&str]) -> PathBuf {
     let dir = target_dir().join("test-packs").join(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -94,11 +166,13 @@ pub fn pack_of(name: &str, modules: &[&str]) -> PathBuf {
     dir
 }
 
-/// The `mizuchi` binary, with the compile cache kept under `target/`.
+/// The `mizuchi` binary, with the compile cache kept under `target/` and
+/// this process's test home.
 pub fn mizuchi() -> Command {
     ensure_built();
     let mut c = Command::new(target_dir().join("debug/mizuchi"));
     c.env("MIZUCHI_CACHE_DIR", target_dir().join("test-cache"));
+    c.env("MIZUCHI_HOME", home());
     c.env_remove("MIZUCHI_LOG");
     c
 }

@@ -196,7 +196,8 @@ fn parameters_are_checked_and_the_value_used_is_reported() {
     let out = eval(&["--param", "MLIT-XXX-99.k=1"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("has no rule `MLIT-XXX-99`"),
+        out.stderr
+            .contains("no pack of the run has rule `MLIT-XXX-99`"),
         "{}",
         out.stderr
     );

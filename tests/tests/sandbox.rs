@@ -19,6 +19,7 @@ fn hostile_run() -> serde_json::Value {
     // A smaller fuel budget keeps the infinite loop short; honest rules need far less.
     let out = run(&[
         "eval",
+        "--allow-unsigned",
         "--pack",
         s(&pack),
         "--evidence",
@@ -98,7 +99,14 @@ fn hostile_modules_each_give_an_error_naming_the_cause_and_the_others_still_pass
 #[test]
 fn rules_lists_a_refused_module_without_running_it() {
     let pack = pack_of("abi-only", &["abi_v2_guest.wasm", "mlit_ordinance.wasm"]);
-    let out = run(&["rules", "--pack", s(&pack), "--lang", "en"]);
+    let out = run(&[
+        "rules",
+        "--allow-unsigned",
+        "--pack",
+        s(&pack),
+        "--lang",
+        "en",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout

@@ -69,6 +69,7 @@ fn the_sandbox_and_the_native_path_see_the_same_events() {
     let pack = pack_of("probe", &["probe_guest.wasm"]);
     let out = run(&[
         "eval",
+        "--allow-unsigned",
         "--pack",
         s(&pack),
         "--evidence",
@@ -89,7 +90,14 @@ fn a_log_changed_after_verification_is_not_read_silently() {
     write_bundle(dir.path(), &files);
     std::fs::write(dir.path().join("auth.jsonl"), auth_log(11, 0)).unwrap();
     let pack = pack_of("probe-tamper", &["probe_guest.wasm"]);
-    let out = run(&["eval", "--pack", s(&pack), "--evidence", s(dir.path())]);
+    let out = run(&[
+        "eval",
+        "--allow-unsigned",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(dir.path()),
+    ]);
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains("does not match its digest"),

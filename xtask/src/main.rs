@@ -2,9 +2,12 @@
 //!
 //! - `build`: installs the `wasm32-wasip2` target if missing, builds every rule
 //!   module and test guest from source as WebAssembly components, builds the
-//!   `mizuchi` binary, and assembles the official pack in `target/packs/mlit-water`.
-//! - `demo`: `build`, then evaluates the official pack against the bundled
-//!   sample utility and prints the per-rule table.
+//!   `mizuchi` binary, and builds the official pack, unsigned, as
+//!   `target/packs/mlit-water.pack` from `rules-wasm/pack.json`.
+//! - `demo`: `build`, then plays regulator and utility: signs the pack with a
+//!   demo regulator key, trusts that key and installs the pack in a demo home,
+//!   evaluates the installed pack against the bundled sample utility (printing
+//!   the per-rule table and recording signed results), and verifies the ledger.
 //! - `test`: format check, clippy with warnings denied, `build`, then every test.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -20,8 +23,8 @@ const WASM_TARGET: &str = "wasm32-wasip2";
 /// Workspace packages that are native-only and never built for WebAssembly.
 const NATIVE_ONLY: &[&str] = &["mizuchi-host", "mizuchi-tests", "xtask"];
 
-/// The official pack: its name, version and the folder of its modules.
-const OFFICIAL_PACK: (&str, &str) = ("mlit-water", "1.0.0");
+/// The official pack's name; its manifest template is `rules-wasm/pack.json`.
+const OFFICIAL_PACK: &str = "mlit-water";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -117,62 +120,109 @@ fn build() -> Result<()> {
     }
     run(&mut guests)?;
     run(cargo().args(["build", "--package", "mizuchi-host", "--bin", "mizuchi"]))?;
-    let pack = target_dir().join("packs").join(OFFICIAL_PACK.0);
-    if pack.exists() {
-        std::fs::remove_dir_all(&pack)?;
-    }
-    std::fs::create_dir_all(&pack)?;
+    let mut modules = Vec::new();
     for name in official_modules()? {
-        let file = format!("{}.wasm", name.replace('-', "_"));
-        std::fs::copy(wasm_dir().join(&file), pack.join(&file))
-            .with_context(|| format!("module {file} was not built"))?;
+        let file = wasm_dir().join(format!("{}.wasm", name.replace('-', "_")));
+        if !file.is_file() {
+            bail!("module {} was not built", file.display());
+        }
+        modules.push(file);
     }
-    std::fs::write(
-        pack.join("pack.json"),
-        format!(
-            "{{\n  \"name\": \"{}\",\n  \"version\": \"{}\"\n}}\n",
-            OFFICIAL_PACK.0, OFFICIAL_PACK.1
-        ),
-    )?;
-    eprintln!("xtask: official pack assembled in {}", pack.display());
+    let pack = official_pack();
+    run(mizuchi()
+        .args(["pack", "build", "--quiet", "--template"])
+        .arg(root().join("rules-wasm/pack.json"))
+        .arg("--out")
+        .arg(&pack)
+        .args(&modules)
+        .stdout(std::process::Stdio::null()))?;
+    eprintln!(
+        "xtask: official pack built (unsigned) as {}",
+        pack.display()
+    );
     Ok(())
+}
+
+/// The official pack file `build` writes, unsigned.
+fn official_pack() -> PathBuf {
+    target_dir()
+        .join("packs")
+        .join(format!("{OFFICIAL_PACK}.pack"))
+}
+
+/// The debug `mizuchi` binary.
+fn mizuchi() -> Command {
+    let mut c = Command::new(target_dir().join("debug/mizuchi"));
+    c.current_dir(root());
+    c
 }
 
 fn demo() -> Result<()> {
     build()?;
-    let bin = target_dir().join("debug/mizuchi");
-    let pack = target_dir().join("packs").join(OFFICIAL_PACK.0);
-    // The demo signs its results with a key of its own, made once, clearly
-    // named: a utility makes its key with `mizuchi key generate`.
+    // Everything the demo makes is under target/demo, its keys clearly named:
+    // a real regulator and a real utility make theirs with `mizuchi key generate`.
     let demo = target_dir().join("demo");
-    std::fs::create_dir_all(&demo)?;
-    let key = demo.join("DEMO-ONLY-utility-key.pem");
-    if !key.exists() {
-        run(Command::new(&bin)
-            .arg("key")
-            .arg("generate")
-            .arg("--out")
-            .arg(&key)
-            .arg("-q"))?;
+    let home = demo.join("home");
+    if home.exists() {
+        std::fs::remove_dir_all(&home)?;
     }
+    std::fs::create_dir_all(&home)?;
+    let key = |name: &str| -> Result<PathBuf> {
+        let path = demo.join(format!("DEMO-ONLY-{name}-key.pem"));
+        if !path.exists() {
+            run(mizuchi()
+                .args(["key", "generate", "-q", "--out"])
+                .arg(&path)
+                .stdout(std::process::Stdio::null()))?;
+        }
+        Ok(path)
+    };
+    let regulator = key("regulator")?;
+    let utility = key("utility")?;
+    let mz = || {
+        let mut c = mizuchi();
+        c.arg("--home").arg(&home);
+        c
+    };
+    // The regulator signs its pack…
+    let signed = demo.join(format!("{OFFICIAL_PACK}.pack"));
+    run(mz()
+        .args(["pack", "sign", "-q"])
+        .arg(official_pack())
+        .arg("--key")
+        .arg(&regulator)
+        .arg("--out")
+        .arg(&signed)
+        .stdout(std::process::Stdio::null()))?;
+    // …the utility trusts the regulator's key for MLIT- rules and installs it…
+    run(mz()
+        .args([
+            "trust",
+            "add",
+            "--name",
+            "MLIT",
+            "--namespace",
+            "MLIT-",
+            "--key",
+        ])
+        .arg(demo.join("DEMO-ONLY-regulator-key.pub.pem")))?;
+    run(mz().args(["pack", "install"]).arg(&signed))?;
+    // …and evaluates the installed pack, recording signed results.
     let ledger = demo.join("results.jsonl");
-    let status = Command::new(&bin)
-        .current_dir(root())
+    let status = mz()
         .arg("eval")
-        .arg("--pack")
-        .arg(&pack)
         .args(["--evidence", "samples/minamiyama", "--lang", "en"])
         .arg("--ledger")
         .arg(&ledger)
         .arg("--key")
-        .arg(&key)
+        .arg(&utility)
         .status()
         .context("cannot run mizuchi")?;
     // Exit status 1 means rules failed, which the sample is made to show.
     if !matches!(status.code(), Some(0 | 1)) {
         bail!("mizuchi eval failed ({status})");
     }
-    run(Command::new(&bin)
+    run(mz()
         .arg("ledger")
         .arg("verify")
         .arg(&ledger)

@@ -1,4 +1,4 @@
-//! `mizuchi eval`: run a pack against an evidence bundle.
+//! `mizuchi eval`: run packs against an evidence bundle.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,17 +10,17 @@ use mizuchi_evidence::Date;
 use std::collections::BTreeMap;
 
 use mizuchi_host::{
-    Bundle, EvalOptions, Limits, Outcome, Pack, ParamOverride, ParamValue, SecretKey, attest,
-    evaluate, ledger, render,
+    Bundle, EvalOptions, Limits, Outcome, ParamOverride, ParamValue, SecretKey, attest, evaluate,
+    ledger, render,
 };
 
-use super::{Failure, Format, Global, LangArg};
+use super::pack::Selection;
+use super::{Failure, Format, Global, LangArg, today};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The rule pack (a directory of rule components).
-    #[arg(long, value_name = "PACK")]
-    pack: PathBuf,
+    #[command(flatten)]
+    packs: Selection,
     /// The evidence bundle (a directory with `manifest.json`).
     #[arg(long, value_name = "BUNDLE")]
     evidence: PathBuf,
@@ -84,9 +84,13 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
             args.evidence.display()
         )
     })?);
-    let pack = Pack::load_dir(&runtime, &args.pack)
-        .with_context(|| format!("cannot load the pack `{}`", args.pack.display()))?;
-    let total: usize = pack.modules.iter().map(|m| m.rules().len().max(1)).sum();
+    let packs = args.packs.load(global, &runtime, Some(today()))?;
+    let total: usize = packs
+        .packs()
+        .iter()
+        .flat_map(|p| &p.modules)
+        .map(|m| m.rules().len().max(1))
+        .sum();
     let bar = if global.quiet {
         ProgressBar::hidden()
     } else {
@@ -101,7 +105,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         params: args.params,
         jobs: args.jobs,
     };
-    let report = evaluate(&runtime, &pack, Arc::clone(&bundle), &options, &|r| {
+    let report = evaluate(&runtime, &packs, Arc::clone(&bundle), &options, &|r| {
         bar.set_message(r.rule.clone());
         bar.inc(1);
     })?;
@@ -120,7 +124,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
             })
             .collect();
         let run = attest::run_id(writer.head(), &report, &overrides);
-        let statements = attest::statements(&run, &report, &pack, &bundle, &overrides);
+        let statements = attest::statements(&run, &report, &packs, &bundle, &overrides);
         let first = writer.append(&report.evidence.utility_id, &statements, &key)?;
         let checkpoint = writer.checkpoint(&key)?;
         if !global.quiet {

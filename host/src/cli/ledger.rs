@@ -135,7 +135,7 @@ pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
                             r.index,
                             r.utility_id,
                             r.as_of,
-                            r.pack,
+                            r.packs,
                             counts.join(", ")
                         ));
                     }

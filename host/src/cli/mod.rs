@@ -9,8 +9,10 @@ mod eval;
 mod evidence;
 mod key;
 mod ledger;
+mod pack;
 mod replay;
 mod rules;
+mod trust;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +38,10 @@ pub(crate) struct Cli {
     /// Compile modules every time instead of using the cache.
     #[arg(long, global = true)]
     no_cache: bool,
+    /// Where the trust store (`trust.json`) and installed packs (`packs/`) live
+    /// [default: `$MIZUCHI_HOME` or the user data directory].
+    #[arg(long, global = true, value_name = "DIR")]
+    home: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,6 +63,12 @@ enum Command {
     Ledger(ledger::Command),
     /// Re-run a recorded run and compare the signed results byte for byte.
     Replay(replay::Args),
+    /// Rule packs: build, sign, verify, inspect, install, update.
+    #[command(subcommand)]
+    Pack(pack::Command),
+    /// The trust store: which publishers may sign packs, with which keys.
+    #[command(subcommand)]
+    Trust(trust::Command),
 }
 
 /// Output format.
@@ -101,6 +113,7 @@ pub(crate) struct Global {
     pub quiet: bool,
     cache_dir: Option<PathBuf>,
     no_cache: bool,
+    home: Option<PathBuf>,
 }
 
 impl Global {
@@ -112,6 +125,41 @@ impl Global {
         };
         Ok(Runtime::new(cache, limits)?)
     }
+
+    /// The Mizuchi home: trust store and pack store.
+    pub(crate) fn home(&self) -> anyhow::Result<PathBuf> {
+        self.home
+            .clone()
+            .or_else(|| std::env::var_os("MIZUCHI_HOME").map(PathBuf::from))
+            .or_else(|| dirs::data_dir().map(|d| d.join("mizuchi")))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "cannot tell where the mizuchi home is; pass --home or set MIZUCHI_HOME"
+                )
+            })
+    }
+
+    /// The trust store file.
+    pub(crate) fn trust_path(&self) -> anyhow::Result<PathBuf> {
+        Ok(self.home()?.join("trust.json"))
+    }
+
+    /// The trust store.
+    pub(crate) fn trust(&self) -> anyhow::Result<mizuchi_host::trust::TrustStore> {
+        Ok(mizuchi_host::trust::TrustStore::load(&self.trust_path()?)?)
+    }
+
+    /// The pack store.
+    pub(crate) fn store(&self) -> anyhow::Result<mizuchi_host::PackStore> {
+        Ok(mizuchi_host::PackStore::new(&self.home()?.join("packs")))
+    }
+}
+
+/// Today's date in UTC: what pack expiry is checked against.
+pub(crate) fn today() -> mizuchi_evidence::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -138,6 +186,7 @@ pub(crate) fn main() -> ExitCode {
         quiet: cli.quiet,
         cache_dir: cli.cache_dir,
         no_cache: cli.no_cache,
+        home: cli.home,
     };
     let result = match cli.command {
         Command::Eval(args) => eval::run(&global, args),
@@ -146,6 +195,8 @@ pub(crate) fn main() -> ExitCode {
         Command::Key(command) => key::run(&global, command),
         Command::Ledger(command) => ledger::run(&global, command),
         Command::Replay(args) => replay::run(&global, args),
+        Command::Pack(command) => pack::run(&global, command),
+        Command::Trust(command) => trust::run(&global, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

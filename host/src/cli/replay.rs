@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use mizuchi_host::{Bundle, Difference, Limits, Pack};
+use mizuchi_host::{Bundle, Difference, Limits};
 
+use super::pack::Selection;
 use super::{Failure, Format, Global};
 
 #[derive(Debug, clap::Args)]
@@ -15,8 +16,8 @@ pub(crate) struct Args {
     /// The run to replay (see `mizuchi ledger show`).
     #[arg(long)]
     run: String,
-    #[arg(long, value_name = "PACK")]
-    pack: PathBuf,
+    #[command(flatten)]
+    packs: Selection,
     #[arg(long, value_name = "BUNDLE")]
     evidence: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
@@ -25,15 +26,15 @@ pub(crate) struct Args {
 
 pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let runtime = global.runtime(Limits::default())?;
-    let pack = Pack::load_dir(&runtime, &args.pack)
-        .with_context(|| format!("cannot load the pack `{}`", args.pack.display()))?;
+    // A pack that has expired since the run may still replay it.
+    let packs = args.packs.load(global, &runtime, None)?;
     let bundle = Bundle::open(&args.evidence).with_context(|| {
         format!(
             "cannot use the evidence bundle `{}`",
             args.evidence.display()
         )
     })?;
-    let r = mizuchi_host::replay(&runtime, &args.ledger, &args.run, &pack, Arc::new(bundle))?;
+    let r = mizuchi_host::replay(&runtime, &args.ledger, &args.run, &packs, Arc::new(bundle))?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&r)? + "\n",
         Format::Text => {

@@ -1,18 +1,16 @@
-//! `mizuchi rules`: what a pack's rules declare.
+//! `mizuchi rules`: what the rules of packs declare.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use anyhow::Context;
-use mizuchi_host::{Limits, Pack, render};
+use mizuchi_host::{Limits, render};
 
-use super::{Failure, Format, Global, LangArg};
+use super::pack::Selection;
+use super::{Failure, Format, Global, LangArg, today};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The rule pack (a directory of rule components).
-    #[arg(long, value_name = "PACK")]
-    pack: PathBuf,
+    #[command(flatten)]
+    packs: Selection,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     #[arg(long, value_enum, default_value = "ja")]
@@ -21,20 +19,21 @@ pub(crate) struct Args {
 
 pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let runtime = global.runtime(Limits::default())?;
-    let pack = Pack::load_dir(&runtime, &args.pack)
-        .with_context(|| format!("cannot load the pack `{}`", args.pack.display()))?;
+    let packs = args.packs.load(global, &runtime, Some(today()))?;
     let text = match args.format {
-        Format::Text => render::rules_text(&pack, args.lang.into()),
+        Format::Text => render::rules_text(&packs, args.lang.into()),
         Format::Json => {
-            let rules: Vec<serde_json::Value> = pack
+            let rules: Vec<serde_json::Value> = packs
                 .rules()
-                .map(|(m, r)| {
+                .map(|(p, m, r)| {
                     let mut v = serde_json::to_value(r).unwrap_or_default();
+                    v["pack"] = p.name.clone().into();
                     v["module"] = m.name.clone().into();
                     v
                 })
                 .collect();
-            let out = serde_json::json!({ "pack": pack.info(), "rules": rules });
+            let infos: Vec<_> = packs.packs().iter().map(|p| p.info()).collect();
+            let out = serde_json::json!({ "packs": infos, "rules": rules });
             serde_json::to_string_pretty(&out)? + "\n"
         }
     };

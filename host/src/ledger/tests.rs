@@ -32,12 +32,15 @@ fn run(n: u64, results: u64) -> Vec<Vec<u8>> {
         predicate: RunPredicate {
             run: id.clone(),
             host: host.clone(),
-            pack: PackInfo {
+            packs: vec![PackInfo {
                 name: "p".into(),
                 version: "1.0.0".into(),
                 digest: "d".into(),
+                publisher: Some("P".into()),
+                signed_by: vec!["k".into()],
+                unsigned: false,
                 modules: vec![],
-            },
+            }],
             evidence: EvidenceRecord {
                 utility_id: "U".into(),
                 utility_name: mizuchi_evidence::Text::new("u", "u"),
@@ -71,6 +74,9 @@ fn run(n: u64, results: u64) -> Vec<Vec<u8>> {
                     name: "p".into(),
                     version: "1.0.0".into(),
                     digest: "d".into(),
+                    publisher: Some("P".into()),
+                    signed_by: vec!["k".into()],
+                    unsigned: false,
                 },
                 parameters: BTreeMap::new(),
                 as_of: jiff::civil::date(2026, 1, 2),

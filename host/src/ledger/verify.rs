@@ -286,7 +286,8 @@ pub struct RunSummary {
     pub index: u64,
     pub utility_id: String,
     pub as_of: mizuchi_evidence::Date,
-    pub pack: String,
+    /// The packs run, `name version`, comma-separated.
+    pub packs: String,
     pub evidence_digest: String,
     pub outcomes: BTreeMap<Outcome, u64>,
 }
@@ -305,7 +306,12 @@ pub fn runs(path: &Path) -> Result<Vec<RunSummary>, LedgerError> {
                 index: i as u64,
                 utility_id: run.evidence.utility_id,
                 as_of: run.as_of,
-                pack: format!("{} {}", run.pack.name, run.pack.version),
+                packs: run
+                    .packs
+                    .iter()
+                    .map(|p| format!("{} {}", p.name, p.version))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 evidence_digest: run.evidence.digest,
                 outcomes: BTreeMap::new(),
             });

@@ -26,7 +26,7 @@ fn main() {
             "_type": STATEMENT_TYPE, "subject": [], "predicateType": RUN_PREDICATE,
             "predicate": {
                 "run": run, "host": host,
-                "pack": {"name": "p", "version": "1.0.0", "digest": "d", "modules": []},
+                "packs": [{"name": "p", "version": "1.0.0", "digest": "d", "modules": []}],
                 "evidence": {"utility_id": "CRASH", "utility_name": {"ja": "c", "en": "c"}, "format_version": "1.0.0", "collected_on": "2026-01-01", "digest": "e"},
                 "as_of": "2026-01-02", "overrides": {}, "results": results
             }

@@ -1,0 +1,403 @@
+//! The pack file: a rule pack as a single signed file that a regulator can
+//! publish on any web server or USB stick.
+//!
+//! A pack is a tar archive holding `manifest.dsse.json`, a DSSE envelope
+//! whose payload is the manifest (JSON) and whose signatures are the
+//! publisher's, and the modules under `modules/`. The manifest names the pack,
+//! its version, publisher, dates, the ABI and evidence format it needs, and
+//! every module with its size, SHA-256 and the rules it provides. The pack's
+//! digest is the SHA-256 of the manifest bytes: they bind everything else.
+//!
+//! Reading a pack checks what can be checked without trusting anyone: size
+//! caps, paths, that every file is listed and every listed file is there with
+//! its size and digest. Whether the signatures are trusted is
+//! [`crate::trust`]'s decision; only then are modules compiled.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use mizuchi_evidence::Date;
+use semver::{Version, VersionReq};
+use serde::{Deserialize, Serialize};
+
+use crate::digest::sha256_hex;
+use crate::dsse::Envelope;
+use crate::keys::SecretKey;
+
+/// The payload type of a pack manifest.
+pub const MANIFEST_TYPE: &str = "application/vnd.mizuchi.pack-manifest+json";
+/// The name of the pack format.
+pub const PACK_FORMAT: &str = "mizuchi-pack";
+/// The envelope's name in the archive.
+const ENVELOPE: &str = "manifest.dsse.json";
+
+/// Largest pack file accepted.
+pub const MAX_PACK: u64 = 256 << 20;
+/// Largest module accepted.
+pub const MAX_MODULE: u64 = 64 << 20;
+/// Largest manifest envelope accepted.
+pub const MAX_MANIFEST: u64 = 1 << 20;
+
+/// A rule a module provides.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleEntry {
+    pub id: String,
+    pub version: String,
+}
+
+/// A module of the pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleEntry {
+    /// Path in the archive, `modules/<name>.wasm`.
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+    pub rules: Vec<RuleEntry>,
+}
+
+/// The pack manifest: what the publisher signs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackManifest {
+    /// Always `mizuchi-pack`.
+    pub format: String,
+    pub format_version: String,
+    pub name: String,
+    pub version: String,
+    /// The publisher, as the trust store names it.
+    pub publisher: String,
+    /// The rule ABI versions the modules need, e.g. `^1.0`.
+    pub abi: String,
+    /// The evidence format versions the rules understand, e.g. `^1.0`.
+    pub evidence_format: String,
+    pub published_on: Date,
+    /// Last day the pack may be installed or run.
+    pub expires_on: Date,
+    pub modules: Vec<ModuleEntry>,
+}
+
+/// What a publisher writes to describe a pack before it is built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestTemplate {
+    pub name: String,
+    pub version: String,
+    pub publisher: String,
+    #[serde(default = "default_req")]
+    pub abi: String,
+    #[serde(default = "default_req")]
+    pub evidence_format: String,
+    pub published_on: Date,
+    pub expires_on: Date,
+}
+
+fn default_req() -> String {
+    "^1.0".into()
+}
+
+/// Why a pack file cannot be built, read or trusted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PackFileError {
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "`{path}` is {size} bytes, over the {cap}-byte cap for a {what}; a pack this large is refused"
+    )]
+    TooLarge {
+        path: String,
+        what: &'static str,
+        size: u64,
+        cap: u64,
+    },
+    #[error("`{path}` in the pack points outside it (absolute or `..`); the pack is refused")]
+    PathTraversal { path: String },
+    #[error("the pack holds `{0}`, which its manifest does not list; the pack is refused")]
+    Unlisted(String),
+    #[error("the pack lacks `{0}`, which its manifest lists")]
+    Missing(String),
+    #[error(
+        "`{path}` does not match the manifest ({what}: manifest {expected}, file {actual}): the pack is tampered with or mixes files of different versions"
+    )]
+    Mismatch {
+        path: String,
+        what: &'static str,
+        expected: String,
+        actual: String,
+    },
+    #[error("`{path}` is not a valid pack: {message}")]
+    Format { path: String, message: String },
+    #[error("`{0}` is not a semver version; give the pack a version like 1.2.0")]
+    Version(String),
+}
+
+fn format_err(path: &Path, message: impl Into<String>) -> PackFileError {
+    PackFileError::Format {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// A pack read from its file; its structure is sound, its trust not yet decided.
+#[derive(Debug, Clone)]
+pub struct PackFile {
+    pub manifest: PackManifest,
+    /// The exact manifest bytes that were signed.
+    pub manifest_bytes: Vec<u8>,
+    pub envelope: Envelope,
+    /// Module bytes by path, each matching its manifest entry.
+    pub modules: BTreeMap<String, Vec<u8>>,
+}
+
+impl PackFile {
+    /// The pack's digest: the SHA-256 of its manifest.
+    pub fn digest(&self) -> String {
+        sha256_hex(&self.manifest_bytes)
+    }
+
+    /// The version, parsed.
+    pub fn version(&self) -> Result<Version, PackFileError> {
+        Version::parse(&self.manifest.version)
+            .map_err(|_| PackFileError::Version(self.manifest.version.clone()))
+    }
+
+    /// Builds an unsigned pack from modules and what each provides.
+    pub fn build(
+        template: &ManifestTemplate,
+        modules: Vec<(String, Vec<u8>, Vec<RuleEntry>)>,
+    ) -> Result<PackFile, PackFileError> {
+        Version::parse(&template.version)
+            .map_err(|_| PackFileError::Version(template.version.clone()))?;
+        VersionReq::parse(&template.abi)
+            .map_err(|_| PackFileError::Version(template.abi.clone()))?;
+        let mut entries = Vec::new();
+        let mut files = BTreeMap::new();
+        for (name, bytes, rules) in modules {
+            let path = format!("modules/{name}");
+            entries.push(ModuleEntry {
+                path: path.clone(),
+                size: bytes.len() as u64,
+                sha256: sha256_hex(&bytes),
+                rules,
+            });
+            files.insert(path, bytes);
+        }
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        let manifest = PackManifest {
+            format: PACK_FORMAT.into(),
+            format_version: "1.0.0".into(),
+            name: template.name.clone(),
+            version: template.version.clone(),
+            publisher: template.publisher.clone(),
+            abi: template.abi.clone(),
+            evidence_format: template.evidence_format.clone(),
+            published_on: template.published_on,
+            expires_on: template.expires_on,
+            modules: entries,
+        };
+        let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| format_err(Path::new("manifest"), e.to_string()))?;
+        manifest_bytes.push(b'\n');
+        let envelope = Envelope {
+            payload_type: MANIFEST_TYPE.into(),
+            payload: base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                &manifest_bytes,
+            ),
+            signatures: Vec::new(),
+        };
+        Ok(PackFile {
+            manifest,
+            manifest_bytes,
+            envelope,
+            modules: files,
+        })
+    }
+
+    /// Adds the signature of `key` over the manifest.
+    pub fn sign(&mut self, key: &SecretKey) {
+        let _ = self.envelope.add_signature(key);
+    }
+
+    /// Writes the pack as a deterministic tar archive.
+    pub fn write(&self, out: &Path) -> Result<(), PackFileError> {
+        let io = |source| PackFileError::Io {
+            path: out.to_owned(),
+            source,
+        };
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        let mut tar = tar::Builder::new(tmp);
+        tar.mode(tar::HeaderMode::Deterministic);
+        let mut add = |path: &str, bytes: &[u8]| {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(bytes.len() as u64);
+            h.set_mode(0o644);
+            h.set_mtime(0);
+            h.set_entry_type(tar::EntryType::Regular);
+            tar.append_data(&mut h, path, bytes)
+        };
+        let envelope = serde_json::to_vec_pretty(&self.envelope)
+            .map_err(|e| format_err(out, e.to_string()))?;
+        add(ENVELOPE, &envelope).map_err(io)?;
+        for (path, bytes) in &self.modules {
+            add(path, bytes).map_err(io)?;
+        }
+        let tmp = tar.into_inner().map_err(io)?;
+        tmp.as_file().sync_all().map_err(io)?;
+        tmp.persist(out).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+
+    /// Reads a pack file and checks its structure: caps, paths, and that the
+    /// archive holds exactly the listed modules with their sizes and digests.
+    pub fn read(path: &Path) -> Result<PackFile, PackFileError> {
+        let io = |source| PackFileError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if meta.len() > MAX_PACK {
+            return Err(PackFileError::TooLarge {
+                path: path.display().to_string(),
+                what: "pack",
+                size: meta.len(),
+                cap: MAX_PACK,
+            });
+        }
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut archive = tar::Archive::new(file);
+        let mut envelope_bytes: Option<Vec<u8>> = None;
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for entry in archive
+            .entries()
+            .map_err(|e| format_err(path, format!("not a tar archive: {e}")))?
+        {
+            let mut entry =
+                entry.map_err(|e| format_err(path, format!("the archive is damaged: {e}")))?;
+            let name = entry
+                .path()
+                .map_err(|e| format_err(path, e.to_string()))?
+                .into_owned();
+            let shown = name.display().to_string();
+            if name
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+            {
+                return Err(PackFileError::PathTraversal { path: shown });
+            }
+            let kind = entry.header().entry_type();
+            if kind.is_dir() {
+                continue;
+            }
+            if !kind.is_file() {
+                return Err(format_err(
+                    path,
+                    format!("`{shown}` is a link or special file; a pack holds plain files only"),
+                ));
+            }
+            let size = entry.header().size().unwrap_or(u64::MAX);
+            let (cap, what) = if shown == ENVELOPE {
+                (MAX_MANIFEST, "manifest")
+            } else {
+                (MAX_MODULE, "module")
+            };
+            if size > cap {
+                return Err(PackFileError::TooLarge {
+                    path: shown,
+                    what,
+                    size,
+                    cap,
+                });
+            }
+            let mut bytes = Vec::with_capacity(size as usize);
+            (&mut entry)
+                .take(cap + 1)
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
+            if shown == ENVELOPE {
+                envelope_bytes = Some(bytes);
+            } else if files.insert(shown.clone(), bytes).is_some() {
+                return Err(format_err(
+                    path,
+                    format!("`{shown}` is in the archive twice"),
+                ));
+            }
+        }
+        let envelope_bytes =
+            envelope_bytes.ok_or_else(|| PackFileError::Missing(ENVELOPE.into()))?;
+        let envelope: Envelope = serde_json::from_slice(&envelope_bytes)
+            .map_err(|e| format_err(path, format!("{ENVELOPE}: {e}")))?;
+        if envelope.payload_type != MANIFEST_TYPE {
+            return Err(format_err(
+                path,
+                format!(
+                    "{ENVELOPE} holds `{}`, not a pack manifest",
+                    envelope.payload_type
+                ),
+            ));
+        }
+        let manifest_bytes = envelope.payload_bytes().map_err(|e| format_err(path, e))?;
+        let manifest: PackManifest = serde_json::from_slice(&manifest_bytes)
+            .map_err(|e| format_err(path, format!("the manifest: {e}")))?;
+        if manifest.format != PACK_FORMAT {
+            return Err(format_err(
+                path,
+                format!("the manifest is `{}`, not `{PACK_FORMAT}`", manifest.format),
+            ));
+        }
+        if let Some(extra) = files
+            .keys()
+            .find(|p| !manifest.modules.iter().any(|m| &m.path == *p))
+        {
+            return Err(PackFileError::Unlisted(extra.clone()));
+        }
+        for m in &manifest.modules {
+            if Path::new(&m.path)
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+            {
+                return Err(PackFileError::PathTraversal {
+                    path: m.path.clone(),
+                });
+            }
+            let bytes = files
+                .get(&m.path)
+                .ok_or_else(|| PackFileError::Missing(m.path.clone()))?;
+            if bytes.len() as u64 != m.size {
+                return Err(PackFileError::Mismatch {
+                    path: m.path.clone(),
+                    what: "size",
+                    expected: m.size.to_string(),
+                    actual: bytes.len().to_string(),
+                });
+            }
+            let actual = sha256_hex(bytes);
+            if actual != m.sha256 {
+                return Err(PackFileError::Mismatch {
+                    path: m.path.clone(),
+                    what: "sha256",
+                    expected: m.sha256.clone(),
+                    actual,
+                });
+            }
+        }
+        Ok(PackFile {
+            manifest,
+            manifest_bytes,
+            envelope,
+            modules: files,
+        })
+    }
+}

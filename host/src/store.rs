@@ -1,0 +1,347 @@
+//! The local pack store: installed packs, the version each is at, and the
+//! highest version ever installed, which is what rollback protection compares
+//! against (removing a newer pack does not make an older one installable).
+//!
+//! Layout: `<store>/<name>/<version>.pack` and `<store>/<name>/installed.json`.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use mizuchi_evidence::Date;
+use semver::Version;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Runtime;
+use crate::pack::{Pack, PackError};
+use crate::packfile::{MAX_PACK, PackFile, PackFileError};
+use crate::trust::{Signed, TrustError, TrustStore};
+
+/// Largest `index.json` accepted from a distribution point.
+const MAX_INDEX: u64 = 1 << 20;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Installed {
+    current: String,
+    highest: String,
+}
+
+/// Why a pack was not installed (nothing was changed).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InstallError {
+    #[error(transparent)]
+    Pack(#[from] PackFileError),
+    #[error(transparent)]
+    Trust(#[from] TrustError),
+    #[error(transparent)]
+    Load(#[from] PackError),
+    #[error(
+        "pack {name} {offered} is older than {installed}, which was installed before; a rollback is refused"
+    )]
+    Rollback {
+        name: String,
+        offered: Version,
+        installed: Version,
+    },
+    #[error("cannot write the pack store `{path}`: {message}")]
+    Store { path: PathBuf, message: String },
+    #[error("cannot fetch `{url}`: {message}")]
+    Fetch { url: String, message: String },
+}
+
+/// What an install did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Installation {
+    pub name: String,
+    pub version: String,
+    pub previous: Option<String>,
+    pub signed: Signed,
+    /// The same version was already installed; nothing changed.
+    pub unchanged: bool,
+}
+
+/// A pack store directory.
+#[derive(Debug, Clone)]
+pub struct PackStore {
+    dir: PathBuf,
+}
+
+fn store_err(path: &Path, e: impl std::fmt::Display) -> InstallError {
+    InstallError::Store {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+impl PackStore {
+    /// The store in `dir` (created on first install).
+    pub fn new(dir: &Path) -> PackStore {
+        PackStore {
+            dir: dir.to_owned(),
+        }
+    }
+
+    fn state(&self, name: &str) -> Option<Installed> {
+        let bytes = std::fs::read(self.dir.join(name).join("installed.json")).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Installed packs, by name: name, current version and its file.
+    pub fn installed(&self) -> Vec<(String, Version, PathBuf)> {
+        let mut out = Vec::new();
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return out;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(st) = self.state(&name)
+                && let Ok(v) = Version::parse(&st.current)
+            {
+                out.push((
+                    name.clone(),
+                    v,
+                    self.dir.join(&name).join(format!("{}.pack", st.current)),
+                ));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Refuses `version` of pack `name` when a higher version was ever installed.
+    pub fn check_rollback(&self, name: &str, version: &Version) -> Result<(), InstallError> {
+        if let Some(highest) = self
+            .state(name)
+            .and_then(|st| Version::parse(&st.highest).ok())
+            && *version < highest
+        {
+            return Err(InstallError::Rollback {
+                name: name.to_owned(),
+                offered: version.clone(),
+                installed: highest,
+            });
+        }
+        Ok(())
+    }
+
+    /// Every check of an install, with nothing written.
+    fn prepare(
+        &self,
+        runtime: &Runtime,
+        path: &Path,
+        trust: &TrustStore,
+        today: Date,
+    ) -> Result<Prepared, InstallError> {
+        let pack = PackFile::read(path)?;
+        let signed = trust.check(&pack, Some(today))?;
+        let version = pack.version()?;
+        let name = pack.manifest.name.clone();
+        let usable = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && !name.starts_with('.');
+        if !usable {
+            return Err(InstallError::Pack(PackFileError::Format {
+                path: path.display().to_string(),
+                message: format!(
+                    "`{name}` is not a usable pack name (letters, digits, `-`, `_` and `.`)"
+                ),
+            }));
+        }
+        self.check_rollback(&name, &version)?;
+        // Only now, with the publisher trusted, are the modules compiled: each
+        // must load on this host and provide exactly the rules listed.
+        let loaded = Pack::from_pack_file(runtime, &pack, Some(signed.clone()))?;
+        if let Some(m) = loaded.modules.iter().find(|m| m.refusal().is_some()) {
+            return Err(InstallError::Load(PackError::Unusable {
+                module: m.name.clone(),
+                message: m.refusal().unwrap_or_default().to_owned(),
+            }));
+        }
+        let bytes = std::fs::read(path).map_err(|e| store_err(path, e))?;
+        Ok(Prepared {
+            name,
+            version,
+            signed,
+            bytes,
+        })
+    }
+
+    /// Writes a prepared pack: the file first, then the state that names it,
+    /// each atomically, so a crash leaves the previous installation in force.
+    fn commit(&self, p: Prepared) -> Result<Installation, InstallError> {
+        let state = self.state(&p.name);
+        let version = p.version.to_string();
+        if state.as_ref().is_some_and(|st| st.current == version) {
+            return Ok(Installation {
+                name: p.name,
+                version,
+                previous: state.map(|s| s.current),
+                signed: p.signed,
+                unchanged: true,
+            });
+        }
+        let dir = self.dir.join(&p.name);
+        crate::bundle::write_atomic(&dir.join(format!("{version}.pack")), &p.bytes)
+            .map_err(|e| store_err(&dir, e))?;
+        let highest = state
+            .as_ref()
+            .and_then(|st| Version::parse(&st.highest).ok())
+            .filter(|h| *h > p.version)
+            .map_or_else(|| version.clone(), |h| h.to_string());
+        let st = Installed {
+            current: version.clone(),
+            highest,
+        };
+        let json = serde_json::to_vec_pretty(&st).map_err(|e| store_err(&dir, e))?;
+        crate::bundle::write_atomic(&dir.join("installed.json"), &json)
+            .map_err(|e| store_err(&dir, e))?;
+        tracing::info!(pack = %p.name, %version, "installed");
+        Ok(Installation {
+            name: p.name,
+            version,
+            previous: state.map(|s| s.current),
+            signed: p.signed,
+            unchanged: false,
+        })
+    }
+
+    /// Verifies the pack file at `path` (structure, trust, expiry on `today`,
+    /// rollback, then that its modules load and provide the rules listed) and
+    /// installs it; on any refusal nothing is written.
+    pub fn install(
+        &self,
+        runtime: &Runtime,
+        path: &Path,
+        trust: &TrustStore,
+        today: Date,
+    ) -> Result<Installation, InstallError> {
+        let prepared = self.prepare(runtime, path, trust, today)?;
+        self.commit(prepared)
+    }
+
+    /// Installs the newest pack offered at `source` (a directory or an
+    /// `http(s)://` URL holding `index.json`) for each name it offers. Every
+    /// offered pack is fetched and verified before any is installed.
+    pub fn update(
+        &self,
+        runtime: &Runtime,
+        source: &str,
+        trust: &TrustStore,
+        today: Date,
+    ) -> Result<Vec<Installation>, InstallError> {
+        let index: Index = serde_json::from_slice(&fetch(source, "index.json", MAX_INDEX)?)
+            .map_err(|e| InstallError::Fetch {
+                url: join(source, "index.json"),
+                message: format!("not a pack index: {e}"),
+            })?;
+        let mut newest: BTreeMap<String, (Version, String)> = BTreeMap::new();
+        for e in index.packs {
+            let Ok(v) = Version::parse(&e.version) else {
+                continue;
+            };
+            if newest.get(&e.name).is_none_or(|(best, _)| v > *best) {
+                newest.insert(e.name, (v, e.file));
+            }
+        }
+        let mut prepared = Vec::new();
+        for (_, (_, file)) in newest {
+            let plain = Path::new(&file)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)))
+                && !file.contains('\\');
+            if !plain {
+                return Err(InstallError::Fetch {
+                    url: join(source, &file),
+                    message: "the index names a file outside the source; the update is refused"
+                        .into(),
+                });
+            }
+            let bytes = fetch(source, &file, MAX_PACK)?;
+            let tmp = tempfile::NamedTempFile::new().map_err(|e| store_err(&self.dir, e))?;
+            std::fs::write(tmp.path(), &bytes).map_err(|e| store_err(tmp.path(), e))?;
+            prepared.push(self.prepare(runtime, tmp.path(), trust, today)?);
+        }
+        prepared.into_iter().map(|p| self.commit(p)).collect()
+    }
+}
+
+/// A pack that passed every check, ready to be written.
+struct Prepared {
+    name: String,
+    version: Version,
+    signed: Signed,
+    bytes: Vec<u8>,
+}
+
+/// `index.json` of a distribution point.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Index {
+    pub packs: Vec<IndexEntry>,
+}
+
+/// A pack offered by a distribution point.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub name: String,
+    pub version: String,
+    /// The pack file, relative to the index.
+    pub file: String,
+}
+
+fn join(source: &str, file: &str) -> String {
+    if source.starts_with("http://") || source.starts_with("https://") {
+        format!("{}/{file}", source.trim_end_matches('/'))
+    } else {
+        Path::new(source).join(file).display().to_string()
+    }
+}
+
+/// Reads `file` from a directory or a URL, refusing more than `cap` bytes.
+fn fetch(source: &str, file: &str, cap: u64) -> Result<Vec<u8>, InstallError> {
+    let url = join(source, file);
+    let err = |message: String| InstallError::Fetch {
+        url: url.clone(),
+        message,
+    };
+    if source.starts_with("http://") || source.starts_with("https://") {
+        let mut resp = ureq::get(&url).call().map_err(|e| err(e.to_string()))?;
+        let body = resp.body_mut().with_config().limit(cap).read_to_vec();
+        return body.map_err(|e| err(format!("{e} (a pack is at most {cap} bytes)")));
+    }
+    let meta = std::fs::metadata(&url).map_err(|e| err(e.to_string()))?;
+    if meta.len() > cap {
+        return Err(err(format!(
+            "it is {} bytes, over the cap of {cap}",
+            meta.len()
+        )));
+    }
+    std::fs::read(&url).map_err(|e| err(e.to_string()))
+}
+
+/// Writes `index.json` listing the pack files of a directory.
+pub fn write_index(dir: &Path) -> Result<Index, InstallError> {
+    let mut packs = Vec::new();
+    for e in std::fs::read_dir(dir)
+        .map_err(|e| store_err(dir, e))?
+        .flatten()
+    {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "pack") {
+            continue;
+        }
+        let pack = PackFile::read(&p)?;
+        packs.push(IndexEntry {
+            name: pack.manifest.name.clone(),
+            version: pack.manifest.version.clone(),
+            file: e.file_name().to_string_lossy().into_owned(),
+        });
+    }
+    packs.sort_by(|a, b| (&a.name, &a.file).cmp(&(&b.name, &b.file)));
+    let index = Index { packs };
+    let json = serde_json::to_vec_pretty(&index).map_err(|e| store_err(dir, e))?;
+    crate::bundle::write_atomic(&dir.join("index.json"), &json).map_err(|e| store_err(dir, e))?;
+    Ok(index)
+}

@@ -1,0 +1,914 @@
+//! Signed packs and the trust store: what a utility installs and runs is what
+//! a trusted publisher signed, never older than what it had, never mixed,
+//! tampered with or outside the publisher's namespace. Every refusal leaves
+//! the home (trust store and pack store) byte for byte as it was.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use mizuchi_host::packfile::PackFile;
+use mizuchi_tests::{Run, run, s, sample, unsigned_official_pack, wasm_dir};
+use tempfile::TempDir;
+
+/// A utility's machine: its own home, keys and work files.
+struct Machine {
+    dir: TempDir,
+}
+
+impl Machine {
+    fn new() -> Machine {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        Machine { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn home(&self) -> PathBuf {
+        self.path("home")
+    }
+
+    /// `mizuchi --home <home> args…`
+    fn run(&self, args: &[&str]) -> Run {
+        let home = self.home();
+        let mut all = vec!["--home", s(&home)];
+        all.extend_from_slice(args);
+        run(&all)
+    }
+
+    /// A new Ed25519 key in the machine's directory.
+    fn key(&self, name: &str) -> PathBuf {
+        let path = self.path(&format!("{name}.pem"));
+        let out = run(&["key", "generate", "-q", "--out", s(&path)]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        path
+    }
+
+    /// Trusts `publisher` for `namespace` with `keys` and `threshold`.
+    fn trust(&self, publisher: &str, namespace: &str, keys: &[&Path], threshold: u32) {
+        let threshold = threshold.to_string();
+        let mut args = vec![
+            "trust",
+            "add",
+            "--name",
+            publisher,
+            "--namespace",
+            namespace,
+            "--threshold",
+            &threshold,
+        ];
+        let publics: Vec<PathBuf> = keys.iter().map(|k| mizuchi_host::public_path(k)).collect();
+        for p in &publics {
+            args.extend(["--key", s(p)]);
+        }
+        let out = self.run(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+
+    /// Every file of the home, by path: what "nothing changed" compares.
+    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, base, out);
+                } else {
+                    let rel = p.strip_prefix(base).unwrap().to_owned();
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(&self.home(), &self.home(), &mut out);
+        out
+    }
+
+    /// Installs `pack`, expecting a refusal that says `expected`, and checks
+    /// that the home did not change.
+    fn refuses(&self, pack: &Path, expected: &str) {
+        let before = self.snapshot();
+        let out = self.run(&["pack", "install", s(pack)]);
+        assert_eq!(out.code, 2, "installed: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains(expected),
+            "expected `{expected}` in:\n{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("was not installed"), "{}", out.stderr);
+        assert_eq!(self.snapshot(), before, "the refusal changed the home");
+    }
+
+    fn installs(&self, pack: &Path) -> String {
+        let out = self.run(&["pack", "install", s(pack)]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    }
+}
+
+/// A manifest template.
+fn template(
+    dir: &Path,
+    name: &str,
+    version: &str,
+    publisher: &str,
+    valid: (&str, &str),
+) -> PathBuf {
+    let path = dir.join(format!("{name}-{version}.template.json"));
+    let json = serde_json::json!({
+        "name": name, "version": version, "publisher": publisher,
+        "abi": "^1.0", "evidence_format": "^1.0",
+        "published_on": valid.0, "expires_on": valid.1,
+    });
+    std::fs::write(&path, json.to_string()).unwrap();
+    path
+}
+
+/// Dates that are current whenever the tests run.
+const CURRENT: (&str, &str) = ("2020-01-01", "2999-12-31");
+
+/// Builds an unsigned pack from component files.
+fn build(m: &Machine, template: &Path, modules: &[PathBuf], out: &str) -> PathBuf {
+    let out = m.path(out);
+    let mut args = vec![
+        "pack",
+        "build",
+        "-q",
+        "--template",
+        s(template),
+        "--out",
+        s(&out),
+    ];
+    args.extend(modules.iter().map(|p| s(p)));
+    let r = m.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    out
+}
+
+fn sign(m: &Machine, pack: &Path, key: &Path) {
+    let r = m.run(&["pack", "sign", "-q", s(pack), "--key", s(key)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// The official rule components as built.
+fn official_modules() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(wasm_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "wasm")
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("mlit_"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// `component` with a custom section appended: a valid component whose bytes
+/// differ, standing for the same module in another release.
+fn release_of(m: &Machine, component: &Path, label: &str) -> PathBuf {
+    fn leb(mut n: usize, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    let mut payload = Vec::new();
+    let name = b"mizuchi-test-release";
+    leb(name.len(), &mut payload);
+    payload.extend_from_slice(name);
+    payload.extend_from_slice(label.as_bytes());
+    let mut bytes = std::fs::read(component).unwrap();
+    bytes.push(0);
+    leb(payload.len(), &mut bytes);
+    bytes.extend_from_slice(&payload);
+    let dir = m.path(label);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join(component.file_name().unwrap());
+    std::fs::write(&out, bytes).unwrap();
+    out
+}
+
+/// The entries of a pack archive.
+fn entries(pack: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive = tar::Archive::new(std::fs::File::open(pack).unwrap());
+    archive
+        .entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let name = e.path().unwrap().display().to_string();
+            let mut bytes = Vec::new();
+            e.read_to_end(&mut bytes).unwrap();
+            (name, bytes)
+        })
+        .collect()
+}
+
+/// Writes an archive as given, names and all: `tar`'s own checks on names
+/// are bypassed so that hostile archives can be made.
+fn write_archive(path: &Path, entries: &[(String, Vec<u8>)]) {
+    let mut builder = tar::Builder::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in entries {
+        builder
+            .append(&header(name, bytes.len() as u64), bytes.as_slice())
+            .unwrap();
+    }
+    builder.finish().unwrap();
+}
+
+fn header(name: &str, size: u64) -> tar::Header {
+    let mut h = tar::Header::new_old();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+    h.set_size(size);
+    h.set_mode(0o644);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    h
+}
+
+/// Every file under `dir`.
+fn files_under(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            if e.path().is_dir() {
+                files_under(&e.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// A machine that trusts the regulator `MLIT` for `MLIT-` rules, with the
+/// official pack built at `version` and signed by the regulator's key.
+fn regulator_setup(version: &str) -> (Machine, PathBuf, PathBuf) {
+    let m = Machine::new();
+    let key = m.key("regulator");
+    m.trust("MLIT", "MLIT-", &[&key], 1);
+    let t = template(m.path("").as_path(), "mlit-water", version, "MLIT", CURRENT);
+    let pack = build(
+        &m,
+        &t,
+        &official_modules(),
+        &format!("mlit-water-{version}.pack"),
+    );
+    sign(&m, &pack, &key);
+    (m, key, pack)
+}
+
+#[test]
+fn the_signed_official_pack_installs_runs_by_default_and_results_name_its_signer() {
+    let (m, key, pack) = regulator_setup("1.0.0");
+    let key_id = run(&["key", "id", s(&key)]).stdout.trim().to_owned();
+
+    let inspect = m.run(&["pack", "inspect", s(&pack), "--lang", "en"]);
+    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
+    assert!(inspect.stdout.contains("rules (29):"), "{}", inspect.stdout);
+    assert!(
+        inspect.stdout.contains("signatures (1):"),
+        "{}",
+        inspect.stdout
+    );
+    assert!(
+        inspect
+            .stdout
+            .contains(&format!("{key_id}  valid, publisher MLIT")),
+        "{}",
+        inspect.stdout
+    );
+
+    let installed = m.installs(&pack);
+    assert!(
+        installed.contains("installed mlit-water 1.0.0"),
+        "{installed}"
+    );
+
+    // No --pack: the installed pack runs. Its results name the pack digest
+    // and the key that signed it, in the report and in the signed ledger.
+    let utility = m.key("utility");
+    let ledger = m.path("results.jsonl");
+    let out = m.run(&[
+        "eval",
+        "--evidence",
+        s(&sample()),
+        "--format",
+        "json",
+        "--ledger",
+        s(&ledger),
+        "--key",
+        s(&utility),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    let digest = PackFile::read(&pack).unwrap().digest();
+    assert_eq!(report["packs"][0]["digest"], digest.as_str());
+    assert_eq!(report["packs"][0]["publisher"], "MLIT");
+    assert_eq!(report["packs"][0]["signed_by"][0], key_id.as_str());
+    assert_eq!(report["results"].as_array().unwrap().len(), 29);
+
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    let mut results = 0;
+    for line in text.lines().skip(1) {
+        let statement = statement(line);
+        let pack = &statement["predicate"]["pack"];
+        assert_eq!(pack["digest"], digest.as_str());
+        assert_eq!(pack["publisher"], "MLIT");
+        assert_eq!(pack["signed_by"][0], key_id.as_str());
+        assert!(pack.get("unsigned").is_none());
+        results += 1;
+    }
+    assert_eq!(results, 29);
+}
+
+/// The statement a ledger line carries.
+fn statement(line: &str) -> serde_json::Value {
+    let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+    let envelope: mizuchi_host::Envelope =
+        serde_json::from_value(entry["envelope"].clone()).unwrap();
+    serde_json::from_slice(&envelope.payload_bytes().unwrap()).unwrap()
+}
+
+#[test]
+fn an_unsigned_pack_is_refused() {
+    let m = Machine::new();
+    let key = m.key("regulator");
+    m.trust("MLIT", "MLIT-", &[&key], 1);
+    m.refuses(&unsigned_official_pack(), "the pack is not signed");
+    let out = m.run(&[
+        "eval",
+        "--pack",
+        s(&unsigned_official_pack()),
+        "--evidence",
+        s(&sample()),
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("the pack is not signed"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_pack_signed_by_an_untrusted_key_is_refused() {
+    let (m, _, _) = regulator_setup("1.0.0");
+    let impostor = m.key("impostor");
+    let t = template(&m.path(""), "mlit-water", "1.0.1", "MLIT", CURRENT);
+    let pack = build(&m, &t, &official_modules(), "impostor.pack");
+    sign(&m, &pack, &impostor);
+    m.refuses(
+        &pack,
+        "signed only by keys the trust store does not trust for publisher `MLIT`",
+    );
+
+    let t = template(&m.path(""), "mlit-water", "1.0.1", "Nobody", CURRENT);
+    let pack = build(&m, &t, &official_modules(), "nobody.pack");
+    sign(&m, &pack, &impostor);
+    m.refuses(
+        &pack,
+        "names publisher `Nobody`, which the trust store does not know",
+    );
+}
+
+#[test]
+fn a_key_that_signs_twice_counts_once_toward_the_threshold() {
+    let m = Machine::new();
+    let (a, b) = (m.key("regulator-a"), m.key("regulator-b"));
+    m.trust("MLIT", "MLIT-", &[&a, &b], 2);
+    let t = template(&m.path(""), "mlit-water", "1.0.0", "MLIT", CURRENT);
+    let pack = build(&m, &t, &official_modules(), "twice.pack");
+    sign(&m, &pack, &a);
+    // The command will not sign twice with one key…
+    let again = m.run(&["pack", "sign", s(&pack), "--key", s(&a)]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("already signed by key"),
+        "{}",
+        again.stderr
+    );
+    // …so duplicate the signature by hand, as an attacker would.
+    let mut file = PackFile::read(&pack).unwrap();
+    let first = file.envelope.signatures[0].clone();
+    file.envelope.signatures.push(first);
+    file.write(&pack).unwrap();
+    assert_eq!(PackFile::read(&pack).unwrap().envelope.signatures.len(), 2);
+    m.refuses(
+        &pack,
+        "publisher `MLIT` needs 2 signatures by distinct trusted keys; the pack has 1",
+    );
+    // Two distinct keys meet it.
+    let good = build(&m, &t, &official_modules(), "both.pack");
+    sign(&m, &good, &a);
+    sign(&m, &good, &b);
+    assert!(m.installs(&good).contains("installed mlit-water 1.0.0"));
+}
+
+#[test]
+fn a_module_whose_bytes_differ_from_the_manifest_is_refused_before_compilation() {
+    let (m, _, pack) = regulator_setup("1.0.0");
+    let mut all = entries(&pack);
+    let module = all.iter_mut().find(|(n, _)| n.ends_with(".wasm")).unwrap();
+    let last = module.1.len() - 1;
+    module.1[last] ^= 0x01;
+    let tampered = m.path("tampered.pack");
+    write_archive(&tampered, &all);
+    // A fresh compile cache stays empty: nothing was compiled.
+    let cache = m.path("cache");
+    let before = m.snapshot();
+    for command in [
+        vec!["pack", "install", s(&tampered)],
+        vec!["eval", "--pack", s(&tampered), "--evidence", s(&sample())],
+    ] {
+        let mut args = vec!["--cache-dir", s(&cache)];
+        args.extend(command);
+        let out = m.run(&args);
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr
+                .contains("does not match the manifest (sha256: manifest"),
+            "{}",
+            out.stderr
+        );
+    }
+    assert_eq!(files_under(&cache), 0, "a module was compiled");
+    assert_eq!(m.snapshot(), before);
+}
+
+#[test]
+fn a_third_party_cannot_sign_rules_in_the_regulators_namespace() {
+    let m = Machine::new();
+    let acme = m.key("acme");
+    m.trust("ACME", "ACME-", &[&acme], 1);
+    let t = template(&m.path(""), "acme-water", "1.0.0", "ACME", CURRENT);
+    let pack = build(&m, &t, &official_modules(), "acme-mlit.pack");
+    sign(&m, &pack, &acme);
+    m.refuses(
+        &pack,
+        "rule `MLIT-ACC-01` is outside the namespaces publisher `ACME` may sign (ACME-)",
+    );
+    // Nor can it list its own namespace in the manifest for a module that
+    // really provides MLIT- rules: the manifest is checked against the module.
+    let mut file = PackFile::read(&pack).unwrap();
+    let mut manifest = file.manifest.clone();
+    for module in &mut manifest.modules {
+        for rule in &mut module.rules {
+            rule.id = rule.id.replace("MLIT-", "ACME-");
+        }
+    }
+    let bytes = file.modules.clone();
+    let relabelled = PackFile::build(
+        &mizuchi_host::packfile::ManifestTemplate {
+            name: manifest.name.clone(),
+            version: manifest.version.clone(),
+            publisher: manifest.publisher.clone(),
+            abi: manifest.abi.clone(),
+            evidence_format: manifest.evidence_format.clone(),
+            published_on: manifest.published_on,
+            expires_on: manifest.expires_on,
+        },
+        manifest
+            .modules
+            .iter()
+            .map(|e| {
+                let name = e.path.trim_start_matches("modules/").to_owned();
+                (name, bytes[&e.path].clone(), e.rules.clone())
+            })
+            .collect(),
+    )
+    .unwrap();
+    file = relabelled;
+    let sneaky = m.path("acme-relabelled.pack");
+    file.write(&sneaky).unwrap();
+    sign(&m, &sneaky, &acme);
+    m.refuses(&sneaky, "but the pack manifest lists");
+}
+
+#[test]
+fn an_older_version_than_the_installed_one_is_refused_as_a_rollback() {
+    let (m, key, old) = regulator_setup("1.0.0");
+    let t = template(&m.path(""), "mlit-water", "1.1.0", "MLIT", CURRENT);
+    let new = build(&m, &t, &official_modules(), "mlit-water-1.1.0.pack");
+    sign(&m, &new, &key);
+    m.installs(&new);
+    m.refuses(
+        &old,
+        "pack mlit-water 1.0.0 is older than 1.1.0, which was installed before; a rollback is refused",
+    );
+    // Naming the older file to `eval` is refused the same way.
+    let out = m.run(&["eval", "--pack", s(&old), "--evidence", s(&sample())]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("a rollback is refused"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_expired_pack_is_refused() {
+    let m = Machine::new();
+    let key = m.key("regulator");
+    m.trust("MLIT", "MLIT-", &[&key], 1);
+    let t = template(
+        &m.path(""),
+        "mlit-water",
+        "1.0.0",
+        "MLIT",
+        ("2020-01-01", "2020-12-31"),
+    );
+    let pack = build(&m, &t, &official_modules(), "expired.pack");
+    sign(&m, &pack, &key);
+    m.refuses(
+        &pack,
+        "pack mlit-water 1.0.0 expired on 2020-12-31; ask its publisher for a current version",
+    );
+    let out = m.run(&["eval", "--pack", s(&pack), "--evidence", s(&sample())]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("expired on 2020-12-31"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_manifest_mixed_with_modules_of_another_version_is_refused() {
+    let (m, key, _) = regulator_setup("1.0.0");
+    let modules = official_modules();
+    let old_modules: Vec<PathBuf> = modules.iter().map(|p| release_of(&m, p, "r1")).collect();
+    let new_modules: Vec<PathBuf> = modules.iter().map(|p| release_of(&m, p, "r2")).collect();
+    let t1 = template(&m.path(""), "mlit-water", "1.1.0", "MLIT", CURRENT);
+    let t2 = template(&m.path(""), "mlit-water", "1.2.0", "MLIT", CURRENT);
+    let p1 = build(&m, &t1, &old_modules, "r1.pack");
+    let p2 = build(&m, &t2, &new_modules, "r2.pack");
+    sign(&m, &p1, &key);
+    sign(&m, &p2, &key);
+    // 1.2.0's signed manifest with one of 1.1.0's modules.
+    let old = entries(&p1);
+    let mut mixed = entries(&p2);
+    let (name, bytes) = mixed
+        .iter_mut()
+        .find(|(n, _)| n.ends_with("mlit_network.wasm"))
+        .unwrap();
+    *bytes = old.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let path = m.path("mixed.pack");
+    write_archive(&path, &mixed);
+    m.refuses(&path, "mixes files of different versions");
+    // Each release on its own is fine.
+    assert!(m.installs(&p2).contains("installed mlit-water 1.2.0"));
+}
+
+#[test]
+fn a_pack_over_the_size_cap_is_refused() {
+    let (m, _, _) = regulator_setup("1.0.0");
+    let big = m.path("huge.pack");
+    let f = std::fs::File::create(&big).unwrap();
+    // Sparse: the size is what the check sees, no disk is used.
+    f.set_len(mizuchi_host::packfile::MAX_PACK + 1).unwrap();
+    m.refuses(&big, "over the 268435456-byte cap for a pack");
+}
+
+#[test]
+fn a_module_over_the_size_cap_is_refused() {
+    let (m, _, pack) = regulator_setup("1.0.0");
+    let path = m.path("big-module.pack");
+    let mut builder = tar::Builder::new(std::fs::File::create(&path).unwrap());
+    for (name, bytes) in entries(&pack) {
+        builder
+            .append(&header(&name, bytes.len() as u64), bytes.as_slice())
+            .unwrap();
+    }
+    let size = mizuchi_host::packfile::MAX_MODULE + 1;
+    builder
+        .append(
+            &header("modules/huge.wasm", size),
+            std::io::repeat(0).take(size),
+        )
+        .unwrap();
+    builder.finish().unwrap();
+    m.refuses(
+        &path,
+        "`modules/huge.wasm` is 67108865 bytes, over the 67108864-byte cap for a module",
+    );
+}
+
+#[test]
+fn a_path_escaping_the_archive_is_refused() {
+    let (m, _, pack) = regulator_setup("1.0.0");
+    let mut all = entries(&pack);
+    all.push(("../../evil.wasm".into(), b"\0asm".to_vec()));
+    let path = m.path("traversal.pack");
+    write_archive(&path, &all);
+    m.refuses(&path, "`../../evil.wasm` in the pack points outside it");
+    let mut all = entries(&pack);
+    all.push(("/etc/evil.wasm".into(), b"\0asm".to_vec()));
+    write_archive(&path, &all);
+    m.refuses(&path, "`/etc/evil.wasm` in the pack points outside it");
+}
+
+#[test]
+fn key_rotation_is_trusted_only_when_the_current_keys_sign_it() {
+    let (m, old, _) = regulator_setup("1.0.0");
+    let new = m.key("regulator-2027");
+    let stranger = m.key("stranger");
+    let rotation = m.path("rotation.json");
+    let public = mizuchi_host::public_path(&new);
+    // Signed by a key the store does not hold for MLIT: refused.
+    let r = m.run(&[
+        "trust",
+        "rotate",
+        "--publisher",
+        "MLIT",
+        "--key",
+        s(&public),
+        "--sign-with",
+        s(&stranger),
+        "--out",
+        s(&rotation),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let before = m.snapshot();
+    let r = m.run(&["trust", "apply", s(&rotation)]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("is not signed by 1 of its current keys (it has 0)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(m.snapshot(), before);
+    // Signed by the current key: the new key replaces it.
+    let r = m.run(&[
+        "trust",
+        "rotate",
+        "--publisher",
+        "MLIT",
+        "--key",
+        s(&public),
+        "--sign-with",
+        s(&old),
+        "--out",
+        s(&rotation),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = m.run(&["trust", "apply", s(&rotation)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = template(&m.path(""), "mlit-water", "1.1.0", "MLIT", CURRENT);
+    let by_old = build(&m, &t, &official_modules(), "by-old.pack");
+    sign(&m, &by_old, &old);
+    m.refuses(
+        &by_old,
+        "signed only by keys the trust store does not trust",
+    );
+    let by_new = build(&m, &t, &official_modules(), "by-new.pack");
+    sign(&m, &by_new, &new);
+    assert!(m.installs(&by_new).contains("installed mlit-water 1.1.0"));
+    // Adding the publisher again instead of rotating is refused.
+    let r = m.run(&[
+        "trust",
+        "add",
+        "--name",
+        "MLIT",
+        "--namespace",
+        "MLIT-",
+        "--key",
+        s(&mizuchi_host::public_path(&stranger)),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("already trusted"), "{}", r.stderr);
+}
+
+#[test]
+fn a_third_party_pack_installs_and_runs_beside_the_official_pack() {
+    let (m, _, official) = regulator_setup("1.0.0");
+    let acme = m.key("acme");
+    m.trust("ACME", "ACME-*", &[&acme], 1);
+    let t = template(&m.path(""), "acme-water", "0.3.0", "ACME", CURRENT);
+    let pack = build(
+        &m,
+        &t,
+        &[wasm_dir().join("acme_guest.wasm")],
+        "acme-water.pack",
+    );
+    sign(&m, &pack, &acme);
+    m.installs(&official);
+    assert!(
+        m.installs(&pack)
+            .contains("installed acme-water 0.3.0; publisher ACME")
+    );
+    let list = m.run(&["pack", "list"]);
+    assert!(list.stdout.contains("acme-water 0.3.0"), "{}", list.stdout);
+    assert!(list.stdout.contains("mlit-water 1.0.0"), "{}", list.stdout);
+
+    let out = m.run(&["eval", "--evidence", s(&sample()), "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    let packs: Vec<(&str, &str)> = report["packs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap(),
+                p["publisher"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(packs, vec![("acme-water", "ACME"), ("mlit-water", "MLIT")]);
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 30);
+    let acme_result = results.iter().find(|r| r["rule"] == "ACME-CS-01").unwrap();
+    assert_eq!(acme_result["pack"], "acme-water");
+    assert!(
+        matches!(acme_result["outcome"].as_str(), Some("pass" | "fail")),
+        "{acme_result}"
+    );
+    assert!(results.iter().filter(|r| r["pack"] == "mlit-water").count() == 29);
+}
+
+#[test]
+fn allow_unsigned_runs_a_rule_authors_directory_and_marks_every_result() {
+    let m = Machine::new();
+    let dir = m.path("my-rules");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        wasm_dir().join("acme_guest.wasm"),
+        dir.join("acme_guest.wasm"),
+    )
+    .unwrap();
+    let refused = m.run(&["eval", "--pack", s(&dir), "--evidence", s(&sample())]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("is a directory of rule components, not a signed pack"),
+        "{}",
+        refused.stderr
+    );
+    let utility = m.key("utility");
+    let ledger = m.path("dev.jsonl");
+    let out = m.run(&[
+        "eval",
+        "--allow-unsigned",
+        "--pack",
+        s(&dir),
+        "--evidence",
+        s(&sample()),
+        "--format",
+        "json",
+        "--ledger",
+        s(&ledger),
+        "--key",
+        s(&utility),
+    ]);
+    assert!(matches!(out.code, 0 | 1), "{}", out.stderr);
+    assert_eq!(out.json()["packs"][0]["unsigned"], true);
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    let header = statement(text.lines().next().unwrap());
+    assert_eq!(header["predicate"]["packs"][0]["unsigned"], true);
+    for line in text.lines().skip(1) {
+        let statement = statement(line);
+        assert_eq!(
+            statement["predicate"]["pack"]["unsigned"], true,
+            "{statement}"
+        );
+    }
+    let human = m.run(&[
+        "eval",
+        "--allow-unsigned",
+        "--pack",
+        s(&dir),
+        "--evidence",
+        s(&sample()),
+        "--lang",
+        "en",
+    ]);
+    assert!(human.stdout.contains("UNSIGNED"), "{}", human.stdout);
+}
+
+/// A minimal HTTP/1.1 file server over a directory that can be switched.
+struct Server {
+    url: String,
+    root: std::sync::Arc<std::sync::Mutex<PathBuf>>,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let shared = std::sync::Arc::new(std::sync::Mutex::new(root.to_owned()));
+        let dir = std::sync::Arc::clone(&shared);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let line = String::from_utf8_lossy(&request);
+                let path = line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .trim_start_matches('/')
+                    .to_owned();
+                let file = dir.lock().unwrap().join(&path);
+                let response = match std::fs::read(&file) {
+                    Ok(body) if !path.contains("..") => {
+                        let mut r = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .into_bytes();
+                        r.extend_from_slice(&body);
+                        r
+                    }
+                    _ => {
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_vec()
+                    }
+                };
+                let _ = stream.write_all(&response);
+            }
+        });
+        Server { url, root: shared }
+    }
+
+    fn serve(&self, dir: &Path) {
+        *self.root.lock().unwrap() = dir.to_owned();
+    }
+}
+
+#[test]
+fn an_update_over_http_moves_to_the_newer_version_and_refuses_a_rollback() {
+    let (m, key, v100) = regulator_setup("1.0.0");
+    m.installs(&v100);
+    let t = template(&m.path(""), "mlit-water", "1.1.0", "MLIT", CURRENT);
+    let modules: Vec<PathBuf> = official_modules()
+        .iter()
+        .map(|p| release_of(&m, p, "r110"))
+        .collect();
+    let v110 = build(&m, &t, &modules, "mlit-water-1.1.0.pack");
+    sign(&m, &v110, &key);
+
+    let publish = |name: &str, pack: &Path| -> PathBuf {
+        let dir = m.path(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(pack, dir.join(pack.file_name().unwrap())).unwrap();
+        let r = m.run(&["pack", "index", s(&dir)]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        dir
+    };
+    let server = Server::start(&publish("site-110", &v110));
+    let out = m.run(&["pack", "update", "--from", &server.url]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("installed mlit-water 1.1.0 (was 1.0.0); publisher MLIT"),
+        "{}",
+        out.stdout
+    );
+    let list = m.run(&["pack", "list"]);
+    assert!(
+        list.stdout.starts_with("mlit-water 1.1.0"),
+        "{}",
+        list.stdout
+    );
+
+    server.serve(&publish("site-100", &v100));
+    let before = m.snapshot();
+    let out = m.run(&["pack", "update", "--from", &server.url]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("pack mlit-water 1.0.0 is older than 1.1.0, which was installed before; a rollback is refused"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(m.snapshot(), before);
+    // The evaluation still runs 1.1.0.
+    let out = m.run(&["rules", "--format", "json"]);
+    assert_eq!(out.json()["packs"][0]["version"], "1.1.0");
+}
