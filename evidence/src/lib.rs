@@ -17,7 +17,7 @@ mod sections;
 pub mod stream;
 
 pub use common::{Date, Text, Timestamp};
-pub use document::Document;
+pub use document::{CodecError, Document, decode_document, encode_document};
 pub use manifest::{
     FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape, UnknownSection,
     Utility,

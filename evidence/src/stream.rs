@@ -12,7 +12,6 @@
 //! the SDK reads the same files with the same reader. Both therefore see the
 //! same entries in the same order with the same symbol numbers.
 
-use std::collections::HashMap;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -25,10 +24,13 @@ use crate::{AuthEvent, AuthKind, Direction, DoorEvent, DoorResult};
 pub struct Symbol(pub u32);
 
 /// The strings behind [`Symbol`]s, numbered in order of first appearance.
+///
+/// Interning happens for every text field of every event, so the index uses
+/// the Fx hash (fast, deterministic) rather than SipHash.
 #[derive(Debug, Clone, Default)]
 pub struct Symbols {
     names: Vec<Arc<str>>,
-    index: HashMap<Arc<str>, u32>,
+    index: rustc_hash::FxHashMap<Arc<str>, u32>,
 }
 
 impl Symbols {
@@ -134,10 +136,212 @@ pub struct DoorEntry {
     pub direction: Direction,
 }
 
+/// A compact entry as fixed-size bytes, so that a host can parse a log once,
+/// keep its entries on disk and hand them to many rules without parsing again.
+///
+/// The encoding is little-endian and private to one process: it is never a
+/// file format anyone else reads, and may change between versions.
+pub trait Encoded: Sized + Copy {
+    /// Bytes per entry.
+    const SIZE: usize;
+
+    /// Appends the entry's `SIZE` bytes.
+    fn encode(&self, out: &mut Vec<u8>);
+
+    /// The entry encoded in `bytes` (exactly `SIZE` of them); `None` for
+    /// bytes no entry encodes to.
+    fn decode(bytes: &[u8]) -> Option<Self>;
+
+    /// The highest symbol number the entry uses.
+    fn max_symbol(&self) -> u32;
+}
+
+/// Reads fixed-width little-endian fields in order.
+struct Fields<'a>(&'a [u8]);
+
+impl Fields<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take::<1>().map(|b| b[0])
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+    fn i64(&mut self) -> Option<i64> {
+        self.take().map(i64::from_le_bytes)
+    }
+}
+
+/// An optional field: a presence bit in `flags` and the value (0 when absent).
+fn opt<T: Copy + Default>(v: Option<T>, bit: u8, flags: &mut u8) -> T {
+    if v.is_some() {
+        *flags |= bit;
+    }
+    v.unwrap_or_default()
+}
+
+fn present<T>(flags: u8, bit: u8, v: T) -> Option<T> {
+    (flags & bit != 0).then_some(v)
+}
+
+fn auth_kind_code(k: AuthKind) -> u8 {
+    match k {
+        AuthKind::LogonSuccess => 0,
+        AuthKind::LogonFailure => 1,
+        AuthKind::Lockout => 2,
+        AuthKind::AccountDisabled => 3,
+        AuthKind::AccountDeleted => 4,
+        AuthKind::LogCleared => 5,
+        AuthKind::Alert => 6,
+    }
+}
+
+fn auth_kind(code: u8) -> Option<AuthKind> {
+    Some(match code {
+        0 => AuthKind::LogonSuccess,
+        1 => AuthKind::LogonFailure,
+        2 => AuthKind::Lockout,
+        3 => AuthKind::AccountDisabled,
+        4 => AuthKind::AccountDeleted,
+        5 => AuthKind::LogCleared,
+        6 => AuthKind::Alert,
+        _ => return None,
+    })
+}
+
+impl Encoded for AuthEntry {
+    const SIZE: usize = 44;
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        let mut flags = 0u8;
+        let source = opt(self.source.map(|s| s.0), 1, &mut flags);
+        let logon_type = opt(self.logon_type, 2, &mut flags);
+        let status = opt(self.status, 4, &mut flags);
+        let sub_status = opt(self.sub_status, 8, &mut flags);
+        out.extend_from_slice(&self.origin.file.0.to_le_bytes());
+        out.extend_from_slice(&self.origin.line.to_le_bytes());
+        out.extend_from_slice(&self.time.to_le_bytes());
+        out.extend_from_slice(&[auth_kind_code(self.kind), flags, logon_type, 0]);
+        for v in [self.system.0, self.account.0, source, status, sub_status] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut f = Fields(bytes);
+        let file = Symbol(f.u32()?);
+        let line = f.u64()?;
+        let time = f.i64()?;
+        let kind = auth_kind(f.u8()?)?;
+        let flags = f.u8()?;
+        let logon_type = f.u8()?;
+        let _ = f.u8()?;
+        let (system, account, source) = (f.u32()?, f.u32()?, f.u32()?);
+        let (status, sub_status) = (f.u32()?, f.u32()?);
+        Some(AuthEntry {
+            origin: Origin { file, line },
+            time,
+            kind,
+            system: Symbol(system),
+            account: Symbol(account),
+            source: present(flags, 1, Symbol(source)),
+            logon_type: present(flags, 2, logon_type),
+            status: present(flags, 4, status),
+            sub_status: present(flags, 8, sub_status),
+        })
+    }
+
+    fn max_symbol(&self) -> u32 {
+        let source = self.source.map_or(0, |s| s.0);
+        self.origin
+            .file
+            .0
+            .max(self.system.0)
+            .max(self.account.0)
+            .max(source)
+    }
+}
+
+impl Encoded for DoorEntry {
+    const SIZE: usize = 44;
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        let mut flags = 0u8;
+        let door = opt(self.door.map(|s| s.0), 1, &mut flags);
+        let person = opt(self.person.map(|s| s.0), 2, &mut flags);
+        let card = opt(self.card.map(|s| s.0), 4, &mut flags);
+        let visitor = opt(self.visitor.map(|s| s.0), 8, &mut flags);
+        let result = match self.result {
+            DoorResult::Granted => 0,
+            DoorResult::Denied => 1,
+        };
+        let direction = match self.direction {
+            Direction::Entry => 0,
+            Direction::Exit => 1,
+            Direction::Unknown => 2,
+        };
+        out.extend_from_slice(&self.origin.file.0.to_le_bytes());
+        out.extend_from_slice(&self.origin.line.to_le_bytes());
+        out.extend_from_slice(&self.time.to_le_bytes());
+        out.extend_from_slice(&[result, direction, flags, 0]);
+        for v in [self.area.0, door, person, card, visitor] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut f = Fields(bytes);
+        let file = Symbol(f.u32()?);
+        let line = f.u64()?;
+        let time = f.i64()?;
+        let result = match f.u8()? {
+            0 => DoorResult::Granted,
+            1 => DoorResult::Denied,
+            _ => return None,
+        };
+        let direction = match f.u8()? {
+            0 => Direction::Entry,
+            1 => Direction::Exit,
+            2 => Direction::Unknown,
+            _ => return None,
+        };
+        let flags = f.u8()?;
+        let _ = f.u8()?;
+        let (area, door, person) = (f.u32()?, f.u32()?, f.u32()?);
+        let (card, visitor) = (f.u32()?, f.u32()?);
+        Some(DoorEntry {
+            origin: Origin { file, line },
+            time,
+            area: Symbol(area),
+            door: present(flags, 1, Symbol(door)),
+            person: present(flags, 2, Symbol(person)),
+            card: present(flags, 4, Symbol(card)),
+            visitor: present(flags, 8, Symbol(visitor)),
+            result,
+            direction,
+        })
+    }
+
+    fn max_symbol(&self) -> u32 {
+        [self.door, self.person, self.card, self.visitor]
+            .into_iter()
+            .flatten()
+            .map(|s| s.0)
+            .fold(self.origin.file.0.max(self.area.0), u32::max)
+    }
+}
+
 /// A log record type and its compact form.
 pub trait LogRecord: DeserializeOwned {
     /// The compact form.
-    type Entry: Copy;
+    type Entry: Encoded;
 
     /// Interns the record's strings and returns its compact form.
     fn compact(&self, origin: Origin, symbols: &mut Symbols) -> Self::Entry;
@@ -314,6 +518,49 @@ mod tests {
             .unwrap()
             .unwrap_err();
         assert_eq!(err.line, 3);
+    }
+
+    #[test]
+    fn entries_survive_their_encoding() {
+        let auth = AuthEntry {
+            origin: Origin {
+                file: Symbol(3),
+                line: u64::MAX - 1,
+            },
+            time: -86_400,
+            kind: AuthKind::Alert,
+            system: Symbol(7),
+            account: Symbol(u32::MAX),
+            source: None,
+            logon_type: Some(10),
+            status: Some(0xC000_006D),
+            sub_status: None,
+        };
+        let door = DoorEntry {
+            origin: Origin {
+                file: Symbol(0),
+                line: 1,
+            },
+            time: 1_800_000_000,
+            area: Symbol(2),
+            door: Some(Symbol(0)),
+            person: None,
+            card: Some(Symbol(9)),
+            visitor: None,
+            result: DoorResult::Denied,
+            direction: Direction::Unknown,
+        };
+        let mut bytes = Vec::new();
+        auth.encode(&mut bytes);
+        assert_eq!(bytes.len(), AuthEntry::SIZE);
+        assert_eq!(AuthEntry::decode(&bytes), Some(auth));
+        assert_eq!(auth.max_symbol(), u32::MAX);
+        bytes.clear();
+        door.encode(&mut bytes);
+        assert_eq!(bytes.len(), DoorEntry::SIZE);
+        assert_eq!(DoorEntry::decode(&bytes), Some(door));
+        assert_eq!(door.max_symbol(), 9);
+        assert_eq!(DoorEntry::decode(&bytes[..40]), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub(crate) use mizuchi::rule::evidence as wit_evidence;
 pub(crate) use mizuchi::rule::types as wit_types;
 
 /// The version of the rule ABI this host implements.
-pub const ABI_VERSION: &str = "1.0.0";
+pub const ABI_VERSION: &str = "1.1.0";
 
 /// The WIT package every rule module exports from.
 const PACKAGE: &str = "mizuchi:rule";
@@ -94,8 +94,9 @@ mod tests {
         assert_eq!(Version::parse(ABI_VERSION).unwrap(), host_version());
         let req = accepted();
         assert!(req.matches(&Version::new(1, 0, 0)));
+        assert!(req.matches(&Version::new(1, 1, 0)));
         assert!(!req.matches(&Version::new(2, 0, 0)));
         assert!(!req.matches(&Version::new(0, 9, 0)));
-        assert!(!req.matches(&Version::new(1, 1, 0)));
+        assert!(!req.matches(&Version::new(1, 2, 0)));
     }
 }

@@ -74,6 +74,9 @@ pub struct RunPredicate {
     pub as_of: Date,
     /// Parameters set for the run, `RULE.KEY` → value (defaults are in each result).
     pub overrides: BTreeMap<String, ParamValue>,
+    /// The rules the run was limited to; absent when it ran every rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
     /// Number of result statements that follow.
     pub results: u64,
 }
@@ -175,16 +178,26 @@ fn subjects(bundle: &Bundle, sections: &[SectionKind], manifest: bool) -> Vec<Re
     out
 }
 
+/// How a run was asked for, beyond its packs and evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunSettings {
+    /// Parameters set for the run, `RULE.KEY` → value.
+    pub overrides: BTreeMap<String, ParamValue>,
+    /// The rules the run was limited to (every rule when empty).
+    pub rules: Vec<String>,
+}
+
 /// A run's identifier: derived from the ledger position and the run's inputs,
 /// so that it is unique in its ledger and the same when the run is replayed.
-pub fn run_id(previous: &str, report: &Report, overrides: &BTreeMap<String, ParamValue>) -> String {
+pub fn run_id(previous: &str, report: &Report, settings: &RunSettings) -> String {
     let packs: Vec<&str> = report.packs.iter().map(|p| p.digest.as_str()).collect();
     let basis = serde_json::json!([
         previous,
         report.evidence.digest,
         packs,
         report.as_of,
-        overrides
+        settings.overrides,
+        settings.rules
     ]);
     let digest = crate::digest::sha256_hex(basis.to_string().as_bytes());
     format!("run-{}", &digest[..16])
@@ -201,7 +214,7 @@ pub fn statements(
     report: &Report,
     packs: &PackSet,
     bundle: &Bundle,
-    overrides: &BTreeMap<String, ParamValue>,
+    settings: &RunSettings,
 ) -> Vec<Vec<u8>> {
     let header = Statement {
         kind: STATEMENT_TYPE.into(),
@@ -219,7 +232,8 @@ pub fn statements(
                 digest: report.evidence.digest.clone(),
             },
             as_of: report.as_of,
-            overrides: overrides.clone(),
+            overrides: settings.overrides.clone(),
+            rules: settings.rules.clone(),
             results: report.results.len() as u64,
         },
     };

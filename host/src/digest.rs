@@ -52,7 +52,7 @@ impl<R> HashingReader<R> {
 }
 
 fn memchr_count(data: &[u8]) -> u64 {
-    data.iter().filter(|&&b| b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', data).count() as u64
 }
 
 impl<R: Read> Read for HashingReader<R> {

@@ -61,6 +61,8 @@ pub struct EvalOptions {
     /// The assessment date; the bundle's own when `None`.
     pub as_of: Option<Date>,
     pub params: Vec<ParamOverride>,
+    /// Run only these rules (by id); every rule when empty.
+    pub rules: Vec<String>,
     /// Worker threads; 0 uses every core.
     pub jobs: usize,
 }
@@ -421,6 +423,17 @@ pub fn evaluate(
     on_result: &(dyn Fn(&RuleResult) + Sync),
 ) -> Result<Report, EvalError> {
     let params = resolve_params(packs, &options.params)?;
+    if let Some(missing) = options.rules.iter().find(|id| packs.rule(id).is_none()) {
+        return Err(EvalError::UnknownRule {
+            rule: missing.clone(),
+            known: packs
+                .rules()
+                .map(|(_, _, r)| r.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let wanted = |id: &str| options.rules.is_empty() || options.rules.iter().any(|r| r == id);
     let as_of = options.as_of.unwrap_or(bundle.manifest().assessment_date);
     let governance: Option<Governance> = bundle
         .document(SectionKind::Governance)
@@ -432,17 +445,21 @@ pub fn evaluate(
         .flat_map(|(pack, module)| match &module.state {
             ModuleState::Ready { rules, .. } => rules
                 .iter()
+                .filter(|r| wanted(&r.id))
                 .map(|r| Job {
                     pack,
                     module,
                     rule: Some(r),
                 })
                 .collect(),
-            ModuleState::Refused { .. } => vec![Job {
+            // A module that could not be loaded is reported, unless only
+            // some rules were asked for.
+            ModuleState::Refused { .. } if options.rules.is_empty() => vec![Job {
                 pack,
                 module,
                 rule: None,
             }],
+            ModuleState::Refused { .. } => Vec::new(),
         })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()

@@ -614,9 +614,15 @@ impl PackSet {
         self.rules().find(|(_, _, r)| r.id == id)
     }
 
-    /// Whether any pack is unsigned.
-    pub fn any_unsigned(&self) -> bool {
-        self.packs.iter().any(|p| p.signed.is_none())
+    /// Every evidence section read by the rules `only` names (by every rule
+    /// when `only` is empty).
+    pub fn sections(&self, only: &[String]) -> Vec<SectionKind> {
+        let set: BTreeSet<SectionKind> = self
+            .rules()
+            .filter(|(_, _, r)| only.is_empty() || only.contains(&r.id))
+            .flat_map(|(_, _, r)| r.needs.iter().map(|n| n.section))
+            .collect();
+        set.into_iter().collect()
     }
 }
 

@@ -112,12 +112,17 @@ pub fn replay(
             .iter()
             .filter_map(|(k, v)| as_override(k, v))
             .collect(),
+        rules: h.rules.clone(),
         jobs: 0,
     };
     let report = evaluate(runtime, packs, Arc::clone(&bundle), &options, &|_| {}).map_err(|e| {
         LedgerError::Invalid(format!("the run cannot be replayed with this pack: {e}"))
     })?;
-    let replayed = attest::statements(run, &report, packs, &bundle, &h.overrides);
+    let settings = attest::RunSettings {
+        overrides: h.overrides.clone(),
+        rules: h.rules.clone(),
+    };
+    let replayed = attest::statements(run, &report, packs, &bundle, &settings);
     let mut recorded: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for e in entries.iter().skip(start + 1).take(h.results as usize) {
         let bytes = e.envelope.payload_bytes().map_err(LedgerError::Invalid)?;

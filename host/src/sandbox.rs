@@ -11,15 +11,12 @@
 //! of the result, and the epoch deadline as a wall-clock backstop. Each breach
 //! ends the run with a [`Failure`] naming the limit.
 
-use std::collections::VecDeque;
-use std::fs::File;
-use std::io::BufReader;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use mizuchi_evidence::stream::{AuthEntry, DoorEntry, LogReader, LogRecord, Symbols};
+use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Encoded, LogRecord};
 use mizuchi_evidence::{AuthEvent, AuthKind, Date, Direction, DoorEvent, DoorResult, SectionKind};
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::SeedableRng;
@@ -32,8 +29,8 @@ use wasmtime_wasi::{
 };
 
 use crate::abi::{RuleModule, RuleModulePre, wit_evidence as ev, wit_types as ty};
-use crate::bundle::{Bundle, LogFile};
-use crate::digest::HashingReader;
+use crate::bundle::Bundle;
+use crate::bundle::spool::{Spool, SpoolReader};
 use crate::engine::{Limits, TICK};
 
 /// The state of one store.
@@ -306,7 +303,7 @@ pub(crate) fn run<T>(
             }
         }
         Ok(Err(message)) => Err(Failure::Rule(message)),
-        Err(e) => Err(classify(&e, denied, &input.limits, &log)),
+        Err(e) => Err(classify(&e, denied, &input.limits, input.fuel, &log)),
     };
     RunOutput {
         result,
@@ -325,13 +322,19 @@ fn mib(bytes: usize) -> String {
 }
 
 /// Names the cause of a trap.
-fn classify(e: &wasmtime::Error, denied: Option<usize>, limits: &Limits, log: &str) -> Failure {
+fn classify(
+    e: &wasmtime::Error,
+    denied: Option<usize>,
+    limits: &Limits,
+    fuel: u64,
+    log: &str,
+) -> Failure {
     let trap = e.downcast_ref::<Trap>().copied();
     match trap {
         Some(Trap::OutOfFuel) => {
             return Failure::Limit(
                 Limit::Fuel,
-                format!("the rule used all of its fuel ({} units)", limits.fuel),
+                format!("the rule used all of its fuel ({fuel} units)"),
             );
         }
         Some(Trap::Interrupt) => {
@@ -381,87 +384,84 @@ pub struct AuthCursor(LogCursor<AuthEvent>);
 #[allow(unreachable_pub)] // named by the generated bindings
 pub struct DoorCursor(LogCursor<DoorEvent>);
 
-struct OpenFile {
-    path: String,
-    sha256: String,
-    reader: LogReader<HashingReader<BufReader<File>>>,
-}
-
-/// Streams the files of one log section, interning strings as it goes. The
-/// numbering of symbols matches the SDK's native reader: each file's path
-/// first, then each record's strings in field order.
-pub(crate) struct LogCursor<T> {
-    files: VecDeque<LogFile>,
-    current: Option<OpenFile>,
-    symbols: Symbols,
+/// Streams the entries of one log section from its spool, with the symbols
+/// each batch uses for the first time. Symbols are numbered in order of first
+/// use, so the names a batch needs are exactly those up to the highest number
+/// it uses; the last batch also carries any left (paths of empty files), so
+/// that a rule ends with the whole table, as natively.
+pub(crate) struct LogCursor<T: LogRecord> {
+    spool: Arc<Spool>,
+    reader: SpoolReader<T::Entry>,
     sent: usize,
-    _record: std::marker::PhantomData<T>,
 }
 
 /// A batch of entries and the symbols first used in it.
 type Batch<E> = (Vec<E>, Vec<String>);
 
+/// A batch of encoded entries and the symbols first used in it.
+type EncodedBatch = (Vec<u8>, Vec<String>);
+
 /// Largest batch a rule may ask for.
 const MAX_BATCH: u32 = 65_536;
 
 impl<T: LogRecord> LogCursor<T> {
-    fn new(files: &[LogFile]) -> Self {
-        LogCursor {
-            files: files.iter().cloned().collect(),
-            current: None,
-            symbols: Symbols::new(),
+    fn new(spool: Arc<Spool>) -> std::io::Result<Self> {
+        let reader = spool.reader()?;
+        Ok(LogCursor {
+            spool,
+            reader,
             sent: 0,
-            _record: std::marker::PhantomData,
+        })
+    }
+
+    /// Up to `max` encoded entries and the symbols new since the last batch;
+    /// `None` at the end.
+    fn next_encoded(&mut self, max: u32) -> Result<Option<EncodedBatch>, String> {
+        let max = max.clamp(1, MAX_BATCH) as usize;
+        let mut bytes = Vec::new();
+        let n = self
+            .reader
+            .read_encoded(max, &mut bytes)
+            .map_err(|e| format!("cannot read the parsed log: {e}"))?;
+        if n == 0 {
+            return Ok(None);
         }
+        let symbols = self.spool.symbols();
+        let needed = if self.reader.left() == 0 {
+            symbols.len()
+        } else {
+            bytes
+                .chunks_exact(T::Entry::SIZE)
+                .filter_map(T::Entry::decode)
+                .map(|e| e.max_symbol() as usize + 1)
+                .max()
+                .unwrap_or(0)
+        };
+        let names: Vec<String> = if needed > self.sent {
+            symbols
+                .names_from(self.sent)
+                .take(needed - self.sent)
+                .map(str::to_owned)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.sent = self.sent.max(needed);
+        Ok(Some((bytes, names)))
     }
 
     /// Up to `max` entries and the symbols new since the last batch; `None` at the end.
     fn next(&mut self, max: u32) -> Result<Option<Batch<T::Entry>>, String> {
-        let max = max.clamp(1, MAX_BATCH) as usize;
-        let mut out = Vec::with_capacity(max.min(4096));
-        while out.len() < max {
-            if self.current.is_none() {
-                let Some(file) = self.files.pop_front() else {
-                    break;
-                };
-                let reader = file
-                    .open()
-                    .map_err(|e| format!("cannot open `{}`: {e}", file.path))?;
-                let sym = self.symbols.intern(&file.path);
-                self.current = Some(OpenFile {
-                    path: file.path,
-                    sha256: file.sha256,
-                    reader: LogReader::new(reader, sym),
-                });
-            }
-            let Some(open) = self.current.as_mut() else {
-                break;
-            };
-            match open.reader.next_entry::<T>(&mut self.symbols) {
-                Some(Ok(entry)) => out.push(entry),
-                Some(Err(e)) => return Err(format!("`{}` {e}", open.path)),
-                None => {
-                    let actual = open.reader.get_ref().hex_digest();
-                    if actual != open.sha256 {
-                        return Err(format!(
-                            "`{}` changed while it was being read (it no longer matches the manifest digest)",
-                            open.path
-                        ));
-                    }
-                    self.current = None;
-                }
-            }
-        }
-        if out.is_empty() {
+        let Some((bytes, names)) = self.next_encoded(max)? else {
             return Ok(None);
-        }
-        let names = self
-            .symbols
-            .names_from(self.sent)
-            .map(str::to_owned)
-            .collect();
-        self.sent = self.symbols.len();
-        Ok(Some((out, names)))
+        };
+        let entries = bytes
+            .chunks_exact(T::Entry::SIZE)
+            .map(|c| {
+                T::Entry::decode(c).ok_or_else(|| "a damaged entry in the parsed log".to_owned())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some((entries, names)))
     }
 }
 
@@ -534,6 +534,15 @@ impl RunState {
 
 impl ty::Host for RunState {}
 
+impl RunState {
+    /// A cursor over a declared log section.
+    fn cursor<T: LogRecord>(&self, kind: SectionKind) -> Result<LogCursor<T>, ev::EvidenceError> {
+        let bundle = self.declared(kind)?;
+        let spool = bundle.spool(kind).map_err(ev::EvidenceError::Unreadable)?;
+        LogCursor::new(spool).map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
+    }
+}
+
 impl ev::Host for RunState {
     fn bundle(&mut self) -> ev::BundleInfo {
         match &self.evidence {
@@ -577,17 +586,32 @@ impl ev::Host for RunState {
             })
     }
 
+    fn document_encoded(&mut self, section: String) -> Result<Vec<u8>, ev::EvidenceError> {
+        let kind: SectionKind =
+            section
+                .parse()
+                .map_err(|e: mizuchi_evidence::UnknownSection| {
+                    ev::EvidenceError::Unreadable(e.to_string())
+                })?;
+        let bundle = self.declared(kind)?;
+        let document = bundle.document(kind).ok_or_else(|| {
+            ev::EvidenceError::Unreadable(format!("`{section}` is a log; open it as a stream"))
+        })?;
+        document
+            .encoded(kind)
+            .map(|b| b.to_vec())
+            .map_err(ev::EvidenceError::Unreadable)
+    }
+
     fn open_auth_events(&mut self) -> Result<Resource<AuthCursor>, ev::EvidenceError> {
-        let bundle = self.declared(SectionKind::AuthEvents)?;
-        let cursor = AuthCursor(LogCursor::new(bundle.log(SectionKind::AuthEvents)));
+        let cursor = AuthCursor(self.cursor(SectionKind::AuthEvents)?);
         self.table
             .push(cursor)
             .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
     }
 
     fn open_door_events(&mut self) -> Result<Resource<DoorCursor>, ev::EvidenceError> {
-        let bundle = self.declared(SectionKind::DoorEvents)?;
-        let cursor = DoorCursor(LogCursor::new(bundle.log(SectionKind::DoorEvents)));
+        let cursor = DoorCursor(self.cursor(SectionKind::DoorEvents)?);
         self.table
             .push(cursor)
             .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
@@ -611,6 +635,21 @@ impl ev::HostAuthEvents for RunState {
         }))
     }
 
+    fn next_encoded(
+        &mut self,
+        cursor: Resource<AuthCursor>,
+        max: u32,
+    ) -> Result<Option<ev::EncodedBatch>, ev::EvidenceError> {
+        let c = self
+            .table
+            .get_mut(&cursor)
+            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))?;
+        let batch =
+            c.0.next_encoded(max)
+                .map_err(ev::EvidenceError::Unreadable)?;
+        Ok(batch.map(|(events, symbols)| ev::EncodedBatch { symbols, events }))
+    }
+
     fn drop(&mut self, cursor: Resource<AuthCursor>) -> wasmtime::Result<()> {
         self.table.delete(cursor)?;
         Ok(())
@@ -632,6 +671,21 @@ impl ev::HostDoorEvents for RunState {
             symbols,
             events: entries.iter().map(door_event).collect(),
         }))
+    }
+
+    fn next_encoded(
+        &mut self,
+        cursor: Resource<DoorCursor>,
+        max: u32,
+    ) -> Result<Option<ev::EncodedBatch>, ev::EvidenceError> {
+        let c = self
+            .table
+            .get_mut(&cursor)
+            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))?;
+        let batch =
+            c.0.next_encoded(max)
+                .map_err(ev::EvidenceError::Unreadable)?;
+        Ok(batch.map(|(events, symbols)| ev::EncodedBatch { symbols, events }))
     }
 
     fn drop(&mut self, cursor: Resource<DoorCursor>) -> wasmtime::Result<()> {

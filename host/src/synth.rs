@@ -257,12 +257,15 @@ pub fn synth(out: &Path, o: &SynthOptions, progress: &dyn Fn(u64)) -> Result<(),
         });
     }
     let mut hostnames = Vec::new();
+    let mut addresses = Vec::new();
     for i in 0..o.assets {
         let control = g.chance(600);
         let p = g.below(plants as u64) as usize;
         let (product, edition, version, build) = *g.pick(OSES);
         let host = format!("h{i:05}");
         hostnames.push(host.clone());
+        let address = format!("10.{}.{}.{}", p % 250, (i / 250) % 250, i % 250);
+        addresses.push(address.clone());
         let stale = g.chance(100);
         inv.assets.push(Asset {
             id: format!("A{i:05}"),
@@ -279,7 +282,7 @@ pub fn synth(out: &Path, o: &SynthOptions, progress: &dyn Fn(u64)) -> Result<(),
             }),
             control_system: control,
             hostnames: vec![host],
-            addresses: vec![format!("10.{}.{}.{}", p % 250, (i / 250) % 250, i % 250)],
+            addresses: vec![address.clone()],
             os: Some(OperatingSystem {
                 product: product.into(),
                 edition: edition.map(Into::into),
@@ -472,7 +475,13 @@ pub fn synth(out: &Path, o: &SynthOptions, progress: &dyn Fn(u64)) -> Result<(),
                 system: host.clone(),
                 account: account.clone(),
                 domain: None,
-                source: Some(format!("10.0.{}.{}", g.below(250), g.below(250))),
+                // Logons come from the utility's own machines, and now and
+                // then from one of a few that are not in the inventory.
+                source: Some(if g.chance(1) {
+                    format!("10.99.0.{}", g.below(20))
+                } else {
+                    g.pick(&addresses).clone()
+                }),
                 logon_type: Some(if g.chance(500) { 2 } else { 3 }),
                 status: failure.then_some(0xC000_006D),
                 sub_status: failure.then_some(0xC000_006A),

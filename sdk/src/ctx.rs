@@ -67,13 +67,23 @@ pub trait Batches<E> {
     ) -> Result<bool, SourceError>;
 }
 
+/// A document as a source hands it over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DocumentData {
+    /// The JSON text of the file (native sources).
+    Json(String),
+    /// Parsed by the host and encoded with `mizuchi_evidence::encode_document`.
+    Encoded(Vec<u8>),
+}
+
 /// Where evidence comes from: the host in the sandbox, files or values natively.
 ///
 /// Rule authors do not implement this; the SDK provides the sources.
 pub trait EvidenceSource {
     fn bundle_info(&mut self) -> BundleInfo;
-    /// The section's JSON document, `None` if the bundle has no such section.
-    fn document(&mut self, section: SectionKind) -> Result<Option<String>, SourceError>;
+    /// The section's document, `None` if the bundle has no such section.
+    fn document(&mut self, section: SectionKind) -> Result<Option<DocumentData>, SourceError>;
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError>;
     fn door_events(&mut self) -> Result<Option<Box<dyn Batches<DoorEntry>>>, SourceError>;
 }
@@ -255,19 +265,25 @@ impl<'a> Ctx<'a> {
     /// A document section, `None` if the bundle does not hold it.
     pub fn document<T: Document>(&mut self) -> Result<Option<T>, RuleError> {
         self.check_declared(T::KIND)?;
-        let Some(json) = self
+        let Some(data) = self
             .source
             .document(T::KIND)
             .map_err(|e| source_error(T::KIND, e))?
         else {
             return Ok(None);
         };
-        serde_json::from_str(&json)
-            .map(Some)
-            .map_err(|e| RuleError::Unreadable {
-                section: T::KIND.as_str().to_owned(),
-                reason: e.to_string(),
-            })
+        let unreadable = |reason: String| RuleError::Unreadable {
+            section: T::KIND.as_str().to_owned(),
+            reason,
+        };
+        match data {
+            DocumentData::Json(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| unreadable(e.to_string())),
+            DocumentData::Encoded(bytes) => mizuchi_evidence::decode_document(&bytes)
+                .map(Some)
+                .map_err(|e| unreadable(e.to_string())),
+        }
     }
 
     /// The authentication events, `None` if the bundle holds none.

@@ -3,10 +3,10 @@
 
 use std::marker::PhantomData;
 
-use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Origin, Symbol, Symbols};
-use mizuchi_evidence::{AuthKind, Date, Direction, DoorResult, SectionKind, Text};
+use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Encoded, Symbols};
+use mizuchi_evidence::{Date, SectionKind, Text};
 
-use crate::ctx::{Batches, BundleInfo, EvidenceSource, SourceError};
+use crate::ctx::{Batches, BundleInfo, DocumentData, EvidenceSource, SourceError};
 use crate::{Ctx, Finding, Force, ParamDefault, ParamValue, Rule, Status};
 
 /// Bindings generated from `wit/rule.wit`, the one definition of the ABI.
@@ -178,8 +178,9 @@ impl EvidenceSource for HostSource {
         }
     }
 
-    fn document(&mut self, section: SectionKind) -> Result<Option<String>, SourceError> {
-        present(host::document(section.as_str()))
+    fn document(&mut self, section: SectionKind) -> Result<Option<DocumentData>, SourceError> {
+        // Parsed once by the host for every rule, and cheap to decode.
+        Ok(present(host::document_encoded(section.as_str()))?.map(DocumentData::Encoded))
     }
 
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError> {
@@ -193,6 +194,17 @@ impl EvidenceSource for HostSource {
     }
 }
 
+/// Appends the entries of an encoded batch to `out`.
+fn decode_into<E: Encoded>(bytes: &[u8], out: &mut Vec<E>) -> Result<(), SourceError> {
+    out.reserve(bytes.len() / E::SIZE);
+    for chunk in bytes.chunks_exact(E::SIZE) {
+        let entry = E::decode(chunk)
+            .ok_or_else(|| SourceError::Unreadable("the host sent a damaged event".into()))?;
+        out.push(entry);
+    }
+    Ok(())
+}
+
 struct HostAuth(host::AuthEvents);
 
 impl Batches<AuthEntry> for HostAuth {
@@ -202,34 +214,13 @@ impl Batches<AuthEntry> for HostAuth {
         symbols: &mut Symbols,
         out: &mut Vec<AuthEntry>,
     ) -> Result<bool, SourceError> {
-        let batch = match self.0.next(max) {
+        let batch = match self.0.next_encoded(max) {
             Ok(Some(b)) => b,
             Ok(None) => return Ok(false),
             Err(e) => return source_error(e),
         };
         symbols.extend(&batch.symbols);
-        out.extend(batch.events.iter().map(|e| AuthEntry {
-            origin: Origin {
-                file: Symbol(e.file),
-                line: e.line,
-            },
-            time: e.time,
-            kind: match e.kind {
-                host::AuthKind::LogonSuccess => AuthKind::LogonSuccess,
-                host::AuthKind::LogonFailure => AuthKind::LogonFailure,
-                host::AuthKind::Lockout => AuthKind::Lockout,
-                host::AuthKind::AccountDisabled => AuthKind::AccountDisabled,
-                host::AuthKind::AccountDeleted => AuthKind::AccountDeleted,
-                host::AuthKind::LogCleared => AuthKind::LogCleared,
-                host::AuthKind::Alert => AuthKind::Alert,
-            },
-            system: Symbol(e.system),
-            account: Symbol(e.account),
-            source: e.source.map(Symbol),
-            logon_type: e.logon_type,
-            status: e.status,
-            sub_status: e.sub_status,
-        }));
+        decode_into(&batch.events, out)?;
         Ok(true)
     }
 }
@@ -243,33 +234,13 @@ impl Batches<DoorEntry> for HostDoor {
         symbols: &mut Symbols,
         out: &mut Vec<DoorEntry>,
     ) -> Result<bool, SourceError> {
-        let batch = match self.0.next(max) {
+        let batch = match self.0.next_encoded(max) {
             Ok(Some(b)) => b,
             Ok(None) => return Ok(false),
             Err(e) => return source_error(e),
         };
         symbols.extend(&batch.symbols);
-        out.extend(batch.events.iter().map(|e| DoorEntry {
-            origin: Origin {
-                file: Symbol(e.file),
-                line: e.line,
-            },
-            time: e.time,
-            area: Symbol(e.area),
-            door: e.door.map(Symbol),
-            person: e.person.map(Symbol),
-            card: e.card.map(Symbol),
-            visitor: e.visitor.map(Symbol),
-            result: match e.result {
-                host::DoorResult::Granted => DoorResult::Granted,
-                host::DoorResult::Denied => DoorResult::Denied,
-            },
-            direction: match e.direction {
-                host::Direction::Entry => Direction::Entry,
-                host::Direction::Exit => Direction::Exit,
-                host::Direction::Unknown => Direction::Unknown,
-            },
-        }));
+        decode_into(&batch.events, out)?;
         Ok(true)
     }
 }

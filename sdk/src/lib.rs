@@ -44,7 +44,9 @@ pub mod testing;
 #[allow(unsafe_code)]
 mod guest;
 
-pub use ctx::{Batches, BundleInfo, Ctx, Events, EvidenceSource, RuleError, SourceError};
+pub use ctx::{
+    Batches, BundleInfo, Ctx, DocumentData, Events, EvidenceSource, RuleError, SourceError,
+};
 pub use finding::{EvidenceRef, Finding, Status, Subject};
 pub use rule::{
     EvalFn, Force, Need, ParamDefault, ParamSpec, ParamValue, Params, Rule, StaticText,
@@ -55,7 +57,19 @@ pub use mizuchi_evidence as evidence;
 pub use mizuchi_evidence::Text;
 
 /// Everything a rule module usually needs.
+/// Hash maps and sets for the inner loops of log rules.
+///
+/// The standard `HashMap` hashes with SipHash, seeded at random: robust
+/// against adversarial keys, but slow for the small integer keys a rule
+/// counts events by ([`Symbol`](crate::evidence::stream::Symbol)s, pairs of
+/// them, day numbers), tens of millions of times. These use the Fx hash:
+/// a few instructions per key, and the same on every run.
+pub mod collections {
+    pub use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
+}
+
 pub mod prelude {
+    pub use crate::collections::{FastMap, FastSet};
     pub use crate::evidence::stream::{AuthEntry, DoorEntry, Symbol, Symbols};
     pub use crate::evidence::*;
     pub use crate::{

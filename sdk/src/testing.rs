@@ -44,7 +44,7 @@ use mizuchi_evidence::{
 };
 use serde::Serialize;
 
-use crate::ctx::{Batches, BundleInfo, EvidenceSource, SourceError};
+use crate::ctx::{Batches, BundleInfo, DocumentData, EvidenceSource, SourceError};
 use crate::{Ctx, Finding, ParamValue, Rule, RuleError};
 
 #[derive(Debug, Clone)]
@@ -233,8 +233,13 @@ impl EvidenceSource for NativeSource<'_> {
         self.evidence.info.clone()
     }
 
-    fn document(&mut self, section: SectionKind) -> Result<Option<String>, SourceError> {
-        Ok(self.evidence.documents.get(&section).cloned())
+    fn document(&mut self, section: SectionKind) -> Result<Option<DocumentData>, SourceError> {
+        Ok(self
+            .evidence
+            .documents
+            .get(&section)
+            .cloned()
+            .map(DocumentData::Json))
     }
 
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError> {

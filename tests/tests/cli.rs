@@ -218,3 +218,62 @@ fn text_output_shows_ordinance_apart_and_speaks_both_languages() {
     assert!(ja.stdout.contains("省令（遵守すべき技術的基準）"));
     assert!(ja.stdout.contains("入退室管理は主体認証の代替になりません"));
 }
+
+#[test]
+fn a_run_limited_to_some_rules_reports_only_them_and_replays_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("utility.pem");
+    assert_eq!(run(&["key", "generate", "-q", "--out", s(&key)]).code, 0);
+    let ledger = dir.path().join("results.jsonl");
+    let out = eval(&[
+        "--rule",
+        "MLIT-BAK-01",
+        "--rule",
+        "MLIT-ACC-01",
+        "--format",
+        "json",
+        "--ledger",
+        s(&ledger),
+        "--key",
+        s(&key),
+    ]);
+    assert!(matches!(out.code, 0 | 1), "{}", out.stderr);
+    let report = out.json();
+    let ids: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["MLIT-ACC-01", "MLIT-BAK-01"]);
+
+    let shown = run(&["ledger", "show", s(&ledger), "--format", "json"]).json();
+    let id = shown[0]["run"].as_str().unwrap().to_owned();
+    let pack = official_pack();
+    let replay = run(&[
+        "replay",
+        s(&ledger),
+        "--run",
+        &id,
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(&sample()),
+    ]);
+    assert_eq!(replay.code, 0, "{}{}", replay.stdout, replay.stderr);
+    assert!(
+        replay.stdout.contains("2 of 2 results identical"),
+        "{}",
+        replay.stdout
+    );
+
+    let unknown = eval(&["--rule", "MLIT-XXX-01"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("no pack of the run has rule `MLIT-XXX-01`"),
+        "{}",
+        unknown.stderr
+    );
+}

@@ -1,6 +1,7 @@
 //! Hostile modules, built from source in `tests/guests`, are each stopped with
 //! an `error` outcome that names the cause, and the other rules of the same
-//! run still pass.
+//! run still pass; modules of another ABI version are refused or run as the
+//! version rules say.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
 
@@ -88,7 +89,8 @@ fn hostile_modules_each_give_an_error_naming_the_cause_and_the_others_still_pass
     assert_eq!(cause, "abi");
     assert!(msg.contains("refused before instantiation"), "{msg}");
     assert!(msg.contains("rule ABI 2.0.0"), "{msg}");
-    assert!(msg.contains("implements 1.0.0"), "{msg}");
+    let implements = format!("implements {}", mizuchi_host::ABI_VERSION);
+    assert!(msg.contains(&implements), "{msg}");
     assert_eq!(result(&v, "abi_v2_guest.wasm")["fuel"], 0);
 
     for rule in ["MLIT-ORD-01", "MLIT-ORD-02", "MLIT-ORD-03", "MLIT-ORD-04"] {
@@ -115,4 +117,51 @@ fn rules_lists_a_refused_module_without_running_it() {
         out.stdout
     );
     assert!(out.stdout.contains("MLIT-ORD-04"));
+}
+
+#[test]
+fn a_module_built_against_an_older_minor_abi_still_runs() {
+    // ABI 1.0.0 read documents as JSON and logs through the typed `next`;
+    // 1.1.0 added encoded forms. Both must give the same evidence.
+    let pack = pack_of("old-minor", &["abi_v1_0_guest.wasm", "probe_guest.wasm"]);
+    let sample = mizuchi_tests::sample();
+    let out = run(&[
+        "eval",
+        "--allow-unsigned",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(&sample),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let old = result(&v, "OLD-01");
+    assert_eq!(old["outcome"], "pass", "{old}");
+    let modules = v["packs"][0]["modules"].as_array().unwrap();
+    let abi = |name: &str| {
+        modules
+            .iter()
+            .find(|m| m["name"] == name)
+            .map(|m| m["abi"].clone())
+            .unwrap()
+    };
+    assert_eq!(abi("abi_v1_0_guest.wasm"), "1.0.0");
+    assert_eq!(abi("probe_guest.wasm"), mizuchi_host::ABI_VERSION);
+    let text = |r: &serde_json::Value| {
+        r["findings"][0]["message"]["en"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let auth = |t: &str| {
+        t.split_whitespace()
+            .find_map(|w| w.strip_prefix("auth="))
+            .unwrap()
+            .to_owned()
+    };
+    let probe = text(result(&v, "TEST-PROBE"));
+    assert_eq!(auth(&text(old)), auth(&probe), "{probe}");
+    assert_ne!(auth(&probe), "0");
 }

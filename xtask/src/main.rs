@@ -9,6 +9,8 @@
 //!   evaluates the installed pack against the bundled sample utility (printing
 //!   the per-rule table and recording signed results), and verifies the ledger.
 //! - `test`: format check, clippy with warnings denied, `build`, then every test.
+//! - `bench`: `build`, the release binary, then the benchmark
+//!   (`tests/benches/scale`), which writes `BENCHMARKS.md`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -238,6 +240,9 @@ fn test() -> Result<()> {
         "clippy",
         "--workspace",
         "--all-targets",
+        // The benchmark's code too (feature `bench`), though only
+        // `cargo xtask bench` runs it.
+        "--all-features",
         "--",
         "-D",
         "warnings",
@@ -249,14 +254,41 @@ fn test() -> Result<()> {
         .env("MIZUCHI_PREBUILT", "1"))
 }
 
+/// Builds what is measured (the release `mizuchi`, the pack) and runs the
+/// benchmark, which prints its table and writes `BENCHMARKS.md`.
+fn bench(args: Vec<String>) -> Result<()> {
+    build()?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "mizuchi-host",
+        "--bin",
+        "mizuchi",
+    ]))?;
+    run(cargo()
+        .args([
+            "bench",
+            "--package",
+            "mizuchi-tests",
+            "--features",
+            "bench",
+            "--bench",
+            "scale",
+            "--",
+        ])
+        .args(args))
+}
+
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "build" => build(),
         "demo" => demo(),
         "test" => test(),
+        "bench" => bench(std::env::args().skip(2).collect()),
         _ => {
-            eprintln!("usage: cargo xtask <build|demo|test>");
+            eprintln!("usage: cargo xtask <build|demo|test|bench [--sizes N,N,…]>");
             return ExitCode::from(2);
         }
     };

@@ -1,15 +1,17 @@
 //! Evidence bundles: opening (through the validator), the single-file archive
 //! form, and writing (imports add files and update the manifest atomically).
 //!
-//! Opening a bundle runs the quick check of the validator: manifest, paths,
-//! the digest of every file, documents parsed strictly and checked against
-//! their schema, references between documents. Logs are hashed and counted
-//! there, and hashed again while rules stream them, so that what a rule reads
-//! is exactly what was verified.
+//! Opening a bundle runs the validator's opening check: manifest, paths, the
+//! digest of every file, documents parsed strictly and checked against their
+//! schema, references between documents. Each event log is parsed once, from
+//! the same read that hashes it, into a spool ([`spool`]) that rules stream:
+//! what a rule reads is exactly what was verified, and no rule parses JSON
+//! lines again.
 
 pub(crate) mod archive;
 mod problem;
 mod refs;
+pub(crate) mod spool;
 mod summary;
 mod validate;
 mod write;
@@ -18,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use mizuchi_evidence::{Manifest, SectionKind};
 
@@ -87,12 +89,33 @@ pub struct DocumentFile {
     pub path: String,
     pub sha256: String,
     text: Arc<str>,
+    /// The binary form rules read, made on first use and shared by every rule.
+    encoded: Arc<OnceLock<Result<Vec<u8>, String>>>,
 }
 
 impl DocumentFile {
+    pub(crate) fn new(path: String, sha256: String, text: Arc<str>) -> DocumentFile {
+        DocumentFile {
+            path,
+            sha256,
+            text,
+            encoded: Arc::default(),
+        }
+    }
+
     /// The file's text, as verified.
     pub fn text(&self) -> &Arc<str> {
         &self.text
+    }
+
+    /// The document in the binary form of `mizuchi_evidence::encode_document`.
+    pub(crate) fn encoded(&self, kind: SectionKind) -> Result<&[u8], String> {
+        self.encoded
+            .get_or_init(|| {
+                mizuchi_evidence::encode_document(kind, &self.text).map_err(|e| e.to_string())
+            })
+            .as_deref()
+            .map_err(Clone::clone)
     }
 }
 
@@ -125,6 +148,9 @@ pub struct Bundle {
     digest: String,
     documents: BTreeMap<SectionKind, DocumentFile>,
     logs: BTreeMap<SectionKind, Vec<LogFile>>,
+    /// Each log section's entries, parsed once: while opening for the
+    /// sections asked for, on first use for the others.
+    spools: BTreeMap<SectionKind, OnceLock<Result<Arc<spool::Spool>, String>>>,
     /// Holds an extracted archive for as long as the bundle is open.
     _extracted: Option<tempfile::TempDir>,
 }
@@ -178,10 +204,17 @@ pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, BundleError> {
 
 impl Bundle {
     /// Opens the bundle at `path` (a directory or a `.tar` archive of one)
-    /// after the quick check: every file's digest, documents parsed and
-    /// checked, logs hashed and counted.
+    /// for evaluation: every file's digest checked, documents parsed and
+    /// checked, every event log parsed once (from the same read that hashes
+    /// it) for rules to stream.
     pub fn open(path: &Path) -> Result<Bundle, BundleError> {
-        let v = validate::check(path, validate::Depth::Quick);
+        Bundle::open_reading(path, &SectionKind::ALL)
+    }
+
+    /// Like [`Bundle::open`], parsing only the logs of `sections` while
+    /// opening (the others are hashed now and parsed if a rule asks for them).
+    pub fn open_reading(path: &Path, sections: &[SectionKind]) -> Result<Bundle, BundleError> {
+        let v = validate::check(path, validate::Depth::Open { spool: sections });
         for p in v
             .problems
             .iter()
@@ -200,12 +233,25 @@ impl Bundle {
             logs = o.logs.values().map(Vec::len).sum::<usize>(),
             "evidence bundle verified"
         );
+        let mut ready = o.spools;
+        let spools = o
+            .logs
+            .keys()
+            .map(|&kind| {
+                let cell = OnceLock::new();
+                if let Some(s) = ready.remove(&kind) {
+                    let _ = cell.set(Ok(Arc::new(s)));
+                }
+                (kind, cell)
+            })
+            .collect();
         Ok(Bundle {
             root: o.root,
             manifest: o.manifest,
             digest: o.digest,
             documents: o.documents,
             logs: o.logs,
+            spools,
             _extracted: o._extracted,
         })
     }
@@ -236,6 +282,41 @@ impl Bundle {
     }
 
     /// The bundle holds the section.
+    /// The entries of a log section, parsed once. A section not parsed while
+    /// opening is parsed now, its files checked against their digests again.
+    pub(crate) fn spool(&self, kind: SectionKind) -> Result<Arc<spool::Spool>, String> {
+        let Some(cell) = self.spools.get(&kind) else {
+            return Err(format!("the bundle has no `{kind}` section"));
+        };
+        cell.get_or_init(|| {
+            let files = self.log(kind);
+            let inputs: Vec<spool::Input<'_>> = files
+                .iter()
+                .map(|f| spool::Input {
+                    rel: &f.path,
+                    full: &f.full,
+                    expected: &f.sha256,
+                })
+                .collect();
+            match spool::build(kind, &inputs) {
+                Ok((_, s)) => Ok(Arc::new(s)),
+                Err(spool::Failure::Digest { rel, .. }) => Err(format!(
+                    "`{rel}` changed after the bundle was opened (it no longer matches the manifest digest)"
+                )),
+                Err(spool::Failure::Line { rel, line, message }) => {
+                    Err(format!("`{rel}` line {line}: {message}"))
+                }
+                Err(spool::Failure::Io { rel, message }) => {
+                    Err(format!("cannot read `{rel}`: {message}"))
+                }
+                Err(spool::Failure::Spool(message)) => {
+                    Err(format!("cannot unpack the log into a temporary file: {message}"))
+                }
+            }
+        })
+        .clone()
+    }
+
     pub fn has(&self, kind: SectionKind) -> bool {
         self.documents.contains_key(&kind) || self.logs.contains_key(&kind)
     }

@@ -29,9 +29,10 @@ use crate::schema::Validators;
 
 /// How deep to check event logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Depth {
-    /// Hash and count log lines.
-    Quick,
+pub(crate) enum Depth<'a> {
+    /// Open the bundle for evaluation: hash every log; parse the logs of
+    /// these sections into spools from the same read; count the others' lines.
+    Open { spool: &'a [SectionKind] },
     /// Parse and check every log line.
     Full,
 }
@@ -86,6 +87,8 @@ pub(crate) struct Opened {
     pub digest: String,
     pub documents: BTreeMap<SectionKind, DocumentFile>,
     pub logs: BTreeMap<SectionKind, Vec<LogFile>>,
+    /// The log sections parsed into spools while opening.
+    pub spools: BTreeMap<SectionKind, super::spool::Spool>,
     /// Holds an extracted archive for as long as the bundle is open.
     pub _extracted: Option<tempfile::TempDir>,
 }
@@ -263,7 +266,7 @@ fn digest_problem(out: &mut Problems, rel: &str, expected: &str, actual: &str) {
 }
 
 /// Checks the bundle at `path` (a directory, or a `.tar` archive of one).
-pub(crate) fn check(path: &Path, depth: Depth) -> Validation {
+pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
     let mut out = Problems::default();
     let bundle_name = path.display().to_string();
     let (root, extracted) = if path.is_file() {
@@ -453,11 +456,7 @@ pub(crate) fn check(path: &Path, depth: Depth) -> Validation {
                 }
                 documents.insert(
                     entry.kind,
-                    DocumentFile {
-                        path: entry.path.clone(),
-                        sha256: expected,
-                        text: text.into(),
-                    },
+                    DocumentFile::new(entry.path.clone(), expected, text.into()),
                 );
             }
         }
@@ -465,10 +464,80 @@ pub(crate) fn check(path: &Path, depth: Depth) -> Validation {
     docs.check_references(&mut out, &documents);
 
     let mut stats = BTreeMap::new();
+    // Sections to spool are read (hashed and parsed) in parallel, one thread
+    // per section; within a section, files in manifest order.
+    let spooled: Vec<SectionKind> = match depth {
+        Depth::Open { spool } => {
+            let mut kinds: Vec<SectionKind> = log_entries
+                .iter()
+                .map(|(_, kind, _, _)| *kind)
+                .filter(|k| spool.contains(k) && super::spool::spoolable(*k))
+                .collect();
+            kinds.dedup();
+            kinds
+        }
+        Depth::Full => Vec::new(),
+    };
+    let built = std::thread::scope(|scope| {
+        let handles: Vec<_> = spooled
+            .iter()
+            .map(|&kind| {
+                let inputs: Vec<super::spool::Input<'_>> = log_entries
+                    .iter()
+                    .filter(|(_, k, _, _)| *k == kind)
+                    .map(|(rel, _, full, expected)| super::spool::Input {
+                        rel,
+                        full,
+                        expected,
+                    })
+                    .collect();
+                (
+                    kind,
+                    scope.spawn(move || super::spool::build(kind, &inputs)),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(kind, h)| {
+                let result = h.join().unwrap_or_else(|_| {
+                    Err(super::spool::Failure::Spool(
+                        "the reading thread failed".into(),
+                    ))
+                });
+                (kind, result)
+            })
+            .collect::<BTreeMap<_, _>>()
+    });
+    let mut spools = BTreeMap::new();
+    let mut reads: BTreeMap<SectionKind, std::vec::IntoIter<super::spool::FileRead>> =
+        BTreeMap::new();
+    for (kind, result) in built {
+        match result {
+            Ok((files, spool)) => {
+                reads.insert(kind, files.into_iter());
+                spools.insert(kind, spool);
+            }
+            Err(failure) => spool_problem(&mut out, &failure),
+        }
+    }
     for (rel, kind, full, expected) in log_entries {
+        if spooled.contains(&kind) {
+            // Spooled (or refused above, with the reason).
+            if let Some(read) = reads.get_mut(&kind).and_then(Iterator::next) {
+                logs.entry(kind).or_default().push(LogFile {
+                    path: rel,
+                    sha256: read.sha256,
+                    bytes: read.bytes,
+                    records: read.records,
+                    full,
+                });
+            }
+            continue;
+        }
         let mut refs = LogRefs::new(&docs, kind);
         let result = match depth {
-            Depth::Quick => quick_log(&full),
+            Depth::Open { .. } => quick_log(&full),
             Depth::Full => full_log(&mut out, &rel, kind, &full, &mut refs),
         };
         match result {
@@ -505,6 +574,7 @@ pub(crate) fn check(path: &Path, depth: Depth) -> Validation {
         digest,
         documents,
         logs,
+        spools,
         _extracted: extracted,
     };
     finish(out, stats, Some(opened))
@@ -516,6 +586,42 @@ fn finish(out: Problems, logs: BTreeMap<String, LogStats>, opened: Option<Opened
         problems: out.finish(),
         logs,
         opened: opened.filter(|_| valid),
+    }
+}
+
+/// Reports why a log section could not be read while opening the bundle.
+fn spool_problem(out: &mut Problems, failure: &super::spool::Failure) {
+    use super::spool::Failure;
+    match failure {
+        Failure::Io { rel, message } => out.error(
+            rel,
+            None,
+            None,
+            t(format!("読めません: {message}"), format!("cannot be read: {message}")),
+        ),
+        Failure::Line { rel, line, message } => out.error(
+            rel,
+            Some(*line),
+            None,
+            t(
+                format!("記録として読めません: {message}。`mizuchi evidence validate` ですべての問題を確認してください"),
+                format!("is not a record of this log: {message}; `mizuchi evidence validate` lists every problem"),
+            ),
+        ),
+        Failure::Digest {
+            rel,
+            expected,
+            actual,
+        } => digest_problem(out, rel, expected, actual),
+        Failure::Spool(message) => out.error(
+            MANIFEST,
+            None,
+            None,
+            t(
+                format!("ログを一時ファイルに展開できません: {message}。一時ディレクトリの空き容量を確認してください"),
+                format!("cannot unpack the logs into a temporary file: {message}; check the free space of the temporary directory"),
+            ),
+        ),
     }
 }
 

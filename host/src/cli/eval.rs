@@ -27,6 +27,9 @@ pub(crate) struct Args {
     /// Assessment date (YYYY-MM-DD) [default: the bundle's assessment date].
     #[arg(long, value_name = "DATE")]
     as_of: Option<Date>,
+    /// Run only this rule (repeatable) [default: every rule of the packs].
+    #[arg(long = "rule", value_name = "RULE")]
+    rules: Vec<String>,
     /// Tailor a rule parameter, e.g. `MLIT-BAK-01.backup_max_age_days=30`. Repeatable.
     #[arg(long = "param", value_name = "RULE.KEY=VALUE")]
     params: Vec<ParamOverride>,
@@ -78,19 +81,26 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         }
         _ => None,
     };
-    let bundle = Arc::new(Bundle::open(&args.evidence).with_context(|| {
-        format!(
-            "cannot use the evidence bundle `{}`",
-            args.evidence.display()
-        )
-    })?);
     let packs = args.packs.load(global, &runtime, Some(today()))?;
-    let total: usize = packs
-        .packs()
-        .iter()
-        .flat_map(|p| &p.modules)
-        .map(|m| m.rules().len().max(1))
-        .sum();
+    // The logs the rules read are parsed once, while the bundle is verified.
+    let bundle = Arc::new(
+        Bundle::open_reading(&args.evidence, &packs.sections(&args.rules)).with_context(|| {
+            format!(
+                "cannot use the evidence bundle `{}`",
+                args.evidence.display()
+            )
+        })?,
+    );
+    let total: usize = if args.rules.is_empty() {
+        packs
+            .packs()
+            .iter()
+            .flat_map(|p| &p.modules)
+            .map(|m| m.rules().len().max(1))
+            .sum()
+    } else {
+        args.rules.len()
+    };
     let bar = if global.quiet {
         ProgressBar::hidden()
     } else {
@@ -103,6 +113,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let options = EvalOptions {
         as_of: args.as_of,
         params: args.params,
+        rules: args.rules,
         jobs: args.jobs,
     };
     let report = evaluate(&runtime, &packs, Arc::clone(&bundle), &options, &|r| {
@@ -123,8 +134,12 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
                 ))
             })
             .collect();
-        let run = attest::run_id(writer.head(), &report, &overrides);
-        let statements = attest::statements(&run, &report, &packs, &bundle, &overrides);
+        let settings = attest::RunSettings {
+            overrides,
+            rules: options.rules.clone(),
+        };
+        let run = attest::run_id(writer.head(), &report, &settings);
+        let statements = attest::statements(&run, &report, &packs, &bundle, &settings);
         let first = writer.append(&report.evidence.utility_id, &statements, &key)?;
         let checkpoint = writer.checkpoint(&key)?;
         if !global.quiet {

@@ -28,7 +28,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let runtime = global.runtime(Limits::default())?;
     // A pack that has expired since the run may still replay it.
     let packs = args.packs.load(global, &runtime, None)?;
-    let bundle = Bundle::open(&args.evidence).with_context(|| {
+    let bundle = Bundle::open_reading(&args.evidence, &packs.sections(&[])).with_context(|| {
         format!(
             "cannot use the evidence bundle `{}`",
             args.evidence.display()

@@ -50,6 +50,7 @@ fn run(n: u64, results: u64) -> Vec<Vec<u8>> {
             },
             as_of: jiff::civil::date(2026, 1, 2),
             overrides: BTreeMap::new(),
+            rules: Vec::new(),
             results,
         },
     };

@@ -80,7 +80,7 @@ struct Scan {
     handled_by_account: HashMap<String, Vec<i64>>,
     handled_by_system: HashMap<String, Vec<i64>>,
     /// Events per system name as logged.
-    per_system: HashMap<Symbol, u64>,
+    per_system: FastMap<Symbol, u64>,
     events: u64,
 }
 
@@ -90,10 +90,10 @@ fn scan(
     window: i64,
 ) -> Result<(Scan, Symbols), RuleError> {
     let mut s = Scan::default();
-    let mut keys: HashMap<(Symbol, Symbol), KeyState> = HashMap::new();
-    let mut by_source: HashMap<Symbol, usize> = HashMap::new();
-    let mut handled_acc: HashMap<Symbol, Vec<i64>> = HashMap::new();
-    let mut handled_sys: HashMap<Symbol, Vec<i64>> = HashMap::new();
+    let mut keys: FastMap<(Symbol, Symbol), KeyState> = FastMap::default();
+    let mut by_source: FastMap<Symbol, usize> = FastMap::default();
+    let mut handled_acc: FastMap<Symbol, Vec<i64>> = FastMap::default();
+    let mut handled_sys: FastMap<Symbol, Vec<i64>> = FastMap::default();
     while let Some(e) = events.next_entry()? {
         s.events += 1;
         *s.per_system.entry(e.system).or_default() += 1;

@@ -132,32 +132,40 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     }
     let mut late: BTreeMap<usize, (u64, String, i64)> = BTreeMap::new();
     if let Some(mut events) = ctx.auth_events()? {
-        let mut resolved: HashMap<(Symbol, Symbol), Vec<usize>> = HashMap::new();
+        // Each account name and each host is looked up once per symbol.
+        let mut by_account: FastMap<Symbol, Vec<usize>> = FastMap::default();
+        let mut host_of: FastMap<Symbol, Option<&Asset>> = FastMap::default();
         while let Some(e) = events.next_entry()? {
             if e.kind != AuthKind::LogonSuccess {
                 continue;
             }
             let syms = events.symbols();
-            let candidates = resolved.entry((e.account, e.system)).or_insert_with(|| {
-                let Some(list) = by_name.get(&syms.name(e.account).to_lowercase()) else {
-                    return Vec::new();
-                };
-                let host = hosts.find(syms.name(e.system));
-                list.iter()
-                    .copied()
-                    .filter(|&i| match host {
-                        Some(asset) => {
-                            let acc = &watched[i].0.system;
-                            acc == &asset.id || asset.system.as_deref() == Some(acc.as_str())
-                        }
-                        None => list.len() == 1,
-                    })
-                    .collect()
+            let list = by_account.entry(e.account).or_insert_with(|| {
+                by_name
+                    .get(&syms.name(e.account).to_lowercase())
+                    .cloned()
+                    .unwrap_or_default()
             });
-            for &i in candidates.iter() {
-                let day = local_date(e.time);
+            if list.is_empty() {
+                continue;
+            }
+            let host = *host_of
+                .entry(e.system)
+                .or_insert_with(|| hosts.find(syms.name(e.system)));
+            let single = list.len() == 1;
+            let candidates = list.iter().copied().filter(|&i| match host {
+                Some(asset) => {
+                    let acc = &watched[i].0.system;
+                    acc == &asset.id || asset.system.as_deref() == Some(acc.as_str())
+                }
+                None => single,
+            });
+            let day = local_date(e.time);
+            for i in candidates {
                 if days_between(watched[i].1.date, day) > grace {
-                    let entry = late.entry(i).or_insert((0, e.origin.locator(syms), e.time));
+                    let entry = late
+                        .entry(i)
+                        .or_insert_with(|| (0, e.origin.locator(syms), e.time));
                     entry.0 += 1;
                 }
             }

@@ -59,20 +59,30 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let wanted: std::collections::HashSet<String> =
         admins.iter().map(|a| a.name.to_lowercase()).collect();
     if let Some(mut events) = ctx.auth_events()? {
-        let mut cache: HashMap<Symbol, Option<String>> = HashMap::new();
+        // Whether each account symbol is a wanted name, decided once; the
+        // latest logon per symbol, turned into dates and names at the end.
+        let mut watched: FastMap<Symbol, bool> = FastMap::default();
+        let mut latest: FastMap<Symbol, i64> = FastMap::default();
         while let Some(e) = events.next_entry()? {
             if e.kind != AuthKind::LogonSuccess {
                 continue;
             }
             let syms = events.symbols();
-            let name = cache.entry(e.account).or_insert_with(|| {
-                Some(syms.name(e.account).to_lowercase()).filter(|n| wanted.contains(n))
-            });
-            if let Some(n) = name {
-                let d = local_date(e.time);
-                let slot = last_seen.entry(n.clone()).or_insert(d);
-                *slot = (*slot).max(d);
+            let wanted = *watched
+                .entry(e.account)
+                .or_insert_with(|| wanted.contains(&syms.name(e.account).to_lowercase()));
+            if wanted {
+                let slot = latest.entry(e.account).or_insert(e.time);
+                *slot = (*slot).max(e.time);
             }
+        }
+        let syms = events.symbols();
+        for (account, time) in latest {
+            let d = local_date(time);
+            let slot = last_seen
+                .entry(syms.name(account).to_lowercase())
+                .or_insert(d);
+            *slot = (*slot).max(d);
         }
     }
     let persons: HashMap<&str, &Person> = people

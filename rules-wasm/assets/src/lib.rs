@@ -27,7 +27,14 @@ pub const AST_01: Rule = Rule {
         Need::v1(SectionKind::AuthEvents),
         Need::v1(SectionKind::Networks),
     ],
-    params: &[],
+    params: &[ParamSpec {
+        key: "max_hosts_listed",
+        default: ParamDefault::Integer(200),
+        description: StaticText {
+            ja: "個別に指摘する未登録ホストの上限（超えた分は件数でまとめて指摘）",
+            en: "Most unlisted hosts reported one by one; the rest are reported together",
+        },
+    }],
     eval: ast_01,
 };
 
@@ -58,19 +65,22 @@ struct Seen {
 }
 
 fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let max_listed = usize::try_from(ctx.int("max_hosts_listed")?.max(0)).unwrap_or(usize::MAX);
     let Some(inv) = ctx.document::<Inventory>()? else {
         return Ok(vec![missing_section(SectionKind::Inventory)]);
     };
     let nets: Networks = ctx.document()?.unwrap_or_default();
     let hosts = Hosts::new(&inv);
     let mut unknown: BTreeMap<String, (String, Seen)> = BTreeMap::new();
-    let mut seen_hosts = std::collections::HashSet::new();
+    let mut seen_hosts: FastSet<Symbol> = FastSet::default();
     let mut checked = false;
     let mut symbols = None;
     if let Some(mut events) = ctx.auth_events()? {
         checked = true;
         // The unknown-or-not answer per symbol, so that each name is looked up once.
-        let mut verdict: std::collections::HashMap<Symbol, bool> = std::collections::HashMap::new();
+        let mut verdict: FastMap<Symbol, bool> = FastMap::default();
+        // Whether a source names a machine of the utility's own, per symbol.
+        let mut countable: FastMap<Symbol, bool> = FastMap::default();
         while let Some(e) = events.next_entry()? {
             let syms = events.symbols();
             // The host that recorded the event, and the machine a successful
@@ -80,9 +90,11 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 .source
                 .filter(|_| e.kind == AuthKind::LogonSuccess)
                 .filter(|s| {
-                    let n = syms.name(*s);
-                    is_internal_ip(n) && !n.starts_with("127.") && n != "::1"
-                        || (!is_ip(n) && !n.is_empty() && n != "-")
+                    *countable.entry(*s).or_insert_with(|| {
+                        let n = syms.name(*s);
+                        is_internal_ip(n) && !n.starts_with("127.") && n != "::1"
+                            || (!is_ip(n) && !n.is_empty() && n != "-")
+                    })
                 });
             for sym in std::iter::once(e.system).chain(source) {
                 let missing = *verdict.entry(sym).or_insert_with(|| {
@@ -109,11 +121,20 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         symbols = Some(events.symbols().clone());
     }
     let mut findings = Vec::new();
-    for (name, s) in unknown.values() {
-        let loc = symbols
+    // A network full of unlisted machines would bury the report: the most
+    // active are named one by one, the rest counted together.
+    let mut ranked: Vec<&(String, Seen)> = unknown.values().collect();
+    ranked.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+    let rest = ranked.split_off(max_listed.min(ranked.len()));
+    ranked.sort_by_key(|r| host_key(&r.0));
+    let locate = |s: &Seen| {
+        symbols
             .as_ref()
             .map(|y| s.first.locator(y))
-            .unwrap_or_default();
+            .unwrap_or_default()
+    };
+    for (name, s) in ranked {
+        let loc = locate(s);
         findings.push(
             Finding::fail(
                 Subject::new("host", name),
@@ -121,6 +142,21 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                       en: "host {name} appears in {} but is not in the inventory (possible shadow IT)", count(s.count, "authentication event", "authentication events")),
             )
             .because(SectionKind::AuthEvents, loc),
+        );
+    }
+    if let Some(first) = rest
+        .iter()
+        .min_by_key(|(_, s)| (s.first.file, s.first.line))
+    {
+        let hosts = rest.len();
+        let events: u64 = rest.iter().map(|(_, s)| s.count).sum();
+        findings.push(
+            Finding::fail(
+                Subject::organisation(),
+                text!(ja: "ほかに{hosts}台のホストが認証ログに計{events}回現れますが、資産台帳にありません（上位{max_listed}台のみ個別に指摘）。";
+                      en: "{} not in the inventory, seen in {} (only the {max_listed} most active hosts are listed one by one)", count(hosts as u64, "more host", "more hosts"), count(events, "authentication event", "authentication events")),
+            )
+            .because(SectionKind::AuthEvents, locate(&first.1)),
         );
     }
     for r in &nets.remote_access {
@@ -258,6 +294,43 @@ mod tests {
                 ("10.0.0.99".into(), Status::Fail),
                 ("NAS-TEMP".into(), Status::Fail)
             ]
+        );
+    }
+
+    #[test]
+    fn beyond_the_listing_limit_unlisted_hosts_are_counted_together() {
+        let events = [
+            logon(AuthKind::LogonSuccess, "NAS-A", "10.0.0.5"),
+            logon(AuthKind::LogonSuccess, "NAS-A", "10.0.0.5"),
+            logon(AuthKind::LogonSuccess, "NAS-B", "10.0.0.5"),
+            logon(AuthKind::LogonSuccess, "NAS-C", "10.0.0.5"),
+        ];
+        let ev = Evidence::new().with(&inventory()).with_auth_events(&events);
+        let at = |max: i64| {
+            evaluate(
+                &AST_01,
+                &ev,
+                date(2026, 11, 27),
+                &[("max_hosts_listed", ParamValue::Integer(max))],
+            )
+            .unwrap()
+        };
+        // Exactly at the limit: every host is named.
+        let three = at(3);
+        let named: Vec<&str> = three.iter().map(|f| f.subject.id.as_str()).collect();
+        assert_eq!(named, ["NAS-A", "NAS-B", "NAS-C"]);
+        // One over: the most active are named, the rest counted.
+        let two = at(2);
+        let named: Vec<&str> = two.iter().map(|f| f.subject.id.as_str()).collect();
+        assert_eq!(named, ["NAS-A", "NAS-B", "utility"]);
+        assert_eq!(two[2].status, Status::Fail);
+        assert!(
+            two[2]
+                .message
+                .en
+                .starts_with("1 more host not in the inventory, seen in 1 authentication event"),
+            "{}",
+            two[2].message.en
         );
     }
 

@@ -65,11 +65,30 @@ impl<'a> Hosts<'a> {
 /// turn event instants into the calendar dates that evidence records use.
 pub const LOCAL_OFFSET_SECONDS: i64 = 9 * 3600;
 
-/// The local calendar date of an instant given in seconds since the epoch.
+/// The local calendar date of an instant given in seconds since the epoch
+/// (`Date::MIN` outside the years -9999..=9999).
+///
+/// Log rules call this for every event, so it is plain integer arithmetic
+/// (the days-to-civil algorithm of H. Hinnant) rather than a time-zone
+/// conversion.
 pub fn local_date(seconds: i64) -> Date {
-    jiff::Timestamp::from_second(seconds + LOCAL_OFFSET_SECONDS)
-        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
-        .unwrap_or(Date::MIN)
+    let days = seconds
+        .saturating_add(LOCAL_OFFSET_SECONDS)
+        .div_euclid(86_400);
+    // Shift the epoch to 0000-03-01, so that a leap day ends each 4-year cycle.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    match (i16::try_from(year), i8::try_from(month), i8::try_from(day)) {
+        (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).unwrap_or(Date::MIN),
+        _ => Date::MIN,
+    }
 }
 
 /// An instant as local date and time, for messages (`2026-04-01 09:00 JST`).
@@ -113,5 +132,33 @@ mod tests {
         assert_eq!(t.to_string(), "2026-03-31T15:30:00Z");
         assert_eq!(local_date(t.as_second()), jiff::civil::date(2026, 4, 1));
         assert_eq!(local_time(t.as_second()), "2026-04-01 00:30 JST");
+    }
+
+    #[test]
+    fn local_dates_agree_with_a_time_zone_conversion() {
+        let slow = |seconds: i64| {
+            jiff::Timestamp::from_second(seconds + LOCAL_OFFSET_SECONDS)
+                .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+                .unwrap_or(Date::MIN)
+        };
+        // Every 9 hours 17 minutes over 1960..2100, the edges of days, and
+        // the ends of the range.
+        let mut t = -315_619_200;
+        while t < 4_102_444_800 {
+            assert_eq!(local_date(t), slow(t), "{t}");
+            t += 33_420;
+        }
+        for t in [
+            -32_400,
+            -32_401,
+            0,
+            86_399 - 32_400,
+            951_782_400,
+            4_107_542_400,
+        ] {
+            assert_eq!(local_date(t), slow(t), "{t}");
+        }
+        assert_eq!(local_date(i64::MAX), Date::MIN);
+        assert_eq!(local_date(-400_000_000_000), Date::MIN);
     }
 }

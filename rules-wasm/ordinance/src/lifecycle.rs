@@ -35,6 +35,28 @@ pub struct Release {
     pub extended: Option<Date>,
 }
 
+impl Release {
+    /// The normalised product name (lower case, single spaces).
+    pub fn product(&self) -> &'static str {
+        self.product
+    }
+
+    /// The normalised editions the entry covers; empty for every edition.
+    pub fn editions(&self) -> &'static [&'static str] {
+        self.editions
+    }
+
+    /// The feature update, service pack or release number, if the entry names one.
+    pub fn version(&self) -> Option<&'static str> {
+        self.version
+    }
+
+    /// The build, if the entry names one.
+    pub fn build(&self) -> Option<&'static str> {
+        self.build
+    }
+}
+
 const ENT: &[&str] = &["enterprise", "education", "iot enterprise"];
 const PRO: &[&str] = &["pro", "home", "pro education", "pro for workstations"];
 
@@ -133,8 +155,8 @@ pub static RELEASES: &[Release] = &[
     rel!("suse linux enterprise server", &[], Some("15 sp7"), None, "SLES 15 SP7", date(2031, 7, 31), Some(date(2034, 7, 31))),
 ];
 
-/// Other names utilities write for the same products.
-const ALIASES: &[(&str, &str)] = &[
+/// Other names utilities write for the same products: `(alias, product)`.
+pub const ALIASES: &[(&str, &str)] = &[
     ("rhel", "red hat enterprise linux"),
     ("redhat enterprise linux", "red hat enterprise linux"),
     ("sles", "suse linux enterprise server"),

@@ -9,7 +9,7 @@
 //! Door logs are streamed; findings are grouped by person (or card) and
 //! reason, so memory grows with the distinct offenders, not the entries.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use mizuchi_sdk::evidence::stream::Origin;
 use mizuchi_sdk::prelude::*;
@@ -83,7 +83,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let Some(sites) = ctx.document::<Sites>()? else {
         return Ok(vec![missing_section(SectionKind::Sites)]);
     };
-    let controlled: HashMap<&str, &Area> = sites
+    let controlled: FastMap<&str, &Area> = sites
         .areas
         .iter()
         .filter(|a| a.controlled)
@@ -102,7 +102,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let Some(people) = ctx.document::<People>()? else {
         return Ok(vec![missing_section(SectionKind::People)]);
     };
-    let persons: HashMap<&str, &Person> =
+    let persons: FastMap<&str, &Person> =
         people.people.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut findings = Vec::new();
 
@@ -148,13 +148,13 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         );
         return Ok(findings);
     };
-    let card_holder: HashMap<&str, &str> = access
+    let card_holder: FastMap<&str, &str> = access
         .authorisations
         .iter()
         .filter_map(|a| a.card.as_deref().map(|c| (c, a.person.as_str())))
         .collect();
-    let visits: HashMap<(&str, Date), Vec<&Visit>> = {
-        let mut m: HashMap<(&str, Date), Vec<&Visit>> = HashMap::new();
+    let visits: FastMap<(&str, Date), Vec<&Visit>> = {
+        let mut m: FastMap<(&str, Date), Vec<&Visit>> = FastMap::default();
         for v in &access.visitors {
             m.entry((v.id.as_str(), v.date)).or_default().push(v);
             if let Some(b) = &v.badge {
@@ -163,18 +163,32 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         }
         m
     };
+    // Authorisations by person and area, so that an entry is checked
+    // against its holder's few, not against all of them.
+    let mut authorised: FastMap<(&str, &str), Vec<&AreaAuthorisation>> = FastMap::default();
+    for a in &access.authorisations {
+        authorised
+            .entry((a.person.as_str(), a.area.as_str()))
+            .or_default()
+            .push(a);
+    }
     let mut offences: BTreeMap<(Reason, String, String), Offence> = BTreeMap::new();
-    let mut entries: BTreeMap<String, u64> = BTreeMap::new();
+    // Entries per area symbol; whether an area symbol is controlled, decided once.
+    let mut entries: FastMap<Symbol, u64> = FastMap::default();
+    let mut is_controlled: FastMap<Symbol, bool> = FastMap::default();
     while let Some(e) = events.next_entry()? {
         if e.result != DoorResult::Granted || e.direction == Direction::Exit {
             continue;
         }
         let syms = events.symbols();
         let area = syms.name(e.area);
-        if !controlled.contains_key(area) {
+        let wanted = *is_controlled
+            .entry(e.area)
+            .or_insert_with(|| controlled.contains_key(area));
+        if !wanted {
             continue;
         }
-        *entries.entry(area.to_owned()).or_default() += 1;
+        *entries.entry(e.area).or_default() += 1;
         let day = local_date(e.time);
         let card = e.card.map(|c| syms.name(c));
         let visitor = e
@@ -200,10 +214,9 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                     Some((Reason::HadLeft, p.to_owned()))
                 }
                 Some((p, _)) => {
-                    let ok = access
-                        .authorisations
-                        .iter()
-                        .any(|a| a.person == p && a.area == area && a.is_valid_on(day));
+                    let ok = authorised
+                        .get(&(p, area))
+                        .is_some_and(|v| v.iter().any(|a| a.is_valid_on(day)));
                     (!ok).then(|| (Reason::NotAuthorised, p.to_owned()))
                 }
             }
@@ -220,6 +233,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         }
     }
     let syms = events.symbols();
+    let entries: FastMap<&str, u64> = entries.iter().map(|(a, n)| (syms.name(*a), *n)).collect();
     for ((reason, who, area), o) in &offences {
         let what = reason.text(who, area);
         let subject = match reason {
@@ -240,7 +254,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     areas.sort_by(|a, b| a.id.cmp(&b.id));
     for area in areas {
         let id = &area.id;
-        let n = entries.get(id).copied().unwrap_or(0);
+        let n = entries.get(id.as_str()).copied().unwrap_or(0);
         let bad = offences.keys().any(|(_, _, a)| a == id);
         if !bad {
             findings.push(

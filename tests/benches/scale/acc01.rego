@@ -1,0 +1,59 @@
+# MLIT-ACC-01 in Rego, for comparison with the official rule (bench only).
+#
+# A burst is `threshold` failed logons in a row for one account on one system
+# (no success in between) within `window`; it must be followed by a lockout
+# of the account, or an alert about the account or its system, before the
+# window after its last failure closes. Returns the `account@system` subjects
+# with an unhandled burst.
+package mlit.acc01
+
+threshold := 5
+
+window := (10 * 60) * 1000000000
+
+# Logon attempts by account and system, in time order.
+attempts := sort([[e.system, e.account, time.parse_rfc3339_ns(e.time), e.kind] |
+	some e in input.events
+	e.kind in {"logon-failure", "logon-success"}
+])
+
+handled_by_account contains [lower(e.account), time.parse_rfc3339_ns(e.time)] if {
+	some e in input.events
+	e.kind in {"lockout", "alert"}
+}
+
+handled_by_system contains [lower(e.system), time.parse_rfc3339_ns(e.time)] if {
+	some e in input.events
+	e.kind == "alert"
+}
+
+bursts contains [a[0], a[1], a[2], b[2]] if {
+	some i, a in attempts
+	a[3] == "logon-failure"
+	b := attempts[i + threshold - 1]
+	b[0] == a[0]
+	b[1] == a[1]
+	b[2] - a[2] <= window
+	every j in numbers.range(i, (i + threshold) - 1) {
+		attempts[j][3] == "logon-failure"
+	}
+}
+
+handled(b) if {
+	some h in handled_by_account
+	h[0] == lower(b[1])
+	h[1] >= b[2]
+	h[1] <= b[3] + window
+}
+
+handled(b) if {
+	some h in handled_by_system
+	h[0] == lower(b[0])
+	h[1] >= b[2]
+	h[1] <= b[3] + window
+}
+
+unhandled contains sprintf("%s@%s", [b[1], b[0]]) if {
+	some b in bursts
+	not handled(b)
+}

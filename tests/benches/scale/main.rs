@@ -1,0 +1,616 @@
+//! `cargo xtask bench`: how the whole official pack scales with a utility's
+//! evidence, measured side by side against the cost of reading the evidence
+//! once, against the same rules run natively, and against regorus.
+//!
+//! It makes synthetic bundles with `mizuchi evidence synth` (10 thousand,
+//! 1 million and 10 million authentication events by default, door events
+//! and inventories scaled alongside), measures, prints a table and writes
+//! `BENCHMARKS.md`. Ratios are measured in one run on one machine; absolute
+//! times are there for context. This is a benchmark, not a test: it asserts
+//! nothing, it reports.
+//!
+//! Usage (through `cargo xtask bench [--sizes 10000,1000000]`):
+//! `scale [--sizes N,N,…] [--out FILE]`; the helpers `measure`, `floor`,
+//! `native` and `peer` are this same binary run as child processes, so that
+//! each figure of memory belongs to one process.
+
+// A benchmark that cannot do what it measures has nothing to report: it stops.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+mod floor;
+mod measure;
+mod native;
+mod peer;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use measure::Cost;
+
+/// The log-heavy rules whose sandbox overhead is measured.
+const LOG_RULES: &[&str] = &["MLIT-ACC-01", "MLIT-ACC-02", "MLIT-PHY-01", "MLIT-AST-01"];
+
+/// Largest bundle the Rego peer is run on: it holds the whole input in memory
+/// as a tree of values, which at 10 million events would not fit this machine.
+const PEER_MAX: u64 = 1_000_000;
+
+struct Paths {
+    root: PathBuf,
+    bench: PathBuf,
+    mizuchi: PathBuf,
+    unsigned_pack: PathBuf,
+    signed_pack: PathBuf,
+    home: PathBuf,
+    cache: PathBuf,
+}
+
+impl Paths {
+    fn new() -> Paths {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the workspace")
+            .to_owned();
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(d) => root.join(d),
+            None => root.join("target"),
+        };
+        let bench = target.join("bench");
+        Paths {
+            mizuchi: target.join("release/mizuchi"),
+            unsigned_pack: target.join("packs/mlit-water.pack"),
+            signed_pack: bench.join("mlit-water.pack"),
+            home: bench.join("home"),
+            cache: bench.join("cache"),
+            bench,
+            root,
+        }
+    }
+
+    fn mizuchi(&self) -> Command {
+        let mut c = Command::new(&self.mizuchi);
+        c.env("MIZUCHI_HOME", &self.home)
+            .env("MIZUCHI_CACHE_DIR", &self.cache);
+        c
+    }
+}
+
+fn check(cmd: &mut Command) {
+    let out = cmd.output().expect("run mizuchi");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Signs the official pack with a bench key the bench home trusts, and warms
+/// the compile cache.
+fn prepare(p: &Paths) {
+    let _ = std::fs::remove_dir_all(&p.home);
+    std::fs::create_dir_all(&p.home).expect("the bench home");
+    let key = p.bench.join("BENCH-ONLY-regulator-key.pem");
+    if !key.exists() {
+        check(
+            p.mizuchi()
+                .args(["key", "generate", "-q", "--out"])
+                .arg(&key),
+        );
+    }
+    check(
+        p.mizuchi()
+            .args(["pack", "sign", "-q"])
+            .arg(&p.unsigned_pack)
+            .arg("--key")
+            .arg(&key)
+            .arg("--out")
+            .arg(&p.signed_pack),
+    );
+    check(
+        p.mizuchi()
+            .args([
+                "trust",
+                "add",
+                "--name",
+                "MLIT",
+                "--namespace",
+                "MLIT-",
+                "--key",
+            ])
+            .arg(mizuchi_host::public_path(&key)),
+    );
+    check(
+        p.mizuchi()
+            .args(["rules", "-q", "--pack"])
+            .arg(&p.signed_pack),
+    );
+}
+
+/// The synthetic bundle with `n` authentication events (made once).
+fn bundle(p: &Paths, n: u64) -> PathBuf {
+    let dir = p.bench.join("bundles").join(format!("auth-{n}"));
+    if dir.join("manifest.json").exists() {
+        return dir;
+    }
+    let assets = (n / 500).clamp(50, 20_000);
+    eprintln!("bench: making a bundle of {n} authentication events ({assets} assets)…");
+    let _ = std::fs::remove_dir_all(&dir);
+    check(
+        p.mizuchi()
+            .args(["evidence", "synth", "-q", "--seed", "42", "--out"])
+            .arg(&dir)
+            .args(["--assets", &assets.to_string()])
+            .args(["--people", &(assets * 2).to_string()])
+            .args(["--auth-events", &n.to_string()])
+            .args(["--door-events", &(n / 2).to_string()]),
+    );
+    dir
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// The cheapest of `runs` measurements (memory: the highest).
+fn best(runs: usize, f: impl Fn() -> Cost) -> Cost {
+    let all: Vec<Cost> = (0..runs).map(|_| f()).collect();
+    Cost {
+        wall_ms: all.iter().map(|c| c.wall_ms).fold(f64::INFINITY, f64::min),
+        rss_mib: all.iter().map(|c| c.rss_mib).fold(0.0, f64::max),
+        code: all.iter().map(|c| c.code).max().unwrap_or(0),
+    }
+}
+
+struct RuleRow {
+    rule: &'static str,
+    native: Cost,
+    sandbox: Cost,
+}
+
+struct PeerRow {
+    rule: String,
+    ours_ms: f64,
+    rego_ms: f64,
+    rego_rss: f64,
+    note: String,
+}
+
+struct SizeRow {
+    events: u64,
+    bundle_mb: f64,
+    floor: Cost,
+    pack: Cost,
+    errors: usize,
+    rules: Vec<RuleRow>,
+    peers: Vec<PeerRow>,
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .sum()
+}
+
+fn measure_size(p: &Paths, n: u64) -> SizeRow {
+    let dir = bundle(p, n);
+    let me = std::env::current_exe().expect("the bench binary");
+    let runs = if n >= 10_000_000 { 1 } else { 3 };
+    eprintln!("bench: {n} events: floor");
+    let floor = best(runs, || {
+        measure::run(&me, &["floor".into(), s(&dir)], &[], None)
+    });
+    eprintln!("bench: {n} events: full pack");
+    let report = p.bench.join(format!("report-{n}.json"));
+    let env = [
+        ("MIZUCHI_HOME", p.home.as_path()),
+        ("MIZUCHI_CACHE_DIR", p.cache.as_path()),
+    ];
+    let eval = |extra: &[&str]| {
+        let mut args = vec![
+            "eval".to_owned(),
+            "-q".into(),
+            "--pack".into(),
+            s(&p.signed_pack),
+            "--evidence".into(),
+            s(&dir),
+            "--format".into(),
+            "json".into(),
+        ];
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        args
+    };
+    let pack = best(runs, || {
+        measure::run(&p.mizuchi, &eval(&[]), &env, Some(&report))
+    });
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap_or_default()).unwrap_or_default();
+    let errors = results["results"]
+        .as_array()
+        .map(|r| r.iter().filter(|r| r["outcome"] == "error").count())
+        .unwrap_or(usize::MAX);
+    let mut rules = Vec::new();
+    for &rule in LOG_RULES {
+        eprintln!("bench: {n} events: {rule} native and sandboxed");
+        let native = best(runs, || {
+            measure::run(&me, &["native".into(), rule.into(), s(&dir)], &[], None)
+        });
+        let sandbox = best(runs, || {
+            measure::run(&p.mizuchi, &eval(&["--rule", rule]), &env, None)
+        });
+        rules.push(RuleRow {
+            rule,
+            native,
+            sandbox,
+        });
+    }
+    let mut peers = Vec::new();
+    if n <= PEER_MAX {
+        for rule in ["MLIT-ACC-01", "MLIT-ORD-03"] {
+            eprintln!("bench: {n} events: {rule} against regorus");
+            let out = p.bench.join(format!("peer-{rule}-{n}.json"));
+            let cost = measure::run(
+                &me,
+                &[
+                    "peer".into(),
+                    rule.into(),
+                    s(&p.unsigned_pack),
+                    s(&p.cache),
+                    s(&dir),
+                ],
+                &[],
+                Some(&out),
+            );
+            let v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&out).unwrap_or_default())
+                    .unwrap_or_default();
+            let note = if v["agree"] == true {
+                format!("same {} subjects decided alike", v["subjects"])
+            } else {
+                format!(
+                    "DIFFER: {}",
+                    [&v["differ"], &v["only_ours"], &v["only_rego"]]
+                        .iter()
+                        .filter(|x| !x.is_null())
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            };
+            peers.push(PeerRow {
+                rule: rule.into(),
+                ours_ms: v["ours_ms"].as_f64().unwrap_or(f64::NAN),
+                rego_ms: v["rego_ms"].as_f64().unwrap_or(f64::NAN),
+                rego_rss: cost.rss_mib,
+                note,
+            });
+        }
+    }
+    SizeRow {
+        events: n,
+        bundle_mb: dir_size(&dir) as f64 / 1e6,
+        floor,
+        pack,
+        errors,
+        rules,
+        peers,
+    }
+}
+
+struct Startup {
+    cold_ms: f64,
+    warm_ms: f64,
+}
+
+/// Time to the first rule result: one rule over the sample utility, with an
+/// empty compile cache and then with a warm one.
+fn startup(p: &Paths) -> Startup {
+    let cold_cache = p.bench.join("cold-cache");
+    let sample = p.root.join("samples/minamiyama");
+    let args = |cache: &Path| {
+        vec![
+            "--cache-dir".to_owned(),
+            s(cache),
+            "eval".into(),
+            "-q".into(),
+            "--pack".into(),
+            s(&p.signed_pack),
+            "--evidence".into(),
+            s(&sample),
+            "--rule".into(),
+            "MLIT-GOV-01".into(),
+            "--format".into(),
+            "json".into(),
+        ]
+    };
+    let env = [("MIZUCHI_HOME", p.home.as_path())];
+    let cold = best(3, || {
+        let _ = std::fs::remove_dir_all(&cold_cache);
+        measure::run(&p.mizuchi, &args(&cold_cache), &env, None)
+    });
+    let warm = best(10, || measure::run(&p.mizuchi, &args(&p.cache), &env, None));
+    Startup {
+        cold_ms: cold.wall_ms,
+        warm_ms: warm.wall_ms,
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("MemTotal"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<f64>().ok())
+        })
+        .map_or_else(
+            || "unknown".into(),
+            |k| format!("{:.1} GiB", k / 1024.0 / 1024.0),
+        );
+    let os = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|t| {
+            t.lines().find(|l| l.starts_with("PRETTY_NAME=")).map(|l| {
+                l.trim_start_matches("PRETTY_NAME=")
+                    .trim_matches('"')
+                    .to_owned()
+            })
+        })
+        .unwrap_or_else(|| std::env::consts::OS.into());
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores available, {mem} RAM; {os}; {rustc}")
+}
+
+fn per_million(ms: f64, n: u64) -> f64 {
+    ms / (n as f64 / 1e6)
+}
+
+fn render(rows: &[SizeRow], start: &Startup) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "## Full pack against the floor\n");
+    let _ = writeln!(
+        o,
+        "| auth events | bundle | floor | pack (29 rules, all limits on) | pack ÷ floor | pack per million events | pack peak RSS | rules in error |"
+    );
+    let _ = writeln!(
+        o,
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for r in rows {
+        let _ = writeln!(
+            o,
+            "| {} | {:.0} MB | {:.0} ms | {:.0} ms | **{:.2}×** | {:.0} ms | {:.0} MiB | {} |",
+            r.events,
+            r.bundle_mb,
+            r.floor.wall_ms,
+            r.pack.wall_ms,
+            r.pack.wall_ms / r.floor.wall_ms,
+            per_million(r.pack.wall_ms, r.events),
+            r.pack.rss_mib,
+            r.errors
+        );
+    }
+    let _ = writeln!(o, "\n## Sandbox overhead of the log-heavy rules\n");
+    let _ = writeln!(
+        o,
+        "Native: the same rule function through the SDK's native path, reading the files itself. \
+         Sandbox: `mizuchi eval --rule R` as a process (start, verify every file of the bundle, parse the logs once, run the rule under every limit).\n"
+    );
+    let _ = writeln!(
+        o,
+        "| auth events | rule | native | sandbox | sandbox ÷ native |"
+    );
+    let _ = writeln!(o, "| ---: | --- | ---: | ---: | ---: |");
+    for r in rows {
+        for x in &r.rules {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {:.0} ms | {:.0} ms | **{:.2}×** |",
+                r.events,
+                x.rule,
+                x.native.wall_ms,
+                x.sandbox.wall_ms,
+                x.sandbox.wall_ms / x.native.wall_ms
+            );
+        }
+    }
+    let _ = writeln!(o, "\n## Against regorus\n");
+    let _ = writeln!(
+        o,
+        "ACC-01: both sides from the files on disk (ours: open and verify the bundle, parse the log once, run the rule; regorus: read the log, build its input, evaluate). \
+         ORD-03: the documents are small; both sides timed from their input in memory (ours: the sandboxed run over the opened bundle; regorus: parse the input and evaluate). \
+         Policies: `tests/benches/scale/*.rego`; their decisions are compared with the official rules'.\n"
+    );
+    let _ = writeln!(
+        o,
+        "| auth events | rule | Mizuchi | regorus | regorus ÷ Mizuchi | regorus peak RSS | decisions |"
+    );
+    let _ = writeln!(o, "| ---: | --- | ---: | ---: | ---: | ---: | --- |");
+    for r in rows {
+        for x in &r.peers {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {:.0} ms | {:.0} ms | **{:.1}×** | {:.0} MiB | {} |",
+                r.events,
+                x.rule,
+                x.ours_ms,
+                x.rego_ms,
+                x.rego_ms / x.ours_ms,
+                x.rego_rss,
+                x.note
+            );
+        }
+    }
+    let _ = writeln!(o, "\n## Start-up\n");
+    let _ = writeln!(
+        o,
+        "Time to the first rule result (`mizuchi eval --rule MLIT-GOV-01` on the sample utility, as a process): \
+         cold (empty compile cache) **{:.0} ms**, warm **{:.0} ms**.",
+        start.cold_ms, start.warm_ms
+    );
+    let _ = writeln!(o, "\n## Goals\n");
+    let big: Vec<&SizeRow> = rows.iter().filter(|r| r.events >= 1_000_000).collect();
+    let worst_pack = big
+        .iter()
+        .map(|r| r.pack.wall_ms / r.floor.wall_ms)
+        .fold(0.0, f64::max);
+    let worst_rule = rows
+        .iter()
+        .filter(|r| r.events >= 1_000_000)
+        .flat_map(|r| r.rules.iter().map(|x| x.sandbox.wall_ms / x.native.wall_ms))
+        .fold(0.0, f64::max);
+    let worst_peer = rows
+        .iter()
+        .flat_map(|r| r.peers.iter().map(|x| x.rego_ms / x.ours_ms))
+        .fold(f64::INFINITY, f64::min);
+    let largest = rows.iter().max_by_key(|r| r.events);
+    let mark = |ok: bool| if ok { "met" } else { "**not met**" };
+    let _ = writeln!(
+        o,
+        "1. Full pack at ≥ 1M events ≤ 2× the floor: worst {worst_pack:.2}× — {}.",
+        mark(worst_pack <= 2.0 && !big.is_empty())
+    );
+    let _ = writeln!(
+        o,
+        "2. Sandbox overhead per log-heavy rule ≤ 1.3× native (≥ 1M events): worst {worst_rule:.2}× — {}.",
+        mark(worst_rule <= 1.3)
+    );
+    let _ = writeln!(
+        o,
+        "3. ≥ 10× faster than regorus: least {worst_peer:.1}× — {}.",
+        mark(worst_peer >= 10.0)
+    );
+    if let Some(l) = largest {
+        let rss: Vec<String> = rows
+            .iter()
+            .map(|r| format!("{:.0} MiB at {}", r.pack.rss_mib, r.events))
+            .collect();
+        let _ = writeln!(
+            o,
+            "4. Peak RSS at the largest size ≤ 512 MiB and flat: {} — {}.",
+            rss.join(", "),
+            mark(l.pack.rss_mib <= 512.0)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "5. Warm start to first result < 50 ms: {:.0} ms — {}; cold {:.0} ms.",
+        start.warm_ms,
+        mark(start.warm_ms < 50.0),
+        start.cold_ms
+    );
+    let scaling: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{:.0} ms/M at {}",
+                per_million(r.pack.wall_ms, r.events),
+                r.events
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "6. Linear scaling (full pack, time per million events): {}.",
+        scaling.join(", ")
+    );
+    o
+}
+
+fn orchestrate(args: &[String]) -> ExitCode {
+    let mut sizes: Vec<u64> = vec![10_000, 1_000_000, 10_000_000];
+    let mut out: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--sizes" => {
+                sizes = it
+                    .next()
+                    .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+                    .unwrap_or_default();
+            }
+            "--out" => out = it.next().map(PathBuf::from),
+            other => {
+                eprintln!("bench: unknown argument `{other}`; use --sizes N,N,… and --out FILE");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let p = Paths::new();
+    assert!(
+        p.mizuchi.exists() && p.unsigned_pack.exists(),
+        "build first: `cargo xtask bench` builds the release binary and the pack"
+    );
+    std::fs::create_dir_all(&p.bench).expect("the bench directory");
+    prepare(&p);
+    let rows: Vec<SizeRow> = sizes.iter().map(|&n| measure_size(&p, n)).collect();
+    eprintln!("bench: start-up");
+    let start = startup(&p);
+    let body = render(&rows, &start);
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let doc = format!(
+        "# Benchmarks\n\nMeasured by `cargo xtask bench` on {date}: {}.\n\n\
+         Synthetic bundles from `mizuchi evidence synth --seed 42` (door events half the \
+         authentication events; assets one per 500 events, 50 to 20,000; people twice the assets). \
+         The floor is a native program that reads and parses every section once, one thread per \
+         file; the pack is the signed official pack through `mizuchi eval` (release build, warm \
+         compile cache) with every sandbox limit on. Each figure is the best of 3 runs (one run \
+         at 10 million events).\n\n{body}",
+        machine()
+    );
+    println!("{body}");
+    let out = out.unwrap_or_else(|| p.root.join("BENCHMARKS.md"));
+    std::fs::write(&out, doc).expect("write BENCHMARKS.md");
+    eprintln!("bench: wrote {}", out.display());
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("measure") => measure::helper(&args[1..]),
+        Some("floor") => {
+            let records = floor::read_once(Path::new(&args[1]));
+            println!("{records}");
+        }
+        Some("native") => {
+            let findings = native::run(&args[1], Path::new(&args[2]));
+            println!("{}", findings.len());
+        }
+        Some("peer") => peer::helper(&args[1..]),
+        _ => return orchestrate(&args),
+    }
+    ExitCode::SUCCESS
+}
