@@ -398,7 +398,7 @@ pub struct LogReader<R> {
     reader: R,
     file: Symbol,
     line: u64,
-    buf: String,
+    buf: Vec<u8>,
 }
 
 impl<R: BufRead> LogReader<R> {
@@ -408,7 +408,7 @@ impl<R: BufRead> LogReader<R> {
             reader,
             file,
             line: 0,
-            buf: String::new(),
+            buf: Vec::new(),
         }
     }
 
@@ -439,7 +439,7 @@ impl<R: BufRead> LogReader<R> {
         self.buf.clear();
         self.line += 1;
         let line = self.line;
-        match self.reader.read_line(&mut self.buf) {
+        match self.reader.read_until(b'\n', &mut self.buf) {
             Ok(0) => return None,
             Ok(_) => {}
             Err(e) => {
@@ -449,26 +449,40 @@ impl<R: BufRead> LogReader<R> {
                 }));
             }
         }
-        let text = self.buf.trim_end_matches(['\n', '\r']);
-        if text.trim().is_empty() {
-            return Some(Err(LineError {
-                line,
-                message: "empty line; every line of a log holds one JSON object".into(),
-            }));
-        }
         let origin = Origin {
             file: self.file,
             line,
         };
-        Some(
-            serde_json::from_str::<T>(text)
-                .map(|r| (r, origin))
-                .map_err(|e| LineError {
-                    line,
-                    message: e.to_string(),
-                }),
-        )
+        Some(parse_line::<T>(&self.buf, line).map(|r| (r, origin)))
     }
+}
+
+/// Parses one line of a JSON Lines log (with or without its line ending)
+/// as a record; `line` is its 1-based number, for the error.
+///
+/// This is the one definition of what a log line is, shared by every reader
+/// of logs: a line must be UTF-8 and hold one JSON object of the record's
+/// shape; an empty line is an error.
+pub fn parse_line<T: DeserializeOwned>(raw: &[u8], line: u64) -> Result<T, LineError> {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let text = std::str::from_utf8(raw).map_err(|e| LineError {
+        line,
+        message: format!(
+            "is not UTF-8 (at byte {}); save the log as UTF-8",
+            e.valid_up_to() + 1
+        ),
+    })?;
+    if text.trim().is_empty() {
+        return Err(LineError {
+            line,
+            message: "empty line; every line of a log holds one JSON object".into(),
+        });
+    }
+    serde_json::from_str::<T>(text).map_err(|e| LineError {
+        line,
+        message: e.to_string(),
+    })
 }
 
 #[cfg(test)]

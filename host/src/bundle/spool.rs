@@ -20,11 +20,12 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::mpsc::SyncSender;
 
-use mizuchi_evidence::stream::{Encoded, LogReader, LogRecord, Symbols};
+use mizuchi_evidence::stream::{Encoded, LineError, LogRecord, Origin, Symbols, parse_line};
 use mizuchi_evidence::{AuthEvent, DoorEvent, SectionKind};
-
-use crate::digest::HashingReader;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 /// A log file to spool.
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +122,10 @@ pub(crate) fn spoolable(kind: SectionKind) -> bool {
     matches!(kind, SectionKind::AuthEvents | SectionKind::DoorEvents)
 }
 
+/// Bytes of a log handed to a parsing worker at a time (whole lines; a block
+/// grows past this only to hold a longer line).
+const BLOCK: usize = 1 << 20;
+
 /// Reads, hashes, parses and spools the files of one log section, in order.
 /// On success, what each file held and the spool.
 pub(crate) fn build(
@@ -128,12 +133,113 @@ pub(crate) fn build(
     files: &[Input<'_>],
 ) -> Result<(Vec<FileRead>, Spool), Failure> {
     match kind {
-        SectionKind::DoorEvents => build_typed::<DoorEvent>(files),
-        _ => build_typed::<AuthEvent>(files),
+        SectionKind::DoorEvents => build_typed::<DoorEvent>(files, BLOCK),
+        _ => build_typed::<AuthEvent>(files, BLOCK),
     }
 }
 
-fn build_typed<T: LogRecord>(files: &[Input<'_>]) -> Result<(Vec<FileRead>, Spool), Failure> {
+/// Whole lines of a log, with the number of the first.
+struct Block {
+    first_line: u64,
+    bytes: Vec<u8>,
+}
+
+/// What reading a file found: its digest and size.
+struct FileDigest {
+    sha256: String,
+    bytes: u64,
+}
+
+/// Reads `file` in blocks of whole lines, hashing every byte as it is read,
+/// and sends the blocks in order. Stops early, without error, when the
+/// receiver has gone (a line was refused).
+fn read_blocks(
+    mut file: File,
+    block: usize,
+    tx: &SyncSender<Block>,
+) -> std::io::Result<FileDigest> {
+    let mut hasher = Sha256::new();
+    let mut total = 0u64;
+    let mut next_line = 1u64;
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        let start = buf.len();
+        buf.resize(start + block, 0);
+        let mut filled = start;
+        while filled < buf.len() {
+            match file.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        hasher.update(&buf[start..filled]);
+        total += (filled - start) as u64;
+        buf.truncate(filled);
+        let eof = filled < start + block;
+        if !eof {
+            match memchr::memrchr(b'\n', &buf) {
+                // The last line continues in the next read.
+                Some(end) => carry = buf.split_off(end + 1),
+                // One line longer than a block: read on.
+                None => {
+                    carry = buf;
+                    continue;
+                }
+            }
+        }
+        if buf.is_empty() {
+            break;
+        }
+        let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
+        let first_line = next_line;
+        next_line += lines;
+        if tx
+            .send(Block {
+                first_line,
+                bytes: buf,
+            })
+            .is_err()
+            || eof
+        {
+            break;
+        }
+    }
+    Ok(FileDigest {
+        sha256: hex::encode(hasher.finalize()),
+        bytes: total,
+    })
+}
+
+/// Parses every line of a block.
+fn parse_block<T: LogRecord>(block: &Block) -> Result<Vec<T>, LineError> {
+    let mut records = Vec::with_capacity(block.bytes.len() / 128);
+    let mut line = block.first_line;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', &block.bytes) {
+        records.push(parse_line::<T>(&block.bytes[start..=end], line)?);
+        line += 1;
+        start = end + 1;
+    }
+    if start < block.bytes.len() {
+        records.push(parse_line::<T>(&block.bytes[start..], line)?);
+    }
+    Ok(records)
+}
+
+/// Spools a section. Each file is read and hashed by one thread, and its
+/// blocks of lines are parsed in parallel (in waves of a few blocks per
+/// core), each into entries numbered by a table of its own. Here, strictly in
+/// file order, each block's table is interned into the section's and its
+/// entries renumbered and written. A block's new symbols are new in the order
+/// they first appear in it, so the spool and its symbol numbers are exactly
+/// those of one plain sequential reader.
+fn build_typed<T: LogRecord + Send>(
+    files: &[Input<'_>],
+    block: usize,
+) -> Result<(Vec<FileRead>, Spool), Failure> {
     let spool_err = |e: std::io::Error| Failure::Spool(e.to_string());
     let temp = tempfile::Builder::new()
         .prefix("mizuchi-spool-")
@@ -143,42 +249,67 @@ fn build_typed<T: LogRecord>(files: &[Input<'_>]) -> Result<(Vec<FileRead>, Spoo
     let mut symbols = Symbols::new();
     let mut reads = Vec::with_capacity(files.len());
     let mut entries = 0u64;
-    let mut encoded = Vec::with_capacity(T::Entry::SIZE * 1024);
+    let mut encoded = Vec::with_capacity(T::Entry::SIZE * 8192);
+    let wave = rayon::current_num_threads().max(1) * 2;
     for input in files {
         let io = |e: std::io::Error| Failure::Io {
             rel: input.rel.to_owned(),
             message: e.to_string(),
         };
+        let line_failure = |e: LineError| Failure::Line {
+            rel: input.rel.to_owned(),
+            line: e.line,
+            message: e.message,
+        };
         let file = File::open(input.full).map_err(io)?;
-        let hashing = HashingReader::new(BufReader::with_capacity(1 << 16, file));
-        let mut reader = LogReader::new(hashing, symbols.intern(input.rel));
+        let file_symbol = symbols.intern(input.rel);
         let mut records = 0u64;
-        while let Some(entry) = reader.next_entry::<T>(&mut symbols) {
-            let entry = entry.map_err(|e| Failure::Line {
-                rel: input.rel.to_owned(),
-                line: e.line,
-                message: e.message,
-            })?;
-            entry.encode(&mut encoded);
-            records += 1;
-            if encoded.len() >= T::Entry::SIZE * 1024 {
-                writer.write_all(&encoded).map_err(spool_err)?;
-                encoded.clear();
+        let read = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Block>(wave);
+            let reader = scope.spawn(move || read_blocks(file, block, &tx));
+            let mut blocks = Vec::with_capacity(wave);
+            loop {
+                blocks.clear();
+                blocks.extend(rx.iter().take(wave));
+                if blocks.is_empty() {
+                    break;
+                }
+                let parsed: Vec<Result<Vec<T>, LineError>> =
+                    blocks.par_iter().map(parse_block::<T>).collect();
+
+                for (b, result) in blocks.iter().zip(parsed) {
+                    let parsed = result.map_err(line_failure)?;
+                    records += parsed.len() as u64;
+                    for (line, record) in (b.first_line..).zip(parsed) {
+                        let origin = Origin {
+                            file: file_symbol,
+                            line,
+                        };
+                        record.compact(origin, &mut symbols).encode(&mut encoded);
+                    }
+                }
+                if encoded.len() >= T::Entry::SIZE * 4096 {
+                    writer.write_all(&encoded).map_err(spool_err)?;
+                    encoded.clear();
+                }
             }
-        }
-        let hashing = reader.get_ref();
-        let sha256 = hashing.hex_digest();
-        if sha256 != input.expected {
+            drop(rx);
+            reader
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the reading thread failed")))
+                .map_err(io)
+        })?;
+        if read.sha256 != input.expected {
             return Err(Failure::Digest {
                 rel: input.rel.to_owned(),
                 expected: input.expected.to_owned(),
-                actual: sha256,
+                actual: read.sha256,
             });
         }
         entries += records;
         reads.push(FileRead {
-            sha256,
-            bytes: hashing.bytes_read(),
+            sha256: read.sha256,
+            bytes: read.bytes,
             records,
         });
     }
@@ -199,7 +330,7 @@ fn build_typed<T: LogRecord>(files: &[Input<'_>]) -> Result<(Vec<FileRead>, Spoo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mizuchi_evidence::stream::AuthEntry;
+    use mizuchi_evidence::stream::{AuthEntry, LogReader};
 
     const A: &str = concat!(
         r#"{"time":"2026-04-01T00:00:00Z","kind":"logon-failure","system":"HMI-01","account":"op1"}"#,
@@ -297,6 +428,73 @@ mod tests {
                 )
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// Every block size, down to one shorter than any line, gives the spool
+    /// and the symbols of one plain sequential reader, with the right line
+    /// numbers, through CRLF line ends and a last line without an end.
+    #[test]
+    fn blocks_of_any_size_give_the_spool_of_a_sequential_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for i in 0..40 {
+            let end = if i % 3 == 0 { "\r\n" } else { "\n" };
+            text.push_str(&format!(
+                r#"{{"time":"2026-04-01T00:00:{:02}Z","kind":"logon-success","system":"HMI-{}","account":"op{}"}}{end}"#,
+                i % 60,
+                i % 7,
+                i % 5
+            ));
+        }
+        text.push_str(
+            r#"{"time":"2026-04-02T00:00:00Z","kind":"lockout","system":"DC-01","account":"last"}"#,
+        );
+        let full = dir.path().join("a.jsonl");
+        std::fs::write(&full, &text).unwrap();
+        let sha = crate::sha256_hex(text.as_bytes());
+        let input = [Input {
+            rel: "a.jsonl",
+            full: &full,
+            expected: &sha,
+        }];
+
+        let mut symbols = Symbols::new();
+        let mut expected = Vec::new();
+        let mut r = LogReader::new(text.as_bytes(), symbols.intern("a.jsonl"));
+        while let Some(e) = r.next_entry::<AuthEvent>(&mut symbols) {
+            expected.push(e.unwrap());
+        }
+        assert_eq!(expected.len(), 41);
+        for block in [16, 64, 100, 101, 333, 1 << 20] {
+            let (reads, spool) = build_typed::<AuthEvent>(&input, block).unwrap();
+            assert_eq!((reads[0].records, reads[0].bytes), (41, text.len() as u64));
+            let mut reader = spool.reader::<AuthEntry>().unwrap();
+            let mut bytes = Vec::new();
+            reader.read_encoded(100, &mut bytes).unwrap();
+            let got: Vec<AuthEntry> = bytes
+                .chunks_exact(AuthEntry::SIZE)
+                .map(|c| AuthEntry::decode(c).unwrap())
+                .collect();
+            assert_eq!(got, expected, "block size {block}");
+            assert_eq!(
+                spool.symbols().names_from(0).collect::<Vec<_>>(),
+                symbols.names_from(0).collect::<Vec<_>>()
+            );
+        }
+
+        // A bad line deep in a file is named by its number whatever the block.
+        let bad = text.replacen(r#""account":"op3"}"#, r#""account":3}"#, 1);
+        let line = text[..text.find(r#""account":"op3"}"#).unwrap()]
+            .matches('\n')
+            .count() as u64
+            + 1;
+        std::fs::write(&full, &bad).unwrap();
+        for block in [16, 100, 1 << 20] {
+            match build_typed::<AuthEvent>(&input, block).unwrap_err() {
+                Failure::Line { line: at, .. } => assert_eq!(at, line, "block size {block}"),
+                other => panic!("{other:?}"),
+            }
         }
     }
 }

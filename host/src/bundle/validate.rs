@@ -369,6 +369,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
     let mut docs = Documents::default();
     let mut logs: BTreeMap<SectionKind, Vec<LogFile>> = BTreeMap::new();
     let mut log_entries = Vec::new();
+    let mut doc_entries = Vec::new();
     for (i, entry) in manifest.files.iter().enumerate() {
         let at = Some(format!("$.files[{i}]"));
         if let Some(first) = seen_paths.insert(&entry.path, i) {
@@ -409,63 +410,13 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
         let expected = entry.sha256.to_ascii_lowercase();
         match entry.kind.shape() {
             SectionShape::Log => log_entries.push((entry.path.clone(), entry.kind, full, expected)),
-            _ => {
-                docs.listed(entry.kind);
-                if let Some(first) = documents.get(&entry.kind) {
-                    let first: &DocumentFile = first;
-                    out.error(MANIFEST, None, at, t(
-                        format!("区分 {} が `{}` と `{}` の両方にあります。文書の区分はファイル1つです", entry.kind, first.path, entry.path),
-                        format!("section `{}` is in both `{}` and `{}`; a document section has one file", entry.kind, first.path, entry.path),
-                    ));
-                    continue;
-                }
-                let Some(bytes) = read_file(&mut out, &entry.path, &full) else {
-                    continue;
-                };
-                let actual = sha256_hex(&bytes);
-                if actual != expected {
-                    digest_problem(&mut out, &entry.path, &expected, &actual);
-                    continue;
-                }
-                let text = match String::from_utf8(bytes) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        let at = e.utf8_error().valid_up_to();
-                        out.error(&entry.path, None, None, t(
-                            format!("UTF-8ではありません（{at}バイト目）。UTF-8で保存し直してください"),
-                            format!("is not UTF-8 (at byte {at}); save it as UTF-8"),
-                        ));
-                        continue;
-                    }
-                };
-                let value = match parse_strict(&text) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        out.push(json_problem(&entry.path, None, &e));
-                        continue;
-                    }
-                };
-                let Some(validator) = Validators::get().section(entry.kind) else {
-                    continue;
-                };
-                if !schema_problems(&mut out, &entry.path, None, validator, &value) {
-                    continue;
-                }
-                if !docs.load(&mut out, &entry.path, entry.kind, value) {
-                    continue;
-                }
-                documents.insert(
-                    entry.kind,
-                    DocumentFile::new(entry.path.clone(), expected, text.into()),
-                );
-            }
+            _ => doc_entries.push((i, entry, full, expected)),
         }
     }
-    docs.check_references(&mut out, &documents);
 
-    let mut stats = BTreeMap::new();
-    // Sections to spool are read (hashed and parsed) in parallel, one thread
-    // per section; within a section, files in manifest order.
+    // Sections to spool are read (hashed and parsed) by one thread each,
+    // while the documents are checked here; within a section, files in
+    // manifest order.
     let spooled: Vec<SectionKind> = match depth {
         Depth::Open { spool } => {
             let mut kinds: Vec<SectionKind> = log_entries
@@ -473,12 +424,30 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                 .map(|(_, kind, _, _)| *kind)
                 .filter(|k| spool.contains(k) && super::spool::spoolable(*k))
                 .collect();
+            kinds.sort();
             kinds.dedup();
             kinds
         }
         Depth::Full => Vec::new(),
     };
-    let built = std::thread::scope(|scope| {
+    let (built, mut hashed) = std::thread::scope(|scope| {
+        // Logs no rule of this run reads are only hashed, in parallel too.
+        let quick = match depth {
+            Depth::Open { .. } => {
+                let rest: Vec<(&String, &PathBuf)> = log_entries
+                    .iter()
+                    .filter(|(_, kind, _, _)| !spooled.contains(kind))
+                    .map(|(rel, _, full, _)| (rel, full))
+                    .collect();
+                Some(scope.spawn(move || {
+                    use rayon::prelude::*;
+                    rest.into_par_iter()
+                        .map(|(rel, full)| (rel.clone(), quick_log(full)))
+                        .collect::<BTreeMap<_, _>>()
+                }))
+            }
+            Depth::Full => None,
+        };
         let handles: Vec<_> = spooled
             .iter()
             .map(|&kind| {
@@ -497,7 +466,60 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                 )
             })
             .collect();
-        handles
+        for (i, entry, full, expected) in doc_entries {
+            let at = Some(format!("$.files[{i}]"));
+            docs.listed(entry.kind);
+            if let Some(first) = documents.get(&entry.kind) {
+                let first: &DocumentFile = first;
+                out.error(MANIFEST, None, at, t(
+                    format!("区分 {} が `{}` と `{}` の両方にあります。文書の区分はファイル1つです", entry.kind, first.path, entry.path),
+                    format!("section `{}` is in both `{}` and `{}`; a document section has one file", entry.kind, first.path, entry.path),
+                ));
+                continue;
+            }
+            let Some(bytes) = read_file(&mut out, &entry.path, &full) else {
+                continue;
+            };
+            let actual = sha256_hex(&bytes);
+            if actual != expected {
+                digest_problem(&mut out, &entry.path, &expected, &actual);
+                continue;
+            }
+            let text =
+                match String::from_utf8(bytes) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let at = e.utf8_error().valid_up_to();
+                        out.error(&entry.path, None, None, t(
+                        format!("UTF-8ではありません（{at}バイト目）。UTF-8で保存し直してください"),
+                        format!("is not UTF-8 (at byte {at}); save it as UTF-8"),
+                    ));
+                        continue;
+                    }
+                };
+            let value = match parse_strict(&text) {
+                Ok(v) => v,
+                Err(e) => {
+                    out.push(json_problem(&entry.path, None, &e));
+                    continue;
+                }
+            };
+            let Some(validator) = Validators::get().section(entry.kind) else {
+                continue;
+            };
+            if !schema_problems(&mut out, &entry.path, None, validator, &value) {
+                continue;
+            }
+            if !docs.load(&mut out, &entry.path, entry.kind, value) {
+                continue;
+            }
+            documents.insert(
+                entry.kind,
+                DocumentFile::new(entry.path.clone(), expected, text.into()),
+            );
+        }
+        docs.check_references(&mut out, &documents);
+        let built = handles
             .into_iter()
             .map(|(kind, h)| {
                 let result = h.join().unwrap_or_else(|_| {
@@ -507,8 +529,12 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                 });
                 (kind, result)
             })
-            .collect::<BTreeMap<_, _>>()
+            .collect::<BTreeMap<_, _>>();
+        let hashed = quick.and_then(|h| h.join().ok()).unwrap_or_default();
+        (built, hashed)
     });
+
+    let mut stats = BTreeMap::new();
     let mut spools = BTreeMap::new();
     let mut reads: BTreeMap<SectionKind, std::vec::IntoIter<super::spool::FileRead>> =
         BTreeMap::new();
@@ -537,7 +563,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
         }
         let mut refs = LogRefs::new(&docs, kind);
         let result = match depth {
-            Depth::Open { .. } => quick_log(&full),
+            Depth::Open { .. } => hashed.remove(&rel).unwrap_or_else(|| quick_log(&full)),
             Depth::Full => full_log(&mut out, &rel, kind, &full, &mut refs),
         };
         match result {

@@ -1,8 +1,9 @@
-//! Measuring a command: wall time and peak resident memory.
+//! Measuring a command: wall time, processor time and peak resident memory.
 //!
 //! Each measured command runs under a fresh `measure` process (this binary
 //! again), which spawns it, waits, and reads the peak RSS of its only child
-//! from `getrusage(RUSAGE_CHILDREN)`. So every figure belongs to exactly one
+//! (and its processor time, user and system) from `getrusage(RUSAGE_CHILDREN)`.
+//! So every figure belongs to exactly one
 //! command, whatever ran before it.
 
 use std::path::Path;
@@ -15,6 +16,8 @@ use serde_json::json;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cost {
     pub(crate) wall_ms: f64,
+    /// User plus system time on every core.
+    pub(crate) cpu_ms: f64,
     pub(crate) rss_mib: f64,
     pub(crate) code: i32,
 }
@@ -49,6 +52,7 @@ pub(crate) fn run(
     });
     Cost {
         wall_ms: v["wall_ms"].as_f64().unwrap_or(f64::NAN),
+        cpu_ms: v["cpu_ms"].as_f64().unwrap_or(f64::NAN),
         rss_mib: v["max_rss_kib"].as_f64().unwrap_or(f64::NAN) / 1024.0,
         code: v["code"].as_i64().unwrap_or(-1) as i32,
     }
@@ -80,10 +84,13 @@ pub(crate) fn helper(args: &[String]) {
     let wall_ms = start.elapsed().as_secs_f64() * 1000.0;
     let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
         .expect("getrusage");
+    let ms = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 * 1000.0 + t.tv_usec() as f64 / 1000.0;
+    let cpu_ms = ms(usage.user_time()) + ms(usage.system_time());
     println!(
         "{}",
         json!({
             "wall_ms": wall_ms,
+            "cpu_ms": cpu_ms,
             "max_rss_kib": usage.max_rss(),
             "code": status.code().unwrap_or(-1),
         })
