@@ -156,26 +156,48 @@ pub trait Encoded: Sized + Copy {
     fn max_symbol(&self) -> u32;
 }
 
-/// Reads fixed-width little-endian fields in order.
-struct Fields<'a>(&'a [u8]);
+/// The layout both entries share, 44 bytes little-endian: the origin file
+/// (u32) and line (u64), the time (i64), four one-byte codes, five u32 words.
+struct Layout {
+    origin: Origin,
+    time: i64,
+    codes: [u8; 4],
+    words: [u32; 5],
+}
 
-impl Fields<'_> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (head, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*head)
+impl Layout {
+    const SIZE: usize = 44;
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.origin.file.0.to_le_bytes());
+        out.extend_from_slice(&self.origin.line.to_le_bytes());
+        out.extend_from_slice(&self.time.to_le_bytes());
+        out.extend_from_slice(&self.codes);
+        for w in self.words {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
     }
-    fn u8(&mut self) -> Option<u8> {
-        self.take::<1>().map(|b| b[0])
-    }
-    fn u32(&mut self) -> Option<u32> {
-        self.take().map(u32::from_le_bytes)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        self.take().map(u64::from_le_bytes)
-    }
-    fn i64(&mut self) -> Option<i64> {
-        self.take().map(i64::from_le_bytes)
+
+    fn decode(bytes: &[u8]) -> Option<Layout> {
+        let (file, rest) = bytes.split_first_chunk::<4>()?;
+        let (line, rest) = rest.split_first_chunk::<8>()?;
+        let (time, rest) = rest.split_first_chunk::<8>()?;
+        let (codes, mut rest) = rest.split_first_chunk::<4>()?;
+        let mut words = [0u32; 5];
+        for w in &mut words {
+            let (v, more) = rest.split_first_chunk::<4>()?;
+            *w = u32::from_le_bytes(*v);
+            rest = more;
+        }
+        Some(Layout {
+            origin: Origin {
+                file: Symbol(u32::from_le_bytes(*file)),
+                line: u64::from_le_bytes(*line),
+            },
+            time: i64::from_le_bytes(*time),
+            codes: *codes,
+            words,
+        })
     }
 }
 
@@ -217,7 +239,7 @@ fn auth_kind(code: u8) -> Option<AuthKind> {
 }
 
 impl Encoded for AuthEntry {
-    const SIZE: usize = 44;
+    const SIZE: usize = Layout::SIZE;
 
     fn encode(&self, out: &mut Vec<u8>) {
         let mut flags = 0u8;
@@ -225,30 +247,26 @@ impl Encoded for AuthEntry {
         let logon_type = opt(self.logon_type, 2, &mut flags);
         let status = opt(self.status, 4, &mut flags);
         let sub_status = opt(self.sub_status, 8, &mut flags);
-        out.extend_from_slice(&self.origin.file.0.to_le_bytes());
-        out.extend_from_slice(&self.origin.line.to_le_bytes());
-        out.extend_from_slice(&self.time.to_le_bytes());
-        out.extend_from_slice(&[auth_kind_code(self.kind), flags, logon_type, 0]);
-        for v in [self.system.0, self.account.0, source, status, sub_status] {
-            out.extend_from_slice(&v.to_le_bytes());
+        Layout {
+            origin: self.origin,
+            time: self.time,
+            codes: [auth_kind_code(self.kind), flags, logon_type, 0],
+            words: [self.system.0, self.account.0, source, status, sub_status],
         }
+        .encode(out);
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let mut f = Fields(bytes);
-        let file = Symbol(f.u32()?);
-        let line = f.u64()?;
-        let time = f.i64()?;
-        let kind = auth_kind(f.u8()?)?;
-        let flags = f.u8()?;
-        let logon_type = f.u8()?;
-        let _ = f.u8()?;
-        let (system, account, source) = (f.u32()?, f.u32()?, f.u32()?);
-        let (status, sub_status) = (f.u32()?, f.u32()?);
-        Some(AuthEntry {
-            origin: Origin { file, line },
+        let Layout {
+            origin,
             time,
-            kind,
+            codes: [kind, flags, logon_type, _],
+            words: [system, account, source, status, sub_status],
+        } = Layout::decode(bytes)?;
+        Some(AuthEntry {
+            origin,
+            time,
+            kind: auth_kind(kind)?,
             system: Symbol(system),
             account: Symbol(account),
             source: present(flags, 1, Symbol(source)),
@@ -270,7 +288,7 @@ impl Encoded for AuthEntry {
 }
 
 impl Encoded for DoorEntry {
-    const SIZE: usize = 44;
+    const SIZE: usize = Layout::SIZE;
 
     fn encode(&self, out: &mut Vec<u8>) {
         let mut flags = 0u8;
@@ -287,37 +305,35 @@ impl Encoded for DoorEntry {
             Direction::Exit => 1,
             Direction::Unknown => 2,
         };
-        out.extend_from_slice(&self.origin.file.0.to_le_bytes());
-        out.extend_from_slice(&self.origin.line.to_le_bytes());
-        out.extend_from_slice(&self.time.to_le_bytes());
-        out.extend_from_slice(&[result, direction, flags, 0]);
-        for v in [self.area.0, door, person, card, visitor] {
-            out.extend_from_slice(&v.to_le_bytes());
+        Layout {
+            origin: self.origin,
+            time: self.time,
+            codes: [result, direction, flags, 0],
+            words: [self.area.0, door, person, card, visitor],
         }
+        .encode(out);
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let mut f = Fields(bytes);
-        let file = Symbol(f.u32()?);
-        let line = f.u64()?;
-        let time = f.i64()?;
-        let result = match f.u8()? {
+        let Layout {
+            origin,
+            time,
+            codes: [result, direction, flags, _],
+            words: [area, door, person, card, visitor],
+        } = Layout::decode(bytes)?;
+        let result = match result {
             0 => DoorResult::Granted,
             1 => DoorResult::Denied,
             _ => return None,
         };
-        let direction = match f.u8()? {
+        let direction = match direction {
             0 => Direction::Entry,
             1 => Direction::Exit,
             2 => Direction::Unknown,
             _ => return None,
         };
-        let flags = f.u8()?;
-        let _ = f.u8()?;
-        let (area, door, person) = (f.u32()?, f.u32()?, f.u32()?);
-        let (card, visitor) = (f.u32()?, f.u32()?);
         Some(DoorEntry {
-            origin: Origin { file, line },
+            origin,
             time,
             area: Symbol(area),
             door: present(flags, 1, Symbol(door)),

@@ -146,8 +146,9 @@ pub struct ResultPredicate {
     pub error: Option<RuleError>,
 }
 
-/// The evidence files of the given sections, in manifest order; with
-/// `manifest`, the manifest first. A statement needs a subject, so the
+/// The evidence files of the given sections that the run read (every
+/// document; the logs its rules read), in manifest order; with `manifest`,
+/// the manifest first. A statement needs a subject, so the
 /// manifest stands in when none of the sections is in the bundle.
 fn subjects(bundle: &Bundle, sections: &[SectionKind], manifest: bool) -> Vec<ResourceDescriptor> {
     let mut out = Vec::new();
@@ -157,6 +158,8 @@ fn subjects(bundle: &Bundle, sections: &[SectionKind], manifest: bool) -> Vec<Re
     for f in &bundle.manifest().files {
         if sections.contains(&f.kind) {
             let digest = match f.kind.shape() {
+                // Only logs the run read, so verified.
+                SectionShape::Log if !bundle.log_verified(f.kind) => None,
                 SectionShape::Log => bundle
                     .log(f.kind)
                     .iter()
@@ -216,9 +219,17 @@ pub fn statements(
     bundle: &Bundle,
     settings: &RunSettings,
 ) -> Vec<Vec<u8>> {
+    // The header vouches for every document and for the logs the run's
+    // rules read: the same set however the bundle was opened.
+    let read = packs.sections(&settings.rules);
+    let header_sections: Vec<SectionKind> = SectionKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| k.shape() != SectionShape::Log || read.contains(k))
+        .collect();
     let header = Statement {
         kind: STATEMENT_TYPE.into(),
-        subject: subjects(bundle, &SectionKind::ALL, true),
+        subject: subjects(bundle, &header_sections, true),
         predicate_type: RUN_PREDICATE.into(),
         predicate: RunPredicate {
             run: run.to_owned(),

@@ -232,11 +232,12 @@ fn fuel_budget(runtime: &Runtime, bundle: &Bundle, rule: &RuleInfo) -> u64 {
     let mut fuel = l.fuel;
     for need in &rule.needs {
         let extra = match need.section.shape() {
+            // A log that cannot be read gives no allowance; the rule's read
+            // then fails with the reason.
             SectionShape::Log => bundle
-                .log(need.section)
-                .iter()
-                .map(|f| f.records.saturating_mul(l.fuel_per_record))
-                .fold(0u64, u64::saturating_add),
+                .log_records(need.section)
+                .unwrap_or(0)
+                .saturating_mul(l.fuel_per_record),
             _ => bundle
                 .document(need.section)
                 .map(|d| (d.text().len() as u64).saturating_mul(l.fuel_per_byte))

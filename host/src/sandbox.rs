@@ -29,8 +29,8 @@ use wasmtime_wasi::{
 };
 
 use crate::abi::{RuleModule, RuleModulePre, wit_evidence as ev, wit_types as ty};
-use crate::bundle::Bundle;
 use crate::bundle::spool::{Spool, SpoolReader};
+use crate::bundle::{Bundle, DocumentFile};
 use crate::engine::{Limits, TICK};
 
 /// The state of one store.
@@ -414,9 +414,15 @@ impl<T: LogRecord> LogCursor<T> {
         })
     }
 
+    /// [`LogCursor::encoded`] as the guest receives it.
+    fn next_encoded(&mut self, max: u32) -> Result<Option<ev::EncodedBatch>, ev::EvidenceError> {
+        let batch = self.encoded(max).map_err(ev::EvidenceError::Unreadable)?;
+        Ok(batch.map(|(events, symbols)| ev::EncodedBatch { symbols, events }))
+    }
+
     /// Up to `max` encoded entries and the symbols new since the last batch;
     /// `None` at the end.
-    fn next_encoded(&mut self, max: u32) -> Result<Option<EncodedBatch>, String> {
+    fn encoded(&mut self, max: u32) -> Result<Option<EncodedBatch>, String> {
         let max = max.clamp(1, MAX_BATCH) as usize;
         let mut bytes = Vec::new();
         let n = self
@@ -452,7 +458,7 @@ impl<T: LogRecord> LogCursor<T> {
 
     /// Up to `max` entries and the symbols new since the last batch; `None` at the end.
     fn next(&mut self, max: u32) -> Result<Option<Batch<T::Entry>>, String> {
-        let Some((bytes, names)) = self.next_encoded(max)? else {
+        let Some((bytes, names)) = self.encoded(max)? else {
             return Ok(None);
         };
         let entries = bytes
@@ -536,11 +542,36 @@ impl ty::Host for RunState {}
 
 impl RunState {
     /// A cursor over a declared log section.
+    /// The document section named `section`, if the rule declared it.
+    fn declared_document(
+        &self,
+        section: &str,
+    ) -> Result<(SectionKind, &DocumentFile), ev::EvidenceError> {
+        let kind: SectionKind = section.parse().map_err(unreadable)?;
+        let document = self.declared(kind)?.document(kind).ok_or_else(|| {
+            ev::EvidenceError::Unreadable(format!("`{section}` is a log; open it as a stream"))
+        })?;
+        Ok((kind, document))
+    }
+
+    /// The log cursor behind a handle the guest holds.
+    fn open_cursor<C: 'static>(
+        &mut self,
+        handle: &Resource<C>,
+    ) -> Result<&mut C, ev::EvidenceError> {
+        self.table.get_mut(handle).map_err(unreadable)
+    }
+
     fn cursor<T: LogRecord>(&self, kind: SectionKind) -> Result<LogCursor<T>, ev::EvidenceError> {
         let bundle = self.declared(kind)?;
         let spool = bundle.spool(kind).map_err(ev::EvidenceError::Unreadable)?;
         LogCursor::new(spool).map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
     }
+}
+
+/// An evidence error for what the guest cannot be given.
+fn unreadable(e: impl std::fmt::Display) -> ev::EvidenceError {
+    ev::EvidenceError::Unreadable(e.to_string())
 }
 
 impl ev::Host for RunState {
@@ -571,32 +602,12 @@ impl ev::Host for RunState {
     }
 
     fn document(&mut self, section: String) -> Result<String, ev::EvidenceError> {
-        let kind: SectionKind =
-            section
-                .parse()
-                .map_err(|e: mizuchi_evidence::UnknownSection| {
-                    ev::EvidenceError::Unreadable(e.to_string())
-                })?;
-        let bundle = self.declared(kind)?;
-        bundle
-            .document(kind)
-            .map(|d| d.text().to_string())
-            .ok_or_else(|| {
-                ev::EvidenceError::Unreadable(format!("`{section}` is a log; open it as a stream"))
-            })
+        let (_, document) = self.declared_document(&section)?;
+        Ok(document.text().to_string())
     }
 
     fn document_encoded(&mut self, section: String) -> Result<Vec<u8>, ev::EvidenceError> {
-        let kind: SectionKind =
-            section
-                .parse()
-                .map_err(|e: mizuchi_evidence::UnknownSection| {
-                    ev::EvidenceError::Unreadable(e.to_string())
-                })?;
-        let bundle = self.declared(kind)?;
-        let document = bundle.document(kind).ok_or_else(|| {
-            ev::EvidenceError::Unreadable(format!("`{section}` is a log; open it as a stream"))
-        })?;
+        let (kind, document) = self.declared_document(&section)?;
         document
             .encoded(kind)
             .map(|b| b.to_vec())
@@ -605,16 +616,12 @@ impl ev::Host for RunState {
 
     fn open_auth_events(&mut self) -> Result<Resource<AuthCursor>, ev::EvidenceError> {
         let cursor = AuthCursor(self.cursor(SectionKind::AuthEvents)?);
-        self.table
-            .push(cursor)
-            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
+        self.table.push(cursor).map_err(unreadable)
     }
 
     fn open_door_events(&mut self) -> Result<Resource<DoorCursor>, ev::EvidenceError> {
         let cursor = DoorCursor(self.cursor(SectionKind::DoorEvents)?);
-        self.table
-            .push(cursor)
-            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
+        self.table.push(cursor).map_err(unreadable)
     }
 }
 
@@ -624,11 +631,11 @@ impl ev::HostAuthEvents for RunState {
         cursor: Resource<AuthCursor>,
         max: u32,
     ) -> Result<Option<ev::AuthBatch>, ev::EvidenceError> {
-        let c = self
-            .table
-            .get_mut(&cursor)
-            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))?;
-        let batch = c.0.next(max).map_err(ev::EvidenceError::Unreadable)?;
+        let batch = self
+            .open_cursor(&cursor)?
+            .0
+            .next(max)
+            .map_err(ev::EvidenceError::Unreadable)?;
         Ok(batch.map(|(entries, symbols)| ev::AuthBatch {
             symbols,
             events: entries.iter().map(auth_event).collect(),
@@ -640,14 +647,7 @@ impl ev::HostAuthEvents for RunState {
         cursor: Resource<AuthCursor>,
         max: u32,
     ) -> Result<Option<ev::EncodedBatch>, ev::EvidenceError> {
-        let c = self
-            .table
-            .get_mut(&cursor)
-            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))?;
-        let batch =
-            c.0.next_encoded(max)
-                .map_err(ev::EvidenceError::Unreadable)?;
-        Ok(batch.map(|(events, symbols)| ev::EncodedBatch { symbols, events }))
+        self.open_cursor(&cursor)?.0.next_encoded(max)
     }
 
     fn drop(&mut self, cursor: Resource<AuthCursor>) -> wasmtime::Result<()> {
@@ -662,11 +662,11 @@ impl ev::HostDoorEvents for RunState {
         cursor: Resource<DoorCursor>,
         max: u32,
     ) -> Result<Option<ev::DoorBatch>, ev::EvidenceError> {
-        let c = self
-            .table
-            .get_mut(&cursor)
-            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))?;
-        let batch = c.0.next(max).map_err(ev::EvidenceError::Unreadable)?;
+        let batch = self
+            .open_cursor(&cursor)?
+            .0
+            .next(max)
+            .map_err(ev::EvidenceError::Unreadable)?;
         Ok(batch.map(|(entries, symbols)| ev::DoorBatch {
             symbols,
             events: entries.iter().map(door_event).collect(),
@@ -678,14 +678,7 @@ impl ev::HostDoorEvents for RunState {
         cursor: Resource<DoorCursor>,
         max: u32,
     ) -> Result<Option<ev::EncodedBatch>, ev::EvidenceError> {
-        let c = self
-            .table
-            .get_mut(&cursor)
-            .map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))?;
-        let batch =
-            c.0.next_encoded(max)
-                .map_err(ev::EvidenceError::Unreadable)?;
-        Ok(batch.map(|(events, symbols)| ev::EncodedBatch { symbols, events }))
+        self.open_cursor(&cursor)?.0.next_encoded(max)
     }
 
     fn drop(&mut self, cursor: Resource<DoorCursor>) -> wasmtime::Result<()> {

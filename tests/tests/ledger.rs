@@ -291,3 +291,87 @@ fn replay_reproduces_the_signed_bytes_and_names_the_evidence_that_changed() {
     assert_eq!(untouched["identical"], true);
     assert_eq!(v["header_identical"], false, "the bundle digest changed");
 }
+
+/// The files a run's header statement vouches for.
+fn header_subjects(ledger: &Path) -> Vec<String> {
+    use base64::Engine as _;
+    let text = std::fs::read_to_string(ledger).unwrap();
+    let line: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(line["envelope"]["payload"].as_str().unwrap())
+        .unwrap();
+    let statement: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    statement["subject"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_run_reads_and_vouches_for_only_the_logs_its_rules_read() {
+    // The door log no longer matches the manifest.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&sample(), dir.path());
+    let door = dir.path().join("door-events/door-2026.jsonl");
+    let mut text = std::fs::read_to_string(&door).unwrap();
+    let first = text.lines().next().unwrap().to_owned();
+    text.push_str(&first);
+    text.push('\n');
+    std::fs::write(&door, text).unwrap();
+    let pack = official_pack();
+    let key = dir.path().join("utility.pem");
+    assert_eq!(run(&["key", "generate", "-q", "--out", s(&key)]).code, 0);
+    let eval = |rule: &str, ledger: &Path| {
+        run(&[
+            "eval",
+            "--pack",
+            s(&pack),
+            "--evidence",
+            s(dir.path()),
+            "--rule",
+            rule,
+            "--ledger",
+            s(ledger),
+            "--key",
+            s(&key),
+        ])
+    };
+
+    // A rule that reads no door event runs, and the run vouches for the
+    // documents and the authentication log it read, not the door log.
+    let ledger = dir.path().join("a.jsonl");
+    let out = eval("MLIT-ACC-01", &ledger);
+    assert!(matches!(out.code, 0 | 1), "{}", out.stderr);
+    let subjects = header_subjects(&ledger);
+    assert!(
+        subjects.iter().any(|s| s == "inventory.json"),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.iter().any(|s| s.starts_with("auth-events/")),
+        "{subjects:?}"
+    );
+    assert!(
+        !subjects.iter().any(|s| s.starts_with("door-events/")),
+        "{subjects:?}"
+    );
+
+    // A rule that reads it, and a full run, refuse the bundle, naming the file.
+    for rule in ["MLIT-PHY-01", ""] {
+        let ledger = dir.path().join(format!("b{rule}.jsonl"));
+        let out = if rule.is_empty() {
+            run(&["eval", "--pack", s(&pack), "--evidence", s(dir.path())])
+        } else {
+            eval(rule, &ledger)
+        };
+        assert_eq!(out.code, 2, "{rule}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("door-2026.jsonl")
+                && out.stderr.contains("does not match its digest"),
+            "{rule}: {}",
+            out.stderr
+        );
+    }
+}

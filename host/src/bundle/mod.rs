@@ -119,16 +119,19 @@ impl DocumentFile {
     }
 }
 
-/// A verified log file.
+/// A log file of a bundle.
 #[derive(Debug, Clone)]
 pub struct LogFile {
     /// Path relative to the bundle root.
     pub path: String,
+    /// Its SHA-256: verified when `records` is known; otherwise the digest
+    /// the manifest gives, checked when the file is read.
     pub sha256: String,
     /// Size in bytes.
     pub bytes: u64,
-    /// Number of records (lines).
-    pub records: u64,
+    /// Number of records (lines); `None` for a log the bundle was not asked
+    /// to read when it was opened (see [`Bundle::open_reading`]).
+    pub records: Option<u64>,
     full: PathBuf,
 }
 
@@ -211,8 +214,11 @@ impl Bundle {
         Bundle::open_reading(path, &SectionKind::ALL)
     }
 
-    /// Like [`Bundle::open`], parsing only the logs of `sections` while
-    /// opening (the others are hashed now and parsed if a rule asks for them).
+    /// Like [`Bundle::open`], reading only the logs of `sections`: the logs
+    /// of other sections are not read, so not verified, now; they are read,
+    /// verified and parsed if a rule asks for them after all. A run opens
+    /// the bundle with the sections its rules declare, so that it reads, and
+    /// vouches for, exactly the evidence it uses.
     pub fn open_reading(path: &Path, sections: &[SectionKind]) -> Result<Bundle, BundleError> {
         let v = validate::check(path, validate::Depth::Open { spool: sections });
         for p in v
@@ -281,7 +287,27 @@ impl Bundle {
         self.logs.get(&kind).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The bundle holds the section.
+    /// The number of records of a log section, reading (and verifying) it
+    /// now if it was not read when the bundle was opened.
+    pub(crate) fn log_records(&self, kind: SectionKind) -> Result<u64, String> {
+        let files = self.log(kind);
+        if files.iter().all(|f| f.records.is_some()) {
+            return Ok(files.iter().filter_map(|f| f.records).sum());
+        }
+        self.spool(kind).map(|s| s.entries())
+    }
+
+    /// Whether the files of a log section were read and matched the manifest.
+    pub(crate) fn log_verified(&self, kind: SectionKind) -> bool {
+        let files = self.log(kind);
+        files.iter().all(|f| f.records.is_some())
+            || self
+                .spools
+                .get(&kind)
+                .and_then(OnceLock::get)
+                .is_some_and(Result::is_ok)
+    }
+
     /// The entries of a log section, parsed once. A section not parsed while
     /// opening is parsed now, its files checked against their digests again.
     pub(crate) fn spool(&self, kind: SectionKind) -> Result<Arc<spool::Spool>, String> {
@@ -301,7 +327,7 @@ impl Bundle {
             match spool::build(kind, &inputs) {
                 Ok((_, s)) => Ok(Arc::new(s)),
                 Err(spool::Failure::Digest { rel, .. }) => Err(format!(
-                    "`{rel}` changed after the bundle was opened (it no longer matches the manifest digest)"
+                    "`{rel}` does not match its digest in the manifest; check the bundle with `mizuchi evidence validate`"
                 )),
                 Err(spool::Failure::Line { rel, line, message }) => {
                     Err(format!("`{rel}` line {line}: {message}"))
@@ -317,6 +343,7 @@ impl Bundle {
         .clone()
     }
 
+    /// The bundle holds the section.
     pub fn has(&self, kind: SectionKind) -> bool {
         self.documents.contains_key(&kind) || self.logs.contains_key(&kind)
     }

@@ -81,6 +81,11 @@ impl Spool {
         &self.symbols
     }
 
+    /// Number of entries.
+    pub(crate) fn entries(&self) -> u64 {
+        self.entries
+    }
+
     /// A reader of the entries from the first, independent of other readers.
     pub(crate) fn reader<E: Encoded>(&self) -> std::io::Result<SpoolReader<E>> {
         debug_assert_eq!(E::SIZE, self.entry_size);

@@ -11,7 +11,7 @@
 //! parses and checks every line, in constant memory.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use mizuchi_evidence::{
@@ -416,7 +416,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
 
     // Sections to spool are read (hashed and parsed) by one thread each,
     // while the documents are checked here; within a section, files in
-    // manifest order.
+    // manifest order. Opening for a run reads only the logs its rules read.
     let spooled: Vec<SectionKind> = match depth {
         Depth::Open { spool } => {
             let mut kinds: Vec<SectionKind> = log_entries
@@ -430,24 +430,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
         }
         Depth::Full => Vec::new(),
     };
-    let (built, mut hashed) = std::thread::scope(|scope| {
-        // Logs no rule of this run reads are only hashed, in parallel too.
-        let quick = match depth {
-            Depth::Open { .. } => {
-                let rest: Vec<(&String, &PathBuf)> = log_entries
-                    .iter()
-                    .filter(|(_, kind, _, _)| !spooled.contains(kind))
-                    .map(|(rel, _, full, _)| (rel, full))
-                    .collect();
-                Some(scope.spawn(move || {
-                    use rayon::prelude::*;
-                    rest.into_par_iter()
-                        .map(|(rel, full)| (rel.clone(), quick_log(full)))
-                        .collect::<BTreeMap<_, _>>()
-                }))
-            }
-            Depth::Full => None,
-        };
+    let built = std::thread::scope(|scope| {
         let handles: Vec<_> = spooled
             .iter()
             .map(|&kind| {
@@ -519,7 +502,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
             );
         }
         docs.check_references(&mut out, &documents);
-        let built = handles
+        handles
             .into_iter()
             .map(|(kind, h)| {
                 let result = h.join().unwrap_or_else(|_| {
@@ -529,9 +512,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                 });
                 (kind, result)
             })
-            .collect::<BTreeMap<_, _>>();
-        let hashed = quick.and_then(|h| h.join().ok()).unwrap_or_default();
-        (built, hashed)
+            .collect::<BTreeMap<_, _>>()
     });
 
     let mut stats = BTreeMap::new();
@@ -555,17 +536,26 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                     path: rel,
                     sha256: read.sha256,
                     bytes: read.bytes,
-                    records: read.records,
+                    records: Some(read.records),
                     full,
                 });
             }
             continue;
         }
+        if let Depth::Open { .. } = depth {
+            // No rule of this run reads the section: it is not read now. It
+            // is read and verified if a rule asks for it after all.
+            logs.entry(kind).or_default().push(LogFile {
+                path: rel,
+                sha256: expected,
+                bytes: std::fs::metadata(&full).map_or(0, |m| m.len()),
+                records: None,
+                full,
+            });
+            continue;
+        }
         let mut refs = LogRefs::new(&docs, kind);
-        let result = match depth {
-            Depth::Open { .. } => hashed.remove(&rel).unwrap_or_else(|| quick_log(&full)),
-            Depth::Full => full_log(&mut out, &rel, kind, &full, &mut refs),
-        };
+        let result = full_log(&mut out, &rel, kind, &full, &mut refs);
         match result {
             Err(e) => out.error(
                 &rel,
@@ -579,14 +569,12 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                     continue;
                 }
                 refs.report(&mut out, &rel);
-                if depth == Depth::Full {
-                    stats.insert(rel.clone(), st);
-                }
+                stats.insert(rel.clone(), st);
                 logs.entry(kind).or_default().push(LogFile {
                     path: rel,
                     sha256: expected,
                     bytes,
-                    records,
+                    records: Some(records),
                     full,
                 });
             }
@@ -649,22 +637,6 @@ fn spool_problem(out: &mut Problems, failure: &super::spool::Failure) {
             ),
         ),
     }
-}
-
-/// Hashes and counts a log in one pass.
-fn quick_log(full: &Path) -> std::io::Result<(String, u64, u64, LogStats)> {
-    let mut r = HashingReader::new(std::fs::File::open(full)?);
-    let mut buf = vec![0u8; 1 << 16];
-    let mut last = b'\n';
-    loop {
-        let n = r.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        last = buf[n - 1];
-    }
-    let records = r.newlines() + u64::from(r.bytes_read() > 0 && last != b'\n');
-    Ok((r.hex_digest(), r.bytes_read(), records, LogStats::default()))
 }
 
 /// Hashes and checks every line of a log in one pass, in constant memory.

@@ -173,49 +173,73 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             .push(a);
     }
     let mut offences: BTreeMap<(Reason, String, String), Offence> = BTreeMap::new();
-    // Entries per area symbol; whether an area symbol is controlled, decided once.
+    // Entries per area symbol; the controlled area an area symbol is, whether
+    // a card ever served as a visitor's badge, who a person or card is, and a
+    // person's authorisations for an area: each decided once per symbol, so
+    // that an event costs integer lookups, not string hashing.
     let mut entries: FastMap<Symbol, u64> = FastMap::default();
-    let mut is_controlled: FastMap<Symbol, bool> = FastMap::default();
+    let mut controlled_id: FastMap<Symbol, Option<&str>> = FastMap::default();
+    let badges: FastSet<&str> = access
+        .visitors
+        .iter()
+        .flat_map(|v| std::iter::once(v.id.as_str()).chain(v.badge.as_deref()))
+        .collect();
+    let mut is_badge: FastMap<Symbol, bool> = FastMap::default();
+    type Known<'a> = Option<(&'a str, &'a Person)>;
+    let mut known: FastMap<(Option<Symbol>, Option<Symbol>), Known<'_>> = FastMap::default();
+    type Granted<'a> = Option<&'a Vec<&'a AreaAuthorisation>>;
+    let mut granted: FastMap<(&str, Symbol), Granted<'_>> = FastMap::default();
     while let Some(e) = events.next_entry()? {
         if e.result != DoorResult::Granted || e.direction == Direction::Exit {
             continue;
         }
         let syms = events.symbols();
-        let area = syms.name(e.area);
-        let wanted = *is_controlled
-            .entry(e.area)
-            .or_insert_with(|| controlled.contains_key(area));
-        if !wanted {
+        // The controlled area's id as the sites document spells it.
+        let Some(area) = *controlled_id.entry(e.area).or_insert_with(|| {
+            controlled
+                .get_key_value(syms.name(e.area))
+                .map(|(id, _)| *id)
+        }) else {
             continue;
-        }
+        };
         *entries.entry(e.area).or_default() += 1;
         let day = local_date(e.time);
         let card = e.card.map(|c| syms.name(c));
+        let badge = e.card.is_some_and(|c| {
+            *is_badge
+                .entry(c)
+                .or_insert_with(|| badges.contains(syms.name(c)))
+        });
         let visitor = e
             .visitor
             .map(|v| syms.name(v))
-            .or_else(|| card.filter(|c| visits.contains_key(&(*c, day))));
+            .or_else(|| card.filter(|c| badge && visits.contains_key(&(*c, day))));
         let offence = if let Some(v) = visitor {
             let escorted = visits
                 .get(&(v, day))
                 .is_some_and(|vs| vs.iter().any(|x| x.area == area && x.escort.is_some()));
             (!escorted).then(|| (Reason::NoEscort, v.to_owned()))
         } else {
-            let person = e
-                .person
-                .map(|p| syms.name(p))
-                .or_else(|| card.and_then(|c| card_holder.get(c).copied()));
-            match person.and_then(|p| persons.get(p).map(|x| (p, x))) {
+            let person = || {
+                e.person
+                    .map(|p| syms.name(p))
+                    .or_else(|| card.and_then(|c| card_holder.get(c).copied()))
+            };
+            let who = *known.entry((e.person, e.card)).or_insert_with(|| {
+                person().and_then(|p| persons.get_key_value(p).map(|(k, x)| (*k, *x)))
+            });
+            match who {
                 None => Some((
                     Reason::UnknownPerson,
-                    person.or(card).unwrap_or("?").to_owned(),
+                    person().or(card).unwrap_or("?").to_owned(),
                 )),
                 Some((p, who)) if who.left_on.is_some_and(|l| l <= day) => {
                     Some((Reason::HadLeft, p.to_owned()))
                 }
                 Some((p, _)) => {
-                    let ok = authorised
-                        .get(&(p, area))
+                    let ok = granted
+                        .entry((p, e.area))
+                        .or_insert_with(|| authorised.get(&(p, area)))
                         .is_some_and(|v| v.iter().any(|a| a.is_valid_on(day)));
                     (!ok).then(|| (Reason::NotAuthorised, p.to_owned()))
                 }
