@@ -435,7 +435,7 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
     let _ = writeln!(
         o,
         "Native: the same rule function through the SDK's native path, reading the files itself. \
-         Sandbox: `mizuchi eval --rule R` as a process (start, verify every file of the bundle, parse the logs once, run the rule under every limit).\n"
+         Sandbox: `mizuchi eval --rule R` as a process (start, verify the manifest, the documents and the log the rule reads, parse the log once on every core, run the rule under every limit).\n"
     );
     let _ = writeln!(
         o,
