@@ -277,3 +277,19 @@ fn a_run_limited_to_some_rules_reports_only_them_and_replays_identically() {
         unknown.stderr
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly_not_with_a_panic() {
+    // `mizuchi evidence validate B 2>&1 | head -1`: both pipes closed early.
+    let mut child = mizuchi_tests::mizuchi()
+        .args(["evidence", "validate", "--lang", "en"])
+        .arg(fixtures().join("bundles/broken-digest"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "{status:?}");
+}

@@ -14,6 +14,7 @@ mod replay;
 mod rules;
 mod trust;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -178,7 +179,6 @@ fn init_logging(verbose: u8, quiet: bool) {
         .try_init();
 }
 
-#[allow(clippy::print_stderr)]
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
@@ -202,7 +202,15 @@ pub(crate) fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Findings) => ExitCode::from(1),
         Err(Failure::Error(e)) => {
-            eprintln!("error: {e:#}");
+            // A reader that went away (`mizuchi … | head`) needs no message,
+            // and writing one to a closed pipe must not panic.
+            let closed = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if !closed {
+                let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            }
             ExitCode::from(2)
         }
     }
