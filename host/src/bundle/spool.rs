@@ -234,13 +234,11 @@ fn parse_block<T: LogRecord>(block: &Block) -> Result<Vec<T>, LineError> {
     Ok(records)
 }
 
-/// Spools a section. Each file is read and hashed by one thread, and its
-/// blocks of lines are parsed in parallel (in waves of a few blocks per
-/// core), each into entries numbered by a table of its own. Here, strictly in
-/// file order, each block's table is interned into the section's and its
-/// entries renumbered and written. A block's new symbols are new in the order
-/// they first appear in it, so the spool and its symbol numbers are exactly
-/// those of one plain sequential reader.
+/// Spools a section. Each file is read and hashed by one thread, its blocks
+/// of lines are parsed in parallel (in waves of a few blocks per core), and
+/// here, strictly in file order, the records are interned and written. So the
+/// spool and its symbol numbers are exactly those of one plain sequential
+/// reader, whatever the number of cores.
 fn build_typed<T: LogRecord + Send>(
     files: &[Input<'_>],
     block: usize,
@@ -281,7 +279,6 @@ fn build_typed<T: LogRecord + Send>(
                 }
                 let parsed: Vec<Result<Vec<T>, LineError>> =
                     blocks.par_iter().map(parse_block::<T>).collect();
-
                 for (b, result) in blocks.iter().zip(parsed) {
                     let parsed = result.map_err(line_failure)?;
                     records += parsed.len() as u64;
