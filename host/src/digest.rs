@@ -1,5 +1,6 @@
-//! SHA-256 helpers: digests as lower-case hex, and a reader that hashes what
-//! passes through it, so that a file is hashed and parsed from the same read.
+//! SHA-256 helpers: digests as lower-case hex, and a buffered reader that
+//! hashes what passes through it, so that a file is hashed and parsed from
+//! the same read.
 
 use std::io::{self, BufRead, Read};
 
@@ -10,55 +11,39 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// A reader that hashes every byte read through it and counts lines.
+/// A buffered reader that hashes every byte consumed through it.
 #[derive(Debug)]
-pub struct HashingReader<R> {
+pub(crate) struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
-    newlines: u64,
 }
 
 impl<R> HashingReader<R> {
-    pub fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         HashingReader {
             inner,
             hasher: Sha256::new(),
             bytes: 0,
-            newlines: 0,
         }
     }
 
     /// The digest of everything read so far, in lower-case hex.
-    pub fn hex_digest(&self) -> String {
+    pub(crate) fn hex_digest(&self) -> String {
         hex::encode(self.hasher.clone().finalize())
     }
 
     /// Bytes read so far.
-    pub fn bytes_read(&self) -> u64 {
+    pub(crate) fn bytes_read(&self) -> u64 {
         self.bytes
     }
-
-    /// Newline characters read so far.
-    pub fn newlines(&self) -> u64 {
-        self.newlines
-    }
-
-    fn account(&mut self, data: &[u8]) {
-        self.hasher.update(data);
-        self.bytes += data.len() as u64;
-        self.newlines += memchr_count(data);
-    }
-}
-
-fn memchr_count(data: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', data).count() as u64
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.account(&buf[..n]);
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
         Ok(n)
     }
 }
@@ -75,7 +60,6 @@ impl<R: BufRead> BufRead for HashingReader<R> {
             let data = &buf[..amt.min(buf.len())];
             self.hasher.update(data);
             self.bytes += data.len() as u64;
-            self.newlines += memchr_count(data);
         }
         self.inner.consume(amt);
     }
@@ -92,6 +76,6 @@ mod tests {
         let mut line = String::new();
         while r.read_line(&mut line).unwrap() > 0 {}
         assert_eq!(r.hex_digest(), sha256_hex(data));
-        assert_eq!((r.bytes_read(), r.newlines()), (14, 3));
+        assert_eq!(r.bytes_read(), 14);
     }
 }

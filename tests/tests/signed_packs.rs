@@ -106,6 +106,13 @@ impl Machine {
         assert_eq!(self.snapshot(), before, "the refusal changed the home");
     }
 
+    /// `mizuchi eval` with `pack` over the sample exits 2 saying `expected`.
+    fn eval_refuses(&self, pack: &Path, expected: &str) {
+        let out = self.run(&["eval", "--pack", s(pack), "--evidence", s(&sample())]);
+        assert_eq!(out.code, 2, "{}", out.stdout);
+        assert!(out.stderr.contains(expected), "{}", out.stderr);
+    }
+
     fn installs(&self, pack: &Path) -> String {
         let out = self.run(&["pack", "install", s(pack)]);
         assert_eq!(out.code, 0, "{}", out.stderr);
@@ -514,13 +521,7 @@ fn an_older_version_than_the_installed_one_is_refused_as_a_rollback() {
         "pack mlit-water 1.0.0 is older than 1.1.0, which was installed before; a rollback is refused",
     );
     // Naming the older file to `eval` is refused the same way.
-    let out = m.run(&["eval", "--pack", s(&old), "--evidence", s(&sample())]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("a rollback is refused"),
-        "{}",
-        out.stderr
-    );
+    m.eval_refuses(&old, "a rollback is refused");
 }
 
 #[test]
@@ -541,13 +542,7 @@ fn an_expired_pack_is_refused() {
         &pack,
         "pack mlit-water 1.0.0 expired on 2020-12-31; ask its publisher for a current version",
     );
-    let out = m.run(&["eval", "--pack", s(&pack), "--evidence", s(&sample())]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("expired on 2020-12-31"),
-        "{}",
-        out.stderr
-    );
+    m.eval_refuses(&pack, "expired on 2020-12-31");
 }
 
 #[test]
@@ -755,15 +750,7 @@ fn allow_unsigned_runs_a_rule_authors_directory_and_marks_every_result() {
         dir.join("acme_guest.wasm"),
     )
     .unwrap();
-    let refused = m.run(&["eval", "--pack", s(&dir), "--evidence", s(&sample())]);
-    assert_eq!(refused.code, 2);
-    assert!(
-        refused
-            .stderr
-            .contains("is a directory of rule components, not a signed pack"),
-        "{}",
-        refused.stderr
-    );
+    m.eval_refuses(&dir, "is a directory of rule components, not a signed pack");
     let utility = m.key("utility");
     let ledger = m.path("dev.jsonl");
     let out = m.run(&[

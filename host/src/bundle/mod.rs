@@ -18,13 +18,11 @@ mod write;
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use mizuchi_evidence::{Manifest, SectionKind};
-
-use crate::digest::HashingReader;
 
 pub use archive::write as write_archive;
 pub use problem::{Problem, Severity};
@@ -133,14 +131,6 @@ pub struct LogFile {
     /// to read when it was opened (see [`Bundle::open_reading`]).
     pub records: Option<u64>,
     full: PathBuf,
-}
-
-impl LogFile {
-    /// Opens the file for streaming; the reader hashes what it reads.
-    pub fn open(&self) -> std::io::Result<HashingReader<BufReader<File>>> {
-        let f = File::open(&self.full)?;
-        Ok(HashingReader::new(BufReader::with_capacity(1 << 16, f)))
-    }
 }
 
 /// An evidence bundle whose files all match the manifest.
