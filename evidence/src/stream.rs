@@ -13,7 +13,6 @@
 //! same entries in the same order with the same symbol numbers.
 
 use std::io::BufRead;
-use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
@@ -25,12 +24,27 @@ pub struct Symbol(pub u32);
 
 /// The strings behind [`Symbol`]s, numbered in order of first appearance.
 ///
-/// Interning happens for every text field of every event, so the index uses
-/// the Fx hash (fast, deterministic) rather than SipHash.
-#[derive(Debug, Clone, Default)]
+/// Interning happens for every text field of every event, so the index is a
+/// table of symbol numbers hashed with the Fx hash (fast, deterministic), and
+/// each name is held once.
+#[derive(Clone, Default)]
 pub struct Symbols {
-    names: Vec<Arc<str>>,
-    index: rustc_hash::FxHashMap<Arc<str>, u32>,
+    names: Vec<String>,
+    /// Symbol numbers, found by the hash of their name.
+    index: hashbrown::HashTable<u32>,
+}
+
+impl std::fmt::Debug for Symbols {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Symbols")
+            .field("len", &self.names.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 impl Symbols {
@@ -39,15 +53,38 @@ impl Symbols {
         Self::default()
     }
 
+    /// An empty table with room for `n` names.
+    pub fn with_capacity(n: usize) -> Self {
+        Symbols {
+            names: Vec::with_capacity(n),
+            index: hashbrown::HashTable::with_capacity(n),
+        }
+    }
+
     /// The symbol for `name`, adding it if it is new.
     pub fn intern(&mut self, name: &str) -> Symbol {
-        if let Some(&n) = self.index.get(name) {
+        self.intern_with(name, str::to_owned)
+    }
+
+    /// The symbol for `name`, adding it (without copying it) if it is new.
+    pub fn intern_owned(&mut self, name: String) -> Symbol {
+        self.intern_with(name, |n| n)
+    }
+
+    fn intern_with<S: AsRef<str>>(&mut self, name: S, owned: impl FnOnce(S) -> String) -> Symbol {
+        let hash = name_hash(name.as_ref());
+        let names = &self.names;
+        if let Some(&n) = self
+            .index
+            .find(hash, |&n| names[n as usize] == name.as_ref())
+        {
             return Symbol(n);
         }
         let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        let name: Arc<str> = Arc::from(name);
-        self.names.push(Arc::clone(&name));
-        self.index.insert(name, n);
+        self.names.push(owned(name));
+        let names = &self.names;
+        self.index
+            .insert_unique(hash, n, |&m| name_hash(&names[m as usize]));
         Symbol(n)
     }
 
@@ -66,13 +103,15 @@ impl Symbols {
     pub fn name(&self, symbol: Symbol) -> &str {
         self.names
             .get(symbol.0 as usize)
-            .map(|s| &**s)
+            .map(String::as_str)
             .unwrap_or("")
     }
 
     /// The symbol of `name`, if the table holds it.
     pub fn get(&self, name: &str) -> Option<Symbol> {
-        self.index.get(name).map(|&n| Symbol(n))
+        self.index
+            .find(name_hash(name), |&n| self.names[n as usize] == name)
+            .map(|&n| Symbol(n))
     }
 
     /// Number of symbols.
@@ -88,7 +127,12 @@ impl Symbols {
     /// The names numbered `from` onwards: what a receiver that holds `from`
     /// symbols is missing.
     pub fn names_from(&self, from: usize) -> impl Iterator<Item = &str> {
-        self.names.iter().skip(from).map(|s| &**s)
+        self.names.iter().skip(from).map(String::as_str)
+    }
+
+    /// The names in symbol order, given up.
+    pub fn into_names(self) -> Vec<String> {
+        self.names
     }
 }
 
@@ -154,6 +198,11 @@ pub trait Encoded: Sized + Copy {
 
     /// The highest symbol number the entry uses.
     fn max_symbol(&self) -> u32;
+
+    /// The entry with every symbol (the origin's file included) replaced by
+    /// `f` of it: how entries numbered against one table are renumbered
+    /// against another.
+    fn map_symbols(self, f: impl FnMut(Symbol) -> Symbol) -> Self;
 }
 
 /// The layout both entries share, 44 bytes little-endian: the origin file
@@ -179,24 +228,19 @@ impl Layout {
     }
 
     fn decode(bytes: &[u8]) -> Option<Layout> {
-        let (file, rest) = bytes.split_first_chunk::<4>()?;
-        let (line, rest) = rest.split_first_chunk::<8>()?;
-        let (time, rest) = rest.split_first_chunk::<8>()?;
-        let (codes, mut rest) = rest.split_first_chunk::<4>()?;
-        let mut words = [0u32; 5];
-        for w in &mut words {
-            let (v, more) = rest.split_first_chunk::<4>()?;
-            *w = u32::from_le_bytes(*v);
-            rest = more;
-        }
+        // One fixed-size array, so that every read below is at a constant
+        // offset and needs no bounds check: rules decode every event of a log.
+        let b: &[u8; Layout::SIZE] = bytes.try_into().ok()?;
+        let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let u64_at = |i: usize| u64::from(u32_at(i)) | (u64::from(u32_at(i + 4)) << 32);
         Some(Layout {
             origin: Origin {
-                file: Symbol(u32::from_le_bytes(*file)),
-                line: u64::from_le_bytes(*line),
+                file: Symbol(u32_at(0)),
+                line: u64_at(4),
             },
-            time: i64::from_le_bytes(*time),
-            codes: *codes,
-            words,
+            time: u64_at(12) as i64,
+            codes: [b[20], b[21], b[22], b[23]],
+            words: [u32_at(24), u32_at(28), u32_at(32), u32_at(36), u32_at(40)],
         })
     }
 }
@@ -285,6 +329,19 @@ impl Encoded for AuthEntry {
             .max(self.account.0)
             .max(source)
     }
+
+    fn map_symbols(self, mut f: impl FnMut(Symbol) -> Symbol) -> Self {
+        AuthEntry {
+            origin: Origin {
+                file: f(self.origin.file),
+                line: self.origin.line,
+            },
+            system: f(self.system),
+            account: f(self.account),
+            source: self.source.map(&mut f),
+            ..self
+        }
+    }
 }
 
 impl Encoded for DoorEntry {
@@ -352,6 +409,21 @@ impl Encoded for DoorEntry {
             .map(|s| s.0)
             .fold(self.origin.file.0.max(self.area.0), u32::max)
     }
+
+    fn map_symbols(self, mut f: impl FnMut(Symbol) -> Symbol) -> Self {
+        DoorEntry {
+            origin: Origin {
+                file: f(self.origin.file),
+                line: self.origin.line,
+            },
+            area: f(self.area),
+            door: self.door.map(&mut f),
+            person: self.person.map(&mut f),
+            card: self.card.map(&mut f),
+            visitor: self.visitor.map(&mut f),
+            ..self
+        }
+    }
 }
 
 /// A log record type and its compact form.
@@ -359,21 +431,22 @@ pub trait LogRecord: DeserializeOwned {
     /// The compact form.
     type Entry: Encoded;
 
-    /// Interns the record's strings and returns its compact form.
-    fn compact(&self, origin: Origin, symbols: &mut Symbols) -> Self::Entry;
+    /// Interns the record's strings (in field order) and returns its
+    /// compact form.
+    fn compact(self, origin: Origin, symbols: &mut Symbols) -> Self::Entry;
 }
 
 impl LogRecord for AuthEvent {
     type Entry = AuthEntry;
 
-    fn compact(&self, origin: Origin, symbols: &mut Symbols) -> AuthEntry {
+    fn compact(self, origin: Origin, symbols: &mut Symbols) -> AuthEntry {
         AuthEntry {
             origin,
             time: self.time.as_second(),
             kind: self.kind,
-            system: symbols.intern(&self.system),
-            account: symbols.intern(&self.account),
-            source: self.source.as_deref().map(|s| symbols.intern(s)),
+            system: symbols.intern_owned(self.system),
+            account: symbols.intern_owned(self.account),
+            source: self.source.map(|s| symbols.intern_owned(s)),
             logon_type: self.logon_type,
             status: self.status,
             sub_status: self.sub_status,
@@ -384,15 +457,15 @@ impl LogRecord for AuthEvent {
 impl LogRecord for DoorEvent {
     type Entry = DoorEntry;
 
-    fn compact(&self, origin: Origin, symbols: &mut Symbols) -> DoorEntry {
+    fn compact(self, origin: Origin, symbols: &mut Symbols) -> DoorEntry {
         DoorEntry {
             origin,
             time: self.time.as_second(),
-            area: symbols.intern(&self.area),
-            door: self.door.as_deref().map(|s| symbols.intern(s)),
-            person: self.person.as_deref().map(|s| symbols.intern(s)),
-            card: self.card.as_deref().map(|s| symbols.intern(s)),
-            visitor: self.visitor.as_deref().map(|s| symbols.intern(s)),
+            area: symbols.intern_owned(self.area),
+            door: self.door.map(|s| symbols.intern_owned(s)),
+            person: self.person.map(|s| symbols.intern_owned(s)),
+            card: self.card.map(|s| symbols.intern_owned(s)),
+            visitor: self.visitor.map(|s| symbols.intern_owned(s)),
             result: self.result,
             direction: self.direction,
         }
@@ -591,6 +664,73 @@ mod tests {
         assert_eq!(DoorEntry::decode(&bytes), Some(door));
         assert_eq!(door.max_symbol(), 9);
         assert_eq!(DoorEntry::decode(&bytes[..40]), None);
+    }
+
+    #[test]
+    fn map_symbols_renumbers_every_symbol_and_nothing_else() {
+        let shift = |s: Symbol| Symbol(s.0 + 100);
+        let auth = AuthEntry {
+            origin: Origin {
+                file: Symbol(0),
+                line: 7,
+            },
+            time: 5,
+            kind: AuthKind::LogonFailure,
+            system: Symbol(1),
+            account: Symbol(2),
+            source: Some(Symbol(3)),
+            logon_type: Some(3),
+            status: Some(4),
+            sub_status: None,
+        };
+        let mapped = auth.map_symbols(shift);
+        assert_eq!(
+            (
+                mapped.origin.file,
+                mapped.system,
+                mapped.account,
+                mapped.source
+            ),
+            (Symbol(100), Symbol(101), Symbol(102), Some(Symbol(103)))
+        );
+        assert_eq!(
+            (mapped.origin.line, mapped.time, mapped.kind, mapped.status),
+            (7, 5, AuthKind::LogonFailure, Some(4))
+        );
+        let door = DoorEntry {
+            origin: Origin {
+                file: Symbol(0),
+                line: 1,
+            },
+            time: 9,
+            area: Symbol(1),
+            door: None,
+            person: Some(Symbol(2)),
+            card: Some(Symbol(3)),
+            visitor: Some(Symbol(4)),
+            result: DoorResult::Granted,
+            direction: Direction::Entry,
+        };
+        let mapped = door.map_symbols(shift);
+        assert_eq!(
+            [
+                Some(mapped.origin.file),
+                Some(mapped.area),
+                mapped.door,
+                mapped.person,
+                mapped.card,
+                mapped.visitor
+            ],
+            [
+                Some(Symbol(100)),
+                Some(Symbol(101)),
+                None,
+                Some(Symbol(102)),
+                Some(Symbol(103)),
+                Some(Symbol(104))
+            ]
+        );
+        assert_eq!((mapped.time, mapped.result), (9, DoorResult::Granted));
     }
 
     #[test]

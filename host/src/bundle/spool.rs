@@ -16,15 +16,17 @@
 //! then each record's strings in field order), so rules see the same numbers
 //! natively and in the sandbox.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Mutex};
 
-use mizuchi_evidence::stream::{Encoded, LineError, LogRecord, Origin, Symbols, parse_line};
+use mizuchi_evidence::stream::{
+    Encoded, LineError, LogRecord, Origin, Symbol, Symbols, parse_line,
+};
 use mizuchi_evidence::{AuthEvent, DoorEvent, SectionKind};
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// A log file to spool.
@@ -156,43 +158,46 @@ struct FileDigest {
 }
 
 /// Reads `file` in blocks of whole lines, hashing every byte as it is read,
-/// and sends the blocks in order. Stops early, without error, when the
-/// receiver has gone (a line was refused).
+/// and sends the blocks in order, numbered from 0. Each block is read into a
+/// buffer from `buffers` (the parsers hand them back once a block is
+/// written), so that no more blocks are in flight than buffers were issued
+/// and no memory is allocated after the first ones. Stops early, without
+/// error, when the buffers or the receiver have gone (a line was refused).
+/// Returns the digest and the number of blocks sent.
 fn read_blocks(
     mut file: File,
     block: usize,
-    tx: &SyncSender<Block>,
-) -> std::io::Result<FileDigest> {
+    buffers: &Receiver<Vec<u8>>,
+    tx: &SyncSender<(u64, Block)>,
+) -> std::io::Result<(FileDigest, u64)> {
     let mut hasher = Sha256::new();
     let mut total = 0u64;
     let mut next_line = 1u64;
-    let mut carry: Vec<u8> = Vec::new();
-    loop {
-        let mut buf = std::mem::take(&mut carry);
-        let start = buf.len();
-        buf.resize(start + block, 0);
-        let mut filled = start;
-        while filled < buf.len() {
-            match file.read(&mut buf[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+    let mut sent = 0u64;
+    // Read but not sent: the start of a line that goes on in the next block.
+    let mut pending: Vec<u8> = Vec::new();
+    let mut eof = false;
+    while !eof {
+        let Ok(mut buf) = buffers.recv() else { break };
+        buf.clear();
+        buf.append(&mut pending);
+        loop {
+            let start = buf.len();
+            let n = (&mut file).take(block as u64).read_to_end(&mut buf)?;
+            hasher.update(&buf[start..]);
+            total += n as u64;
+            if n < block {
+                eof = true;
+                break;
             }
-        }
-        hasher.update(&buf[start..filled]);
-        total += (filled - start) as u64;
-        buf.truncate(filled);
-        let eof = filled < start + block;
-        if !eof {
-            match memchr::memrchr(b'\n', &buf) {
-                // The last line continues in the next read.
-                Some(end) => carry = buf.split_off(end + 1),
-                // One line longer than a block: read on.
-                None => {
-                    carry = buf;
-                    continue;
+            match memchr::memrchr(b'\n', &buf[start..]) {
+                Some(end) => {
+                    pending.extend_from_slice(&buf[start + end + 1..]);
+                    buf.truncate(start + end + 1);
+                    break;
                 }
+                // One line longer than a block: read on.
+                None => continue,
             }
         }
         if buf.is_empty() {
@@ -201,48 +206,69 @@ fn read_blocks(
         let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
         let first_line = next_line;
         next_line += lines;
-        if tx
-            .send(Block {
-                first_line,
-                bytes: buf,
-            })
-            .is_err()
-            || eof
-        {
+        let block = Block {
+            first_line,
+            bytes: buf,
+        };
+        if tx.send((sent, block)).is_err() {
             break;
         }
+        sent += 1;
     }
-    Ok(FileDigest {
+    let digest = FileDigest {
         sha256: hex::encode(hasher.finalize()),
         bytes: total,
+    };
+    Ok((digest, sent))
+}
+
+/// A block's records in compact form, numbered against the block's own
+/// symbol table: the file's path first, then each string in the order a
+/// sequential reader meets it. Renumbering against the section's table, block
+/// after block, therefore gives the numbers a sequential reader gives.
+struct Parsed<E> {
+    symbols: Symbols,
+    entries: Vec<E>,
+    /// The block's buffer, for the next read.
+    buffer: Vec<u8>,
+}
+
+/// Parses and interns every line of a block of the file `rel`.
+fn parse_block<T: LogRecord>(block: Block, rel: &str) -> Result<Parsed<T::Entry>, LineError> {
+    // Lines are rarely shorter than 100 bytes, and a block names fewer
+    // strings than it has lines.
+    let mut symbols = Symbols::with_capacity(block.bytes.len() / 100);
+    let file = symbols.intern(rel);
+    let mut entries = Vec::with_capacity(block.bytes.len() / 100);
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', &block.bytes).map(|end| end + 1);
+    let last = (!block.bytes.ends_with(b"\n")).then_some(block.bytes.len());
+    for (line, end) in (block.first_line..).zip(ends.chain(last)) {
+        let record = parse_line::<T>(&block.bytes[start..end], line)?;
+        entries.push(record.compact(Origin { file, line }, &mut symbols));
+        start = end;
+    }
+    Ok(Parsed {
+        symbols,
+        entries,
+        buffer: block.bytes,
     })
 }
 
-/// Parses every line of a block.
-fn parse_block<T: LogRecord>(block: &Block) -> Result<Vec<T>, LineError> {
-    let mut records = Vec::with_capacity(block.bytes.len() / 128);
-    let mut line = block.first_line;
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', &block.bytes) {
-        records.push(parse_line::<T>(&block.bytes[start..=end], line)?);
-        line += 1;
-        start = end + 1;
-    }
-    if start < block.bytes.len() {
-        records.push(parse_line::<T>(&block.bytes[start..], line)?);
-    }
-    Ok(records)
-}
-
-/// Spools a section. Each file is read and hashed by one thread, its blocks
-/// of lines are parsed in parallel (in waves of a few blocks per core), and
-/// here, strictly in file order, the records are interned and written. So the
-/// spool and its symbol numbers are exactly those of one plain sequential
-/// reader, whatever the number of cores.
+/// Spools a section, file after file. For each file, one thread reads and
+/// hashes it in blocks of lines; one worker per core parses and interns
+/// blocks as they come, each against its own small symbol table; and here,
+/// strictly in file order, each block's symbols are interned in the section's
+/// table and its entries renumbered and written. So the spool and its symbol
+/// numbers are exactly those of one plain sequential reader, whatever the
+/// number of cores, while only the renumbering is sequential.
 fn build_typed<T: LogRecord + Send>(
     files: &[Input<'_>],
     block: usize,
-) -> Result<(Vec<FileRead>, Spool), Failure> {
+) -> Result<(Vec<FileRead>, Spool), Failure>
+where
+    T::Entry: Send,
+{
     let spool_err = |e: std::io::Error| Failure::Spool(e.to_string());
     let temp = tempfile::Builder::new()
         .prefix("mizuchi-spool-")
@@ -253,7 +279,10 @@ fn build_typed<T: LogRecord + Send>(
     let mut reads = Vec::with_capacity(files.len());
     let mut entries = 0u64;
     let mut encoded = Vec::with_capacity(T::Entry::SIZE * 8192);
-    let wave = rayon::current_num_threads().max(1) * 2;
+    let mut renumber: Vec<Symbol> = Vec::new();
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // Blocks read but not yet written: bounds memory whatever the file size.
+    let in_flight = workers * 4;
     for input in files {
         let io = |e: std::io::Error| Failure::Io {
             rel: input.rel.to_owned(),
@@ -265,41 +294,81 @@ fn build_typed<T: LogRecord + Send>(
             message: e.message,
         };
         let file = File::open(input.full).map_err(io)?;
-        let file_symbol = symbols.intern(input.rel);
+        // The path is the file's first symbol, even when it holds no line.
+        symbols.intern(input.rel);
         let mut records = 0u64;
+        let mut written = 0u64;
         let read = std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Block>(wave);
-            let reader = scope.spawn(move || read_blocks(file, block, &tx));
-            let mut blocks = Vec::with_capacity(wave);
-            loop {
-                blocks.clear();
-                blocks.extend(rx.iter().take(wave));
-                if blocks.is_empty() {
-                    break;
-                }
-                let parsed: Vec<Result<Vec<T>, LineError>> =
-                    blocks.par_iter().map(parse_block::<T>).collect();
-                for (b, result) in blocks.iter().zip(parsed) {
-                    let parsed = result.map_err(line_failure)?;
-                    records += parsed.len() as u64;
-                    for (line, record) in (b.first_line..).zip(parsed) {
-                        let origin = Origin {
-                            file: file_symbol,
-                            line,
+            let (buffer_tx, buffer_rx) = sync_channel::<Vec<u8>>(in_flight);
+            for _ in 0..in_flight {
+                buffer_tx
+                    .send(Vec::new())
+                    .map_err(|_| Failure::Spool("no reader".into()))?;
+            }
+            let (block_tx, block_rx) = sync_channel::<(u64, Block)>(in_flight);
+            let reader = scope.spawn(move || read_blocks(file, block, &buffer_rx, &block_tx));
+            // Shared by the workers; dropped with the last of them, which
+            // stops the reader.
+            let block_rx = Arc::new(Mutex::new(block_rx));
+            let (done_tx, done_rx) = channel();
+            for _ in 0..workers {
+                let (block_rx, done_tx) = (Arc::clone(&block_rx), done_tx.clone());
+                scope.spawn(move || {
+                    loop {
+                        let next = match block_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
                         };
-                        record.compact(origin, &mut symbols).encode(&mut encoded);
+                        let Ok((seq, b)) = next else { return };
+                        if done_tx.send((seq, parse_block::<T>(b, input.rel))).is_err() {
+                            return;
+                        }
                     }
-                }
-                if encoded.len() >= T::Entry::SIZE * 4096 {
-                    writer.write_all(&encoded).map_err(spool_err)?;
-                    encoded.clear();
+                });
+            }
+            drop((block_rx, done_tx));
+            let mut waiting = BTreeMap::new();
+            for (seq, parsed) in done_rx.iter() {
+                waiting.insert(seq, parsed);
+                while let Some(parsed) = waiting.remove(&written) {
+                    let Parsed {
+                        symbols: names,
+                        entries: parsed,
+                        buffer,
+                    } = parsed.map_err(line_failure)?;
+                    // The reader may go on: one block fewer in flight.
+                    let _ = buffer_tx.send(buffer);
+                    records += parsed.len() as u64;
+                    renumber.clear();
+                    renumber.extend(
+                        names
+                            .into_names()
+                            .into_iter()
+                            .map(|n| symbols.intern_owned(n)),
+                    );
+                    for entry in parsed {
+                        entry
+                            .map_symbols(|s| renumber[s.0 as usize])
+                            .encode(&mut encoded);
+                    }
+                    if encoded.len() >= T::Entry::SIZE * 4096 {
+                        writer.write_all(&encoded).map_err(spool_err)?;
+                        encoded.clear();
+                    }
+                    written += 1;
                 }
             }
-            drop(rx);
-            reader
+            let (read, sent) = reader
                 .join()
                 .unwrap_or_else(|_| Err(std::io::Error::other("the reading thread failed")))
-                .map_err(io)
+                .map_err(io)?;
+            if sent != written {
+                return Err(Failure::Spool(format!(
+                    "{} blocks were read but {written} parsed",
+                    sent
+                )));
+            }
+            Ok(read)
         })?;
         if read.sha256 != input.expected {
             return Err(Failure::Digest {
