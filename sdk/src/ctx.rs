@@ -124,7 +124,20 @@ impl<E: Copy> Events<E> {
     }
 
     /// The next entry, `None` at the end of the log.
+    #[inline]
     pub fn next_entry(&mut self) -> Result<Option<E>, RuleError> {
+        // Called for every event of a log: the common case is one index.
+        if let Some(&entry) = self.batch.get(self.pos) {
+            self.pos += 1;
+            return Ok(Some(entry));
+        }
+        self.next_batch()
+    }
+
+    /// Fetches batches until one holds an entry, and returns it.
+    #[cold]
+    #[inline(never)]
+    fn next_batch(&mut self) -> Result<Option<E>, RuleError> {
         while self.pos == self.batch.len() {
             if !self.more {
                 return Ok(None);

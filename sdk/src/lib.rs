@@ -56,20 +56,11 @@ pub use rule::{
 pub use mizuchi_evidence as evidence;
 pub use mizuchi_evidence::Text;
 
-/// Everything a rule module usually needs.
-/// Hash maps and sets for the inner loops of log rules.
-///
-/// The standard `HashMap` hashes with SipHash, seeded at random: robust
-/// against adversarial keys, but slow for the small integer keys a rule
-/// counts events by ([`Symbol`](crate::evidence::stream::Symbol)s, pairs of
-/// them, day numbers), tens of millions of times. These use the Fx hash:
-/// a few instructions per key, and the same on every run.
-pub mod collections {
-    pub use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
-}
+pub mod collections;
 
+/// Everything a rule module usually needs.
 pub mod prelude {
-    pub use crate::collections::{FastMap, FastSet};
+    pub use crate::collections::{FastMap, FastSet, PerSymbol};
     pub use crate::evidence::stream::{AuthEntry, DoorEntry, Symbol, Symbols};
     pub use crate::evidence::*;
     pub use crate::{

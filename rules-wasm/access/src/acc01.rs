@@ -80,7 +80,7 @@ struct Scan {
     handled_by_account: HashMap<String, Vec<i64>>,
     handled_by_system: HashMap<String, Vec<i64>>,
     /// Events per system name as logged.
-    per_system: FastMap<Symbol, u64>,
+    per_system: PerSymbol<u64>,
     events: u64,
 }
 
@@ -91,12 +91,12 @@ fn scan(
 ) -> Result<(Scan, Symbols), RuleError> {
     let mut s = Scan::default();
     let mut keys: FastMap<(Symbol, Symbol), KeyState> = FastMap::default();
-    let mut by_source: FastMap<Symbol, usize> = FastMap::default();
+    let mut by_source: PerSymbol<usize> = PerSymbol::new();
     let mut handled_acc: FastMap<Symbol, Vec<i64>> = FastMap::default();
     let mut handled_sys: FastMap<Symbol, Vec<i64>> = FastMap::default();
     while let Some(e) = events.next_entry()? {
         s.events += 1;
-        *s.per_system.entry(e.system).or_default() += 1;
+        *s.per_system.get_or_insert_with(e.system, || 0) += 1;
         let key = (e.system, e.account);
         match e.kind {
             AuthKind::LogonFailure => {
@@ -133,7 +133,7 @@ fn scan(
                     st.failures.pop_front();
                 }
                 if let (Some(src), Some(b)) = (e.source, st.burst) {
-                    by_source.insert(src, b);
+                    *by_source.get_or_insert_with(src, || b) = b;
                 }
             }
             AuthKind::LogonSuccess => {
@@ -146,14 +146,15 @@ fn scan(
                         burst.success = Some(e.origin);
                     }
                 };
-                if let Some(b) = keys.get(&key).and_then(|st| st.burst) {
+                let st = keys.get_mut(&key);
+                if let Some(b) = st.as_ref().and_then(|st| st.burst) {
                     flag(b);
                 }
-                if let Some(&b) = e.source.as_ref().and_then(|src| by_source.get(src)) {
+                if let Some(&b) = e.source.and_then(|src| by_source.get(src)) {
                     flag(b);
                 }
                 // A successful logon resets the count of bad passwords.
-                if let Some(st) = keys.get_mut(&key) {
+                if let Some(st) = st {
                     st.failures.clear();
                     st.burst = None;
                 }
@@ -258,8 +259,8 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         Some(inv) if !inv.systems.is_empty() => {
             let hosts = Hosts::new(inv);
             let mut covered: HashMap<&str, u64> = HashMap::new();
-            for (sym, n) in &scan.per_system {
-                if let Some(system) = hosts.find(symbols.name(*sym)).and_then(|a| a.system.as_deref()) {
+            for (sym, n) in scan.per_system.iter() {
+                if let Some(system) = hosts.find(symbols.name(sym)).and_then(|a| a.system.as_deref()) {
                     *covered.entry(system).or_default() += n;
                 }
             }

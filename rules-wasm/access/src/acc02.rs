@@ -133,14 +133,14 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let mut late: BTreeMap<usize, (u64, String, i64)> = BTreeMap::new();
     if let Some(mut events) = ctx.auth_events()? {
         // Each account name and each host is looked up once per symbol.
-        let mut by_account: FastMap<Symbol, Vec<usize>> = FastMap::default();
-        let mut host_of: FastMap<Symbol, Option<&Asset>> = FastMap::default();
+        let mut by_account: PerSymbol<Vec<usize>> = PerSymbol::new();
+        let mut host_of: PerSymbol<Option<&Asset>> = PerSymbol::new();
         while let Some(e) = events.next_entry()? {
             if e.kind != AuthKind::LogonSuccess {
                 continue;
             }
             let syms = events.symbols();
-            let list = by_account.entry(e.account).or_insert_with(|| {
+            let list = by_account.get_or_insert_with(e.account, || {
                 by_name
                     .get(&syms.name(e.account).to_lowercase())
                     .cloned()
@@ -149,9 +149,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             if list.is_empty() {
                 continue;
             }
-            let host = *host_of
-                .entry(e.system)
-                .or_insert_with(|| hosts.find(syms.name(e.system)));
+            let host = *host_of.get_or_insert_with(e.system, || hosts.find(syms.name(e.system)));
             let single = list.len() == 1;
             let candidates = list.iter().copied().filter(|&i| match host {
                 Some(asset) => {

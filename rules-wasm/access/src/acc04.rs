@@ -61,23 +61,23 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     if let Some(mut events) = ctx.auth_events()? {
         // Whether each account symbol is a wanted name, decided once; the
         // latest logon per symbol, turned into dates and names at the end.
-        let mut watched: FastMap<Symbol, bool> = FastMap::default();
-        let mut latest: FastMap<Symbol, i64> = FastMap::default();
+        let mut watched: PerSymbol<bool> = PerSymbol::new();
+        let mut latest: PerSymbol<i64> = PerSymbol::new();
         while let Some(e) = events.next_entry()? {
             if e.kind != AuthKind::LogonSuccess {
                 continue;
             }
             let syms = events.symbols();
-            let wanted = *watched
-                .entry(e.account)
-                .or_insert_with(|| wanted.contains(&syms.name(e.account).to_lowercase()));
+            let wanted = *watched.get_or_insert_with(e.account, || {
+                wanted.contains(&syms.name(e.account).to_lowercase())
+            });
             if wanted {
-                let slot = latest.entry(e.account).or_insert(e.time);
+                let slot = latest.get_or_insert_with(e.account, || e.time);
                 *slot = (*slot).max(e.time);
             }
         }
         let syms = events.symbols();
-        for (account, time) in latest {
+        for (account, &time) in latest.iter() {
             let d = local_date(time);
             let slot = last_seen
                 .entry(syms.name(account).to_lowercase())

@@ -72,15 +72,16 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let nets: Networks = ctx.document()?.unwrap_or_default();
     let hosts = Hosts::new(&inv);
     let mut unknown: BTreeMap<String, (String, Seen)> = BTreeMap::new();
-    let mut seen_hosts: FastSet<Symbol> = FastSet::default();
+    // Distinct hosts (as logged) seen that the inventory lists.
+    let mut seen_hosts = 0usize;
     let mut checked = false;
     let mut symbols = None;
     if let Some(mut events) = ctx.auth_events()? {
         checked = true;
         // The unknown-or-not answer per symbol, so that each name is looked up once.
-        let mut verdict: FastMap<Symbol, bool> = FastMap::default();
+        let mut verdict: PerSymbol<bool> = PerSymbol::new();
         // Whether a source names a machine of the utility's own, per symbol.
-        let mut countable: FastMap<Symbol, bool> = FastMap::default();
+        let mut countable: PerSymbol<bool> = PerSymbol::new();
         while let Some(e) = events.next_entry()? {
             let syms = events.symbols();
             // The host that recorded the event, and the machine a successful
@@ -90,14 +91,14 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 .source
                 .filter(|_| e.kind == AuthKind::LogonSuccess)
                 .filter(|s| {
-                    *countable.entry(*s).or_insert_with(|| {
+                    *countable.get_or_insert_with(*s, || {
                         let n = syms.name(*s);
                         is_internal_ip(n) && !n.starts_with("127.") && n != "::1"
                             || (!is_ip(n) && !n.is_empty() && n != "-")
                     })
                 });
             for sym in std::iter::once(e.system).chain(source) {
-                let missing = *verdict.entry(sym).or_insert_with(|| {
+                let missing = *verdict.get_or_insert_with(sym, || {
                     let name = syms.name(sym);
                     !name.is_empty() && hosts.find(name).is_none()
                 });
@@ -113,11 +114,10 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                                 first: e.origin,
                             },
                         ));
-                } else {
-                    seen_hosts.insert(sym);
                 }
             }
         }
+        seen_hosts = verdict.iter().filter(|(_, missing)| !**missing).count();
         symbols = Some(events.symbols().clone());
     }
     let mut findings = Vec::new();
@@ -186,7 +186,7 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         findings.push(
             Finding::pass(
                 Subject::organisation(),
-                text!(ja: "ログ等に現れる{}台の機器はすべて資産台帳にあります。", seen_hosts.len(); en: "all {} hosts seen in the logs and records are in the inventory", seen_hosts.len()),
+                text!(ja: "ログ等に現れる{}台の機器はすべて資産台帳にあります。", seen_hosts; en: "all {} hosts seen in the logs and records are in the inventory", seen_hosts),
             )
             .because(SectionKind::AuthEvents, "(all files)")
             .because(SectionKind::Inventory, "assets"),

@@ -42,7 +42,7 @@ pub const PHY_01: Rule = Rule {
     eval: evaluate,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Reason {
     UnknownPerson,
     NotAuthorised,
@@ -75,6 +75,61 @@ struct Offence {
     count: u64,
     first_time: i64,
     first: Origin,
+}
+
+/// Who made a granted entry: a person of the roster (their index) or someone
+/// unknown; `who` numbers the name findings give them in [`Names`].
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Known { person: u32, who: u32 },
+    Unknown(u32),
+}
+
+/// Names of offenders, numbered in order of first appearance.
+#[derive(Debug, Default)]
+struct Names {
+    index: FastMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.index.get(name) {
+            return n;
+        }
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(name.to_owned());
+        self.index.insert(name.to_owned(), n);
+        n
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("?", String::as_str)
+    }
+}
+
+/// The local date of an event, recomputed only when an event falls outside
+/// the day of the one before (logs come in time order, so rarely).
+#[derive(Debug, Default)]
+struct Days {
+    /// The day number (local midnight, in days since the epoch) and its date.
+    last: Option<(i64, Date)>,
+}
+
+impl Days {
+    fn of(&mut self, seconds: i64) -> Date {
+        let day = seconds
+            .saturating_add(mlit_common::hosts::LOCAL_OFFSET_SECONDS)
+            .div_euclid(86_400);
+        match self.last {
+            Some((d, date)) if d == day => date,
+            _ => {
+                let date = local_date(seconds);
+                self.last = Some((day, date));
+                date
+            }
+        }
+    }
 }
 
 fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
@@ -163,6 +218,11 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         }
         m
     };
+    let badges: FastSet<&str> = access
+        .visitors
+        .iter()
+        .flat_map(|v| std::iter::once(v.id.as_str()).chain(v.badge.as_deref()))
+        .collect();
     // Authorisations by person and area, so that an entry is checked
     // against its holder's few, not against all of them.
     let mut authorised: FastMap<(&str, &str), Vec<&AreaAuthorisation>> = FastMap::default();
@@ -172,44 +232,57 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             .or_default()
             .push(a);
     }
-    let mut offences: BTreeMap<(Reason, String, String), Offence> = BTreeMap::new();
-    // Entries per area symbol; the controlled area an area symbol is, whether
-    // a card ever served as a visitor's badge, who a person or card is, and a
-    // person's authorisations for an area: each decided once per symbol, so
-    // that an event costs integer lookups, not string hashing.
-    let mut entries: FastMap<Symbol, u64> = FastMap::default();
-    let mut controlled_id: FastMap<Symbol, Option<&str>> = FastMap::default();
-    let badges: FastSet<&str> = access
-        .visitors
-        .iter()
-        .flat_map(|v| std::iter::once(v.id.as_str()).chain(v.badge.as_deref()))
+    // Controlled areas in id order; an area is its index here, a person
+    // their index in the roster, an offender a number in `whos`.
+    let mut areas: Vec<&Area> = controlled.values().copied().collect();
+    areas.sort_by(|a, b| a.id.cmp(&b.id));
+    let area_index: FastMap<&str, u32> = (0u32..)
+        .zip(&areas)
+        .map(|(i, a)| (a.id.as_str(), i))
         .collect();
-    let mut is_badge: FastMap<Symbol, bool> = FastMap::default();
-    type Known<'a> = Option<(&'a str, &'a Person)>;
-    let mut known: FastMap<(Option<Symbol>, Option<Symbol>), Known<'_>> = FastMap::default();
-    type Granted<'a> = Option<&'a Vec<&'a AreaAuthorisation>>;
-    let mut granted: FastMap<(&str, Symbol), Granted<'_>> = FastMap::default();
+    let person_index: FastMap<&str, u32> = (0u32..)
+        .zip(&people.people)
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let mut whos = Names::default();
+    let resolve = |whos: &mut Names, name: Option<&str>, fallback: Option<&str>| match name
+        .and_then(|n| person_index.get(n))
+    {
+        Some(&person) => Who::Known {
+            person,
+            who: whos.id(&people.people[person as usize].id),
+        },
+        None => Who::Unknown(whos.id(name.or(fallback).unwrap_or("?"))),
+    };
+
+    // What an event's strings mean, decided once per symbol, so that an
+    // event costs array indexing, not string hashing.
+    let mut area_of: PerSymbol<Option<u32>> = PerSymbol::new();
+    let mut is_badge: PerSymbol<bool> = PerSymbol::new();
+    let mut by_person: PerSymbol<Who> = PerSymbol::new();
+    let mut by_card: PerSymbol<Who> = PerSymbol::new();
+    let nobody = resolve(&mut whos, None, None);
+    let mut granted: FastMap<(u32, u32), Option<&Vec<&AreaAuthorisation>>> = FastMap::default();
+    let mut entries = vec![0u64; areas.len()];
+    let mut offences: FastMap<(Reason, u32, u32), Offence> = FastMap::default();
+    let mut days = Days::default();
     while let Some(e) = events.next_entry()? {
         if e.result != DoorResult::Granted || e.direction == Direction::Exit {
             continue;
         }
         let syms = events.symbols();
-        // The controlled area's id as the sites document spells it.
-        let Some(area) = *controlled_id.entry(e.area).or_insert_with(|| {
-            controlled
-                .get_key_value(syms.name(e.area))
-                .map(|(id, _)| *id)
-        }) else {
+        let Some(area) =
+            *area_of.get_or_insert_with(e.area, || area_index.get(syms.name(e.area)).copied())
+        else {
             continue;
         };
-        *entries.entry(e.area).or_default() += 1;
-        let day = local_date(e.time);
+        entries[area as usize] += 1;
+        let area_id = areas[area as usize].id.as_str();
+        let day = days.of(e.time);
         let card = e.card.map(|c| syms.name(c));
-        let badge = e.card.is_some_and(|c| {
-            *is_badge
-                .entry(c)
-                .or_insert_with(|| badges.contains(syms.name(c)))
-        });
+        let badge = e
+            .card
+            .is_some_and(|c| *is_badge.get_or_insert_with(c, || badges.contains(syms.name(c))));
         let visitor = e
             .visitor
             .map(|v| syms.name(v))
@@ -217,37 +290,38 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         let offence = if let Some(v) = visitor {
             let escorted = visits
                 .get(&(v, day))
-                .is_some_and(|vs| vs.iter().any(|x| x.area == area && x.escort.is_some()));
-            (!escorted).then(|| (Reason::NoEscort, v.to_owned()))
+                .is_some_and(|vs| vs.iter().any(|x| x.area == area_id && x.escort.is_some()));
+            (!escorted).then(|| (Reason::NoEscort, whos.id(v)))
         } else {
-            let person = || {
-                e.person
-                    .map(|p| syms.name(p))
-                    .or_else(|| card.and_then(|c| card_holder.get(c).copied()))
+            // The person the controller names, else the holder of the card.
+            let who = match (e.person, e.card) {
+                (Some(p), _) => *by_person
+                    .get_or_insert_with(p, || resolve(&mut whos, Some(syms.name(p)), None)),
+                (None, Some(c)) => *by_card.get_or_insert_with(c, || {
+                    let name = syms.name(c);
+                    resolve(&mut whos, card_holder.get(name).copied(), Some(name))
+                }),
+                (None, None) => nobody,
             };
-            let who = *known.entry((e.person, e.card)).or_insert_with(|| {
-                person().and_then(|p| persons.get_key_value(p).map(|(k, x)| (*k, *x)))
-            });
             match who {
-                None => Some((
-                    Reason::UnknownPerson,
-                    person().or(card).unwrap_or("?").to_owned(),
-                )),
-                Some((p, who)) if who.left_on.is_some_and(|l| l <= day) => {
-                    Some((Reason::HadLeft, p.to_owned()))
-                }
-                Some((p, _)) => {
-                    let ok = granted
-                        .entry((p, e.area))
-                        .or_insert_with(|| authorised.get(&(p, area)))
-                        .is_some_and(|v| v.iter().any(|a| a.is_valid_on(day)));
-                    (!ok).then(|| (Reason::NotAuthorised, p.to_owned()))
+                Who::Unknown(who) => Some((Reason::UnknownPerson, who)),
+                Who::Known { person, who } => {
+                    let p = &people.people[person as usize];
+                    if p.left_on.is_some_and(|l| l <= day) {
+                        Some((Reason::HadLeft, who))
+                    } else {
+                        let ok = granted
+                            .entry((person, area))
+                            .or_insert_with(|| authorised.get(&(p.id.as_str(), area_id)))
+                            .is_some_and(|v| v.iter().any(|a| a.is_valid_on(day)));
+                        (!ok).then_some((Reason::NotAuthorised, who))
+                    }
                 }
             }
         };
         if let Some((reason, who)) = offence {
             offences
-                .entry((reason, who, area.to_owned()))
+                .entry((reason, who, area))
                 .and_modify(|o| o.count += 1)
                 .or_insert(Offence {
                     count: 1,
@@ -257,8 +331,17 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         }
     }
     let syms = events.symbols();
-    let entries: FastMap<&str, u64> = entries.iter().map(|(a, n)| (syms.name(*a), *n)).collect();
-    for ((reason, who, area), o) in &offences {
+    // Offenders and areas are numbered one to one with their names.
+    let offences: BTreeMap<(Reason, &str, &str), Offence> = offences
+        .into_iter()
+        .map(|((reason, who, area), o)| {
+            (
+                (reason, whos.name(who), areas[area as usize].id.as_str()),
+                o,
+            )
+        })
+        .collect();
+    for (&(reason, who, area), o) in &offences {
         let what = reason.text(who, area);
         let subject = match reason {
             Reason::NoEscort => Subject::new("visitor", who),
@@ -274,12 +357,9 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             .because(SectionKind::DoorEvents, o.first.locator(syms)),
         );
     }
-    let mut areas: Vec<&&Area> = controlled.values().collect();
-    areas.sort_by(|a, b| a.id.cmp(&b.id));
-    for area in areas {
+    for (area, n) in areas.iter().zip(entries) {
         let id = &area.id;
-        let n = entries.get(id.as_str()).copied().unwrap_or(0);
-        let bad = offences.keys().any(|(_, _, a)| a == id);
+        let bad = offences.keys().any(|&(_, _, a)| a == id);
         if !bad {
             findings.push(
                 Finding::pass(
