@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use mizuchi_evidence::{Date, Governance, SectionKind, SectionShape, Text};
-use rayon::prelude::*;
 
 use crate::abi::{ABI_VERSION, wit_types as ty};
 use crate::bundle::Bundle;
@@ -469,22 +469,39 @@ pub fn evaluate(
         .build()
         .map_err(|e| EvalError::Threads(e.to_string()))?;
     tracing::info!(rules = jobs.len(), threads = pool.current_num_threads(), %as_of, "evaluating");
-    let results: Vec<RuleResult> = pool.install(|| {
-        jobs.par_iter()
-            .map(|job| {
-                let mut result = match job.rule {
-                    Some(rule) => {
-                        let p = params.get(&rule.id).cloned().unwrap_or_default();
-                        run_rule(runtime, &bundle, as_of, job, rule, p)
-                    }
-                    None => refused(job),
-                };
-                apply_risk_acceptances(&mut result, governance.as_ref(), as_of);
-                on_result(&result);
-                result
-            })
-            .collect()
+    // Longest first: a rule over a large log started last would leave the
+    // other cores idle while it runs alone. Each thread takes the next rule
+    // in that order as it finishes one; results are put back in pack order.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(expected_work(&bundle, &jobs[i])));
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, RuleResult)>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    pool.scope(|scope| {
+        for _ in 0..pool.current_num_threads() {
+            scope.spawn(|_| {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let job = &jobs[i];
+                    let mut result = match job.rule {
+                        Some(rule) => {
+                            let p = params.get(&rule.id).cloned().unwrap_or_default();
+                            run_rule(runtime, &bundle, as_of, job, rule, p)
+                        }
+                        None => refused(job),
+                    };
+                    apply_risk_acceptances(&mut result, governance.as_ref(), as_of);
+                    on_result(&result);
+                    done.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((i, result));
+                }
+            });
+        }
     });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(i, _)| *i);
+    let results: Vec<RuleResult> = done.into_iter().map(|(_, r)| r).collect();
     let m = bundle.manifest();
     Ok(Report {
         format: REPORT_FORMAT.into(),
@@ -504,6 +521,23 @@ pub fn evaluate(
         packs: packs.packs().iter().map(Pack::info).collect(),
         summary: Report::summarise(&results),
         results,
+    })
+}
+
+/// How much work a rule is expected to be: the bytes of the evidence it
+/// reads. Only the order of rules depends on it, never a result.
+fn expected_work(bundle: &Bundle, job: &Job<'_>) -> u64 {
+    job.rule.map_or(0, |rule| {
+        rule.needs
+            .iter()
+            .map(|n| {
+                let logs: u64 = bundle.log(n.section).iter().map(|f| f.bytes).sum();
+                let document = bundle
+                    .document(n.section)
+                    .map_or(0, |d| d.text().len() as u64);
+                logs + document
+            })
+            .sum()
     })
 }
 
