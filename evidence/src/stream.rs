@@ -25,13 +25,38 @@ pub struct Symbol(pub u32);
 /// The strings behind [`Symbol`]s, numbered in order of first appearance.
 ///
 /// Interning happens for every text field of every event, so the index is a
-/// table of symbol numbers hashed with the Fx hash (fast, deterministic), and
-/// each name is held once.
+/// table hashed with the Fx hash (fast, deterministic) whose slots carry the
+/// first 16 bytes of their name: the account, host and address names of logs
+/// are mostly that short, and are then told apart in the slot itself, without
+/// reading the name. Each name is held once.
 #[derive(Clone, Default)]
 pub struct Symbols {
     names: Vec<String>,
-    /// Symbol numbers, found by the hash of their name.
-    index: hashbrown::HashTable<u32>,
+    index: hashbrown::HashTable<Slot>,
+}
+
+/// A symbol in the index: its number, and the length and first 16 bytes
+/// (zero-padded) of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    n: u32,
+    len: u32,
+    head: [u64; 2],
+}
+
+impl Slot {
+    const HEAD: usize = 16;
+
+    fn key(name: &str) -> (u32, [u64; 2]) {
+        let bytes = name.as_bytes();
+        let mut head = [0u8; Self::HEAD];
+        let k = bytes.len().min(Self::HEAD);
+        head[..k].copy_from_slice(&bytes[..k]);
+        let (a, b) = head.split_at(8);
+        let word = |w: &[u8]| w.try_into().map_or(0, u64::from_le_bytes);
+        let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        (len, [word(a), word(b)])
+    }
 }
 
 impl std::fmt::Debug for Symbols {
@@ -71,20 +96,28 @@ impl Symbols {
         self.intern_with(name, |n| n)
     }
 
+    /// The slot of `name` in the index, if it is there.
+    fn find(&self, hash: u64, name: &str) -> Option<&Slot> {
+        let (len, head) = Slot::key(name);
+        self.index.find(hash, |s| {
+            s.len == len
+                && s.head == head
+                && (name.len() <= Slot::HEAD || self.names[s.n as usize] == name)
+        })
+    }
+
     fn intern_with<S: AsRef<str>>(&mut self, name: S, owned: impl FnOnce(S) -> String) -> Symbol {
         let hash = name_hash(name.as_ref());
-        let names = &self.names;
-        if let Some(&n) = self
-            .index
-            .find(hash, |&n| names[n as usize] == name.as_ref())
-        {
-            return Symbol(n);
+        if let Some(s) = self.find(hash, name.as_ref()) {
+            return Symbol(s.n);
         }
         let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        let (len, head) = Slot::key(name.as_ref());
         self.names.push(owned(name));
         let names = &self.names;
-        self.index
-            .insert_unique(hash, n, |&m| name_hash(&names[m as usize]));
+        self.index.insert_unique(hash, Slot { n, len, head }, |s| {
+            name_hash(&names[s.n as usize])
+        });
         Symbol(n)
     }
 
@@ -109,9 +142,7 @@ impl Symbols {
 
     /// The symbol of `name`, if the table holds it.
     pub fn get(&self, name: &str) -> Option<Symbol> {
-        self.index
-            .find(name_hash(name), |&n| self.names[n as usize] == name)
-            .map(|&n| Symbol(n))
+        self.find(name_hash(name), name).map(|s| Symbol(s.n))
     }
 
     /// Number of symbols.
@@ -128,11 +159,6 @@ impl Symbols {
     /// symbols is missing.
     pub fn names_from(&self, from: usize) -> impl Iterator<Item = &str> {
         self.names.iter().skip(from).map(String::as_str)
-    }
-
-    /// The names in symbol order, given up.
-    pub fn into_names(self) -> Vec<String> {
-        self.names
     }
 }
 
@@ -731,6 +757,54 @@ mod tests {
             ]
         );
         assert_eq!((mapped.time, mapped.result), (9, DoorResult::Granted));
+    }
+
+    #[test]
+    fn names_sharing_their_first_16_bytes_are_told_apart() {
+        let mut s = Symbols::new();
+        let names = [
+            "",
+            "a",
+            "a\0",
+            "0123456789abcdef",
+            "0123456789abcdefX",
+            "0123456789abcdefY",
+            "0123456789abcdefXY",
+            "アカウント名",
+            "アカウント名2",
+        ];
+        let syms: Vec<Symbol> = names.iter().map(|n| s.intern(n)).collect();
+        assert_eq!(
+            syms,
+            (0..names.len() as u32).map(Symbol).collect::<Vec<_>>()
+        );
+        for (n, sym) in names.iter().zip(&syms) {
+            assert_eq!(s.intern(n), *sym);
+            assert_eq!(s.intern_owned((*n).to_owned()), *sym);
+            assert_eq!(s.get(n), Some(*sym));
+            assert_eq!(s.name(*sym), *n);
+        }
+        assert_eq!(s.get("0123456789abcdeZ"), None);
+        assert_eq!(s.get("0123456789abcdefZ"), None);
+        assert_eq!(s.len(), names.len());
+
+        // Through many growths of the table, short and long names alike.
+        let many: Vec<String> = (0..40_000)
+            .map(|i| {
+                if i % 2 == 0 {
+                    format!("u{i}")
+                } else {
+                    format!("host-with-a-long-name-{i}.example.jp")
+                }
+            })
+            .collect();
+        let mut t = Symbols::with_capacity(4);
+        for (i, n) in many.iter().enumerate() {
+            assert_eq!(t.intern(n), Symbol(i as u32));
+        }
+        for (i, n) in many.iter().enumerate() {
+            assert_eq!(t.get(n), Some(Symbol(i as u32)));
+        }
     }
 
     #[test]

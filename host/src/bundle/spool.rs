@@ -139,9 +139,10 @@ pub(crate) fn build(
     kind: SectionKind,
     files: &[Input<'_>],
 ) -> Result<(Vec<FileRead>, Spool), Failure> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     match kind {
-        SectionKind::DoorEvents => build_typed::<DoorEvent>(files, BLOCK),
-        _ => build_typed::<AuthEvent>(files, BLOCK),
+        SectionKind::DoorEvents => build_typed::<DoorEvent>(files, BLOCK, workers),
+        _ => build_typed::<AuthEvent>(files, BLOCK, workers),
     }
 }
 
@@ -222,34 +223,56 @@ fn read_blocks(
     Ok((digest, sent))
 }
 
-/// A block's records in compact form, numbered against the block's own
-/// symbol table: the file's path first, then each string in the order a
-/// sequential reader meets it. Renumbering against the section's table, block
-/// after block, therefore gives the numbers a sequential reader gives.
+/// A block's records in compact form, numbered against the table of the
+/// worker that parsed it. A worker numbers the names it meets in the order it
+/// meets them, its file's path first, over all the blocks it parses; with
+/// each block it hands over the names that are new to it, in that order.
 struct Parsed<E> {
-    symbols: Symbols,
+    /// The worker, whose numbers the entries use.
+    worker: usize,
+    /// The names the worker met first in this block, numbered on from the
+    /// ones it met before.
+    names: Vec<String>,
     entries: Vec<E>,
     /// The block's buffer, for the next read.
     buffer: Vec<u8>,
 }
 
-/// Parses and interns every line of a block of the file `rel`.
-fn parse_block<T: LogRecord>(block: Block, rel: &str) -> Result<Parsed<T::Entry>, LineError> {
-    // Lines are rarely shorter than 100 bytes, and a block names fewer
-    // strings than it has lines.
-    let mut symbols = Symbols::with_capacity(block.bytes.len() / 100);
-    let file = symbols.intern(rel);
-    let mut entries = Vec::with_capacity(block.bytes.len() / 100);
+/// A worker's table of the names it has met, and how many of them it has
+/// handed over.
+struct WorkerNames {
+    symbols: Symbols,
+    sent: usize,
+}
+
+/// Parses and interns every line of a block into `entries`, against the
+/// worker's own table.
+fn parse_block<T: LogRecord>(
+    block: Block,
+    worker: usize,
+    names: &mut WorkerNames,
+    mut entries: Vec<T::Entry>,
+) -> Result<Parsed<T::Entry>, LineError> {
+    // The path was the table's first name.
+    let file = Symbol(0);
+    entries.clear();
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', &block.bytes).map(|end| end + 1);
     let last = (!block.bytes.ends_with(b"\n")).then_some(block.bytes.len());
     for (line, end) in (block.first_line..).zip(ends.chain(last)) {
         let record = parse_line::<T>(&block.bytes[start..end], line)?;
-        entries.push(record.compact(Origin { file, line }, &mut symbols));
+        entries.push(record.compact(Origin { file, line }, &mut names.symbols));
         start = end;
     }
+    let new: Vec<String> = names
+        .symbols
+        .names_from(names.sent)
+        .map(str::to_owned)
+        .collect();
+    names.sent = names.symbols.len();
     Ok(Parsed {
-        symbols,
+        worker,
+        names: new,
         entries,
         buffer: block.bytes,
     })
@@ -257,14 +280,18 @@ fn parse_block<T: LogRecord>(block: Block, rel: &str) -> Result<Parsed<T::Entry>
 
 /// Spools a section, file after file. For each file, one thread reads and
 /// hashes it in blocks of lines; one worker per core parses and interns
-/// blocks as they come, each against its own small symbol table; and here,
-/// strictly in file order, each block's symbols are interned in the section's
-/// table and its entries renumbered and written. So the spool and its symbol
-/// numbers are exactly those of one plain sequential reader, whatever the
-/// number of cores, while only the renumbering is sequential.
+/// blocks as they come (in order), each against its own symbol table; and
+/// here, strictly in file order, the names new to a block's worker are
+/// interned in the section's table and its entries renumbered through that
+/// worker's translation and written. Names met before by the same worker cost
+/// the writer an array index. The spool and its symbol numbers are exactly
+/// those of one plain sequential reader, whatever the number of cores: a name
+/// new to the section is new to the worker that meets it, and is interned
+/// here in the order that worker met it in the block.
 fn build_typed<T: LogRecord + Send>(
     files: &[Input<'_>],
     block: usize,
+    workers: usize,
 ) -> Result<(Vec<FileRead>, Spool), Failure>
 where
     T::Entry: Send,
@@ -279,8 +306,9 @@ where
     let mut reads = Vec::with_capacity(files.len());
     let mut entries = 0u64;
     let mut encoded = Vec::with_capacity(T::Entry::SIZE * 8192);
-    let mut renumber: Vec<Symbol> = Vec::new();
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // Entry vectors written out, for the workers to fill again.
+    let spare: Mutex<Vec<Vec<T::Entry>>> = Mutex::new(Vec::new());
+    let workers = workers.max(1);
     // Blocks read but not yet written: bounds memory whatever the file size.
     let in_flight = workers * 4;
     for input in files {
@@ -311,45 +339,64 @@ where
             // stops the reader.
             let block_rx = Arc::new(Mutex::new(block_rx));
             let (done_tx, done_rx) = channel();
-            for _ in 0..workers {
+            for worker in 0..workers {
                 let (block_rx, done_tx) = (Arc::clone(&block_rx), done_tx.clone());
+                let spare = &spare;
                 scope.spawn(move || {
+                    // The path is every worker's first name; the writer
+                    // knows it without being told.
+                    let mut symbols = Symbols::new();
+                    symbols.intern(input.rel);
+                    let mut names = WorkerNames { symbols, sent: 1 };
                     loop {
                         let next = match block_rx.lock() {
                             Ok(rx) => rx.recv(),
                             Err(_) => return,
                         };
                         let Ok((seq, b)) = next else { return };
-                        if done_tx.send((seq, parse_block::<T>(b, input.rel))).is_err() {
+                        let entries = spare
+                            .lock()
+                            .ok()
+                            .and_then(|mut s| s.pop())
+                            .unwrap_or_else(|| Vec::with_capacity(block / 100));
+                        let parsed = parse_block::<T>(b, worker, &mut names, entries);
+                        if done_tx.send((seq, parsed)).is_err() {
                             return;
                         }
                     }
                 });
             }
             drop((block_rx, done_tx));
+            // Each worker's numbers, translated into the section's.
+            let mut translate: Vec<Vec<Symbol>> = vec![Vec::new(); workers];
             let mut waiting = BTreeMap::new();
             for (seq, parsed) in done_rx.iter() {
                 waiting.insert(seq, parsed);
                 while let Some(parsed) = waiting.remove(&written) {
                     let Parsed {
-                        symbols: names,
-                        entries: parsed,
+                        worker,
+                        names,
+                        entries: mut parsed,
                         buffer,
                     } = parsed.map_err(line_failure)?;
                     // The reader may go on: one block fewer in flight.
                     let _ = buffer_tx.send(buffer);
                     records += parsed.len() as u64;
-                    renumber.clear();
-                    renumber.extend(
-                        names
-                            .into_names()
-                            .into_iter()
-                            .map(|n| symbols.intern_owned(n)),
-                    );
-                    for entry in parsed {
+                    let Some(translate) = translate.get_mut(worker) else {
+                        return Err(Failure::Spool(format!("no parsing worker {worker}")));
+                    };
+                    if translate.is_empty() {
+                        // The worker's first name is the file's path.
+                        translate.push(symbols.intern(input.rel));
+                    }
+                    translate.extend(names.into_iter().map(|n| symbols.intern_owned(n)));
+                    for entry in parsed.drain(..) {
                         entry
-                            .map_symbols(|s| renumber[s.0 as usize])
+                            .map_symbols(|s| translate[s.0 as usize])
                             .encode(&mut encoded);
+                    }
+                    if let Ok(mut spare) = spare.lock() {
+                        spare.push(parsed);
                     }
                     if encoded.len() >= T::Entry::SIZE * 4096 {
                         writer.write_all(&encoded).map_err(spool_err)?;
@@ -502,9 +549,10 @@ mod tests {
         }
     }
 
-    /// Every block size, down to one shorter than any line, gives the spool
-    /// and the symbols of one plain sequential reader, with the right line
-    /// numbers, through CRLF line ends and a last line without an end.
+    /// Every block size, down to one shorter than any line, and any number
+    /// of workers give the spool and the symbols of one plain sequential
+    /// reader, with the right line numbers, through CRLF line ends and a last
+    /// line without an end.
     #[test]
     fn blocks_of_any_size_give_the_spool_of_a_sequential_reader() {
         let dir = tempfile::tempdir().unwrap();
@@ -537,8 +585,11 @@ mod tests {
             expected.push(e.unwrap());
         }
         assert_eq!(expected.len(), 41);
-        for block in [16, 64, 100, 101, 333, 1 << 20] {
-            let (reads, spool) = build_typed::<AuthEvent>(&input, block).unwrap();
+        for (block, workers) in [16, 64, 100, 101, 333, 1 << 20]
+            .into_iter()
+            .flat_map(|b| [1, 2, 3, 5].map(|w| (b, w)))
+        {
+            let (reads, spool) = build_typed::<AuthEvent>(&input, block, workers).unwrap();
             assert_eq!((reads[0].records, reads[0].bytes), (41, text.len() as u64));
             let mut reader = spool.reader::<AuthEntry>().unwrap();
             let mut bytes = Vec::new();
@@ -547,7 +598,7 @@ mod tests {
                 .chunks_exact(AuthEntry::SIZE)
                 .map(|c| AuthEntry::decode(c).unwrap())
                 .collect();
-            assert_eq!(got, expected, "block size {block}");
+            assert_eq!(got, expected, "block size {block}, {workers} workers");
             assert_eq!(
                 spool.symbols().names_from(0).collect::<Vec<_>>(),
                 symbols.names_from(0).collect::<Vec<_>>()
@@ -562,7 +613,7 @@ mod tests {
             + 1;
         std::fs::write(&full, &bad).unwrap();
         for block in [16, 100, 1 << 20] {
-            match build_typed::<AuthEvent>(&input, block).unwrap_err() {
+            match build_typed::<AuthEvent>(&input, block, 2).unwrap_err() {
                 Failure::Line { line: at, .. } => assert_eq!(at, line, "block size {block}"),
                 other => panic!("{other:?}"),
             }
