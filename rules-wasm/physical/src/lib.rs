@@ -77,11 +77,16 @@ struct Offence {
     first: Origin,
 }
 
-/// Who made a granted entry: a person of the roster (their index) or someone
-/// unknown; `who` numbers the name findings give them in [`Names`].
+/// Who made a granted entry: a person of the roster (their index, and the
+/// day they left) or someone unknown; `who` numbers the name findings give
+/// them in [`Names`].
 #[derive(Debug, Clone, Copy)]
 enum Who {
-    Known { person: u32, who: u32 },
+    Known {
+        person: u32,
+        who: u32,
+        left: Option<Date>,
+    },
     Unknown(u32),
 }
 
@@ -223,15 +228,6 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .iter()
         .flat_map(|v| std::iter::once(v.id.as_str()).chain(v.badge.as_deref()))
         .collect();
-    // Authorisations by person and area, so that an entry is checked
-    // against its holder's few, not against all of them.
-    let mut authorised: FastMap<(&str, &str), Vec<&AreaAuthorisation>> = FastMap::default();
-    for a in &access.authorisations {
-        authorised
-            .entry((a.person.as_str(), a.area.as_str()))
-            .or_default()
-            .push(a);
-    }
     // Controlled areas in id order; an area is its index here, a person
     // their index in the roster, an offender a number in `whos`.
     let mut areas: Vec<&Area> = controlled.values().copied().collect();
@@ -244,14 +240,35 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .zip(&people.people)
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
+    // Authorisations by person and area (numbers), each pair's few side by
+    // side, so that an entry is checked against its holder's few with one
+    // lookup and no string.
+    let mut held: Vec<((u32, u32), &AreaAuthorisation)> = access
+        .authorisations
+        .iter()
+        .filter_map(|a| {
+            let person = *person_index.get(a.person.as_str())?;
+            let area = *area_index.get(a.area.as_str())?;
+            Some(((person, area), a))
+        })
+        .collect();
+    held.sort_by_key(|(key, _)| *key);
+    let mut authorised: FastMap<(u32, u32), std::ops::Range<usize>> = FastMap::default();
+    for (i, (key, _)) in held.iter().enumerate() {
+        authorised.entry(*key).or_insert(i..i).end = i + 1;
+    }
     let mut whos = Names::default();
     let resolve = |whos: &mut Names, name: Option<&str>, fallback: Option<&str>| match name
         .and_then(|n| person_index.get(n))
     {
-        Some(&person) => Who::Known {
-            person,
-            who: whos.id(&people.people[person as usize].id),
-        },
+        Some(&person) => {
+            let p = &people.people[person as usize];
+            Who::Known {
+                person,
+                who: whos.id(&p.id),
+                left: p.left_on,
+            }
+        }
         None => Who::Unknown(whos.id(name.or(fallback).unwrap_or("?"))),
     };
 
@@ -262,7 +279,6 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let mut by_person: PerSymbol<Who> = PerSymbol::new();
     let mut by_card: PerSymbol<Who> = PerSymbol::new();
     let nobody = resolve(&mut whos, None, None);
-    let mut granted: FastMap<(u32, u32), Option<&Vec<&AreaAuthorisation>>> = FastMap::default();
     let mut entries = vec![0u64; areas.len()];
     let mut offences: FastMap<(Reason, u32, u32), Offence> = FastMap::default();
     let mut days = Days::default();
@@ -305,17 +321,14 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             };
             match who {
                 Who::Unknown(who) => Some((Reason::UnknownPerson, who)),
-                Who::Known { person, who } => {
-                    let p = &people.people[person as usize];
-                    if p.left_on.is_some_and(|l| l <= day) {
-                        Some((Reason::HadLeft, who))
-                    } else {
-                        let ok = granted
-                            .entry((person, area))
-                            .or_insert_with(|| authorised.get(&(p.id.as_str(), area_id)))
-                            .is_some_and(|v| v.iter().any(|a| a.is_valid_on(day)));
-                        (!ok).then_some((Reason::NotAuthorised, who))
-                    }
+                Who::Known { left, who, .. } if left.is_some_and(|l| l <= day) => {
+                    Some((Reason::HadLeft, who))
+                }
+                Who::Known { person, who, .. } => {
+                    let ok = authorised
+                        .get(&(person, area))
+                        .is_some_and(|r| held[r.clone()].iter().any(|(_, a)| a.is_valid_on(day)));
+                    (!ok).then_some((Reason::NotAuthorised, who))
                 }
             }
         };
