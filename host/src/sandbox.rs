@@ -433,16 +433,9 @@ impl<T: LogRecord> LogCursor<T> {
             return Ok(None);
         }
         let symbols = self.spool.symbols();
-        let needed = if self.reader.left() == 0 {
-            symbols.len()
-        } else {
-            bytes
-                .chunks_exact(T::Entry::SIZE)
-                .filter_map(T::Entry::decode)
-                .map(|e| e.max_symbol() as usize + 1)
-                .max()
-                .unwrap_or(0)
-        };
+        let needed = self
+            .spool
+            .symbols_for(self.spool.entries() - self.reader.left());
         let names: Vec<String> = if needed > self.sent {
             symbols
                 .names_from(self.sent)

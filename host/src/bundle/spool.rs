@@ -75,6 +75,9 @@ pub(crate) struct Spool {
     entries: u64,
     entry_size: usize,
     symbols: Arc<Symbols>,
+    /// After each block: the entries written so far and the symbols known
+    /// then, in order.
+    marks: Vec<(u64, u32)>,
 }
 
 impl Spool {
@@ -86,6 +89,18 @@ impl Spool {
     /// Number of entries.
     pub(crate) fn entries(&self) -> u64 {
         self.entries
+    }
+
+    /// How many symbols (numbered from 0) the first `n` entries may use: the
+    /// symbols known when the block that holds entry `n` was written, so a
+    /// reader can hand out names ahead of the entries without looking into
+    /// them. All of them once `n` reaches the end.
+    pub(crate) fn symbols_for(&self, n: u64) -> usize {
+        let i = self.marks.partition_point(|&(end, _)| end < n);
+        match self.marks.get(i) {
+            Some(&(_, known)) if n < self.entries => known as usize,
+            _ => self.symbols.len(),
+        }
     }
 
     /// A reader of the entries from the first, independent of other readers.
@@ -305,6 +320,7 @@ where
     let mut symbols = Symbols::new();
     let mut reads = Vec::with_capacity(files.len());
     let mut entries = 0u64;
+    let mut marks = Vec::new();
     let mut encoded = Vec::with_capacity(T::Entry::SIZE * 8192);
     // Entry vectors written out, for the workers to fill again.
     let spare: Mutex<Vec<Vec<T::Entry>>> = Mutex::new(Vec::new());
@@ -403,6 +419,8 @@ where
                         encoded.clear();
                     }
                     written += 1;
+                    let known = u32::try_from(symbols.len()).unwrap_or(u32::MAX);
+                    marks.push((entries + records, known));
                 }
             }
             let (read, sent) = reader
@@ -411,8 +429,7 @@ where
                 .map_err(io)?;
             if sent != written {
                 return Err(Failure::Spool(format!(
-                    "{} blocks were read but {written} parsed",
-                    sent
+                    "a parsing thread stopped early ({written} of {sent} blocks written)"
                 )));
             }
             Ok(read)
@@ -441,6 +458,7 @@ where
             entries,
             entry_size: T::Entry::SIZE,
             symbols: Arc::new(symbols),
+            marks,
         },
     ))
 }
@@ -599,6 +617,17 @@ mod tests {
                 .map(|c| AuthEntry::decode(c).unwrap())
                 .collect();
             assert_eq!(got, expected, "block size {block}, {workers} workers");
+            // The names the first n entries use are always among those
+            // `symbols_for(n)` counts.
+            let mut used = 0;
+            for (n, e) in (1..).zip(&got) {
+                used = used.max(e.max_symbol() as usize + 1);
+                assert!(
+                    used <= spool.symbols_for(n),
+                    "entry {n}, block size {block}"
+                );
+            }
+            assert_eq!(spool.symbols_for(41), spool.symbols().len());
             assert_eq!(
                 spool.symbols().names_from(0).collect::<Vec<_>>(),
                 symbols.names_from(0).collect::<Vec<_>>()
