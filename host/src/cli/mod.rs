@@ -209,9 +209,50 @@ pub(crate) fn main() -> ExitCode {
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             });
             if !closed {
-                let _ = writeln!(std::io::stderr(), "error: {e:#}");
+                let _ = writeln!(std::io::stderr(), "error: {}", message(&e));
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// An error and its causes on one line, `: `-separated. A cause whose text
+/// its effect already ends with (an error that shows its source and also
+/// returns it) is said once.
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read `x`: {source}")]
+    struct Read {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_already_shown_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = anyhow::Error::new(Read { source: io }).context("cannot load the pack `x`");
+        assert_eq!(
+            message(&e),
+            "cannot load the pack `x`: cannot read `x`: no such file"
+        );
+        let plain = anyhow::anyhow!("no such file").context("cannot read `y`");
+        assert_eq!(message(&plain), "cannot read `y`: no such file");
     }
 }
