@@ -534,7 +534,6 @@ impl RunState {
 impl ty::Host for RunState {}
 
 impl RunState {
-    /// A cursor over a declared log section.
     /// The document section named `section`, if the rule declared it.
     fn declared_document(
         &self,
@@ -555,6 +554,7 @@ impl RunState {
         self.table.get_mut(handle).map_err(unreadable)
     }
 
+    /// A cursor over a declared log section.
     fn cursor<T: LogRecord>(&self, kind: SectionKind) -> Result<LogCursor<T>, ev::EvidenceError> {
         let bundle = self.declared(kind)?;
         let spool = bundle.spool(kind).map_err(ev::EvidenceError::Unreadable)?;
