@@ -12,6 +12,7 @@
 
 mod common;
 mod document;
+mod flat;
 mod manifest;
 mod sections;
 pub mod stream;

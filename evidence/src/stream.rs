@@ -16,6 +16,7 @@ use std::io::BufRead;
 
 use serde::de::DeserializeOwned;
 
+use crate::flat::{self, Scalar};
 use crate::{AuthEvent, AuthKind, Direction, DoorEvent, DoorResult};
 
 /// A string interned in a [`Symbols`] table.
@@ -460,6 +461,70 @@ pub trait LogRecord: DeserializeOwned {
     /// Interns the record's strings (in field order) and returns its
     /// compact form.
     fn compact(self, origin: Origin, symbols: &mut Symbols) -> Self::Entry;
+
+    /// The compact form of a line read without serde, or `None` to leave the
+    /// line to serde. What it returns, and what it interns in which order,
+    /// must be exactly what parsing the line and [`compact`](Self::compact)
+    /// give: [`parse_entry`] uses it as a shortcut.
+    fn compact_text(text: &str, origin: Origin, symbols: &mut Symbols) -> Option<Self::Entry> {
+        let _ = (text, origin, symbols);
+        None
+    }
+}
+
+/// Records a field of a line once: a second occurrence declines the line
+/// (serde refuses a duplicate field), as does a value `read` declines.
+fn once<'a, T>(
+    slot: &mut Option<T>,
+    value: Scalar<'a>,
+    read: impl FnOnce(Scalar<'a>) -> Option<T>,
+) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(read(value)?);
+    Some(())
+}
+
+/// A string, for a field serde reads as a `String`.
+fn text(value: Scalar<'_>) -> Option<&str> {
+    match value {
+        Scalar::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// An optional value, for a field serde reads as an `Option`.
+fn nullable<'a, T>(
+    read: impl FnOnce(Scalar<'a>) -> Option<T>,
+) -> impl FnOnce(Scalar<'a>) -> Option<Option<T>> {
+    move |value| match value {
+        Scalar::Null => Some(None),
+        v => read(v).map(Some),
+    }
+}
+
+fn timestamp(value: Scalar<'_>) -> Option<i64> {
+    text(value)?
+        .parse::<crate::Timestamp>()
+        .ok()
+        .map(|t| t.as_second())
+}
+
+fn uint<T: TryFrom<u64>>(value: Scalar<'_>) -> Option<T> {
+    match value {
+        Scalar::Uint(n) => T::try_from(n).ok(),
+        _ => None,
+    }
+}
+
+fn hex_code(value: Scalar<'_>) -> Option<u32> {
+    crate::sections::parse_hex_code(text(value)?)
+}
+
+/// A field the record does not define: serde ignores it, whatever its value.
+fn ignored(_: Scalar<'_>) -> Option<()> {
+    Some(())
 }
 
 impl LogRecord for AuthEvent {
@@ -478,6 +543,44 @@ impl LogRecord for AuthEvent {
             sub_status: self.sub_status,
         }
     }
+
+    fn compact_text(text: &str, origin: Origin, symbols: &mut Symbols) -> Option<AuthEntry> {
+        let (mut time, mut kind, mut system, mut account) = (None, None, None, None);
+        let (mut source, mut logon_type, mut status, mut sub_status) = (None, None, None, None);
+        let (mut domain, mut method, mut event_id, mut record_id) = (None, None, None, None);
+        flat::fields(text, |key, value| match key {
+            "time" => once(&mut time, value, timestamp),
+            "kind" => once(&mut kind, value, |v| {
+                let name = self::text(v)?;
+                AuthKind::ALL.into_iter().find(|k| k.as_str() == name)
+            }),
+            "system" => once(&mut system, value, self::text),
+            "account" => once(&mut account, value, self::text),
+            "domain" => once(&mut domain, value, nullable(self::text)),
+            "source" => once(&mut source, value, nullable(self::text)),
+            "logon_type" => once(&mut logon_type, value, nullable(uint::<u8>)),
+            "status" => once(&mut status, value, nullable(hex_code)),
+            "sub_status" => once(&mut sub_status, value, nullable(hex_code)),
+            "method" => once(&mut method, value, nullable(self::text)),
+            "event_id" => once(&mut event_id, value, nullable(uint::<u32>)),
+            "record_id" => once(&mut record_id, value, nullable(uint::<u64>)),
+            _ => ignored(value),
+        })?;
+        // Strings are interned only once the whole line is accepted, in
+        // field order, as `compact` does.
+        let (time, kind, system, account) = (time?, kind?, system?, account?);
+        Some(AuthEntry {
+            origin,
+            time,
+            kind,
+            system: symbols.intern(system),
+            account: symbols.intern(account),
+            source: source.flatten().map(|s| symbols.intern(s)),
+            logon_type: logon_type.flatten(),
+            status: status.flatten(),
+            sub_status: sub_status.flatten(),
+        })
+    }
 }
 
 impl LogRecord for DoorEvent {
@@ -495,6 +598,47 @@ impl LogRecord for DoorEvent {
             result: self.result,
             direction: self.direction,
         }
+    }
+
+    fn compact_text(text: &str, origin: Origin, symbols: &mut Symbols) -> Option<DoorEntry> {
+        let (mut time, mut area, mut door, mut person) = (None, None, None, None);
+        let (mut card, mut visitor, mut result, mut direction) = (None, None, None, None);
+        flat::fields(text, |key, value| match key {
+            "time" => once(&mut time, value, timestamp),
+            "area" => once(&mut area, value, self::text),
+            "door" => once(&mut door, value, nullable(self::text)),
+            "person" => once(&mut person, value, nullable(self::text)),
+            "card" => once(&mut card, value, nullable(self::text)),
+            "visitor" => once(&mut visitor, value, nullable(self::text)),
+            "result" => once(&mut result, value, |v| match self::text(v)? {
+                "granted" => Some(DoorResult::Granted),
+                "denied" => Some(DoorResult::Denied),
+                _ => None,
+            }),
+            "direction" => once(&mut direction, value, |v| match self::text(v)? {
+                "entry" => Some(Direction::Entry),
+                "exit" => Some(Direction::Exit),
+                "unknown" => Some(Direction::Unknown),
+                _ => None,
+            }),
+            _ => ignored(value),
+        })?;
+        let (time, area, result) = (time?, area?, result?);
+        let area = symbols.intern(area);
+        let mut name = |s: Option<Option<&str>>| s.flatten().map(|s| symbols.intern(s));
+        let (door, person) = (name(door), name(person));
+        let (card, visitor) = (name(card), name(visitor));
+        Some(DoorEntry {
+            origin,
+            time,
+            area,
+            door,
+            person,
+            card,
+            visitor,
+            result,
+            direction: direction.unwrap_or_default(),
+        })
     }
 }
 
@@ -542,15 +686,24 @@ impl<R: BufRead> LogReader<R> {
         &mut self,
         symbols: &mut Symbols,
     ) -> Option<Result<T::Entry, LineError>> {
-        let (record, origin) = match self.next_record::<T>()? {
-            Ok(r) => r,
+        let origin = match self.next_line()? {
+            Ok(origin) => origin,
             Err(e) => return Some(Err(e)),
         };
-        Some(Ok(record.compact(origin, symbols)))
+        Some(parse_entry::<T>(&self.buf, origin, symbols))
     }
 
     /// The next record in full, with its origin, `None` at the end.
     pub fn next_record<T: DeserializeOwned>(&mut self) -> Option<Result<(T, Origin), LineError>> {
+        let origin = match self.next_line()? {
+            Ok(origin) => origin,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(parse_line::<T>(&self.buf, origin.line).map(|r| (r, origin)))
+    }
+
+    /// Reads the next line into the buffer; its origin, `None` at the end.
+    fn next_line(&mut self) -> Option<Result<Origin, LineError>> {
         self.buf.clear();
         self.line += 1;
         let line = self.line;
@@ -564,11 +717,10 @@ impl<R: BufRead> LogReader<R> {
                 }));
             }
         }
-        let origin = Origin {
+        Some(Ok(Origin {
             file: self.file,
             line,
-        };
-        Some(parse_line::<T>(&self.buf, line).map(|r| (r, origin)))
+        }))
     }
 }
 
@@ -579,6 +731,36 @@ impl<R: BufRead> LogReader<R> {
 /// of logs: a line must be UTF-8 and hold one JSON object of the record's
 /// shape; an empty line is an error.
 pub fn parse_line<T: DeserializeOwned>(raw: &[u8], line: u64) -> Result<T, LineError> {
+    let text = line_text(raw, line)?;
+    serde_json::from_str::<T>(text).map_err(|e| LineError {
+        line,
+        message: e.to_string(),
+    })
+}
+
+/// Parses one line of a log, as [`parse_line`] does, straight into its
+/// compact form, interning its strings in `symbols`. Lines of the common
+/// simple shape are read without building the record (see
+/// [`LogRecord::compact_text`]); the result is the same either way.
+pub fn parse_entry<T: LogRecord>(
+    raw: &[u8],
+    origin: Origin,
+    symbols: &mut Symbols,
+) -> Result<T::Entry, LineError> {
+    let text = line_text(raw, origin.line)?;
+    if let Some(entry) = T::compact_text(text, origin, symbols) {
+        return Ok(entry);
+    }
+    serde_json::from_str::<T>(text)
+        .map(|record| record.compact(origin, symbols))
+        .map_err(|e| LineError {
+            line: origin.line,
+            message: e.to_string(),
+        })
+}
+
+/// The text of a line without its ending: UTF-8 and not blank.
+fn line_text(raw: &[u8], line: u64) -> Result<&str, LineError> {
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     let text = std::str::from_utf8(raw).map_err(|e| LineError {
@@ -594,10 +776,7 @@ pub fn parse_line<T: DeserializeOwned>(raw: &[u8], line: u64) -> Result<T, LineE
             message: "empty line; every line of a log holds one JSON object".into(),
         });
     }
-    serde_json::from_str::<T>(text).map_err(|e| LineError {
-        line,
-        message: e.to_string(),
-    })
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -647,6 +826,159 @@ mod tests {
             .unwrap()
             .unwrap_err();
         assert_eq!(err.line, 3);
+    }
+
+    /// An entry and the names its table held after it.
+    type Read<E> = Option<(E, Vec<String>)>;
+
+    /// The shortcut's entry and names, and serde's, for one line.
+    fn both<T: LogRecord>(line: &str) -> (Read<T::Entry>, Read<T::Entry>)
+    where
+        T::Entry: std::fmt::Debug,
+    {
+        let origin = Origin {
+            file: Symbol(0),
+            line: 7,
+        };
+        let names = |s: &Symbols| s.names_from(0).map(str::to_owned).collect::<Vec<_>>();
+        let mut fast_names = Symbols::new();
+        fast_names.intern("log");
+        let fast = T::compact_text(line, origin, &mut fast_names).map(|e| (e, names(&fast_names)));
+        let mut slow_names = Symbols::new();
+        slow_names.intern("log");
+        let slow = serde_json::from_str::<T>(line)
+            .ok()
+            .map(|r| (r.compact(origin, &mut slow_names), names(&slow_names)));
+        (fast, slow)
+    }
+
+    /// Whenever the shortcut reads a line, serde reads it the same.
+    fn agrees<T: LogRecord>(line: &str) -> bool
+    where
+        T::Entry: std::fmt::Debug + PartialEq,
+    {
+        let (fast, slow) = both::<T>(line);
+        if let Some(fast) = &fast {
+            assert_eq!(
+                Some(fast),
+                slow.as_ref(),
+                "the shortcut differs from serde on {line}"
+            );
+        }
+        fast.is_some()
+    }
+
+    const AUTH_LINES: &[&str] = &[
+        r#"{"time":"2025-11-27T01:41:22Z","kind":"logon-success","system":"h00024","account":"u00054","source":"10.0.0.27","logon_type":3,"event_id":4624,"record_id":0}"#,
+        r#"{"time":"2026-04-01T00:00:00+09:00","kind":"logon-failure","system":"HMI-01","account":"op1","domain":"PLANT","status":"0xc000006d","sub_status":"0xC000006A","logon_type":2,"method":"password","event_id":4625,"record_id":18446744073709551615}"#,
+        r#"{"account":"運転員","system":"監視端末","kind":"lockout","time":"2026-04-01T00:00:00.5Z","source":null,"logon_type":null,"status":null,"sub_status":null,"domain":null,"method":null,"event_id":null,"record_id":null}"#,
+        r#" { "time" : "2026-04-01T00:00:00Z" , "kind" : "alert" , "system" : "s" , "account" : "a" , "vendor" : "x" , "flag" : true , "n" : 12 , "z" : null } "#,
+        r#"{"time":"2026-04-01T00:00:00Z","kind":"account-disabled","system":"s","account":"s"}"#,
+        r#"{"time":"2026-04-01T00:00:00Z","kind":"account-deleted","system":"","account":"a","source":"s"}"#,
+        r#"{"time":"2026-04-01T00:00:00Z","kind":"log-cleared","system":"s","account":"a","logon_type":255,"event_id":4294967295}"#,
+    ];
+
+    const DOOR_LINES: &[&str] = &[
+        r#"{"time":"2025-11-27T01:41:22Z","area":"pump-room","door":"d1","person":"p1","card":"c1","result":"granted","direction":"entry"}"#,
+        r#"{"time":"2025-11-27T01:41:22Z","area":"a","visitor":"v-7","result":"denied","direction":"exit"}"#,
+        r#"{"result":"granted","area":"中央監視室","time":"2025-11-27T01:41:22-05:00","direction":"unknown","door":null,"person":null,"card":null,"visitor":null,"reader":"r2"}"#,
+        r#"{"time":"2025-11-27T01:41:22Z","area":"a","person":"a","card":"a","result":"denied"}"#,
+    ];
+
+    #[test]
+    fn the_shortcut_reads_every_common_line_as_serde_does() {
+        for line in AUTH_LINES {
+            assert!(agrees::<AuthEvent>(line), "declined {line}");
+        }
+        for line in DOOR_LINES {
+            assert!(agrees::<DoorEvent>(line), "declined {line}");
+        }
+        for kind in AuthKind::ALL {
+            let line = format!(
+                r#"{{"time":"2026-04-01T00:00:00Z","kind":"{}","system":"s","account":"a"}}"#,
+                kind.as_str()
+            );
+            assert!(agrees::<AuthEvent>(&line), "declined {line}");
+        }
+    }
+
+    #[test]
+    fn the_shortcut_declines_what_serde_refuses_or_reads_differently() {
+        for line in [
+            // Duplicate fields, known ones refused by serde.
+            r#"{"time":"2026-04-01T00:00:00Z","time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a"}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","source":null,"source":"x"}"#,
+            // Missing, null or mistyped required fields.
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s"}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":null,"account":"a"}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"Alert","system":"s","account":"a"}"#,
+            r#"{"time":"yesterday","kind":"alert","system":"s","account":"a"}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":1}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","logon_type":256}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","logon_type":"3"}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","status":"C000006D"}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","event_id":4294967296}"#,
+            // Escapes are left to serde, which reads them.
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a\u0062"}"#,
+        ] {
+            let (fast, _) = both::<AuthEvent>(line);
+            assert!(fast.is_none(), "accepted {line}");
+        }
+        for line in [
+            r#"{"time":"2025-11-27T01:41:22Z","area":"a","result":"granted","direction":null}"#,
+            r#"{"time":"2025-11-27T01:41:22Z","area":"a","result":"granted","direction":"in"}"#,
+            r#"{"time":"2025-11-27T01:41:22Z","result":"granted"}"#,
+        ] {
+            let (fast, _) = both::<DoorEvent>(line);
+            assert!(fast.is_none(), "accepted {line}");
+        }
+    }
+
+    /// Every line one byte away from a common one: deleted, replaced or
+    /// inserted. Wherever the shortcut still reads it, serde must agree.
+    #[test]
+    fn lines_one_byte_away_are_read_as_serde_reads_them_or_left_to_it() {
+        const BYTES: &[u8] = b"\"\\,:{}[] \t0159-+.eEnultrfasx\x01\x7f";
+        fn mutations(line: &str) -> Vec<String> {
+            let b = line.as_bytes();
+            let mut out = Vec::new();
+            for i in 0..=b.len() {
+                for &c in BYTES {
+                    let mut v = b.to_vec();
+                    v.insert(i, c);
+                    out.push(v);
+                    if i < b.len() {
+                        let mut v = b.to_vec();
+                        v[i] = c;
+                        out.push(v);
+                    }
+                }
+                if i < b.len() {
+                    let mut v = b.to_vec();
+                    v.remove(i);
+                    out.push(v);
+                }
+            }
+            out.into_iter()
+                .filter_map(|v| String::from_utf8(v).ok())
+                .collect()
+        }
+        let (mut read, mut all) = (0, 0);
+        for line in AUTH_LINES {
+            for m in mutations(line) {
+                all += 1;
+                read += usize::from(agrees::<AuthEvent>(&m));
+            }
+        }
+        for line in DOOR_LINES {
+            for m in mutations(line) {
+                all += 1;
+                read += usize::from(agrees::<DoorEvent>(&m));
+            }
+        }
+        // Both outcomes are exercised: many mutations keep a readable line
+        // (a changed name or digit), many break it.
+        assert!(read > all / 10 && read < all, "{read} of {all} read");
     }
 
     #[test]

@@ -146,6 +146,8 @@ pub enum Direction {
 #[allow(dead_code)]
 struct HexCode(#[schemars(regex(pattern = r"^0[xX][0-9A-Fa-f]{1,8}$"))] String);
 
+pub(crate) use hex_code::parse as parse_hex_code;
+
 /// Serde for optional 32-bit codes as `0x...` strings.
 mod hex_code {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};

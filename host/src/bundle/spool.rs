@@ -24,7 +24,7 @@ use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use mizuchi_evidence::stream::{
-    Encoded, LineError, LogRecord, Origin, Symbol, Symbols, parse_line,
+    Encoded, LineError, LogRecord, Origin, Symbol, Symbols, parse_entry,
 };
 use mizuchi_evidence::{AuthEvent, DoorEvent, SectionKind};
 use sha2::{Digest, Sha256};
@@ -145,8 +145,11 @@ pub(crate) fn spoolable(kind: SectionKind) -> bool {
 }
 
 /// Bytes of a log handed to a parsing worker at a time (whole lines; a block
-/// grows past this only to hold a longer line).
+/// grows past this only to hold a longer line): at most `BLOCK`, and less
+/// for a small section, so that every worker has blocks to parse, but not
+/// less than `MIN_BLOCK`, where handing over would cost more than parsing.
 const BLOCK: usize = 1 << 20;
+const MIN_BLOCK: usize = 1 << 16;
 
 /// Reads, hashes, parses and spools the files of one log section, in order.
 /// On success, what each file held and the spool.
@@ -155,9 +158,17 @@ pub(crate) fn build(
     files: &[Input<'_>],
 ) -> Result<(Vec<FileRead>, Spool), Failure> {
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // A size that cannot be read now is found out when the file is read.
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f.full).ok())
+        .map(|m| m.len())
+        .sum();
+    let share = usize::try_from(bytes / (workers as u64 * 4)).unwrap_or(BLOCK);
+    let block = share.clamp(MIN_BLOCK, BLOCK);
     match kind {
-        SectionKind::DoorEvents => build_typed::<DoorEvent>(files, BLOCK, workers),
-        _ => build_typed::<AuthEvent>(files, BLOCK, workers),
+        SectionKind::DoorEvents => build_typed::<DoorEvent>(files, block, workers),
+        _ => build_typed::<AuthEvent>(files, block, workers),
     }
 }
 
@@ -275,8 +286,12 @@ fn parse_block<T: LogRecord>(
     let ends = memchr::memchr_iter(b'\n', &block.bytes).map(|end| end + 1);
     let last = (!block.bytes.ends_with(b"\n")).then_some(block.bytes.len());
     for (line, end) in (block.first_line..).zip(ends.chain(last)) {
-        let record = parse_line::<T>(&block.bytes[start..end], line)?;
-        entries.push(record.compact(Origin { file, line }, &mut names.symbols));
+        let origin = Origin { file, line };
+        entries.push(parse_entry::<T>(
+            &block.bytes[start..end],
+            origin,
+            &mut names.symbols,
+        )?);
         start = end;
     }
     let new: Vec<String> = names

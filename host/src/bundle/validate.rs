@@ -310,13 +310,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                 None
             }
             Ok(value) => {
-                if schema_problems(
-                    &mut out,
-                    MANIFEST,
-                    None,
-                    &Validators::get().manifest,
-                    &value,
-                ) {
+                if schema_problems(&mut out, MANIFEST, None, Validators::manifest(), &value) {
                     typed::<Manifest>(&mut out, MANIFEST, None, value)
                 } else {
                     None
@@ -487,7 +481,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                     continue;
                 }
             };
-            let Some(validator) = Validators::get().section(entry.kind) else {
+            let Some(validator) = Validators::section(entry.kind) else {
                 continue;
             };
             if !schema_problems(&mut out, &entry.path, None, validator, &value) {
@@ -651,7 +645,7 @@ fn full_log(
         1 << 16,
         std::fs::File::open(full)?,
     ));
-    let validator = Validators::get().section(kind);
+    let validator = Validators::section(kind);
     let mut stats = LogStats::default();
     let mut buf = Vec::new();
     let mut line = 0u64;
