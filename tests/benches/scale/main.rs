@@ -280,21 +280,32 @@ fn measure_size(p: &Paths, n: u64) -> SizeRow {
         for rule in ["MLIT-ACC-01", "MLIT-ORD-03"] {
             eprintln!("bench: {n} events: {rule} against regorus");
             let out = p.bench.join(format!("peer-{rule}-{n}.json"));
-            let cost = measure::run(
-                &me,
-                &[
-                    "peer".into(),
-                    rule.into(),
-                    s(&p.unsigned_pack),
-                    s(&p.cache),
-                    s(&dir),
-                ],
-                &[],
-                Some(&out),
-            );
-            let v: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(&out).unwrap_or_default())
-                    .unwrap_or_default();
+            // Each side's best of the runs; the decisions of every run count.
+            let (mut ours_ms, mut rego_ms, mut rego_rss) = (f64::INFINITY, f64::INFINITY, 0f64);
+            let mut v = serde_json::Value::Null;
+            for _ in 0..runs {
+                let cost = measure::run(
+                    &me,
+                    &[
+                        "peer".into(),
+                        rule.into(),
+                        s(&p.unsigned_pack),
+                        s(&p.cache),
+                        s(&dir),
+                    ],
+                    &[],
+                    Some(&out),
+                );
+                let run: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(&out).unwrap_or_default())
+                        .unwrap_or_default();
+                ours_ms = ours_ms.min(run["ours_ms"].as_f64().unwrap_or(f64::NAN));
+                rego_ms = rego_ms.min(run["rego_ms"].as_f64().unwrap_or(f64::NAN));
+                rego_rss = rego_rss.max(cost.rss_mib);
+                if v.is_null() || run["agree"] != true {
+                    v = run;
+                }
+            }
             let note = if v["agree"] == true {
                 format!("same {} subjects decided alike", v["subjects"])
             } else {
@@ -310,9 +321,9 @@ fn measure_size(p: &Paths, n: u64) -> SizeRow {
             };
             peers.push(PeerRow {
                 rule: rule.into(),
-                ours_ms: v["ours_ms"].as_f64().unwrap_or(f64::NAN),
-                rego_ms: v["rego_ms"].as_f64().unwrap_or(f64::NAN),
-                rego_rss: cost.rss_mib,
+                ours_ms,
+                rego_ms,
+                rego_rss,
                 note,
             });
         }
@@ -521,20 +532,45 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
         .iter()
         .map(|r| r.pack.cpu_ms / r.floor.cpu_ms)
         .fold(0.0, f64::max);
+    let unmeasured = "not measured (no size of 1M events or more was run)";
+    if big.is_empty() {
+        let _ = writeln!(
+            o,
+            "1. Full pack at ≥ 1M events ≤ 2× the floor: {unmeasured}."
+        );
+        let _ = writeln!(
+            o,
+            "2. Sandbox overhead per log-heavy rule ≤ 1.3× native (≥ 1M events): {unmeasured}."
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "1. Full pack at ≥ 1M events ≤ 2× the floor: worst {worst_pack:.2}× in wall time — {} \
+             (processor time, all cores: worst {worst_cpu:.2}×).",
+            mark(worst_pack <= 2.0)
+        );
+        let _ = writeln!(
+            o,
+            "2. Sandbox overhead per log-heavy rule ≤ 1.3× native (≥ 1M events): worst {worst_rule:.2}× — {}.",
+            mark(worst_rule <= 1.3)
+        );
+    }
+    let per_size: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.peers.is_empty())
+        .map(|r| {
+            let least = r
+                .peers
+                .iter()
+                .map(|x| x.rego_ms / x.ours_ms)
+                .fold(f64::INFINITY, f64::min);
+            format!("{least:.1}× at {}", r.events)
+        })
+        .collect();
     let _ = writeln!(
         o,
-        "1. Full pack at ≥ 1M events ≤ 2× the floor: worst {worst_pack:.2}× in wall time — {} \
-         (processor time, all cores: worst {worst_cpu:.2}×).",
-        mark(worst_pack <= 2.0 && !big.is_empty())
-    );
-    let _ = writeln!(
-        o,
-        "2. Sandbox overhead per log-heavy rule ≤ 1.3× native (≥ 1M events): worst {worst_rule:.2}× — {}.",
-        mark(worst_rule <= 1.3)
-    );
-    let _ = writeln!(
-        o,
-        "3. ≥ 10× faster than regorus: least {worst_peer:.1}× — {}.",
+        "3. ≥ 10× faster than regorus: least {worst_peer:.1}× ({}) — {}.",
+        per_size.join(", "),
         mark(worst_peer >= 10.0)
     );
     if let Some(l) = largest {
