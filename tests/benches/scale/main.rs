@@ -223,7 +223,7 @@ fn measure_size(p: &Paths, n: u64) -> SizeRow {
     let dir = bundle(p, n);
     warm_page_cache(&dir);
     let me = std::env::current_exe().expect("the bench binary");
-    let runs = if n >= 10_000_000 { 1 } else { 3 };
+    let runs = if n >= 10_000_000 { 2 } else { 3 };
     eprintln!("bench: {n} events: floor");
     let floor = best(runs, || {
         measure::run(&me, &["floor".into(), s(&dir)], &[], None)
@@ -668,7 +668,7 @@ fn orchestrate(args: &[String]) -> ExitCode {
          the like-for-like cost beside the wall time. \"RSS without logs\" is one document-only \
          rule over the same bundle. Every program, the floor included, uses the same allocator \
          (mimalloc). Each bundle is read once before it is measured, so every contender finds it \
-         in the page cache. Each figure is the best of 3 runs (one run at 10 million events).\n\n{body}",
+         in the page cache. Each figure is the best of 3 runs (2 runs at 10 million events: this machine's times vary by tens of percent from run to run).\n\n{body}",
         machine()
     );
     println!("{body}");
