@@ -7,10 +7,11 @@
 //! strings held once in a [`Symbols`] table. An entry is a few dozen bytes with
 //! no allocation; grouping by account or system compares numbers.
 //!
-//! The host parses each JSON Lines file with [`LogReader`] and hands rules
-//! batches of entries plus the symbols that are new in each batch; natively,
-//! the SDK reads the same files with the same reader. Both therefore see the
-//! same entries in the same order with the same symbol numbers.
+//! The host parses each line of a JSON Lines file with [`parse_entry`] and
+//! hands rules batches of entries plus the symbols that are new in each
+//! batch; natively, the SDK reads the same files with [`LogReader`], which
+//! parses with the same function. Both therefore see the same entries in the
+//! same order with the same symbol numbers.
 
 use std::io::BufRead;
 
