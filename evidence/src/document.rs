@@ -18,6 +18,14 @@ use crate::{
 pub trait Document: Serialize + DeserializeOwned {
     /// The section this type holds.
     const KIND: SectionKind;
+
+    /// The document in the binary form rules decode with [`decode_document`].
+    fn encode(&self) -> Result<Vec<u8>, CodecError> {
+        postcard::to_allocvec(self).map_err(|e| CodecError::Encoded {
+            section: Self::KIND,
+            reason: e.to_string(),
+        })
+    }
 }
 
 /// Why a document could not be encoded or decoded.
@@ -43,10 +51,7 @@ fn encode<T: Document>(json: &str) -> Result<Vec<u8>, CodecError> {
         section: T::KIND,
         reason: e.to_string(),
     })?;
-    postcard::to_allocvec(&value).map_err(|e| CodecError::Encoded {
-        section: T::KIND,
-        reason: e.to_string(),
-    })
+    value.encode()
 }
 
 /// Decodes a document that [`encode_document`] encoded.
@@ -104,6 +109,7 @@ mod tests {
         let decoded: Inventory = decode_document(&bytes).unwrap();
         let parsed: Inventory = serde_json::from_str(json).unwrap();
         assert_eq!(decoded, parsed);
+        assert_eq!(parsed.encode().unwrap(), bytes);
         assert!(bytes.len() < json.len() / 2);
         assert!(matches!(
             encode_document(SectionKind::AuthEvents, "{}"),

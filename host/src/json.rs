@@ -160,9 +160,13 @@ impl<'de> Visitor<'de> for Strict<'_> {
                     "duplicate key `{key}` in the object at {at}; keep one"
                 )));
             }
-            self.path.borrow_mut().push(Seg::Key(key.clone()));
+            // The key is lent to the path while its value is read, and
+            // taken back for the map: no copy of every key.
+            self.path.borrow_mut().push(Seg::Key(key));
             let value = map.next_value_seed(Strict { path: self.path });
-            self.path.borrow_mut().pop();
+            let Some(Seg::Key(key)) = self.path.borrow_mut().pop() else {
+                return Err(de::Error::custom("the JSON path lost its place"));
+            };
             out.insert(key, value?);
         }
         Ok(Value::Object(out))

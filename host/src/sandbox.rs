@@ -600,11 +600,8 @@ impl ev::Host for RunState {
     }
 
     fn document_encoded(&mut self, section: String) -> Result<Vec<u8>, ev::EvidenceError> {
-        let (kind, document) = self.declared_document(&section)?;
-        document
-            .encoded(kind)
-            .map(|b| b.to_vec())
-            .map_err(ev::EvidenceError::Unreadable)
+        let (_, document) = self.declared_document(&section)?;
+        Ok(document.encoded().to_vec())
     }
 
     fn open_auth_events(&mut self) -> Result<Resource<AuthCursor>, ev::EvidenceError> {

@@ -73,7 +73,8 @@ pub trait Batches<E> {
 pub enum DocumentData {
     /// The JSON text of the file (native sources).
     Json(String),
-    /// Parsed by the host and encoded with `mizuchi_evidence::encode_document`.
+    /// Parsed and checked by the host, and encoded with
+    /// `mizuchi_evidence::Document::encode`.
     Encoded(Vec<u8>),
 }
 

@@ -172,6 +172,63 @@ fn invalid_utf8_and_inexact_numbers_are_refused() {
 }
 
 #[test]
+fn document_problems_come_in_manifest_order_and_a_second_file_for_a_section_is_refused() {
+    // Documents are checked on several threads, largest first; what they
+    // find is still listed in the order of the manifest.
+    let dir = tempfile::tempdir().unwrap();
+    let big_bad = format!(
+        r#"{{"people":[{}{{"id":"P","name":"x","kind":"staff","unknown":1}}]}}"#,
+        r#"{"id":"Q","name":"y","kind":"staff"},"#.repeat(2000)
+    );
+    write_bundle(
+        dir.path(),
+        &[
+            ("sites.json", "sites", b"{\"sites\": [}".to_vec()),
+            ("people.json", "people", big_bad.into_bytes()),
+            ("networks.json", "networks", b"[1]".to_vec()),
+            ("people-2.json", "people", b"{}".to_vec()),
+        ],
+    );
+    let (code, p) = problems(dir.path());
+    assert_eq!(code, 2, "{p:#?}");
+    let files: Vec<&str> = p
+        .iter()
+        .filter(|p| p["severity"] == "error")
+        .filter_map(|p| p["file"].as_str())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "manifest.json",
+            "sites.json",
+            "people.json",
+            "networks.json"
+        ],
+        "{p:#?}"
+    );
+    assert!(
+        has(
+            &p,
+            "manifest.json",
+            None,
+            Some("$.files[3]"),
+            "section `people` is in both `people.json` and `people-2.json`"
+        ),
+        "{p:#?}"
+    );
+    assert!(
+        has(
+            &p,
+            "people.json",
+            None,
+            Some("$.people[2000]"),
+            "unknown field `unknown`"
+        ),
+        "{p:#?}"
+    );
+}
+
+#[test]
 fn evtx_import_yields_the_logon_events_in_utc() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("b");

@@ -87,17 +87,18 @@ pub struct DocumentFile {
     pub path: String,
     pub sha256: String,
     text: Arc<str>,
-    /// The binary form rules read, made on first use and shared by every rule.
-    encoded: Arc<OnceLock<Result<Vec<u8>, String>>>,
+    /// The binary form rules read, encoded from the typed value the bundle
+    /// was checked with: a rule never parses the JSON again.
+    encoded: Arc<[u8]>,
 }
 
 impl DocumentFile {
-    pub(crate) fn new(path: String, sha256: String, text: Arc<str>) -> DocumentFile {
+    pub(crate) fn new(path: String, sha256: String, text: Arc<str>, encoded: Vec<u8>) -> Self {
         DocumentFile {
             path,
             sha256,
             text,
-            encoded: Arc::default(),
+            encoded: encoded.into(),
         }
     }
 
@@ -106,14 +107,9 @@ impl DocumentFile {
         &self.text
     }
 
-    /// The document in the binary form of `mizuchi_evidence::encode_document`.
-    pub(crate) fn encoded(&self, kind: SectionKind) -> Result<&[u8], String> {
-        self.encoded
-            .get_or_init(|| {
-                mizuchi_evidence::encode_document(kind, &self.text).map_err(|e| e.to_string())
-            })
-            .as_deref()
-            .map_err(Clone::clone)
+    /// The document in the binary form of `mizuchi_evidence::Document::encode`.
+    pub(crate) fn encoded(&self) -> &[u8] {
+        &self.encoded
     }
 }
 

@@ -106,6 +106,21 @@ impl Problems {
         });
     }
 
+    /// Adds what another collector found, after this one's problems, with
+    /// the same bound per file.
+    pub(crate) fn append(&mut self, other: Problems) {
+        let mut kept: BTreeMap<String, usize> = BTreeMap::new();
+        for p in other.list {
+            *kept.entry(p.file.clone()).or_default() += 1;
+            self.push(p);
+        }
+        // Problems past the other's bound were counted there, not kept.
+        for (file, n) in other.per_file {
+            let unlisted = n - kept.get(&file).copied().unwrap_or(0);
+            *self.per_file.entry(file).or_default() += unlisted;
+        }
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         self.list.iter().any(|p| p.severity == Severity::Error)
     }
@@ -132,5 +147,48 @@ impl Problems {
             }
         }
         self.list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(file: &str, n: usize) -> Problems {
+        let mut p = Problems::default();
+        for i in 0..n {
+            p.error(file, Some(i as u64 + 1), None, Text::new("誤り", "wrong"));
+        }
+        p
+    }
+
+    #[test]
+    fn appended_problems_follow_and_keep_the_bound_per_file() {
+        let mut all = errors("a.json", 1);
+        all.append(errors("b.jsonl", PER_FILE + 5));
+        all.append(errors("a.json", 2));
+        let list = all.finish();
+        let files: Vec<(&str, Option<u64>)> = list
+            .iter()
+            .take(4)
+            .map(|p| (p.file.as_str(), p.line))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                ("a.json", Some(1)),
+                ("b.jsonl", Some(1)),
+                ("b.jsonl", Some(2)),
+                ("b.jsonl", Some(3))
+            ]
+        );
+        let count = |f: &str| list.iter().filter(|p| p.file == f).count();
+        // 200 listed and one note of the 5 more for b; all three for a.
+        assert_eq!(count("b.jsonl"), PER_FILE + 1);
+        assert_eq!(count("a.json"), 3);
+        assert!(
+            list.iter()
+                .any(|p| p.file == "b.jsonl" && p.message.en.starts_with("5 more problems"))
+        );
     }
 }

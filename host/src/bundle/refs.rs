@@ -8,10 +8,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use mizuchi_evidence::{
-    Accounts, AreaAccess, AuthEvent, AuthKind, Backups, Contracts, DoorEvent, Governance,
+    Accounts, AreaAccess, AuthEvent, AuthKind, Backups, Contracts, Document, DoorEvent, Governance,
     Inventory, Networks, People, SectionKind, Sites, Text, Training,
 };
-use serde_json::Value;
 
 use super::DocumentFile;
 use super::problem::Problems;
@@ -33,26 +32,54 @@ pub(crate) struct Documents {
     governance: Option<(String, Governance)>,
 }
 
-fn load<T: serde::de::DeserializeOwned>(
+/// Parses a checked document's text into its type and encodes it for rules;
+/// the encoded form, or `None` with the problem reported.
+fn load<T: Document>(
     out: &mut Problems,
     file: &str,
-    value: Value,
+    text: &str,
     slot: &mut Option<(String, T)>,
-) -> bool {
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(v) => {
-            *slot = Some((file.to_owned(), v));
-            true
+) -> Option<Vec<u8>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => v,
+        Err(e) => {
+            let path = format!("$.{}", e.path());
+            let inner = e.into_inner();
+            let (line, column) = (inner.line() as u64, inner.column() as u64);
+            let m = inner.to_string();
+            // serde_json appends " at line L column C"; they are fields here.
+            let m = m
+                .rsplit_once(" at line ")
+                .map(|(m, _)| m.to_owned())
+                .unwrap_or(m);
+            out.push(super::problem::Problem {
+                severity: super::Severity::Error,
+                file: file.to_owned(),
+                line: Some(line),
+                column: Some(column),
+                path: Some(path),
+                message: Text::new(format!("内容が不正です: {m}"), m),
+            });
+            return None;
+        }
+    };
+    match value.encode() {
+        Ok(bytes) => {
+            *slot = Some((file.to_owned(), value));
+            Some(bytes)
         }
         Err(e) => {
-            let m = e.inner().to_string();
             out.error(
                 file,
                 None,
-                Some(format!("$.{}", e.path())),
-                Text::new(format!("内容が不正です: {m}"), m),
+                None,
+                Text::new(
+                    format!("ルールに渡す形に変換できません: {e}"),
+                    format!("cannot be encoded for the rules: {e}"),
+                ),
             );
-            false
+            None
         }
     }
 }
@@ -149,27 +176,50 @@ impl Documents {
         self.listed.insert(kind);
     }
 
-    /// Parses a checked document into its type.
+    /// Parses a checked document's text into its type, keeps it for the
+    /// reference checks, and returns the encoded form rules read; `None` when
+    /// it cannot be read (the problem is reported) or is not a document.
     pub(crate) fn load(
         &mut self,
         out: &mut Problems,
         file: &str,
         kind: SectionKind,
-        value: Value,
-    ) -> bool {
+        text: &str,
+    ) -> Option<Vec<u8>> {
         match kind {
-            SectionKind::Inventory => load(out, file, value, &mut self.inventory),
-            SectionKind::Networks => load(out, file, value, &mut self.networks),
-            SectionKind::Sites => load(out, file, value, &mut self.sites),
-            SectionKind::People => load(out, file, value, &mut self.people),
-            SectionKind::Accounts => load(out, file, value, &mut self.accounts),
-            SectionKind::AreaAccess => load(out, file, value, &mut self.area_access),
-            SectionKind::Contracts => load(out, file, value, &mut self.contracts),
-            SectionKind::Backups => load(out, file, value, &mut self.backups),
-            SectionKind::Training => load(out, file, value, &mut self.training),
-            SectionKind::Governance => load(out, file, value, &mut self.governance),
-            _ => true,
+            SectionKind::Inventory => load(out, file, text, &mut self.inventory),
+            SectionKind::Networks => load(out, file, text, &mut self.networks),
+            SectionKind::Sites => load(out, file, text, &mut self.sites),
+            SectionKind::People => load(out, file, text, &mut self.people),
+            SectionKind::Accounts => load(out, file, text, &mut self.accounts),
+            SectionKind::AreaAccess => load(out, file, text, &mut self.area_access),
+            SectionKind::Contracts => load(out, file, text, &mut self.contracts),
+            SectionKind::Backups => load(out, file, text, &mut self.backups),
+            SectionKind::Training => load(out, file, text, &mut self.training),
+            SectionKind::Governance => load(out, file, text, &mut self.governance),
+            _ => None,
         }
+    }
+
+    /// Takes the sections another set loaded (each document is loaded into a
+    /// set of its own, on the thread that checked it).
+    pub(crate) fn absorb(&mut self, other: Documents) {
+        fn take<T>(mine: &mut Option<T>, theirs: Option<T>) {
+            if mine.is_none() {
+                *mine = theirs;
+            }
+        }
+        self.listed.extend(other.listed);
+        take(&mut self.inventory, other.inventory);
+        take(&mut self.networks, other.networks);
+        take(&mut self.sites, other.sites);
+        take(&mut self.people, other.people);
+        take(&mut self.accounts, other.accounts);
+        take(&mut self.area_access, other.area_access);
+        take(&mut self.contracts, other.contracts);
+        take(&mut self.backups, other.backups);
+        take(&mut self.training, other.training);
+        take(&mut self.governance, other.governance);
     }
 
     fn people_ids(&self) -> Ids<'_> {

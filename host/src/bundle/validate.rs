@@ -13,9 +13,11 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mizuchi_evidence::{
-    AuthEvent, DoorEvent, FORMAT_NAME, FORMAT_VERSION, Manifest, SectionKind, SectionShape, Text,
+    AuthEvent, DoorEvent, FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind,
+    SectionShape, Text,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -443,57 +445,27 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                 )
             })
             .collect();
+        // One file per section; a second one is refused before any is read.
+        let mut unique = Vec::with_capacity(doc_entries.len());
+        let mut paths: BTreeMap<SectionKind, &str> = BTreeMap::new();
         for (i, entry, full, expected) in doc_entries {
-            let at = Some(format!("$.files[{i}]"));
             docs.listed(entry.kind);
-            if let Some(first) = documents.get(&entry.kind) {
-                let first: &DocumentFile = first;
-                out.error(MANIFEST, None, at, t(
-                    format!("区分 {} が `{}` と `{}` の両方にあります。文書の区分はファイル1つです", entry.kind, first.path, entry.path),
-                    format!("section `{}` is in both `{}` and `{}`; a document section has one file", entry.kind, first.path, entry.path),
+            if let Some(first) = paths.insert(entry.kind, &entry.path) {
+                paths.insert(entry.kind, first);
+                out.error(MANIFEST, None, Some(format!("$.files[{i}]")), t(
+                    format!("区分 {} が `{first}` と `{}` の両方にあります。文書の区分はファイル1つです", entry.kind, entry.path),
+                    format!("section `{}` is in both `{first}` and `{}`; a document section has one file", entry.kind, entry.path),
                 ));
                 continue;
             }
-            let Some(bytes) = read_file(&mut out, &entry.path, &full) else {
-                continue;
-            };
-            let actual = sha256_hex(&bytes);
-            if actual != expected {
-                digest_problem(&mut out, &entry.path, &expected, &actual);
-                continue;
+            unique.push((entry, full, expected));
+        }
+        for checked in check_documents(&unique) {
+            out.append(checked.problems);
+            docs.absorb(checked.docs);
+            if let Some((kind, file)) = checked.file {
+                documents.insert(kind, file);
             }
-            let text =
-                match String::from_utf8(bytes) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        let at = e.utf8_error().valid_up_to();
-                        out.error(&entry.path, None, None, t(
-                        format!("UTF-8ではありません（{at}バイト目）。UTF-8で保存し直してください"),
-                        format!("is not UTF-8 (at byte {at}); save it as UTF-8"),
-                    ));
-                        continue;
-                    }
-                };
-            let value = match parse_strict(&text) {
-                Ok(v) => v,
-                Err(e) => {
-                    out.push(json_problem(&entry.path, None, &e));
-                    continue;
-                }
-            };
-            let Some(validator) = Validators::section(entry.kind) else {
-                continue;
-            };
-            if !schema_problems(&mut out, &entry.path, None, validator, &value) {
-                continue;
-            }
-            if !docs.load(&mut out, &entry.path, entry.kind, value) {
-                continue;
-            }
-            documents.insert(
-                entry.kind,
-                DocumentFile::new(entry.path.clone(), expected, text.into()),
-            );
         }
         docs.check_references(&mut out, &documents);
         handles
@@ -586,6 +558,136 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
         _extracted: extracted,
     };
     finish(out, stats, Some(opened))
+}
+
+/// What checking one document found.
+struct CheckedDocument {
+    problems: Problems,
+    /// The section in its type, for the reference checks.
+    docs: Documents,
+    file: Option<(SectionKind, DocumentFile)>,
+}
+
+/// Checks documents on up to one thread per core, largest first, each thread
+/// taking the next document when it is done with one: a thread holds one
+/// document's parsed JSON at a time. What each found comes back in the order
+/// given.
+fn check_documents(list: &[(&FileEntry, PathBuf, String)]) -> Vec<CheckedDocument> {
+    let mut order: Vec<usize> = (0..list.len()).collect();
+    let size = |i: usize| std::fs::metadata(&list[i].1).map_or(0, |m| m.len());
+    order.sort_by_key(|&i| std::cmp::Reverse(size(i)));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let (entry, full, expected) = &list[i];
+            done.push((i, check_document(entry, full, expected)));
+        }
+        done
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(list.len());
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for h in helpers {
+            // A thread that failed leaves its documents unchecked; they are
+            // reported below.
+            done.extend(h.join().unwrap_or_default());
+        }
+        done
+    });
+    done.sort_by_key(|(i, _)| *i);
+    let mut checked = done.into_iter().peekable();
+    (0..list.len())
+        .map(|i| match checked.next_if(|(j, _)| *j == i) {
+            Some((_, c)) => c,
+            None => {
+                let mut problems = Problems::default();
+                problems.error(
+                    &list[i].0.path,
+                    None,
+                    None,
+                    t(
+                        "検査中に内部エラーが発生しました。もう一度実行してください",
+                        "could not be checked (the checking thread failed); run again",
+                    ),
+                );
+                CheckedDocument {
+                    problems,
+                    docs: Documents::default(),
+                    file: None,
+                }
+            }
+        })
+        .collect()
+}
+
+/// Reads and checks one document: its digest, UTF-8, strict JSON, the
+/// section's schema, then its type, from which the form rules read is encoded.
+fn check_document(entry: &FileEntry, full: &Path, expected: &str) -> CheckedDocument {
+    let mut problems = Problems::default();
+    let mut docs = Documents::default();
+    let file =
+        document_file(&mut problems, &mut docs, entry, full, expected).map(|f| (entry.kind, f));
+    CheckedDocument {
+        problems,
+        docs,
+        file,
+    }
+}
+
+fn document_file(
+    out: &mut Problems,
+    docs: &mut Documents,
+    entry: &FileEntry,
+    full: &Path,
+    expected: &str,
+) -> Option<DocumentFile> {
+    let bytes = read_file(out, &entry.path, full)?;
+    let actual = sha256_hex(&bytes);
+    if actual != expected {
+        digest_problem(out, &entry.path, expected, &actual);
+        return None;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            out.error(
+                &entry.path,
+                None,
+                None,
+                t(
+                    format!("UTF-8ではありません（{at}バイト目）。UTF-8で保存し直してください"),
+                    format!("is not UTF-8 (at byte {at}); save it as UTF-8"),
+                ),
+            );
+            return None;
+        }
+    };
+    let value = match parse_strict(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(json_problem(&entry.path, None, &e));
+            return None;
+        }
+    };
+    let validator = Validators::section(entry.kind)?;
+    if !schema_problems(out, &entry.path, None, validator, &value) {
+        return None;
+    }
+    // The text is read into the type directly: faster than from the value,
+    // which is let go first.
+    drop(value);
+    let encoded = docs.load(out, &entry.path, entry.kind, &text)?;
+    Some(DocumentFile::new(
+        entry.path.clone(),
+        expected.to_owned(),
+        text.into(),
+        encoded,
+    ))
 }
 
 fn finish(out: Problems, logs: BTreeMap<String, LogStats>, opened: Option<Opened>) -> Validation {
