@@ -4,8 +4,7 @@
 
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -66,33 +65,36 @@ pub enum RuntimeError {
     Compile { name: String, message: String },
 }
 
-/// Advances the engine's epoch in the background.
+/// Advances the engine's epoch in the background, until it is dropped.
 #[derive(Debug)]
 struct Ticker {
-    stop: Arc<AtomicBool>,
+    /// Dropped to stop the thread: it wakes at once, not at its next tick.
+    stop: Option<mpsc::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Ticker {
     fn start(engine: &Engine) -> Ticker {
-        let stop = Arc::new(AtomicBool::new(false));
-        let (e, s) = (engine.clone(), Arc::clone(&stop));
+        let (stop, stopped) = mpsc::channel::<()>();
+        let e = engine.clone();
         let thread = std::thread::Builder::new()
             .name("mizuchi-epoch".into())
             .spawn(move || {
-                while !s.load(Ordering::Relaxed) {
-                    std::thread::sleep(TICK);
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(TICK) {
                     e.increment_epoch();
                 }
             })
             .ok();
-        Ticker { stop, thread }
+        Ticker {
+            stop: Some(stop),
+            thread,
+        }
     }
 }
 
 impl Drop for Ticker {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        drop(self.stop.take());
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }

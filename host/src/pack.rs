@@ -268,13 +268,14 @@ fn rule_info(r: ty::RuleInfo) -> Result<RuleInfo, String> {
     })
 }
 
-/// Compiles one module, checks its ABI and lists its rules.
+/// Compiles one module whose SHA-256 is `sha256`, checks its ABI and lists
+/// its rules.
 pub(crate) fn load_module(
     runtime: &Runtime,
     name: String,
     bytes: &[u8],
+    sha256: String,
 ) -> Result<Module, PackError> {
-    let sha256 = sha256_hex(bytes);
     let size = bytes.len() as u64;
     let component = runtime.compile(&name, bytes, &sha256)?;
     let refused = |abi, cause, message| Module {
@@ -398,7 +399,8 @@ impl Pack {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            modules.push(load_module(runtime, name, &bytes)?);
+            let sha256 = sha256_hex(&bytes);
+            modules.push(load_module(runtime, name, &bytes, sha256)?);
         }
         let listing: String = modules
             .iter()
@@ -434,6 +436,9 @@ impl Pack {
 
     /// Compiles the modules of a pack file whose trust was decided (`signed`)
     /// and checks that each provides exactly the rules the manifest lists.
+    /// `file` is as [`PackFile::read`] returned it, which checked every
+    /// module's bytes against its digest in the (signed) manifest: that
+    /// digest is then the module's, without hashing it again.
     pub(crate) fn from_pack_file(
         runtime: &Runtime,
         file: &PackFile,
@@ -452,7 +457,8 @@ impl Pack {
                 .next()
                 .unwrap_or(&entry.path)
                 .to_owned();
-            let module = load_module(runtime, name.clone(), bytes)?;
+            // Reading the pack file checked the bytes against this digest.
+            let module = load_module(runtime, name.clone(), bytes, entry.sha256.clone())?;
             let mut actual: Vec<RuleEntry> = module
                 .rules()
                 .iter()
@@ -538,7 +544,8 @@ pub fn build_pack(
     let mut modules = Vec::new();
     let mut provided = Vec::new();
     for (name, bytes) in components {
-        let module = load_module(runtime, name.clone(), &bytes)?;
+        let sha256 = sha256_hex(&bytes);
+        let module = load_module(runtime, name.clone(), &bytes, sha256)?;
         if let Some(why) = module.refusal() {
             return Err(PackError::Unusable {
                 module: name,

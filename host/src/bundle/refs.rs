@@ -47,12 +47,7 @@ fn load<T: Document>(
             let path = format!("$.{}", e.path());
             let inner = e.into_inner();
             let (line, column) = (inner.line() as u64, inner.column() as u64);
-            let m = inner.to_string();
-            // serde_json appends " at line L column C"; they are fields here.
-            let m = m
-                .rsplit_once(" at line ")
-                .map(|(m, _)| m.to_owned())
-                .unwrap_or(m);
+            let m = super::validate::bare_message(&inner);
             out.push(super::problem::Problem {
                 severity: super::Severity::Error,
                 file: file.to_owned(),

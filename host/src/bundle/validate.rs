@@ -6,6 +6,8 @@
 //! then each listed file (no symbolic links, no path leaving the bundle, the
 //! SHA-256 of the very bytes that are then parsed, UTF-8, strict JSON, the
 //! section's schema, the typed model), then references between sections.
+//! Documents are checked on every core; their problems are still listed in
+//! manifest order.
 //! Every problem is collected, with its file, line and JSON path. A quick
 //! check hashes and counts event logs without parsing them; a full check
 //! parses and checks every line, in constant memory.
@@ -99,14 +101,18 @@ fn t(ja: impl Into<String>, en: impl Into<String>) -> Text {
     Text::new(ja, en)
 }
 
+/// serde_json's message without the " at line L column C" it appends: we
+/// report those as fields.
+pub(super) fn bare_message(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    msg.rsplit_once(" at line ")
+        .map(|(m, _)| m.to_owned())
+        .unwrap_or(msg)
+}
+
 /// A JSON syntax or strictness error as a problem.
 fn json_problem(file: &str, line_offset: Option<u64>, e: &serde_json::Error) -> Problem {
-    let msg = e.to_string();
-    // serde_json appends " at line L column C"; we report those as fields.
-    let bare = msg
-        .rsplit_once(" at line ")
-        .map(|(m, _)| m.to_owned())
-        .unwrap_or(msg);
+    let bare = bare_message(e);
     let (line, column) = match line_offset {
         Some(l) => (Some(l), Some(e.column() as u64)),
         None => (Some(e.line() as u64), Some(e.column() as u64)),
@@ -450,14 +456,14 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
         let mut paths: BTreeMap<SectionKind, &str> = BTreeMap::new();
         for (i, entry, full, expected) in doc_entries {
             docs.listed(entry.kind);
-            if let Some(first) = paths.insert(entry.kind, &entry.path) {
-                paths.insert(entry.kind, first);
+            if let Some(&first) = paths.get(&entry.kind) {
                 out.error(MANIFEST, None, Some(format!("$.files[{i}]")), t(
                     format!("区分 {} が `{first}` と `{}` の両方にあります。文書の区分はファイル1つです", entry.kind, entry.path),
                     format!("section `{}` is in both `{first}` and `{}`; a document section has one file", entry.kind, entry.path),
                 ));
                 continue;
             }
+            paths.insert(entry.kind, &entry.path);
             unique.push((entry, full, expected));
         }
         for checked in check_documents(&unique) {
@@ -574,8 +580,9 @@ struct CheckedDocument {
 /// given.
 fn check_documents(list: &[(&FileEntry, PathBuf, String)]) -> Vec<CheckedDocument> {
     let mut order: Vec<usize> = (0..list.len()).collect();
-    let size = |i: usize| std::fs::metadata(&list[i].1).map_or(0, |m| m.len());
-    order.sort_by_key(|&i| std::cmp::Reverse(size(i)));
+    order.sort_by_cached_key(|&i| {
+        std::cmp::Reverse(std::fs::metadata(&list[i].1).map_or(0, |m| m.len()))
+    });
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
