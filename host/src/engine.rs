@@ -186,6 +186,8 @@ impl Runtime {
 struct Cache {
     dir: PathBuf,
     engine_key: String,
+    /// Whether the directory is private to this user, found on first load.
+    private: std::sync::OnceLock<bool>,
 }
 
 struct ShaHasher(Sha256);
@@ -205,7 +207,11 @@ impl Cache {
         std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut h);
         h.0.update(env!("CARGO_PKG_VERSION").as_bytes());
         let engine_key = hex::encode(&h.0.finalize()[..8]);
-        Cache { dir, engine_key }
+        Cache {
+            dir,
+            engine_key,
+            private: std::sync::OnceLock::new(),
+        }
     }
 
     fn path(&self, digest: &str) -> PathBuf {
@@ -236,7 +242,7 @@ impl Cache {
 
     fn load(&self, engine: &Engine, digest: &str) -> Option<Component> {
         let path = self.path(digest);
-        if !path.is_file() || !Self::dir_is_private(&self.dir) {
+        if !path.is_file() || !*self.private.get_or_init(|| Self::dir_is_private(&self.dir)) {
             return None;
         }
         // SAFETY: the file was produced by `Component::serialize` of this host

@@ -40,25 +40,7 @@ fn load<T: Document>(
     text: &str,
     slot: &mut Option<(String, T)>,
 ) -> Option<Vec<u8>> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) => v,
-        Err(e) => {
-            let path = format!("$.{}", e.path());
-            let inner = e.into_inner();
-            let (line, column) = (inner.line() as u64, inner.column() as u64);
-            let m = super::validate::bare_message(&inner);
-            out.push(super::problem::Problem {
-                severity: super::Severity::Error,
-                file: file.to_owned(),
-                line: Some(line),
-                column: Some(column),
-                path: Some(path),
-                message: Text::new(format!("内容が不正です: {m}"), m),
-            });
-            return None;
-        }
-    };
+    let value = super::validate::typed::<T>(out, file, None, text)?;
     match value.encode() {
         Ok(bytes) => {
             *slot = Some((file.to_owned(), value));

@@ -22,14 +22,13 @@ use mizuchi_evidence::{
     SectionShape, Text,
 };
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::problem::{Problem, Problems};
 use super::refs::{Documents, LogRefs};
 use super::{DocumentFile, LogFile, MANIFEST};
 use crate::digest::{HashingReader, sha256_hex};
-use crate::json::{parse_strict, pointer_to_path};
-use crate::schema::Validators;
+use crate::json::{Doc, parse_strict, pointer_to_path};
+use crate::schema::{Validator, Validators};
 
 /// How deep to check event logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,8 +134,8 @@ fn schema_problems(
     out: &mut Problems,
     file: &str,
     line: Option<u64>,
-    validator: &jsonschema::Validator,
-    value: &Value,
+    validator: &Validator,
+    value: &Doc<'_>,
 ) -> bool {
     let mut ok = true;
     for e in validator.iter_errors(value) {
@@ -200,18 +199,30 @@ fn schema_problems(
     ok
 }
 
-fn typed<T: DeserializeOwned>(
+/// Reads JSON text that passed its checks into its type; `None` with the
+/// problem reported, at its JSON path and position (for one line of a log,
+/// `line` is that line's number).
+pub(super) fn typed<T: DeserializeOwned>(
     out: &mut Problems,
     file: &str,
     line: Option<u64>,
-    value: Value,
+    text: &str,
 ) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(value) {
+    let mut de = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Some(v),
         Err(e) => {
             let path = format!("$.{}", e.path());
-            let m = e.into_inner().to_string();
-            out.error(file, line, Some(path), t(format!("内容が不正です: {m}"), m));
+            let e = e.into_inner();
+            let m = bare_message(&e);
+            out.push(Problem {
+                severity: super::Severity::Error,
+                file: file.to_owned(),
+                line: Some(line.unwrap_or(e.line() as u64)),
+                column: Some(e.column() as u64),
+                path: Some(path),
+                message: t(format!("内容が不正です: {m}"), m),
+            });
             None
         }
     }
@@ -319,7 +330,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
             }
             Ok(value) => {
                 if schema_problems(&mut out, MANIFEST, None, Validators::manifest(), &value) {
-                    typed::<Manifest>(&mut out, MANIFEST, None, value)
+                    typed::<Manifest>(&mut out, MANIFEST, None, text)
                 } else {
                     None
                 }
@@ -821,14 +832,14 @@ fn full_log(
         stats.records += 1;
         match kind {
             SectionKind::AuthEvents => {
-                if let Some(ev) = typed::<AuthEvent>(out, rel, Some(line), value) {
+                if let Some(ev) = typed::<AuthEvent>(out, rel, Some(line), text) {
                     stats.note(ev.time, ev.kind.as_str(), ev.event_id);
                     order(out, ev.time, line);
                     refs.auth(&ev, line);
                 }
             }
             SectionKind::DoorEvents => {
-                if let Some(ev) = typed::<DoorEvent>(out, rel, Some(line), value) {
+                if let Some(ev) = typed::<DoorEvent>(out, rel, Some(line), text) {
                     let kind = match ev.result {
                         mizuchi_evidence::DoorResult::Granted => "granted",
                         _ => "denied",
