@@ -100,33 +100,34 @@ fn t(ja: impl Into<String>, en: impl Into<String>) -> Text {
     Text::new(ja, en)
 }
 
-/// serde_json's message without the " at line L column C" it appends: we
-/// report those as fields.
-pub(super) fn bare_message(e: &serde_json::Error) -> String {
+/// A serde_json error as a problem at the position it names (`line`, for one
+/// line of a log, is that line's number), its message after `lead`.
+fn serde_problem(
+    file: &str,
+    line: Option<u64>,
+    path: Option<String>,
+    e: &serde_json::Error,
+    lead: (&str, &str),
+) -> Problem {
+    // serde_json appends " at line L column C"; we report those as fields.
     let msg = e.to_string();
-    msg.rsplit_once(" at line ")
-        .map(|(m, _)| m.to_owned())
-        .unwrap_or(msg)
+    let bare = msg
+        .rsplit_once(" at line ")
+        .map_or(msg.as_str(), |(m, _)| m);
+    Problem {
+        severity: super::Severity::Error,
+        file: file.to_owned(),
+        line: Some(line.unwrap_or(e.line() as u64)),
+        column: Some(e.column() as u64),
+        path,
+        message: t(format!("{}{bare}", lead.0), format!("{}{bare}", lead.1)),
+    }
 }
 
 /// A JSON syntax or strictness error as a problem.
 fn json_problem(file: &str, line_offset: Option<u64>, e: &serde_json::Error) -> Problem {
-    let bare = bare_message(e);
-    let (line, column) = match line_offset {
-        Some(l) => (Some(l), Some(e.column() as u64)),
-        None => (Some(e.line() as u64), Some(e.column() as u64)),
-    };
-    Problem {
-        severity: super::Severity::Error,
-        file: file.to_owned(),
-        line,
-        column,
-        path: None,
-        message: t(
-            format!("JSONとして読めません: {bare}"),
-            format!("not valid JSON: {bare}"),
-        ),
-    }
+    let lead = ("JSONとして読めません: ", "not valid JSON: ");
+    serde_problem(file, line_offset, None, e, lead)
 }
 
 /// Schema errors of one value, as problems.
@@ -212,17 +213,9 @@ pub(super) fn typed<T: DeserializeOwned>(
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Some(v),
         Err(e) => {
-            let path = format!("$.{}", e.path());
-            let e = e.into_inner();
-            let m = bare_message(&e);
-            out.push(Problem {
-                severity: super::Severity::Error,
-                file: file.to_owned(),
-                line: Some(line.unwrap_or(e.line() as u64)),
-                column: Some(e.column() as u64),
-                path: Some(path),
-                message: t(format!("内容が不正です: {m}"), m),
-            });
+            let path = Some(format!("$.{}", e.path()));
+            let lead = ("内容が不正です: ", "");
+            out.push(serde_problem(file, line, path, e.inner(), lead));
             None
         }
     }
