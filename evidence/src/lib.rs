@@ -16,11 +16,13 @@ mod flat;
 mod manifest;
 mod sections;
 pub mod stream;
+mod time;
 
-pub use common::{Date, Text, Timestamp};
+pub use common::{Date, MAX_EXACT, Text, Timestamp};
 pub use document::{CodecError, Document, decode_document, encode_document};
 pub use manifest::{
     FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape, UnknownSection,
     Utility,
 };
 pub use sections::*;
+pub use time::{parse_timestamp, rfc3339};

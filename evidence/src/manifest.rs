@@ -21,6 +21,7 @@ pub const FORMAT_VERSION: &str = "1.0.0";
 /// `manifest.json`, at the root of every bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Always `mizuchi-evidence`.
     pub format: String,
@@ -40,6 +41,7 @@ pub struct Manifest {
 /// The water utility (水道事業者等) the bundle belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Utility {
     /// A stable identifier, e.g. the utility's registration number.
     pub id: String,
@@ -50,6 +52,7 @@ pub struct Utility {
 /// One file of the bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct FileEntry {
     /// Path relative to the bundle root, with `/` separators.
     pub path: String,

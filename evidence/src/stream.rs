@@ -506,10 +506,7 @@ fn nullable<'a, T>(
 }
 
 fn timestamp(value: Scalar<'_>) -> Option<i64> {
-    text(value)?
-        .parse::<crate::Timestamp>()
-        .ok()
-        .map(|t| t.as_second())
+    crate::parse_timestamp(text(value)?).map(|t| t.as_second())
 }
 
 fn uint<T: TryFrom<u64>>(value: Scalar<'_>) -> Option<T> {
@@ -519,13 +516,19 @@ fn uint<T: TryFrom<u64>>(value: Scalar<'_>) -> Option<T> {
     }
 }
 
+/// An integer within 2^53 − 1, as strict evidence JSON requires.
+fn exact(value: Scalar<'_>) -> Option<u64> {
+    uint::<u64>(value).filter(|n| *n <= crate::MAX_EXACT)
+}
+
 fn hex_code(value: Scalar<'_>) -> Option<u32> {
     crate::sections::parse_hex_code(text(value)?)
 }
 
-/// A field the record does not define: serde ignores it, whatever its value.
-fn ignored(_: Scalar<'_>) -> Option<()> {
-    Some(())
+/// A field the record does not define: the line is left to serde, which
+/// refuses it with its name (records deny unknown fields, as their schemas do).
+fn unknown(_: Scalar<'_>) -> Option<()> {
+    None
 }
 
 impl LogRecord for AuthEvent {
@@ -564,8 +567,8 @@ impl LogRecord for AuthEvent {
             "sub_status" => once(&mut sub_status, value, nullable(hex_code)),
             "method" => once(&mut method, value, nullable(self::text)),
             "event_id" => once(&mut event_id, value, nullable(uint::<u32>)),
-            "record_id" => once(&mut record_id, value, nullable(uint::<u64>)),
-            _ => ignored(value),
+            "record_id" => once(&mut record_id, value, nullable(exact)),
+            _ => unknown(value),
         })?;
         // Strings are interned only once the whole line is accepted, in
         // field order, as `compact` does.
@@ -622,7 +625,7 @@ impl LogRecord for DoorEvent {
                 "unknown" => Some(Direction::Unknown),
                 _ => None,
             }),
-            _ => ignored(value),
+            _ => unknown(value),
         })?;
         let (time, area, result) = (time?, area?, result?);
         let area = symbols.intern(area);
@@ -871,9 +874,9 @@ mod tests {
 
     const AUTH_LINES: &[&str] = &[
         r#"{"time":"2025-11-27T01:41:22Z","kind":"logon-success","system":"h00024","account":"u00054","source":"10.0.0.27","logon_type":3,"event_id":4624,"record_id":0}"#,
-        r#"{"time":"2026-04-01T00:00:00+09:00","kind":"logon-failure","system":"HMI-01","account":"op1","domain":"PLANT","status":"0xc000006d","sub_status":"0xC000006A","logon_type":2,"method":"password","event_id":4625,"record_id":18446744073709551615}"#,
+        r#"{"time":"2026-04-01T00:00:00+09:00","kind":"logon-failure","system":"HMI-01","account":"op1","domain":"PLANT","status":"0xc000006d","sub_status":"0xC000006A","logon_type":2,"method":"password","event_id":4625,"record_id":9007199254740991}"#,
         r#"{"account":"運転員","system":"監視端末","kind":"lockout","time":"2026-04-01T00:00:00.5Z","source":null,"logon_type":null,"status":null,"sub_status":null,"domain":null,"method":null,"event_id":null,"record_id":null}"#,
-        r#" { "time" : "2026-04-01T00:00:00Z" , "kind" : "alert" , "system" : "s" , "account" : "a" , "vendor" : "x" , "flag" : true , "n" : 12 , "z" : null } "#,
+        r#" { "time" : "2026-04-01T00:00:00Z" , "kind" : "alert" , "system" : "s" , "account" : "a" , "method" : "x" , "logon_type" : 12 , "domain" : null } "#,
         r#"{"time":"2026-04-01T00:00:00Z","kind":"account-disabled","system":"s","account":"s"}"#,
         r#"{"time":"2026-04-01T00:00:00Z","kind":"account-deleted","system":"","account":"a","source":"s"}"#,
         r#"{"time":"2026-04-01T00:00:00Z","kind":"log-cleared","system":"s","account":"a","logon_type":255,"event_id":4294967295}"#,
@@ -882,7 +885,7 @@ mod tests {
     const DOOR_LINES: &[&str] = &[
         r#"{"time":"2025-11-27T01:41:22Z","area":"pump-room","door":"d1","person":"p1","card":"c1","result":"granted","direction":"entry"}"#,
         r#"{"time":"2025-11-27T01:41:22Z","area":"a","visitor":"v-7","result":"denied","direction":"exit"}"#,
-        r#"{"result":"granted","area":"中央監視室","time":"2025-11-27T01:41:22-05:00","direction":"unknown","door":null,"person":null,"card":null,"visitor":null,"reader":"r2"}"#,
+        r#"{"result":"granted","area":"中央監視室","time":"2025-11-27T01:41:22-05:00","direction":"unknown","door":null,"person":null,"card":null,"visitor":null}"#,
         r#"{"time":"2025-11-27T01:41:22Z","area":"a","person":"a","card":"a","result":"denied"}"#,
     ];
 
@@ -921,6 +924,13 @@ mod tests {
             r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","event_id":4294967296}"#,
             // Escapes are left to serde, which reads them.
             r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a\u0062"}"#,
+            // What the schema refuses: unknown fields, inexact integers, a
+            // signed code, a time that is not RFC 3339.
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","vendor":"x"}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","record_id":9007199254740992}"#,
+            r#"{"time":"2026-04-01T00:00:00Z","kind":"alert","system":"s","account":"a","status":"0x+1"}"#,
+            r#"{"time":"2026-04-01 00:00:00Z","kind":"alert","system":"s","account":"a"}"#,
+            r#"{"time":"2026-04-01T00:00:00+0900","kind":"alert","system":"s","account":"a"}"#,
         ] {
             let (fast, _) = both::<AuthEvent>(line);
             assert!(fast.is_none(), "accepted {line}");
@@ -929,6 +939,7 @@ mod tests {
             r#"{"time":"2025-11-27T01:41:22Z","area":"a","result":"granted","direction":null}"#,
             r#"{"time":"2025-11-27T01:41:22Z","area":"a","result":"granted","direction":"in"}"#,
             r#"{"time":"2025-11-27T01:41:22Z","result":"granted"}"#,
+            r#"{"time":"2025-11-27T01:41:22Z","area":"a","result":"granted","reader":"r2"}"#,
         ] {
             let (fast, _) = both::<DoorEvent>(line);
             assert!(fast.is_none(), "accepted {line}");
@@ -978,8 +989,9 @@ mod tests {
             }
         }
         // Both outcomes are exercised: many mutations keep a readable line
-        // (a changed name or digit), many break it.
-        assert!(read > all / 10 && read < all, "{read} of {all} read");
+        // (a changed digit or letter of a value), many break it (and every
+        // changed field name, since records deny unknown fields).
+        assert!(read > all / 20 && read < all, "{read} of {all} read");
     }
 
     #[test]

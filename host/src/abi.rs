@@ -1,7 +1,7 @@
 //! The rule ABI: bindings generated from `wit/rule.wit`, and the version check
 //! that runs before any module is instantiated.
 
-use semver::{Version, VersionReq};
+use semver::{Comparator, Op, Prerelease, Version, VersionReq};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
@@ -20,20 +20,31 @@ pub(crate) use mizuchi::rule::types as wit_types;
 /// The version of the rule ABI this host implements.
 pub const ABI_VERSION: &str = "1.1.0";
 
+/// [`ABI_VERSION`] as a version (a unit test holds the two together).
+pub(crate) const HOST_ABI: Version = Version::new(1, 1, 0);
+
 /// The WIT package every rule module exports from.
 const PACKAGE: &str = "mizuchi:rule";
 
-fn host_version() -> Version {
-    // ABI_VERSION is a literal checked by the unit tests below.
-    Version::parse(ABI_VERSION).unwrap_or(Version::new(1, 0, 0))
-}
-
 /// The ABI versions this host accepts: its own major version, up to its own
 /// minor version (a module built against a newer minor version may import
-/// functions this host lacks).
+/// functions this host lacks). Built from its parts: there is no text to
+/// parse, so no parse failure that could widen it.
 pub fn accepted() -> VersionReq {
-    let v = host_version();
-    VersionReq::parse(&format!(">={}.0.0, <={}", v.major, v)).unwrap_or(VersionReq::STAR)
+    let v = HOST_ABI;
+    let bound = |op, minor, patch| Comparator {
+        op,
+        major: v.major,
+        minor: Some(minor),
+        patch: Some(patch),
+        pre: Prerelease::EMPTY,
+    };
+    VersionReq {
+        comparators: vec![
+            bound(Op::GreaterEq, 0, 0),
+            bound(Op::LessEq, v.minor, v.patch),
+        ],
+    }
 }
 
 /// Why a component cannot be run by this host, found before instantiation.
@@ -91,8 +102,9 @@ mod tests {
 
     #[test]
     fn the_host_accepts_its_major_up_to_its_own_minor() {
-        assert_eq!(Version::parse(ABI_VERSION).unwrap(), host_version());
+        assert_eq!(Version::parse(ABI_VERSION).unwrap(), HOST_ABI);
         let req = accepted();
+        assert_eq!(req.to_string(), ">=1.0.0, <=1.1.0");
         assert!(req.matches(&Version::new(1, 0, 0)));
         assert!(req.matches(&Version::new(1, 1, 0)));
         assert!(!req.matches(&Version::new(2, 0, 0)));

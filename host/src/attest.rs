@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::bundle::Bundle;
 use crate::pack::PackSet;
 use crate::report::{
-    Finding, Force, HostInfo, Outcome, PackInfo, ParamValue, Report, RuleError, RuleResult,
+    Finding, Force, HostInfo, Outcome, PackInfo, ParamValue, Report, RuleError, RuleResult, Status,
 };
 
 /// The in-toto statement type.
@@ -206,9 +206,27 @@ pub fn run_id(previous: &str, report: &Report, settings: &RunSettings) -> String
     format!("run-{}", &digest[..16])
 }
 
-fn serialise<T: Serialize>(value: &T) -> Vec<u8> {
-    // Our own types, with string keys and no floats: serialisation cannot fail.
-    serde_json::to_vec(value).unwrap_or_default()
+/// Why the statements of a run could not be made. Nothing is signed then:
+/// no signed byte comes from a default.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AttestError {
+    #[error("a statement cannot be serialised: {0}")]
+    Serialise(#[source] serde_json::Error),
+    #[error(
+        "the result of `{rule}` names module `{module}` of pack `{pack}`, which the run's packs do not hold"
+    )]
+    NoModule {
+        rule: String,
+        pack: String,
+        module: String,
+    },
+    #[error("the result of `{rule}` names pack `{pack}`, which the report does not describe")]
+    NoPack { rule: String, pack: String },
+}
+
+fn serialise<T: Serialize>(value: &T) -> Result<Vec<u8>, AttestError> {
+    serde_json::to_vec(value).map_err(AttestError::Serialise)
 }
 
 /// The statements of a run, as the exact bytes to sign: the header, then one per result.
@@ -218,7 +236,7 @@ pub fn statements(
     packs: &PackSet,
     bundle: &Bundle,
     settings: &RunSettings,
-) -> Vec<Vec<u8>> {
+) -> Result<Vec<Vec<u8>>, AttestError> {
     // The header vouches for every document and for the logs the run's
     // rules read: the same set however the bundle was opened.
     let read = packs.sections(&settings.rules);
@@ -248,11 +266,13 @@ pub fn statements(
             results: report.results.len() as u64,
         },
     };
-    let mut out = vec![serialise(&header)];
+    let mut out = vec![serialise(&header)?];
     for r in &report.results {
-        out.push(serialise(&result_statement(run, report, packs, bundle, r)));
+        out.push(serialise(&result_statement(
+            run, report, packs, bundle, r,
+        )?)?);
     }
-    out
+    Ok(out)
 }
 
 fn result_statement(
@@ -261,19 +281,41 @@ fn result_statement(
     packs: &PackSet,
     bundle: &Bundle,
     r: &RuleResult,
-) -> Statement<ResultPredicate> {
-    let sections: Vec<SectionKind> = packs
+) -> Result<Statement<ResultPredicate>, AttestError> {
+    let mut sections: Vec<SectionKind> = packs
         .rule(&r.rule)
         .map(|(_, _, info)| info.needs.iter().map(|n| n.section).collect())
         .unwrap_or_default();
+    // A failed finding made the host look for a recorded risk acceptance
+    // (governance evidence): whether one was found, and is in force, decided
+    // between `fail` and `waived`. The result vouches for that evidence too.
+    let consulted_waivers = r
+        .findings
+        .iter()
+        .any(|f| matches!(f.status, Status::Fail | Status::Waived));
+    if consulted_waivers && !sections.contains(&SectionKind::Governance) {
+        sections.push(SectionKind::Governance);
+    }
     let module = packs
         .packs()
         .iter()
         .filter(|p| p.name == r.pack)
         .flat_map(|p| &p.modules)
-        .find(|m| m.name == r.module);
-    let pack = report.packs.iter().find(|p| p.name == r.pack);
-    Statement {
+        .find(|m| m.name == r.module)
+        .ok_or_else(|| AttestError::NoModule {
+            rule: r.rule.clone(),
+            pack: r.pack.clone(),
+            module: r.module.clone(),
+        })?;
+    let pack = report
+        .packs
+        .iter()
+        .find(|p| p.name == r.pack)
+        .ok_or_else(|| AttestError::NoPack {
+            rule: r.rule.clone(),
+            pack: r.pack.clone(),
+        })?;
+    Ok(Statement {
         kind: STATEMENT_TYPE.into(),
         subject: subjects(bundle, &sections, false),
         predicate_type: RESULT_PREDICATE.into(),
@@ -286,16 +328,9 @@ fn result_statement(
             force: r.force,
             module: ModuleRef {
                 name: r.module.clone(),
-                sha256: module.map(|m| m.sha256.clone()).unwrap_or_default(),
+                sha256: module.sha256.clone(),
             },
-            pack: pack.map(PackRef::from).unwrap_or_else(|| PackRef {
-                name: r.pack.clone(),
-                version: String::new(),
-                digest: String::new(),
-                publisher: None,
-                signed_by: Vec::new(),
-                unsigned: true,
-            }),
+            pack: PackRef::from(pack),
             parameters: r.parameters.clone(),
             as_of: report.as_of,
             host: report.host.clone(),
@@ -304,5 +339,43 @@ fn result_statement(
             findings: r.findings.clone(),
             error: r.error.clone(),
         },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Bundle {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/minamiyama");
+        Bundle::open_reading(&dir, &[]).unwrap()
+    }
+
+    fn report(pack: &str, module: &str) -> Report {
+        serde_json::from_value(serde_json::json!({
+            "format": "mizuchi-report", "format_version": "1.0.0",
+            "host": {"version": "0.1.0", "rule_abi": "1.1.0"},
+            "as_of": "2026-11-27",
+            "evidence": {"utility_id": "U", "utility_name": {"ja": "u", "en": "u"},
+                         "collected_on": "2026-11-20", "format_version": "1.0.0", "digest": "d"},
+            "packs": [{"name": "p", "version": "1.0.0", "digest": "d", "modules": []}],
+            "summary": {"ordinance": {}, "recommended": {}},
+            "results": [{"rule": "X-01", "pack": pack, "module": module,
+                         "outcome": "pass", "subjects": 0, "fuel": 1}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_result_whose_module_or_pack_the_run_does_not_hold_is_not_signed() {
+        // No signed byte comes from a default: a module digest that cannot
+        // be found is an error, not an empty string in a signed record.
+        let bundle = sample();
+        let packs = PackSet::new(Vec::new()).unwrap();
+        let settings = RunSettings::default();
+        let err =
+            statements("run-1", &report("p", "m.wasm"), &packs, &bundle, &settings).unwrap_err();
+        assert!(matches!(err, AttestError::NoModule { .. }), "{err}");
+        assert!(err.to_string().contains("`m.wasm`"), "{err}");
     }
 }

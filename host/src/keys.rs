@@ -4,10 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{
-    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes,
-};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -78,21 +75,18 @@ impl SecretKey {
         }
     }
 
-    /// The PKCS#8 v1 PEM text (`-----BEGIN PRIVATE KEY-----`).
+    /// The PKCS#8 v1 PEM text (`-----BEGIN PRIVATE KEY-----`): the fixed
+    /// DER prefix of an Ed25519 `OneAsymmetricKey` (RFC 8410 §7) and the
+    /// 32-byte seed, so encoding cannot fail.
     pub fn to_pem(&self) -> String {
-        let bytes = KeypairBytes {
-            secret_key: self.signing.to_bytes(),
-            public_key: None,
-        };
-        bytes
-            .to_pkcs8_pem(LineEnding::LF)
-            .map(|z| z.to_string())
-            .unwrap_or_default()
+        let mut der = PKCS8_PREFIX.to_vec();
+        der.extend_from_slice(&self.signing.to_bytes());
+        pem("PRIVATE KEY", &der)
     }
 
     /// Reads a PKCS#8 PEM private key.
     pub fn read(path: &Path) -> Result<SecretKey, KeyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+        let text = crate::fsx::read_to_string(path).map_err(|source| KeyError::Read {
             path: path.to_owned(),
             source,
         })?;
@@ -149,6 +143,32 @@ impl SecretKey {
     }
 }
 
+/// DER of a PKCS#8 v1 Ed25519 private key before its 32-byte seed:
+/// SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING (32) } }.
+const PKCS8_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
+/// DER of an Ed25519 SubjectPublicKeyInfo before its 32-byte key:
+/// SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING (0 unused bits) }.
+const SPKI_PREFIX: [u8; 12] = [
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
+
+/// PEM text of `der` with the given label, 64 base64 characters a line.
+fn pem(label: &str, der: &[u8]) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        // Base64 is ASCII: every chunk is UTF-8.
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
 /// `key.pem` → `key.pub.pem`.
 pub fn public_path(private: &Path) -> PathBuf {
     let name = private
@@ -167,16 +187,17 @@ impl PublicKey {
             .map_err(|e| e.to_string())
     }
 
-    /// The SubjectPublicKeyInfo PEM text (`-----BEGIN PUBLIC KEY-----`).
+    /// The SubjectPublicKeyInfo PEM text (`-----BEGIN PUBLIC KEY-----`): the
+    /// fixed DER prefix of an Ed25519 key (RFC 8410 §4) and its 32 bytes.
     pub fn to_pem(&self) -> String {
-        self.verifying
-            .to_public_key_pem(LineEnding::LF)
-            .unwrap_or_default()
+        let mut der = SPKI_PREFIX.to_vec();
+        der.extend_from_slice(self.verifying.as_bytes());
+        pem("PUBLIC KEY", &der)
     }
 
     /// Reads a public key; a private key file gives its public half.
     pub fn read(path: &Path) -> Result<PublicKey, KeyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+        let text = crate::fsx::read_to_string(path).map_err(|source| KeyError::Read {
             path: path.to_owned(),
             source,
         })?;
@@ -241,6 +262,28 @@ mod tests {
                 std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
                 0o600
             );
+        }
+    }
+
+    #[test]
+    fn pem_encoding_is_the_standard_one() {
+        use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+        use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey, KeypairBytes};
+        for seed in [[0u8; 32], [7; 32], [0xff; 32]] {
+            let k = SecretKey::from_seed(seed);
+            let theirs = KeypairBytes {
+                secret_key: seed,
+                public_key: None,
+            }
+            .to_pkcs8_pem(LineEnding::LF)
+            .unwrap();
+            assert_eq!(k.to_pem(), theirs.as_str());
+            let theirs = k
+                .signing
+                .verifying_key()
+                .to_public_key_pem(LineEnding::LF)
+                .unwrap();
+            assert_eq!(k.public().to_pem(), theirs);
         }
     }
 

@@ -38,6 +38,7 @@ mod digest;
 mod dsse;
 mod engine;
 mod eval;
+mod fsx;
 mod import;
 mod json;
 mod keys;
@@ -52,6 +53,7 @@ mod sandbox;
 mod schema;
 mod store;
 mod synth;
+mod tarx;
 pub mod trust;
 
 pub use abi::{ABI_VERSION, AbiError, accepted as accepted_abi};
@@ -63,6 +65,7 @@ pub use digest::sha256_hex;
 pub use dsse::{Envelope, IN_TOTO, pae};
 pub use engine::{Limits, Runtime, RuntimeError};
 pub use eval::{EvalError, EvalOptions, ParamOverride, REPORT_VERSION, evaluate};
+pub use fsx::{NotRegular, read as read_regular};
 pub use import::{
     ImportError, ImportKind, ImportOptions, ImportReport, RowProblem, import, parse_offset,
 };

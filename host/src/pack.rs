@@ -373,7 +373,7 @@ impl Pack {
             return Err(PackError::Empty(dir.to_owned()));
         }
         let desc_path = dir.join("pack.json");
-        let (name, version) = match std::fs::read(&desc_path) {
+        let (name, version) = match crate::fsx::read(&desc_path) {
             Ok(bytes) => {
                 let d: ManifestTemplate =
                     serde_json::from_slice(&bytes).map_err(|e| PackError::Description {
@@ -382,16 +382,23 @@ impl Pack {
                     })?;
                 (d.name, d.version)
             }
-            Err(_) => (
+            // No description: the directory names the pack.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
                 dir.file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "pack".into()),
                 "0.0.0".into(),
             ),
+            Err(source) => {
+                return Err(PackError::Io {
+                    path: desc_path,
+                    source,
+                });
+            }
         };
         let mut modules = Vec::new();
         for path in files {
-            let bytes = std::fs::read(&path).map_err(|source| PackError::Io {
+            let bytes = crate::fsx::read(&path).map_err(|source| PackError::Io {
                 path: path.clone(),
                 source,
             })?;

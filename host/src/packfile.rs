@@ -222,8 +222,13 @@ impl PackFile {
     }
 
     /// Adds the signature of `key` over the manifest.
-    pub fn sign(&mut self, key: &SecretKey) {
-        let _ = self.envelope.add_signature(key);
+    pub fn sign(&mut self, key: &SecretKey) -> Result<(), PackFileError> {
+        self.envelope
+            .add_signature(key)
+            .map_err(|message| PackFileError::Format {
+                path: "manifest".into(),
+                message,
+            })
     }
 
     /// Writes the pack as a deterministic tar archive.
@@ -237,7 +242,7 @@ impl PackFile {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(io)?;
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        let tmp = crate::fsx::temp_in(dir, false).map_err(io)?;
         let mut tar = tar::Builder::new(tmp);
         tar.mode(tar::HeaderMode::Deterministic);
         let mut add = |path: &str, bytes: &[u8]| {
@@ -260,53 +265,44 @@ impl PackFile {
         Ok(())
     }
 
+    /// Reads the bytes of a pack file: a regular file of at most
+    /// [`MAX_PACK`] bytes, read once. Verify and use these very bytes.
+    pub fn read_bytes(path: &Path) -> Result<Vec<u8>, PackFileError> {
+        crate::fsx::read_capped(path, MAX_PACK).map_err(|e| match e.kind() {
+            std::io::ErrorKind::FileTooLarge => PackFileError::TooLarge {
+                path: path.display().to_string(),
+                what: "pack",
+                size: std::fs::metadata(path).map_or(MAX_PACK + 1, |m| m.len()),
+                cap: MAX_PACK,
+            },
+            _ => PackFileError::Io {
+                path: path.to_owned(),
+                source: e,
+            },
+        })
+    }
+
     /// Reads a pack file and checks its structure: caps, paths, and that the
     /// archive holds exactly the listed modules with their sizes and digests.
     pub fn read(path: &Path) -> Result<PackFile, PackFileError> {
+        PackFile::parse(&PackFile::read_bytes(path)?, path)
+    }
+
+    /// Checks the structure of a pack read from `path` into `bytes`.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<PackFile, PackFileError> {
         let io = |source| PackFileError::Io {
             path: path.to_owned(),
             source,
         };
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if meta.len() > MAX_PACK {
-            return Err(PackFileError::TooLarge {
-                path: path.display().to_string(),
-                what: "pack",
-                size: meta.len(),
-                cap: MAX_PACK,
-            });
-        }
-        let file = std::fs::File::open(path).map_err(io)?;
-        let mut archive = tar::Archive::new(file);
+        let mut archive = tar::Archive::new(bytes);
         let mut envelope_bytes: Option<Vec<u8>> = None;
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for entry in archive
-            .entries()
-            .map_err(|e| format_err(path, format!("not a tar archive: {e}")))?
-        {
-            let mut entry =
-                entry.map_err(|e| format_err(path, format!("the archive is damaged: {e}")))?;
-            let name = entry
-                .path()
-                .map_err(|e| format_err(path, e.to_string()))?
-                .into_owned();
-            let shown = name.display().to_string();
-            if name
-                .components()
-                .any(|c| !matches!(c, Component::Normal(_)))
-            {
-                return Err(PackFileError::PathTraversal { path: shown });
-            }
-            let kind = entry.header().entry_type();
-            if kind.is_dir() {
-                continue;
-            }
-            if !kind.is_file() {
-                return Err(format_err(
-                    path,
-                    format!("`{shown}` is a link or special file; a pack holds plain files only"),
-                ));
-            }
+        let refused = |r: crate::tarx::Refusal| match r {
+            crate::tarx::Refusal::Leaves(path) => PackFileError::PathTraversal { path },
+            other => format_err(path, other.to_string()),
+        };
+        for member in crate::tarx::Members::new(&mut archive).map_err(refused)? {
+            let (shown, mut entry) = member.map_err(refused)?;
             let size = entry.header().size().unwrap_or(u64::MAX);
             let (cap, what) = if shown == ENVELOPE {
                 (MAX_MANIFEST, "manifest")
@@ -328,11 +324,8 @@ impl PackFile {
                 .map_err(io)?;
             if shown == ENVELOPE {
                 envelope_bytes = Some(bytes);
-            } else if files.insert(shown.clone(), bytes).is_some() {
-                return Err(format_err(
-                    path,
-                    format!("`{shown}` is in the archive twice"),
-                ));
+            } else {
+                files.insert(shown, bytes);
             }
         }
         let envelope_bytes =

@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::attest::{self, ResultPredicate, RunPredicate, Statement};
+use crate::attest::{self, RUN_PREDICATE, ResultPredicate, RunPredicate, Statement};
 use crate::bundle::Bundle;
 use crate::engine::Runtime;
 use crate::eval::{EvalOptions, ParamOverride, evaluate};
-use crate::ledger::{Entry, LedgerError, Lines, as_run};
+use crate::keys::PublicKey;
+use crate::ledger::{LedgerError, VerifiedEntry, verify_entries};
 use crate::pack::PackSet;
 use crate::report::ParamValue;
 
@@ -79,31 +80,46 @@ fn subjects(s: &Statement<ResultPredicate>) -> BTreeMap<String, String> {
 }
 
 /// Replays run `run` of the ledger at `ledger` with `packs` and `bundle`.
+///
+/// The ledger is verified first, with `trusted` keys and the same code as
+/// [`crate::ledger::verify`]; a ledger that does not verify is refused, and
+/// only acknowledged runs are replayed. What is compared is then the very
+/// bytes that were verified.
 pub fn replay(
     runtime: &Runtime,
     ledger: &Path,
+    trusted: &[PublicKey],
     run: &str,
     packs: &PackSet,
     bundle: Arc<Bundle>,
 ) -> Result<Replay, LedgerError> {
-    let lines = Lines::read(ledger)?;
-    let entries: Vec<Entry> = (0..lines.len())
-        .filter_map(|i| serde_json::from_slice(lines.line(i)).ok())
-        .collect();
-    let Some(start) = entries
-        .iter()
-        .position(|e| as_run(e).is_some_and(|r| r.run == run))
-    else {
+    let (v, entries) = verify_entries(ledger, trusted, &[])?;
+    if !v.ok() {
+        let why = match (&v.first_bad, v.checkpoints.iter().find(|c| !c.ok)) {
+            (Some((i, why)), _) => format!("entry {i} {why}"),
+            (None, Some(c)) => format!("checkpoint {}: {}", c.source, c.message),
+            (None, None) => "no checkpoint verified".into(),
+        };
+        return Err(LedgerError::DoesNotVerify {
+            path: ledger.to_owned(),
+            why,
+        });
+    }
+    let decode_run = |e: &VerifiedEntry| -> Option<Statement<RunPredicate>> {
+        (e.predicate_type == RUN_PREDICATE)
+            .then(|| serde_json::from_slice(&e.statement).ok())
+            .flatten()
+    };
+    let Some((start, header)) = entries.iter().enumerate().find_map(|(i, e)| {
+        decode_run(e)
+            .filter(|h| h.predicate.run == run)
+            .map(|h| (i, h))
+    }) else {
         return Err(LedgerError::Invalid(format!(
-            "the ledger has no run `{run}`; `mizuchi ledger show` lists its runs"
+            "the acknowledged entries of the ledger have no run `{run}`; `mizuchi ledger show` lists its runs"
         )));
     };
-    let header_bytes = entries[start]
-        .envelope
-        .payload_bytes()
-        .map_err(LedgerError::Invalid)?;
-    let header: Statement<RunPredicate> =
-        serde_json::from_slice(&header_bytes).map_err(|e| LedgerError::Invalid(e.to_string()))?;
+    let header_bytes = entries[start].statement.clone();
     let h = &header.predicate;
     let options = EvalOptions {
         as_of: Some(h.as_of),
@@ -122,13 +138,14 @@ pub fn replay(
         overrides: h.overrides.clone(),
         rules: h.rules.clone(),
     };
-    let replayed = attest::statements(run, &report, packs, &bundle, &settings);
+    let replayed = attest::statements(run, &report, packs, &bundle, &settings)
+        .map_err(|e| LedgerError::Sign(e.to_string()))?;
+    // Verification held the run's structure: its results follow its header.
     let mut recorded: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for e in entries.iter().skip(start + 1).take(h.results as usize) {
-        let bytes = e.envelope.payload_bytes().map_err(LedgerError::Invalid)?;
-        if let Ok(s) = serde_json::from_slice::<Statement<ResultPredicate>>(&bytes) {
-            recorded.insert(s.predicate.rule.id.clone(), bytes);
-        }
+        let s: Statement<ResultPredicate> = serde_json::from_slice(&e.statement)
+            .map_err(|e| LedgerError::Invalid(format!("a result of run `{run}`: {e}")))?;
+        recorded.insert(s.predicate.rule.id.clone(), e.statement.clone());
     }
     let mut rules = Vec::new();
     let mut seen = std::collections::BTreeSet::new();

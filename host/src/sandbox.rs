@@ -276,7 +276,16 @@ pub(crate) fn run<T>(
     let mut store = Store::new(pre.engine(), state);
     store.limiter(|s| &mut s.limiter);
     let fuel = input.fuel;
-    let _ = store.set_fuel(fuel);
+    if let Err(e) = store.set_fuel(fuel) {
+        // Without its budget a run would not be deterministic: it does not start.
+        return RunOutput {
+            result: Err(Failure::Rule(format!(
+                "the sandbox could not set the fuel budget: {e}"
+            ))),
+            fuel_used: 0,
+            log: String::new(),
+        };
+    }
     let ticks = (input.limits.wall_clock.as_millis() / TICK.as_millis()).max(1);
     store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
     store.epoch_deadline_trap();

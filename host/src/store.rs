@@ -3,6 +3,14 @@
 //! against (removing a newer pack does not make an older one installable).
 //!
 //! Layout: `<store>/<name>/<version>.pack` and `<store>/<name>/installed.json`.
+//!
+//! What is verified is what is stored: a pack file is read once into memory,
+//! and those bytes are checked, compiled and written into the store. Installs
+//! may run at the same time (two terminals, a scheduled update): each takes
+//! the store's lock (`<store>/.lock`) around its commit, and the rollback check
+//! is made again under that lock, against the state as it is then, so a slow
+//! install of an older version can never land after a newer one. Temporary
+//! files a killed install left behind are removed under the same lock.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -12,6 +20,7 @@ use semver::Version;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Runtime;
+use crate::fsx;
 use crate::pack::{Pack, PackError};
 use crate::packfile::{MAX_PACK, PackFile, PackFileError};
 use crate::trust::{Signed, TrustError, TrustStore};
@@ -46,6 +55,10 @@ pub enum InstallError {
     },
     #[error("cannot write the pack store `{path}`: {message}")]
     Store { path: PathBuf, message: String },
+    #[error(
+        "the pack store's record `{path}` is damaged ({message}); the highest version installed before is unknown, so nothing is installed: remove the pack's directory and install the newest version you trust"
+    )]
+    Damaged { path: PathBuf, message: String },
     #[error("cannot fetch `{url}`: {message}")]
     Fetch { url: String, message: String },
 }
@@ -82,20 +95,71 @@ impl PackStore {
         }
     }
 
-    fn state(&self, name: &str) -> Option<Installed> {
-        let bytes = std::fs::read(self.dir.join(name).join("installed.json")).ok()?;
-        serde_json::from_slice(&bytes).ok()
+    /// The installation state of pack `name`; `None` if it was never
+    /// installed. A state that cannot be read is an error: the highest
+    /// version ever installed, which rollback protection needs, is then unknown.
+    fn state(&self, name: &str) -> Result<Option<Installed>, InstallError> {
+        let path = self.dir.join(name).join("installed.json");
+        let bytes = match fsx::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(store_err(&path, e)),
+        };
+        let st: Installed = serde_json::from_slice(&bytes).map_err(|e| InstallError::Damaged {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        for v in [&st.current, &st.highest] {
+            Version::parse(v).map_err(|e| InstallError::Damaged {
+                path: path.clone(),
+                message: format!("`{v}` is not a version: {e}"),
+            })?;
+        }
+        Ok(Some(st))
     }
 
-    /// Installed packs, by name: name, current version and its file.
-    pub fn installed(&self) -> Vec<(String, Version, PathBuf)> {
+    /// Takes the store's lock, waiting for another install to finish, and
+    /// removes what killed installs left behind.
+    fn lock(&self) -> Result<std::fs::File, InstallError> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| store_err(&self.dir, e))?;
+        let path = self.dir.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| store_err(&path, e))?;
+        file.lock().map_err(|e| store_err(&path, e))?;
+        let mut dirs = vec![self.dir.clone()];
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            dirs.extend(
+                entries
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.path()),
+            );
+        }
+        for d in dirs {
+            fsx::remove_stale_temps(&d).map_err(|e| store_err(&d, e))?;
+        }
+        Ok(file)
+    }
+
+    /// Installed packs, by name: name, current version and its file. A
+    /// pack whose state cannot be read is an error, not a pack left out.
+    pub fn installed(&self) -> Result<Vec<(String, Version, PathBuf)>, InstallError> {
         let mut out = Vec::new();
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return out;
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(store_err(&self.dir, e)),
         };
         for e in entries.flatten() {
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
             let name = e.file_name().to_string_lossy().into_owned();
-            if let Some(st) = self.state(&name)
+            if let Some(st) = self.state(&name)?
                 && let Ok(v) = Version::parse(&st.current)
             {
                 out.push((
@@ -106,13 +170,13 @@ impl PackStore {
             }
         }
         out.sort();
-        out
+        Ok(out)
     }
 
     /// Refuses `version` of pack `name` when a higher version was ever installed.
     pub fn check_rollback(&self, name: &str, version: &Version) -> Result<(), InstallError> {
         if let Some(highest) = self
-            .state(name)
+            .state(name)?
             .and_then(|st| Version::parse(&st.highest).ok())
             && *version < highest
         {
@@ -133,7 +197,20 @@ impl PackStore {
         trust: &TrustStore,
         today: Date,
     ) -> Result<Prepared, InstallError> {
-        let pack = PackFile::read(path)?;
+        // Read once: these bytes are checked, compiled and stored.
+        let bytes = PackFile::read_bytes(path)?;
+        self.prepare_bytes(runtime, path, bytes, trust, today)
+    }
+
+    fn prepare_bytes(
+        &self,
+        runtime: &Runtime,
+        path: &Path,
+        bytes: Vec<u8>,
+        trust: &TrustStore,
+        today: Date,
+    ) -> Result<Prepared, InstallError> {
+        let pack = PackFile::parse(&bytes, path)?;
         let signed = trust.check(&pack, Some(today))?;
         let version = pack.version()?;
         let name = pack.manifest.name.clone();
@@ -154,13 +231,16 @@ impl PackStore {
         // Only now, with the publisher trusted, are the modules compiled: each
         // must load on this host and provide exactly the rules listed.
         let loaded = Pack::from_pack_file(runtime, &pack, Some(signed.clone()))?;
-        if let Some(m) = loaded.modules.iter().find(|m| m.refusal().is_some()) {
+        if let Some((m, why)) = loaded
+            .modules
+            .iter()
+            .find_map(|m| m.refusal().map(|why| (m, why)))
+        {
             return Err(InstallError::Load(PackError::Unusable {
                 module: m.name.clone(),
-                message: m.refusal().unwrap_or_default().to_owned(),
+                message: why.to_owned(),
             }));
         }
-        let bytes = std::fs::read(path).map_err(|e| store_err(path, e))?;
         Ok(Prepared {
             name,
             version,
@@ -171,10 +251,19 @@ impl PackStore {
 
     /// Writes a prepared pack: the file first, then the state that names it,
     /// each atomically, so a crash leaves the previous installation in force.
+    /// Under the store's lock, the rollback check is made again against the
+    /// state as it is now: another install may have committed meanwhile.
     fn commit(&self, p: Prepared) -> Result<Installation, InstallError> {
-        let state = self.state(&p.name);
+        let _lock = self.lock()?;
+        self.check_rollback(&p.name, &p.version)?;
+        let state = self.state(&p.name)?;
         let version = p.version.to_string();
-        if state.as_ref().is_some_and(|st| st.current == version) {
+        let dir = self.dir.join(&p.name);
+        let file = dir.join(format!("{version}.pack"));
+        // The same version again is a no-op only if the stored file is the
+        // one just verified: reinstalling repairs a damaged store.
+        let intact = || fsx::read(&file).is_ok_and(|stored| stored == p.bytes);
+        if state.as_ref().is_some_and(|st| st.current == version) && intact() {
             return Ok(Installation {
                 name: p.name,
                 version,
@@ -183,9 +272,7 @@ impl PackStore {
                 unchanged: true,
             });
         }
-        let dir = self.dir.join(&p.name);
-        crate::bundle::write_atomic(&dir.join(format!("{version}.pack")), &p.bytes)
-            .map_err(|e| store_err(&dir, e))?;
+        fsx::write_atomic(&file, &p.bytes).map_err(|e| store_err(&file, e))?;
         let highest = state
             .as_ref()
             .and_then(|st| Version::parse(&st.highest).ok())
@@ -196,8 +283,8 @@ impl PackStore {
             highest,
         };
         let json = serde_json::to_vec_pretty(&st).map_err(|e| store_err(&dir, e))?;
-        crate::bundle::write_atomic(&dir.join("installed.json"), &json)
-            .map_err(|e| store_err(&dir, e))?;
+        let state_path = dir.join("installed.json");
+        fsx::write_atomic(&state_path, &json).map_err(|e| store_err(&state_path, e))?;
         tracing::info!(pack = %p.name, %version, "installed");
         Ok(Installation {
             name: p.name,
@@ -260,9 +347,8 @@ impl PackStore {
                 });
             }
             let bytes = fetch(source, &file, MAX_PACK)?;
-            let tmp = tempfile::NamedTempFile::new().map_err(|e| store_err(&self.dir, e))?;
-            std::fs::write(tmp.path(), &bytes).map_err(|e| store_err(tmp.path(), e))?;
-            prepared.push(self.prepare(runtime, tmp.path(), trust, today)?);
+            let shown = PathBuf::from(join(source, &file));
+            prepared.push(self.prepare_bytes(runtime, &shown, bytes, trust, today)?);
         }
         prepared.into_iter().map(|p| self.commit(p)).collect()
     }
@@ -311,14 +397,7 @@ fn fetch(source: &str, file: &str, cap: u64) -> Result<Vec<u8>, InstallError> {
         let body = resp.body_mut().with_config().limit(cap).read_to_vec();
         return body.map_err(|e| err(format!("{e} (a pack is at most {cap} bytes)")));
     }
-    let meta = std::fs::metadata(&url).map_err(|e| err(e.to_string()))?;
-    if meta.len() > cap {
-        return Err(err(format!(
-            "it is {} bytes, over the cap of {cap}",
-            meta.len()
-        )));
-    }
-    std::fs::read(&url).map_err(|e| err(e.to_string()))
+    fsx::read_capped(Path::new(&url), cap).map_err(|e| err(e.to_string()))
 }
 
 /// Writes `index.json` listing the pack files of a directory.
@@ -342,6 +421,7 @@ pub fn write_index(dir: &Path) -> Result<Index, InstallError> {
     packs.sort_by(|a, b| (&a.name, &a.file).cmp(&(&b.name, &b.file)));
     let index = Index { packs };
     let json = serde_json::to_vec_pretty(&index).map_err(|e| store_err(dir, e))?;
-    crate::bundle::write_atomic(&dir.join("index.json"), &json).map_err(|e| store_err(dir, e))?;
+    let path = dir.join("index.json");
+    fsx::write_atomic(&path, &json).map_err(|e| store_err(&path, e))?;
     Ok(index)
 }

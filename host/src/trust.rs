@@ -125,9 +125,10 @@ pub struct Signed {
 }
 
 impl TrustStore {
-    /// Loads a trust store; a missing file is an empty store.
+    /// Loads a trust store; a missing file is an empty store (it trusts
+    /// nobody).
     pub fn load(path: &Path) -> Result<TrustStore, TrustError> {
-        match std::fs::read(path) {
+        match crate::fsx::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| TrustError::Store {
                 path: path.to_owned(),
                 message: e.to_string(),
@@ -246,11 +247,8 @@ impl TrustStore {
                 expired: m.expires_on,
             });
         }
-        let host = semver::Version::parse(crate::abi::ABI_VERSION).ok();
-        let fits = semver::VersionReq::parse(&m.abi)
-            .ok()
-            .zip(host)
-            .is_some_and(|(r, v)| r.matches(&v));
+        let fits =
+            semver::VersionReq::parse(&m.abi).is_ok_and(|r| r.matches(&crate::abi::HOST_ABI));
         if !fits {
             return Err(TrustError::Abi {
                 name: m.name.clone(),
@@ -351,8 +349,8 @@ mod tests {
         let mut store = TrustStore::default();
         store.add(publisher("MLIT", &[&a, &b], 2, "MLIT-")).unwrap();
         let mut p = pack("MLIT", "MLIT-ORD-01");
-        p.sign(&a);
-        p.sign(&a);
+        p.sign(&a).unwrap();
+        p.sign(&a).unwrap();
         assert!(matches!(
             store.check(&p, today()),
             Err(TrustError::Threshold {
@@ -361,7 +359,7 @@ mod tests {
                 ..
             })
         ));
-        p.sign(&b);
+        p.sign(&b).unwrap();
         let signed = store.check(&p, today()).unwrap();
         assert_eq!(signed.keys.len(), 2);
     }
@@ -375,7 +373,7 @@ mod tests {
         assert!(matches!(overlap, Err(TrustError::Invalid(_))));
         store.add(publisher("ACME", &[&a], 1, "ACME-")).unwrap();
         let mut p = pack("ACME", "MLIT-ORD-01");
-        p.sign(&a);
+        p.sign(&a).unwrap();
         assert!(matches!(
             store.check(&p, today()),
             Err(TrustError::Namespace { .. })
@@ -388,7 +386,7 @@ mod tests {
         let mut store = TrustStore::default();
         store.add(publisher("MLIT", &[&m], 1, "MLIT-")).unwrap();
         let mut p = pack("MLIT", "MLIT-ORD-01");
-        p.sign(&m);
+        p.sign(&m).unwrap();
         let late = "2027-01-01".parse().ok();
         assert!(matches!(
             store.check(&p, late),

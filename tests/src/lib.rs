@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
+pub mod packs;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -255,6 +255,8 @@ fn a_run_limited_to_some_rules_reports_only_them_and_replays_identically() {
         s(&ledger),
         "--run",
         &id,
+        "--trust",
+        s(&key),
         "--pack",
         s(&pack),
         "--evidence",

@@ -9,6 +9,7 @@ use crate::Date;
 /// `accounts.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Accounts {
     #[serde(default)]
     pub accounts: Vec<Account>,
@@ -17,6 +18,7 @@ pub struct Accounts {
 /// A log-on account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Account {
     pub id: String,
     /// The system or asset the account is on (a system id or an asset id).

@@ -9,6 +9,7 @@ use crate::Date;
 /// `area-access.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AreaAccess {
     #[serde(default)]
     pub authorisations: Vec<AreaAuthorisation>,
@@ -19,6 +20,7 @@ pub struct AreaAccess {
 /// Permission for a person to enter an area.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AreaAuthorisation {
     pub person: String,
     pub area: String,
@@ -46,6 +48,7 @@ impl AreaAuthorisation {
 /// An entry in the visitor ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Visit {
     pub id: String,
     pub name: String,

@@ -9,6 +9,7 @@ use crate::{Date, Timestamp};
 /// `backups.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Backups {
     #[serde(default)]
     pub runs: Vec<BackupRun>,
@@ -19,11 +20,14 @@ pub struct Backups {
 /// One run of a backup job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct BackupRun {
     /// The system backed up (a system id).
     pub system: String,
     #[serde(default)]
     pub job: Option<String>,
+    #[serde(with = "crate::time::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "Timestamp"))]
     pub finished_at: Timestamp,
     pub status: RunStatus,
     /// Where the copy is kept.
@@ -44,6 +48,7 @@ pub enum RunStatus {
 /// Where a backup copy is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct BackupDestination {
     /// The site holding the copy (a site id), or `None` for a cloud service.
     #[serde(default)]
@@ -71,6 +76,7 @@ pub enum BackupMedium {
 /// A test that a backup can be restored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RestoreTest {
     pub system: String,
     pub tested_on: Date,

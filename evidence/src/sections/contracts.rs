@@ -9,6 +9,7 @@ use crate::Date;
 /// `contracts.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Contracts {
     #[serde(default)]
     pub contracts: Vec<Contract>,
@@ -17,6 +18,7 @@ pub struct Contracts {
 /// A contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Contract {
     pub id: String,
     pub contractor: String,
@@ -110,6 +112,7 @@ pub enum Clause {
 /// Proof that entrusted data was returned or destroyed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DataDisposition {
     pub kind: DispositionKind,
     /// The day the utility received the confirmation.

@@ -11,8 +11,11 @@ use crate::Timestamp;
 /// account change, or an alert, from Windows, sshd or any other system.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AuthEvent {
-    /// When it happened, in UTC.
+    /// When it happened (RFC 3339; stored in UTC).
+    #[serde(with = "crate::time::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "Timestamp"))]
     pub time: Timestamp,
     pub kind: AuthKind,
     /// The system that recorded the event (host name as logged).
@@ -42,8 +45,17 @@ pub struct AuthEvent {
     /// The Windows event id the event came from (4624, 4625, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<u32>,
-    /// The record number in the source log.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The record number in the source log (at most 2^53 − 1, so that every
+    /// JSON reader holds it exactly).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::common::exact_u64"
+    )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<u64>", range(max = 9_007_199_254_740_991u64))
+    )]
     pub record_id: Option<u64>,
 }
 
@@ -96,8 +108,11 @@ impl AuthKind {
 /// One line of a `door-events` log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DoorEvent {
-    /// When it happened, in UTC.
+    /// When it happened (RFC 3339; stored in UTC).
+    #[serde(with = "crate::time::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "Timestamp"))]
     pub time: Timestamp,
     /// The area the door leads into (an area id).
     pub area: String,
@@ -170,12 +185,14 @@ mod hex_code {
         })
     }
 
-    /// Parses `0xC000006D` (any case).
+    /// Parses `0xC000006D` (any case): `0x`, then one to eight hexadecimal
+    /// digits and nothing else (the schema's pattern; `from_str_radix`
+    /// alone would also take a sign).
     pub(crate) fn parse(text: &str) -> Option<u32> {
         let digits = text
             .strip_prefix("0x")
             .or_else(|| text.strip_prefix("0X"))?;
-        if digits.is_empty() || digits.len() > 8 {
+        if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
         u32::from_str_radix(digits, 16).ok()

@@ -11,6 +11,7 @@ use crate::Date;
 /// `governance.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Governance {
     /// The organisation's policy (組織方針 / サイバーセキュリティ方針).
     #[serde(default)]
@@ -39,6 +40,7 @@ pub struct Governance {
 /// The organisation's policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Policy {
     pub title: String,
     pub adopted_on: Date,
@@ -55,6 +57,7 @@ pub struct Policy {
 /// A person appointed to a role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Appointment {
     pub role: Role,
     /// The person appointed (a person id).
@@ -89,6 +92,7 @@ pub enum Role {
 /// The CSIRT or equivalent team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Csirt {
     pub name: String,
     /// The person responsible (a person id).
@@ -104,6 +108,7 @@ pub struct Csirt {
 /// An external contact for incident reporting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Contact {
     pub party: ContactParty,
     pub name: String,
@@ -129,6 +134,7 @@ pub enum ContactParty {
 /// A business-continuity or contingency plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ContinuityPlan {
     pub kind: PlanKind,
     pub title: String,
@@ -154,6 +160,7 @@ pub enum PlanKind {
 /// An audit or inspection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Audit {
     pub id: String,
     pub kind: AuditKind,
@@ -180,6 +187,7 @@ pub enum AuditKind {
 /// A finding of an audit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AuditFinding {
     pub id: String,
     pub description: String,
@@ -191,6 +199,7 @@ pub struct AuditFinding {
 /// An approval of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Approval {
     pub id: String,
     pub subject: String,
@@ -204,6 +213,7 @@ pub struct Approval {
 /// A risk assessment and the plan that responds to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RiskAssessment {
     pub id: String,
     pub date: Date,
@@ -218,6 +228,7 @@ pub struct RiskAssessment {
 /// An entry of a risk response plan (guideline 4.3.3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RiskPlanEntry {
     pub id: String,
     pub risk: String,
@@ -243,6 +254,7 @@ pub struct RiskPlanEntry {
 /// fails for a subject until a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RiskAcceptance {
     /// The rule id, e.g. `MLIT-BAK-02`.
     pub rule: String,

@@ -10,6 +10,7 @@ use crate::Date;
 /// `inventory.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Inventory {
     /// When the inventory was last reviewed as a whole.
     #[serde(default)]
@@ -25,6 +26,7 @@ pub struct Inventory {
 /// A system, such as 浄水場の監視制御システム or 検針・水道料金システム.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct System {
     pub id: String,
     pub name: String,
@@ -48,6 +50,7 @@ pub struct System {
 /// One computer or device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Asset {
     pub id: String,
     pub name: String,
@@ -120,6 +123,7 @@ pub enum AssetKind {
 /// The operating system of an asset, as precise as the inventory records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct OperatingSystem {
     /// The product as commonly named: `Windows 10`, `Windows Server 2019`,
     /// `Windows Embedded Standard 7`, `Red Hat Enterprise Linux 8`, `Ubuntu 22.04`.
@@ -140,6 +144,7 @@ pub struct OperatingSystem {
 /// How a computer authenticates whoever uses it (主体認証).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Authentication {
     pub method: AuthMethod,
     /// The machine logs a user on automatically at start-up.
@@ -168,6 +173,7 @@ pub enum AuthMethod {
 /// Anti-malware software on an asset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AntiMalware {
     pub installed: bool,
     #[serde(default)]
@@ -183,6 +189,7 @@ pub struct AntiMalware {
 /// Control of removable media (USB memory and the like).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RemovableMedia {
     pub control: MediaControl,
     /// How the control is enforced; a notice alone is `procedural`.
@@ -223,6 +230,7 @@ pub enum Enforcement {
 /// Where a fixed asset stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Location {
     /// The site (see the sites section).
     pub site: String,
@@ -234,6 +242,7 @@ pub struct Location {
 /// How a portable asset is kept safe from theft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PortableStorage {
     /// Kept in lockable storage when not in use.
     #[serde(default)]
@@ -246,6 +255,7 @@ pub struct PortableStorage {
 /// A service an asset offers on the network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ExposedService {
     /// Service name in lower case: `rdp`, `ssh`, `smb`, `https`, `vnc`, `modbus`.
     pub service: String,
@@ -268,6 +278,7 @@ pub enum Exposure {
 /// anti-malware software or a supported OS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AlternativeMeasure {
     pub kind: MeasureKind,
     pub description: String,
@@ -294,6 +305,7 @@ pub enum MeasureKind {
 /// Paid extended security support for an asset's OS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ExtendedSupport {
     /// The contract that buys it (see the contracts section).
     pub contract: String,

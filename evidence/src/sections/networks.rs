@@ -10,6 +10,7 @@ use crate::Date;
 /// `networks.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Networks {
     #[serde(default)]
     pub networks: Vec<Network>,
@@ -24,6 +25,7 @@ pub struct Networks {
 /// A network segment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Network {
     pub id: String,
     pub name: String,
@@ -61,6 +63,7 @@ pub enum NetworkKind {
 /// A connection between two networks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Link {
     pub id: String,
     /// One end (a network id).
@@ -126,6 +129,7 @@ impl LinkMedium {
 /// A way into the utility's networks from outside: telework or vendor maintenance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RemoteAccess {
     pub id: String,
     pub purpose: RemoteAccessPurpose,
@@ -162,6 +166,7 @@ pub enum RemoteAccessPurpose {
 /// A device used for remote access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RemoteDevice {
     pub id: String,
     /// A smartphone, tablet or laptop that leaves the premises.

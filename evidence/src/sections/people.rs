@@ -9,6 +9,7 @@ use crate::Date;
 /// `people.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct People {
     #[serde(default)]
     pub people: Vec<Person>,
@@ -17,6 +18,7 @@ pub struct People {
 /// A member of staff, a contractor's worker or a temporary worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Person {
     pub id: String,
     pub name: String,
@@ -51,6 +53,7 @@ pub enum PersonKind {
 /// A move from one department to another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Transfer {
     /// The first day in the new department.
     pub on: Date,

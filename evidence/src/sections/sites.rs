@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// `sites.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Sites {
     #[serde(default)]
     pub sites: Vec<Site>,
@@ -17,6 +18,7 @@ pub struct Sites {
 /// A place the utility operates: a plant, a pump station, an office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Site {
     pub id: String,
     pub name: String,
@@ -43,6 +45,7 @@ pub enum SiteKind {
 /// A room or zone within a site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Area {
     pub id: String,
     pub site: String,

@@ -9,6 +9,7 @@ use crate::Date;
 /// `training.json`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Training {
     #[serde(default)]
     pub records: Vec<TrainingRecord>,
@@ -17,6 +18,7 @@ pub struct Training {
 /// A person completed a course.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct TrainingRecord {
     pub person: String,
     pub course: String,

@@ -2,15 +2,16 @@
 //!
 //! Writing is deterministic (entries sorted, owner, permissions and times
 //! fixed), so the same bundle gives the same archive bytes. Reading extracts
-//! into a private temporary directory and refuses anything but plain files
-//! and directories: no links, no absolute paths, no `..`.
+//! into a private temporary directory through [`crate::tarx`]: plain files
+//! only, no links, no absolute paths, no `..`, no name given twice.
 
 use std::io::Read;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use mizuchi_evidence::Text;
 
 use super::problem::Problems;
+use crate::tarx::{Members, Refusal};
 
 /// Largest single file accepted from an archive (4 GiB).
 const MAX_FILE: u64 = 4 << 30;
@@ -22,7 +23,7 @@ fn t(ja: impl Into<String>, en: impl Into<String>) -> Text {
 /// Extracts an archive; `None` if it cannot be used (the problems say why).
 pub(crate) fn extract(archive: &Path, out: &mut Problems) -> Option<tempfile::TempDir> {
     let name = archive.display().to_string();
-    let file = match std::fs::File::open(archive) {
+    let file = match crate::fsx::open_regular(archive) {
         Ok(f) => f,
         Err(e) => {
             out.error(
@@ -50,92 +51,30 @@ pub(crate) fn extract(archive: &Path, out: &mut Problems) -> Option<tempfile::Te
         }
     };
     let mut tar = tar::Archive::new(file);
-    let entries = match tar.entries() {
-        Ok(e) => e,
-        Err(e) => {
-            out.error(
-                &name,
-                None,
-                None,
-                t(
-                    format!("tarアーカイブではありません: {e}"),
-                    format!("is not a tar archive: {e}"),
-                ),
-            );
+    let members = match Members::new(&mut tar) {
+        Ok(m) => m,
+        Err(r) => {
+            out.error(&name, None, None, t(r.ja(), r.to_string()));
             return None;
         }
     };
     let mut ok = true;
-    for entry in entries {
-        let mut entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                out.error(
-                    &name,
-                    None,
-                    None,
-                    t(
-                        format!("アーカイブが壊れています: {e}"),
-                        format!("the archive is damaged: {e}"),
-                    ),
-                );
-                return None;
-            }
-        };
-        let path = match entry.path() {
-            Ok(p) => p.into_owned(),
-            Err(e) => {
-                out.error(
-                    &name,
-                    None,
-                    None,
-                    t(
-                        format!("不正なパス: {e}"),
-                        format!("an entry has a bad path: {e}"),
-                    ),
-                );
+    for member in members {
+        let (path, mut entry) = match member {
+            Ok(m) => m,
+            Err(r) => {
+                let damaged = matches!(r, Refusal::Damaged(_));
+                out.error(&name, None, None, t(r.ja(), r.to_string()));
                 ok = false;
+                if damaged {
+                    return None;
+                }
                 continue;
             }
         };
-        let shown = path.display().to_string();
-        if path
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-        {
-            out.error(
-                &shown,
-                None,
-                None,
-                t(
-                    "アーカイブ内のパスがバンドルの外を指しています（絶対パスや `..`）",
-                    "is an archive entry whose path leaves the bundle (absolute or `..`)",
-                ),
-            );
-            ok = false;
-            continue;
-        }
-        let kind = entry.header().entry_type();
-        if kind.is_dir() {
-            let _ = std::fs::create_dir_all(dir.path().join(&path));
-            continue;
-        }
-        if !kind.is_file() {
-            out.error(
-                &shown,
-                None,
-                None,
-                t(
-                    "アーカイブ内のリンク等は使えません。ファイルそのものを入れてください",
-                    "is a link or special entry in the archive; a bundle holds plain files only",
-                ),
-            );
-            ok = false;
-            continue;
-        }
         if entry.header().size().unwrap_or(u64::MAX) > MAX_FILE {
             out.error(
-                &shown,
+                &path,
                 None,
                 None,
                 t(
@@ -150,11 +89,11 @@ pub(crate) fn extract(archive: &Path, out: &mut Problems) -> Option<tempfile::Te
         if let Some(parent) = target.parent() {
             let _ = std::fs::create_dir_all(parent);
         }
-        let written = std::fs::File::create(&target)
+        let written = std::fs::File::create_new(&target)
             .and_then(|mut f| std::io::copy(&mut (&mut entry).take(MAX_FILE), &mut f));
         if let Err(e) = written {
             out.error(
-                &shown,
+                &path,
                 None,
                 None,
                 t(
@@ -190,16 +129,17 @@ pub fn write(dir: &Path, out: &Path) -> std::io::Result<()> {
         }
     }
     files.sort();
-    let tmp = tempfile::NamedTempFile::new_in(
+    let tmp = crate::fsx::temp_in(
         out.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new(".")),
+        false,
     )?;
     let mut builder = tar::Builder::new(tmp);
     builder.mode(tar::HeaderMode::Deterministic);
     for f in files {
         let rel = f.strip_prefix(dir).map_err(std::io::Error::other)?;
-        let bytes = std::fs::read(&f)?;
+        let bytes = crate::fsx::read(&f)?;
         let mut h = tar::Header::new_gnu();
         h.set_size(bytes.len() as u64);
         h.set_mode(0o644);

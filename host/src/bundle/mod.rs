@@ -17,9 +17,8 @@ mod validate;
 mod write;
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use mizuchi_evidence::{Manifest, SectionKind};
@@ -50,6 +49,10 @@ pub enum BundleError {
         "the manifest lists `{path}`, which is outside the bundle; list files by paths relative to the bundle root, without `..`"
     )]
     Escape { path: String },
+    #[error(
+        "the manifest lists `{path}`, which is not a plain path inside the bundle (`/` between non-empty names, no `.`, no `\\`); list it as `{plain}`"
+    )]
+    NotPlain { path: String, plain: String },
     #[error("{}", invalid_text(.problems))]
     Invalid { problems: Vec<Problem> },
 }
@@ -151,43 +154,62 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> BundleError + '_ {
     }
 }
 
-/// Joins a manifest path to the bundle root, refusing anything that leaves
-/// the bundle or passes through a symbolic link.
-pub(crate) fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, BundleError> {
-    let escape = || BundleError::Escape {
-        path: rel.to_owned(),
-    };
-    if rel.is_empty() || rel.contains('\\') || rel.contains(':') {
-        return Err(escape());
+/// Checks that a manifest path is plain: names separated by single `/`,
+/// none empty, `.` or `..`, without `\\`, `:` or NUL. There is then one way
+/// to write each file's path, which every reader of the manifest (validation,
+/// evaluation, the list of unlisted files, signed subjects) compares alike.
+pub(crate) fn plain_path(rel: &str) -> Result<(), BundleError> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let escapes = rel.starts_with('/') || rel.contains(['\\', ':', '\0']) || parts.contains(&"..");
+    if rel.is_empty() || escapes {
+        return Err(BundleError::Escape {
+            path: rel.to_owned(),
+        });
     }
+    if parts.iter().any(|p| p.is_empty() || *p == ".") {
+        let plain: Vec<&str> = parts
+            .into_iter()
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        return Err(BundleError::NotPlain {
+            path: rel.to_owned(),
+            plain: plain.join("/"),
+        });
+    }
+    Ok(())
+}
+
+/// Joins a manifest path to the bundle root, refusing anything that is not
+/// plain, leaves the bundle or passes through a symbolic link.
+pub(crate) fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, BundleError> {
+    plain_path(rel)?;
     let mut full = root.to_path_buf();
-    for c in Path::new(rel).components() {
-        match c {
-            Component::Normal(part) => {
-                full.push(part);
-                if std::fs::symlink_metadata(&full).is_ok_and(|m| m.file_type().is_symlink()) {
-                    return Err(BundleError::Symlink { path: full });
-                }
-            }
-            _ => return Err(escape()),
+    for part in rel.split('/') {
+        full.push(part);
+        if std::fs::symlink_metadata(&full).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(BundleError::Symlink { path: full });
         }
     }
     Ok(full)
 }
 
-/// Reads a whole file without following a symbolic link at its final component.
+/// Reads a whole regular file without following a symbolic link at its
+/// final component; a FIFO or device is refused without waiting.
 pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, BundleError> {
-    let meta = std::fs::symlink_metadata(path).map_err(io_err(path))?;
-    if meta.file_type().is_symlink() {
-        return Err(BundleError::Symlink {
-            path: path.to_owned(),
-        });
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    File::open(path)
-        .map_err(io_err(path))?
-        .read_to_end(&mut bytes)
-        .map_err(io_err(path))?;
+    let mut file = crate::fsx::open_regular_nofollow(path).map_err(|e| {
+        if crate::fsx::NotRegular::of(&e).is_some_and(|n| n.kind == "a symbolic link") {
+            BundleError::Symlink {
+                path: path.to_owned(),
+            }
+        } else {
+            BundleError::Io {
+                path: path.to_owned(),
+                source: e,
+            }
+        }
+    })?;
+    let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
+    file.read_to_end(&mut bytes).map_err(io_err(path))?;
     Ok(bytes)
 }
 

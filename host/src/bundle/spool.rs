@@ -352,7 +352,7 @@ where
             line: e.line,
             message: e.message,
         };
-        let file = File::open(input.full).map_err(io)?;
+        let file = crate::fsx::open_regular_nofollow(input.full).map_err(io)?;
         // The path is the file's first symbol, even when it holds no line.
         symbols.intern(input.rel);
         let mut records = 0u64;

@@ -405,6 +405,13 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
                 ));
                 continue;
             }
+            Err(super::BundleError::NotPlain { plain, .. }) => {
+                out.error(MANIFEST, None, Some(format!("$.files[{i}].path")), t(
+                    format!("`{}` は単純なパスではありません（`/` で区切った空でない名前だけで、`.` や `\\` は使えません）。`{plain}` と記載してください", entry.path),
+                    format!("`{}` is not a plain path inside the bundle (non-empty names separated by single `/`, no `.`, no `\\`); list it as `{plain}`", entry.path),
+                ));
+                continue;
+            }
             Err(_) => {
                 out.error(MANIFEST, None, Some(format!("$.files[{i}].path")), t(
                     format!("`{}` はバンドルの外を指しています。バンドルからの相対パスで、`..` を使わずに記載してください", entry.path),
@@ -746,6 +753,58 @@ fn spool_problem(out: &mut Problems, failure: &super::spool::Failure) {
     }
 }
 
+/// A log line as its type.
+enum LineRecord {
+    Auth(AuthEvent),
+    Door(DoorEvent),
+    Other,
+}
+
+/// What `validate` decides of one line of a log (its text without the line
+/// end): not blank, strict JSON, the section's schema, then its type. A run
+/// reads logs with `mizuchi_evidence::stream::parse_entry` instead, without
+/// the schema; the two accept exactly the same lines (a test holds them to
+/// it on systematic mutations).
+fn check_line(
+    out: &mut Problems,
+    rel: &str,
+    line: u64,
+    kind: SectionKind,
+    validator: Option<&Validator>,
+    text: &str,
+) -> Option<LineRecord> {
+    if text.trim().is_empty() {
+        out.error(
+            rel,
+            Some(line),
+            None,
+            t(
+                "空行です。JSON Lines の各行にはJSONオブジェクトが1つ必要です",
+                "is empty; every line of JSON Lines holds one JSON object",
+            ),
+        );
+        return None;
+    }
+    let value = match parse_strict(text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(json_problem(rel, Some(line), &e));
+            return None;
+        }
+    };
+    if let Some(v) = validator
+        && !v.is_valid(&value)
+    {
+        schema_problems(out, rel, Some(line), v, &value);
+        return None;
+    }
+    Some(match kind {
+        SectionKind::AuthEvents => LineRecord::Auth(typed(out, rel, Some(line), text)?),
+        SectionKind::DoorEvents => LineRecord::Door(typed(out, rel, Some(line), text)?),
+        _ => LineRecord::Other,
+    })
+}
+
 /// Hashes and checks every line of a log in one pass, in constant memory.
 fn full_log(
     out: &mut Problems,
@@ -756,7 +815,7 @@ fn full_log(
 ) -> std::io::Result<(String, u64, u64, LogStats)> {
     let mut r = HashingReader::new(BufReader::with_capacity(
         1 << 16,
-        std::fs::File::open(full)?,
+        crate::fsx::open_regular_nofollow(full)?,
     ));
     let validator = Validators::section(kind);
     let mut stats = LogStats::default();
@@ -797,52 +856,26 @@ fn full_log(
                 continue;
             }
         };
-        if text.trim().is_empty() {
-            out.error(
-                rel,
-                Some(line),
-                None,
-                t(
-                    "空行です。JSON Lines の各行にはJSONオブジェクトが1つ必要です",
-                    "is empty; every line of JSON Lines holds one JSON object",
-                ),
-            );
+        let Some(record) = check_line(out, rel, line, kind, validator, text) else {
             continue;
-        }
-        let value = match parse_strict(text) {
-            Ok(v) => v,
-            Err(e) => {
-                out.push(json_problem(rel, Some(line), &e));
-                continue;
-            }
         };
-        if let Some(v) = validator
-            && !v.is_valid(&value)
-        {
-            schema_problems(out, rel, Some(line), v, &value);
-            continue;
-        }
         stats.records += 1;
-        match kind {
-            SectionKind::AuthEvents => {
-                if let Some(ev) = typed::<AuthEvent>(out, rel, Some(line), text) {
-                    stats.note(ev.time, ev.kind.as_str(), ev.event_id);
-                    order(out, ev.time, line);
-                    refs.auth(&ev, line);
-                }
+        match record {
+            LineRecord::Auth(ev) => {
+                stats.note(ev.time, ev.kind.as_str(), ev.event_id);
+                order(out, ev.time, line);
+                refs.auth(&ev, line);
             }
-            SectionKind::DoorEvents => {
-                if let Some(ev) = typed::<DoorEvent>(out, rel, Some(line), text) {
-                    let kind = match ev.result {
-                        mizuchi_evidence::DoorResult::Granted => "granted",
-                        _ => "denied",
-                    };
-                    stats.note(ev.time, kind, None);
-                    order(out, ev.time, line);
-                    refs.door(out, rel, &ev, line);
-                }
+            LineRecord::Door(ev) => {
+                let kind = match ev.result {
+                    mizuchi_evidence::DoorResult::Granted => "granted",
+                    _ => "denied",
+                };
+                stats.note(ev.time, kind, None);
+                order(out, ev.time, line);
+                refs.door(out, rel, &ev, line);
             }
-            _ => {}
+            LineRecord::Other => {}
         }
     }
     let records = line;
@@ -893,6 +926,176 @@ fn unlisted_files(out: &mut Problems, root: &Path, manifest: &Manifest) {
                 "マニフェストに記載がないため無視されます",
                 "is not listed in the manifest and is ignored",
             ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mizuchi_evidence::stream::{Origin, Symbol, Symbols, parse_entry};
+
+    /// Whether a run's reader (`parse_entry`, no schema) accepts a line.
+    fn run_accepts(kind: SectionKind, text: &str) -> bool {
+        let origin = Origin {
+            file: Symbol(0),
+            line: 1,
+        };
+        let mut symbols = Symbols::new();
+        match kind {
+            SectionKind::AuthEvents => {
+                parse_entry::<AuthEvent>(text.as_bytes(), origin, &mut symbols).is_ok()
+            }
+            _ => parse_entry::<DoorEvent>(text.as_bytes(), origin, &mut symbols).is_ok(),
+        }
+    }
+
+    /// Whether `mizuchi evidence validate` accepts a line.
+    fn validate_accepts(kind: SectionKind, text: &str) -> bool {
+        let mut out = Problems::default();
+        check_line(&mut out, "log", 1, kind, Validators::section(kind), text).is_some()
+    }
+
+    const AUTH: &[&str] = &[
+        r#"{"time": "2026-11-17T15:41:10Z", "kind": "logon-failure", "system": "HGS-HMI-01", "account": "operator", "source": "10.20.9.9", "logon_type": 3, "status": "0xC000006D", "sub_status": "0xC000006A", "event_id": 4625, "record_id": 7790}"#,
+        r#"{"time":"2026-04-01T09:00:00.25+09:00","kind":"logon-success","system":"監視端末","account":"運転員","domain":"PLANT","method":"password","source":null}"#,
+        r#"{"time":"2026-04-01T00:00:00Z","kind":"lockout","system":"s","account":"a","event_id":4740,"record_id":9007199254740991}"#,
+    ];
+
+    const DOOR: &[&str] = &[
+        r#"{"time": "2026-10-05T23:10:00Z", "area": "KTN-CTRL", "door": "D-1", "person": "P-014", "card": "C-0014", "result": "granted", "direction": "entry"}"#,
+        r#"{"time":"2026-10-05T23:10:00-05:30","area":"a","visitor":"V-1","result":"denied"}"#,
+    ];
+
+    /// Values put in place of each field's value.
+    const VALUES: &[&str] = &[
+        "null",
+        "0",
+        "-0",
+        "-1",
+        "1.0",
+        "1e2",
+        "255",
+        "256",
+        "4294967296",
+        "9007199254740991",
+        "9007199254740992",
+        "18446744073709551616",
+        "true",
+        "[]",
+        "{}",
+        r#""""#,
+        r#""x""#,
+        r#""0x+1""#,
+        r#""0X1F""#,
+        r#""0x123456789""#,
+        r#""0xc000006d""#,
+        r#""granted""#,
+        r#""logon-success""#,
+        r#""entry""#,
+        r#""2026-11-17T15:41:10z""#,
+        r#""2026-11-17t15:41:10+09:00""#,
+        r#""2026-11-17 15:41:10Z""#,
+        r#""2026-11-17T15:41:10""#,
+        r#""2026-11-17T15:41:10+0900""#,
+        r#""2026-11-17T15:41:10+09""#,
+        r#""2026-11-17T15:41:10.123456789123Z""#,
+        r#""2016-12-31T23:59:60Z""#,
+        r#""2026-11-17T23:59:60Z""#,
+        r#""2026-02-29T00:00:00Z""#,
+        r#""2024-02-29T00:00:00Z""#,
+        r#""2026-11-17T15:41:10Z[Asia/Tokyo]""#,
+        r#""+002026-11-17T15:41:10Z""#,
+        r#""a\u0062""#,
+        r#""\ud800""#,
+    ];
+
+    /// Lines near `line`: every field's value replaced by each of
+    /// [`VALUES`], every field renamed, removed and doubled, an unknown field
+    /// added; and every byte deleted, replaced or preceded by one of a set.
+    fn mutations(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(line).unwrap_or_default();
+        let render = |members: &[(String, String)]| {
+            let body: Vec<String> = members.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+            format!("{{{}}}", body.join(","))
+        };
+        let members: Vec<(String, String)> = map
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect();
+        for i in 0..members.len() {
+            for v in VALUES {
+                let mut m = members.clone();
+                m[i].1 = (*v).to_owned();
+                out.push(render(&m));
+            }
+            let mut m = members.clone();
+            m[i].0.push('x');
+            out.push(render(&m));
+            let mut m = members.clone();
+            m.remove(i);
+            out.push(render(&m));
+            let mut m = members.clone();
+            m.push(members[i].clone());
+            out.push(render(&m));
+        }
+        let mut m = members.clone();
+        m.push(("colour".into(), "\"red\"".into()));
+        out.push(render(&m));
+        const BYTES: &[u8] = b"\"\\,:{}[] 0159-+.eETZnul\x01";
+        let b = line.as_bytes();
+        for i in 0..=b.len() {
+            for &c in BYTES {
+                let mut v = b.to_vec();
+                v.insert(i, c);
+                out.push(String::from_utf8_lossy(&v).into_owned());
+                if i < b.len() {
+                    let mut v = b.to_vec();
+                    v[i] = c;
+                    out.push(String::from_utf8_lossy(&v).into_owned());
+                }
+            }
+            if i < b.len() {
+                let mut v = b.to_vec();
+                v.remove(i);
+                out.push(String::from_utf8_lossy(&v).into_owned());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_run_reads_exactly_the_log_lines_validation_accepts() {
+        let (mut cases, mut accepted) = (0, 0);
+        let mut disagree = Vec::new();
+        for (kind, lines) in [
+            (SectionKind::AuthEvents, AUTH),
+            (SectionKind::DoorEvents, DOOR),
+        ] {
+            for line in lines {
+                assert!(validate_accepts(kind, line), "{line}");
+                for m in mutations(line) {
+                    cases += 1;
+                    let (run, validate) = (run_accepts(kind, &m), validate_accepts(kind, &m));
+                    accepted += usize::from(validate);
+                    if run != validate {
+                        disagree.push(format!("run {run}, validate {validate}: {m}"));
+                    }
+                }
+            }
+        }
+        assert!(
+            disagree.is_empty(),
+            "{} of {cases} lines decided differently, e.g.:\n{}",
+            disagree.len(),
+            disagree[..disagree.len().min(20)].join("\n")
+        );
+        // Both outcomes are exercised.
+        assert!(
+            accepted > cases / 20 && accepted < cases,
+            "{accepted} of {cases}"
         );
     }
 }

@@ -43,29 +43,9 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// Makes a directory entry durable on platforms that can.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
 /// Writes `bytes` to `path` through a temporary file and a rename.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io(dir))?;
-    tmp.write_all(bytes).map_err(io(path))?;
-    tmp.as_file().sync_all().map_err(io(path))?;
-    tmp.persist(path).map_err(|e| WriteError::Io {
-        path: path.to_owned(),
-        source: e.error,
-    })?;
-    sync_dir(dir);
-    Ok(())
+    crate::fsx::write_atomic(path, bytes).map_err(io(path))
 }
 
 /// A bundle open for writing.
@@ -175,7 +155,7 @@ impl BundleWriter {
             return Ok(None);
         };
         let full = self.full(&entry.path)?;
-        let bytes = std::fs::read(&full).map_err(io(&full))?;
+        let bytes = crate::fsx::read(&full).map_err(io(&full))?;
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| WriteError::NotABundle {
@@ -237,7 +217,7 @@ impl BundleWriter {
         let full = self.full(rel)?;
         let dir = full.parent().unwrap_or(&self.root).to_owned();
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io(&dir))?;
+        let tmp = crate::fsx::temp_in(&dir, false).map_err(io(&dir))?;
         Ok(LogSink {
             kind,
             rel: rel.to_owned(),
@@ -260,7 +240,7 @@ impl BundleWriter {
             source: e.error,
         })?;
         if let Some(dir) = full.parent() {
-            sync_dir(dir);
+            crate::fsx::sync_dir(dir);
         }
         let entry = FileEntry {
             path: sink.rel.clone(),
@@ -281,7 +261,7 @@ impl BundleWriter {
         for i in 0..self.manifest.files.len() {
             let rel = self.manifest.files[i].path.clone();
             let full = self.full(&rel)?;
-            let mut f = std::fs::File::open(&full).map_err(io(&full))?;
+            let mut f = crate::fsx::open_regular_nofollow(&full).map_err(io(&full))?;
             let mut h = Sha256::new();
             std::io::copy(&mut f, &mut h).map_err(io(&full))?;
             let digest = hex::encode(h.finalize());

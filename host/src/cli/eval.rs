@@ -76,8 +76,8 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let recording = match (&args.ledger, &args.key) {
         (Some(l), Some(k)) => {
             let key = SecretKey::read(k)?;
-            let writer = ledger::Writer::open(l)?;
-            Some((l.clone(), key, writer))
+            let writer = ledger::Writer::open(l, &key)?;
+            Some((l.clone(), writer))
         }
         _ => None,
     };
@@ -121,7 +121,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         bar.inc(1);
     })?;
     bar.finish_and_clear();
-    if let Some((path, key, mut writer)) = recording {
+    if let Some((path, mut writer)) = recording {
         // The overrides as the results record them (typed), keyed RULE.KEY.
         let overrides: BTreeMap<String, ParamValue> = options
             .params
@@ -139,15 +139,15 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
             rules: options.rules.clone(),
         };
         let run = attest::run_id(writer.head(), &report, &settings);
-        let statements = attest::statements(&run, &report, &packs, &bundle, &settings);
-        let first = writer.append(&report.evidence.utility_id, &statements, &key)?;
-        let checkpoint = writer.checkpoint(&key)?;
+        let statements = attest::statements(&run, &report, &packs, &bundle, &settings)?;
+        let appended = writer.append_run(&report.evidence.utility_id, &statements)?;
         if !global.quiet {
             eprintln!(
-                "recorded {run} as entries {first}..{} of `{}`; checkpoint of {} entries in `{}`",
-                first + statements.len() as u64 - 1,
+                "recorded {run} as entries {}..{} of `{}`; checkpoint of {} entries in `{}`",
+                appended.first,
+                appended.first + statements.len() as u64 - 1,
                 path.display(),
-                checkpoint.size,
+                appended.checkpoint.size,
                 ledger::checkpoint_path(&path).display()
             );
         }

@@ -40,8 +40,15 @@ pub(crate) enum Command {
         #[arg(long, value_name = "FILE")]
         checkpoint: Option<PathBuf>,
     },
-    /// Remove what an interrupted write left: a torn last line, entries past the checkpoint.
-    Repair { ledger: PathBuf },
+    /// Remove what an interrupted write left: a torn last line, entries past
+    /// the checkpoint. The checkpoint must be signed by the ledger's key.
+    Repair {
+        ledger: PathBuf,
+        /// The ledger's public key (or its private key file), which must have
+        /// signed the checkpoint. Repeatable.
+        #[arg(long = "trust", value_name = "KEY", required = true)]
+        trust: Vec<PathBuf>,
+    },
 }
 
 fn out(text: &str) -> anyhow::Result<()> {
@@ -99,14 +106,20 @@ pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
                     if let Some((i, why)) = &v.first_bad {
                         s.push_str(&format!("FAILED: entry {i} {why}\n"));
                     }
-                    if let Some(t) = &v.torn {
-                        s.push_str(&format!("FAILED: {t}\n"));
-                    }
-                    if let Some(u) = &v.uncovered {
-                        s.push_str(&format!("FAILED: {u}\n"));
+                    if let Some(p) = &v.pending {
+                        s.push_str(&format!("not yet acknowledged: {p}\n"));
                     }
                     if v.ok() {
-                        s.push_str("verified: every entry is signed by a trusted key, chained, and covered by a signed checkpoint\n");
+                        if v.acknowledged == 0 {
+                            s.push_str("verified: the ledger is empty, as its signed checkpoint of size 0 says\n");
+                        } else if v.acknowledged == v.entries && v.pending.is_none() {
+                            s.push_str("verified: every entry is signed by a trusted key, chained, and covered by a signed checkpoint\n");
+                        } else {
+                            s.push_str(&format!(
+                                "verified: the {} acknowledged entries are signed by a trusted key, chained, and covered by a signed checkpoint\n",
+                                v.acknowledged
+                            ));
+                        }
                     }
                     out(&s)?;
                 }
@@ -171,8 +184,12 @@ pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
             out(&(serde_json::to_string_pretty(&p)? + "\n"))?;
             Ok(())
         }
-        Command::Repair { ledger } => {
-            let r = ledger::repair(&ledger)?;
+        Command::Repair { ledger, trust } => {
+            let keys = trust
+                .iter()
+                .map(|k| PublicKey::read(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let r = ledger::repair(&ledger, &keys)?;
             let text = match &r.saved_to {
                 None => format!("{}: nothing to repair\n", ledger.display()),
                 Some(saved) => format!(

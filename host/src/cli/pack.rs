@@ -49,7 +49,7 @@ impl Selection {
             }
         };
         let paths: Vec<PathBuf> = if self.packs.is_empty() {
-            let installed = store.installed();
+            let installed = store.installed()?;
             if installed.is_empty() {
                 bail!(
                     "no pack is installed in `{}`; install the official pack with `mizuchi pack install <file>`, or name one with --pack",
@@ -167,7 +167,8 @@ fn components(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes = std::fs::read(&f).with_context(|| format!("cannot read `{}`", f.display()))?;
+        let bytes = mizuchi_host::read_regular(&f)
+            .with_context(|| format!("cannot read `{}`", f.display()))?;
         out.push((name, bytes));
     }
     if out.is_empty() {
@@ -289,7 +290,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             out: dest,
             modules,
         } => {
-            let text = std::fs::read(&template)
+            let text = mizuchi_host::read_regular(&template)
                 .with_context(|| format!("cannot read the template `{}`", template.display()))?;
             let template: ManifestTemplate = serde_json::from_slice(&text).with_context(|| {
                 format!(
@@ -327,7 +328,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                 )
                 .into());
             }
-            pack.sign(&key);
+            pack.sign(&key)?;
             let dest = dest.unwrap_or(path);
             pack.write(&dest)?;
             say(format!(
@@ -429,7 +430,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
         }
         Command::List => {
             let store = global.store()?;
-            let installed = store.installed();
+            let installed = store.installed()?;
             if installed.is_empty() {
                 say(format!(
                     "no pack is installed in `{}`",

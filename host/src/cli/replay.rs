@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use mizuchi_host::{Bundle, Difference, Limits};
+use mizuchi_host::{Bundle, Difference, Limits, PublicKey};
 
 use super::pack::Selection;
 use super::{Failure, Format, Global};
@@ -16,6 +16,10 @@ pub(crate) struct Args {
     /// The run to replay (see `mizuchi ledger show`).
     #[arg(long)]
     run: String,
+    /// Public keys whose signatures are trusted (PEM): the ledger is verified
+    /// with them before anything is compared. Repeatable.
+    #[arg(long = "trust", value_name = "KEY", required = true)]
+    trust: Vec<PathBuf>,
     #[command(flatten)]
     packs: Selection,
     #[arg(long, value_name = "BUNDLE")]
@@ -25,6 +29,11 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
+    let keys = args
+        .trust
+        .iter()
+        .map(|k| PublicKey::read(k))
+        .collect::<Result<Vec<_>, _>>()?;
     let runtime = global.runtime(Limits::default())?;
     // A pack that has expired since the run may still replay it.
     let packs = args.packs.load(global, &runtime, None)?;
@@ -34,7 +43,14 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
             args.evidence.display()
         )
     })?;
-    let r = mizuchi_host::replay(&runtime, &args.ledger, &args.run, &packs, Arc::new(bundle))?;
+    let r = mizuchi_host::replay(
+        &runtime,
+        &args.ledger,
+        &keys,
+        &args.run,
+        &packs,
+        Arc::new(bundle),
+    )?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&r)? + "\n",
         Format::Text => {

@@ -173,7 +173,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Apply { rotation } => {
-            let bytes = std::fs::read(&rotation)
+            let bytes = mizuchi_host::read_regular(&rotation)
                 .with_context(|| format!("cannot read `{}`", rotation.display()))?;
             let envelope: Envelope = serde_json::from_slice(&bytes)
                 .with_context(|| format!("`{}` is not a signed rotation", rotation.display()))?;

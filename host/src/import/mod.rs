@@ -201,12 +201,9 @@ fn rows_text(path: &Path, problems: &[RowProblem]) -> String {
     s
 }
 
-fn read_text(path: &Path) -> Result<String, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    text::decode(&bytes)
+/// The text of an input read once into `bytes`: its encoding detected.
+fn text_of(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
+    text::decode(bytes)
         .map(|(s, _)| s)
         .map_err(|message| ImportError::Format {
             path: path.to_owned(),
@@ -255,12 +252,13 @@ pub fn import(
         path: input.to_owned(),
         message,
     };
-    let raw = std::fs::read(input).map_err(|source| ImportError::Read {
+    // Read once: the digest that names the imported file and the records in
+    // it come from the same bytes.
+    let raw = crate::fsx::read(input).map_err(|source| ImportError::Read {
         path: input.to_owned(),
         source,
     })?;
     let digest = sha256_hex(&raw);
-    drop(raw);
     enum Parsed {
         Auth(Vec<AuthEvent>),
         Door(Vec<DoorEvent>),
@@ -269,10 +267,10 @@ pub fn import(
     }
     let parsed = match kind {
         ImportKind::InventoryCsv => Parsed::Inventory(
-            inventory_csv::read(&read_text(input)?, &mut problems).map_err(format)?,
+            inventory_csv::read(&text_of(input, &raw)?, &mut problems).map_err(format)?,
         ),
         ImportKind::Evtx => {
-            let events = winevent::read_evtx(input, &mut problems).map_err(format)?;
+            let events = winevent::read_evtx(raw.clone(), &mut problems).map_err(format)?;
             Parsed::Auth(
                 events
                     .iter()
@@ -281,7 +279,7 @@ pub fn import(
             )
         }
         ImportKind::WindowsXml => {
-            let events = winevent::read_xml(&read_text(input)?).map_err(format)?;
+            let events = winevent::read_xml(&text_of(input, &raw)?).map_err(format)?;
             Parsed::Auth(
                 events
                     .iter()
@@ -296,7 +294,7 @@ pub fn import(
                 ));
             };
             let events = winevent::read_csv(
-                &read_text(input)?,
+                &text_of(input, &raw)?,
                 system,
                 options.utc_offset,
                 &mut problems,
@@ -315,14 +313,14 @@ pub fn import(
                 collected_on: into.manifest().collected_on,
                 offset: options.utc_offset,
             };
-            Parsed::Auth(sshd::read(&read_text(input)?, &dating, &mut problems))
+            Parsed::Auth(sshd::read(&text_of(input, &raw)?, &dating, &mut problems))
         }
         ImportKind::DoorCsv => Parsed::Door(
-            door_csv::read(&read_text(input)?, options.utc_offset, &mut problems)
+            door_csv::read(&text_of(input, &raw)?, options.utc_offset, &mut problems)
                 .map_err(format)?,
         ),
         ImportKind::BackupCsv => Parsed::Backups(
-            backup_csv::read(&read_text(input)?, options.utc_offset, &mut problems)
+            backup_csv::read(&text_of(input, &raw)?, options.utc_offset, &mut problems)
                 .map_err(format)?,
         ),
     };

@@ -8,7 +8,6 @@
 //! local time without an offset, so its offset must be given.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use mizuchi_evidence::{AuthEvent, AuthKind, Timestamp};
 
@@ -103,11 +102,11 @@ fn json_text(v: &serde_json::Value) -> Option<String> {
 
 /// Reads the Security events of an `.evtx` file, in file order.
 pub(crate) fn read_evtx(
-    path: &Path,
+    bytes: Vec<u8>,
     problems: &mut Vec<RowProblem>,
 ) -> Result<Vec<WinEvent>, String> {
-    let mut parser =
-        evtx::EvtxParser::from_path(path).map_err(|e| format!("not a readable .evtx file: {e}"))?;
+    let mut parser = evtx::EvtxParser::from_buffer(bytes)
+        .map_err(|e| format!("not a readable .evtx file: {e}"))?;
     let mut out = Vec::new();
     for record in parser.records_json_value() {
         let record = match record {

@@ -51,23 +51,25 @@ pub fn key_hash(name: &str, key: &PublicKey) -> [u8; 4] {
 }
 
 impl Checkpoint {
-    /// Signs a checkpoint of a tree.
+    /// Signs a checkpoint of a tree. `origin` must be one line (see
+    /// [`super::origin`]).
     pub fn sign(origin: &str, size: u64, root: &Hash, key: &SecretKey) -> Checkpoint {
         let body = format!("{origin}\n{size}\n{}\n", B64.encode(root));
         let public = key.public();
         let name = key_name(&public);
-        let mut blob = key_hash(&name, &public).to_vec();
-        blob.extend_from_slice(&key.sign(body.as_bytes()));
+        let hash = key_hash(&name, &public);
+        let signature = key.sign(body.as_bytes());
+        let mut blob = hash.to_vec();
+        blob.extend_from_slice(&signature);
         let text = format!("{body}\n\u{2014} {name} {}\n", B64.encode(&blob));
-        // Parsing what we just wrote cannot fail.
-        Checkpoint::parse(&text).unwrap_or(Checkpoint {
+        Checkpoint {
             origin: origin.to_owned(),
             size,
             root: *root,
-            text,
             body_len: body.len(),
-            signatures: Vec::new(),
-        })
+            signatures: vec![(name, hash, signature.to_vec())],
+            text,
+        }
     }
 
     /// Parses a checkpoint note.
@@ -152,6 +154,7 @@ mod tests {
         let k = SecretKey::from_seed([5; 32]);
         let c = Checkpoint::sign("mizuchi.results/X", 30, &[9; 32], &k);
         let back = Checkpoint::parse(&c.text).unwrap();
+        assert_eq!(back, c, "what is signed parses back to itself");
         assert_eq!(
             (back.origin.as_str(), back.size, back.root),
             ("mizuchi.results/X", 30, [9; 32])

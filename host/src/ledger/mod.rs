@@ -7,19 +7,34 @@
 //! of an RFC 6962 Merkle tree; after each run a signed checkpoint of the tree
 //! is published beside the ledger (`<ledger>.checkpoint`).
 //!
-//! Writing: one writer at a time (an exclusive lock on the ledger file);
-//! a run's lines are appended in one write and flushed to disk before the run
-//! is acknowledged; the checkpoint is written to a temporary file, flushed,
-//! renamed into place, and the directory flushed. A crash can leave a torn
-//! last line or an unfinished last run, never a damaged acknowledged entry;
-//! both are reported, and removed only by `mizuchi ledger repair`.
+//! The checkpoint is what makes entries acknowledged, and nothing acts on a
+//! checkpoint whose signature it has not verified: the writer appends only
+//! to a ledger whose checkpoint its own key signed and whose root matches the
+//! ledger; repair removes only what such a checkpoint leaves uncovered; a
+//! ledger or checkpoint that does not exist is an error, never "verified".
+//! A new ledger gets a signed checkpoint of size 0 before its first entry, so
+//! that a ledger is never without one.
+//!
+//! Writing: one writer at a time (an exclusive lock on the ledger file); the
+//! checkpoint's temporary file is created before anything is appended (a
+//! directory the checkpoint cannot be written to refuses the run, not its
+//! acknowledgement); a run's lines are appended in one write and flushed to
+//! disk; the checkpoint is then flushed, renamed into place, and the
+//! directory flushed. A crash can leave a torn last line or an unfinished
+//! last run, never a damaged acknowledged entry; both are reported, and
+//! removed only by `mizuchi ledger repair`.
+//!
+//! Reading while a writer runs: a verifier reads the checkpoint first, then
+//! the ledger, so the ledger it reads holds at least what the checkpoint
+//! covers; what follows is a run being written, reported as not yet
+//! acknowledged, never as tampering.
 //!
 //! The format is specified for independent verifiers in `docs/ledger.md`.
 
 mod checkpoint;
 mod verify;
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -27,11 +42,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::attest::{RUN_PREDICATE, RunPredicate, Statement};
 use crate::dsse::{Envelope, IN_TOTO};
-use crate::keys::SecretKey;
+use crate::fsx;
+use crate::keys::{PublicKey, SecretKey};
 use crate::merkle::{self, Hash};
 
 pub use checkpoint::{Checkpoint, key_hash, key_name};
 pub use verify::{InclusionProof, RunSummary, Verification, inclusion_proof, runs, verify};
+pub(crate) use verify::{VerifiedEntry, verify_entries};
 
 /// The `prev` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -55,6 +72,12 @@ pub enum LedgerError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the ledger `{0}` does not exist")]
+    NoLedger(PathBuf),
+    #[error(
+        "the checkpoint `{0}` does not exist: a ledger is verified against the signed checkpoint its writer publishes after each run; restore it from a copy"
+    )]
+    NoCheckpoint(PathBuf),
     #[error("another mizuchi is writing the ledger `{0}`; wait for it to finish")]
     Locked(PathBuf),
     #[error("{0}; run `mizuchi ledger repair` on it before adding to it")]
@@ -69,6 +92,22 @@ pub enum LedgerError {
     },
     #[error("`{path}` is not a checkpoint: {message}")]
     Checkpoint { path: PathBuf, message: String },
+    #[error(
+        "the checkpoint `{path}` is not signed by {by}; nothing was changed (a ledger is written with one key: use that key, or restore the ledger's own checkpoint)"
+    )]
+    UntrustedCheckpoint { path: PathBuf, by: String },
+    #[error(
+        "the checkpoint `{path}` covers {size} entries but the ledger differs from them: {why}; nothing was changed (run `mizuchi ledger verify` on it)"
+    )]
+    Diverged {
+        path: PathBuf,
+        size: u64,
+        why: String,
+    },
+    #[error("the ledger `{path}` does not verify: {why}")]
+    DoesNotVerify { path: PathBuf, why: String },
+    #[error("cannot sign the ledger's records: {0}")]
+    Sign(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -109,24 +148,23 @@ pub struct Lines {
 }
 
 impl Lines {
-    /// Reads a ledger file.
+    /// Reads a ledger file; one that does not exist is an error.
     pub fn read(path: &Path) -> Result<Lines, LedgerError> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(io(path)(e)),
-        };
-        Ok(Lines::split(bytes))
+        match fsx::read(path) {
+            Ok(b) => Ok(Lines::split(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(LedgerError::NoLedger(path.to_owned()))
+            }
+            Err(e) => Err(io(path)(e)),
+        }
     }
 
     fn split(bytes: Vec<u8>) -> Lines {
         let mut spans = Vec::new();
         let mut start = 0;
-        for (i, b) in bytes.iter().enumerate() {
-            if *b == b'\n' {
-                spans.push((start, i));
-                start = i + 1;
-            }
+        for i in memchr::memchr_iter(b'\n', &bytes) {
+            spans.push((start, i));
+            start = i + 1;
         }
         let torn = (start < bytes.len()).then(|| Torn {
             offset: start as u64,
@@ -149,6 +187,11 @@ impl Lines {
     /// The file holds no complete line.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+
+    /// The leaf hashes of the first `n` lines.
+    fn leaves(&self, n: usize) -> Vec<Hash> {
+        (0..n).map(|i| merkle::leaf_hash(self.line(i))).collect()
     }
 }
 
@@ -182,27 +225,90 @@ pub fn as_run(entry: &Entry) -> Option<RunPredicate> {
     serde_json::from_value(s.predicate).ok()
 }
 
+/// Reads the checkpoint file of a ledger; `None` if there is none.
+fn read_own_checkpoint(ledger: &Path) -> Result<Option<Checkpoint>, LedgerError> {
+    let path = checkpoint_path(ledger);
+    match fsx::read_to_string(&path) {
+        Ok(text) => Checkpoint::parse(&text)
+            .map(Some)
+            .map_err(|message| LedgerError::Checkpoint { path, message }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io(&path)(e)),
+    }
+}
+
+/// Checks that `checkpoint` is signed by one of `keys` and that the ledger's
+/// first `checkpoint.size` lines are the tree it signs.
+fn check_own_checkpoint(
+    ledger: &Path,
+    lines: &Lines,
+    checkpoint: &Checkpoint,
+    keys: &[PublicKey],
+) -> Result<(), LedgerError> {
+    let path = checkpoint_path(ledger);
+    if checkpoint.verified_by(keys).is_none() {
+        let by = match keys {
+            [one] => format!("the key {}", &one.key_id()[..16]),
+            _ => "a trusted key".to_owned(),
+        };
+        return Err(LedgerError::UntrustedCheckpoint { path, by });
+    }
+    let n = lines.len() as u64;
+    if checkpoint.size > n {
+        return Err(LedgerError::Diverged {
+            path,
+            size: checkpoint.size,
+            why: format!(
+                "the ledger holds only {n}: entries {n}..{} were removed",
+                checkpoint.size - 1
+            ),
+        });
+    }
+    if merkle::root(&lines.leaves(checkpoint.size as usize)) != checkpoint.root {
+        return Err(LedgerError::Diverged {
+            path,
+            size: checkpoint.size,
+            why: "their root differs: acknowledged entries were changed".into(),
+        });
+    }
+    Ok(())
+}
+
 /// A ledger open for appending, locked against other writers.
 #[derive(Debug)]
 pub struct Writer {
     path: PathBuf,
     file: File,
+    key: SecretKey,
     leaves: Vec<Hash>,
     prev: String,
     utility: Option<String>,
-    /// Results still owed by the last run, if it is unfinished.
-    unfinished: Option<(String, u64)>,
+    /// A checkpoint has been published (a new ledger has none yet).
+    published: bool,
+}
+
+/// Where an appended run went.
+#[derive(Debug, Clone)]
+pub struct Appended {
+    /// Index of the run's first entry.
+    pub first: u64,
+    /// The checkpoint published after it, which acknowledges it.
+    pub checkpoint: Checkpoint,
 }
 
 impl Writer {
-    /// Opens (creating if needed) and locks a ledger.
-    pub fn open(path: &Path) -> Result<Writer, LedgerError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(io(path))?;
+    /// Opens (creating if needed) and locks the ledger at `path`, to append
+    /// results signed with `key`. An existing ledger must have a checkpoint
+    /// signed by `key` that covers every entry.
+    pub fn open(path: &Path, key: &SecretKey) -> Result<Writer, LedgerError> {
+        let mut file = fsx::open_regular_with(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .read(true)
+                .append(true),
+            path,
+        )
+        .map_err(io(path))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -211,8 +317,17 @@ impl Writer {
             Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
         }
         let mut bytes = Vec::new();
-        (&file).read_to_end(&mut bytes).map_err(io(path))?;
+        file.read_to_end(&mut bytes).map_err(io(path))?;
         let lines = Lines::split(bytes);
+        let checkpoint = read_own_checkpoint(path)?;
+        let published = match &checkpoint {
+            Some(c) => {
+                check_own_checkpoint(path, &lines, c, &[key.public()])?;
+                true
+            }
+            None if lines.is_empty() && lines.torn.is_none() => false,
+            None => return Err(LedgerError::NoCheckpoint(checkpoint_path(path))),
+        };
         if let Some(t) = &lines.torn {
             return Err(LedgerError::NeedsRepair(format!(
                 "the ledger `{}` ends with a torn line ({} bytes at offset {}), left by an interrupted write",
@@ -224,45 +339,60 @@ impl Writer {
         let mut w = Writer {
             path: path.to_owned(),
             file,
-            leaves: Vec::new(),
+            key: key.clone(),
+            leaves: lines.leaves(lines.len()),
             prev: GENESIS.to_owned(),
             utility: None,
-            unfinished: None,
+            published,
         };
+        // The run structure, and the utility the ledger belongs to.
+        let mut unfinished: Option<(String, u64)> = None;
         for i in 0..lines.len() {
             let line = lines.line(i);
-            w.leaves.push(merkle::leaf_hash(line));
             w.prev = line_hash(line);
-            let entry: Entry = serde_json::from_slice(line)
-                .map_err(|e| LedgerError::Invalid(format!("entry {i} of `{}` is not a ledger entry ({e}); run `mizuchi ledger verify` on it", path.display())))?;
+            let entry: Entry = serde_json::from_slice(line).map_err(|e| {
+                LedgerError::Invalid(format!(
+                    "entry {i} of `{}` is not a ledger entry ({e}); run `mizuchi ledger verify` on it",
+                    path.display()
+                ))
+            })?;
             match as_run(&entry) {
                 Some(run) => {
                     w.utility.get_or_insert(run.evidence.utility_id.clone());
-                    w.unfinished = (run.results > 0).then_some((run.run, run.results));
+                    unfinished = (run.results > 0).then_some((run.run, run.results));
                 }
                 None => {
-                    if let Some((_, left)) = w.unfinished.as_mut() {
+                    if let Some((_, left)) = unfinished.as_mut() {
                         *left -= 1;
                         if *left == 0 {
-                            w.unfinished = None;
+                            unfinished = None;
                         }
                     }
                 }
             }
         }
-        if let Some((run, left)) = &w.unfinished {
+        let covered = checkpoint.as_ref().map_or(0, |c| c.size);
+        if covered != w.len() {
+            return Err(LedgerError::NeedsRepair(format!(
+                "the ledger `{}` holds {} entries but its checkpoint covers {covered}: a write was interrupted before it was acknowledged",
+                path.display(),
+                w.len()
+            )));
+        }
+        if let Some((run, left)) = &unfinished {
             return Err(LedgerError::NeedsRepair(format!(
                 "the last run of `{}` ({run}) is missing {left} results, left by an interrupted write",
                 path.display()
             )));
         }
-        let covered = published_size(path)?;
-        if covered != w.len() {
-            return Err(LedgerError::NeedsRepair(format!(
-                "the ledger `{}` holds {} entries but its checkpoint covers {covered}: a write was interrupted before it was acknowledged, or the checkpoint is stale",
-                path.display(),
-                w.len()
-            )));
+        if let (Some(c), Some(u)) = (&checkpoint, &w.utility)
+            && c.origin != origin(u)
+        {
+            return Err(LedgerError::Diverged {
+                path: checkpoint_path(path),
+                size: c.size,
+                why: format!("it is for `{}`, not `{}`", c.origin, origin(u)),
+            });
         }
         Ok(w)
     }
@@ -282,14 +412,33 @@ impl Writer {
         self.leaves.is_empty()
     }
 
-    /// Appends the statements of one run, signed with `key`, and flushes them
-    /// to disk. Returns the index of the first entry.
-    pub fn append(
+    /// Publishes `checkpoint` through the temporary file `tmp`.
+    fn publish(&self, mut tmp: tempfile::NamedTempFile, c: &Checkpoint) -> Result<(), LedgerError> {
+        let target = checkpoint_path(&self.path);
+        tmp.write_all(c.text.as_bytes()).map_err(io(&target))?;
+        tmp.as_file().sync_all().map_err(io(&target))?;
+        tmp.persist(&target).map_err(|e| io(&target)(e.error))?;
+        fsx::sync_dir(target.parent().unwrap_or(Path::new(".")));
+        Ok(())
+    }
+
+    fn temp(&self) -> Result<tempfile::NamedTempFile, LedgerError> {
+        let target = checkpoint_path(&self.path);
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        fsx::temp_in(dir, false).map_err(io(&target))
+    }
+
+    /// Appends the statements of one run, each signed with the writer's key,
+    /// flushes them to disk and publishes the checkpoint that acknowledges
+    /// them. Nothing is appended if the checkpoint cannot be written.
+    pub fn append_run(
         &mut self,
         utility: &str,
         statements: &[Vec<u8>],
-        key: &SecretKey,
-    ) -> Result<u64, LedgerError> {
+    ) -> Result<Appended, LedgerError> {
         if let Some(u) = &self.utility
             && u != utility
         {
@@ -299,18 +448,29 @@ impl Writer {
                 run: utility.to_owned(),
             });
         }
+        // Where the checkpoint goes must take a file before the ledger takes
+        // a byte: a run that cannot be acknowledged is not written.
+        let tmp = self.temp()?;
+        let origin = origin(utility);
+        if !self.published {
+            // A new ledger: acknowledge its emptiness first, so that it is
+            // never without a checkpoint, whenever this run is interrupted.
+            let empty = Checkpoint::sign(&origin, 0, &merkle::root(&[]), &self.key);
+            self.publish(tmp, &empty)?;
+            self.published = true;
+            return self.append_run(utility, statements);
+        }
         let first = self.len();
         let mut buf = Vec::new();
         let mut prev = self.prev.clone();
-        let mut leaves = Vec::new();
+        let mut leaves = Vec::with_capacity(statements.len());
         for (i, s) in statements.iter().enumerate() {
             let entry = Entry {
                 index: first + i as u64,
                 prev: prev.clone(),
-                envelope: Envelope::sign(IN_TOTO, s, key),
+                envelope: Envelope::sign(IN_TOTO, s, &self.key),
             };
-            let line =
-                serde_json::to_vec(&entry).map_err(|e| LedgerError::Invalid(e.to_string()))?;
+            let line = serde_json::to_vec(&entry).map_err(|e| LedgerError::Sign(e.to_string()))?;
             prev = line_hash(&line);
             leaves.push(merkle::leaf_hash(&line));
             buf.extend_from_slice(&line);
@@ -321,29 +481,11 @@ impl Writer {
         self.prev = prev;
         self.leaves.extend(leaves);
         self.utility.get_or_insert(utility.to_owned());
-        Ok(first)
+        let checkpoint =
+            Checkpoint::sign(&origin, self.len(), &merkle::root(&self.leaves), &self.key);
+        self.publish(tmp, &checkpoint)?;
+        Ok(Appended { first, checkpoint })
     }
-
-    /// Signs a checkpoint of the whole tree and publishes it atomically.
-    pub fn checkpoint(&self, key: &SecretKey) -> Result<Checkpoint, LedgerError> {
-        let origin = origin(self.utility.as_deref().unwrap_or("unknown"));
-        let c = Checkpoint::sign(&origin, self.len(), &merkle::root(&self.leaves), key);
-        let target = checkpoint_path(&self.path);
-        crate::bundle::write_atomic(&target, c.text.as_bytes()).map_err(|e| LedgerError::Io {
-            path: target.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        Ok(c)
-    }
-}
-
-/// The size of the published checkpoint of a ledger (0 if there is none).
-fn published_size(ledger: &Path) -> Result<u64, LedgerError> {
-    let path = checkpoint_path(ledger);
-    if !path.exists() {
-        return Ok(0);
-    }
-    read_checkpoint(&path).map(|c| c.size)
 }
 
 /// What `repair` removed.
@@ -358,29 +500,31 @@ pub struct Repair {
 
 /// Removes what an interrupted write left and no writer acknowledged: a torn
 /// last line, and every entry past the published checkpoint (a run is
-/// acknowledged only once its checkpoint is published). The removed bytes are
-/// kept in a file beside the ledger.
-pub fn repair(path: &Path) -> Result<Repair, LedgerError> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(io(path))?;
+/// acknowledged only once its checkpoint is published). The checkpoint must
+/// be signed by one of `keys` (the ledger's key) and match the entries it
+/// covers; otherwise nothing is removed. The removed bytes are kept in a file
+/// beside the ledger.
+pub fn repair(path: &Path, keys: &[PublicKey]) -> Result<Repair, LedgerError> {
+    let mut file =
+        match fsx::open_regular_with(std::fs::OpenOptions::new().read(true).write(true), path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(LedgerError::NoLedger(path.to_owned()));
+            }
+            Err(e) => return Err(io(path)(e)),
+        };
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => return Err(LedgerError::Locked(path.to_owned())),
         Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
     }
-    let lines = Lines::read(path)?;
-    let covered = published_size(path)?;
-    if covered > lines.len() as u64 {
-        return Err(LedgerError::Invalid(format!(
-            "the checkpoint of `{}` covers {covered} entries but the ledger holds {}: entries were removed; repair cannot restore them (run `mizuchi ledger verify`)",
-            path.display(),
-            lines.len()
-        )));
-    }
-    let covered = covered as usize;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(io(path))?;
+    let lines = Lines::split(bytes);
+    let checkpoint = read_own_checkpoint(path)?
+        .ok_or_else(|| LedgerError::NoCheckpoint(checkpoint_path(path)))?;
+    check_own_checkpoint(path, &lines, &checkpoint, keys)?;
+    let covered = checkpoint.size as usize;
     let keep = if covered == 0 {
         0
     } else {
@@ -401,12 +545,9 @@ pub fn repair(path: &Path) -> Result<Repair, LedgerError> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     ));
-    crate::bundle::write_atomic(&saved, &lines.bytes[keep..]).map_err(|e| LedgerError::Io {
-        path: saved.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    fsx::write_atomic(&saved, &lines.bytes[keep..]).map_err(io(&saved))?;
     file.set_len(keep as u64).map_err(io(path))?;
-    (&file).seek(SeekFrom::End(0)).map_err(io(path))?;
+    file.seek(SeekFrom::End(0)).map_err(io(path))?;
     file.sync_all().map_err(io(path))?;
     Ok(Repair {
         removed,
@@ -417,7 +558,7 @@ pub fn repair(path: &Path) -> Result<Repair, LedgerError> {
 
 /// Reads a checkpoint file.
 pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, LedgerError> {
-    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let text = fsx::read_to_string(path).map_err(io(path))?;
     Checkpoint::parse(&text).map_err(|message| LedgerError::Checkpoint {
         path: path.to_owned(),
         message,

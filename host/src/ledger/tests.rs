@@ -96,11 +96,9 @@ fn run(n: u64, results: u64) -> Vec<Vec<u8>> {
 /// A ledger of two runs (6 entries) and a copy of its checkpoint after the first run.
 fn ledger(dir: &Path) -> (PathBuf, Checkpoint) {
     let path = dir.join("ledger.jsonl");
-    let mut w = Writer::open(&path).unwrap();
-    w.append("U", &run(1, 2), &key()).unwrap();
-    let early = w.checkpoint(&key()).unwrap();
-    w.append("U", &run(2, 2), &key()).unwrap();
-    w.checkpoint(&key()).unwrap();
+    let mut w = Writer::open(&path, &key()).unwrap();
+    let early = w.append_run("U", &run(1, 2)).unwrap().checkpoint;
+    w.append_run("U", &run(2, 2)).unwrap();
     (path, early)
 }
 
@@ -204,12 +202,18 @@ fn truncating_the_last_entries_is_detected_against_an_earlier_checkpoint() {
     let good = lines_of(&path);
     for k in 1..=good.len() {
         write_lines(&path, &good[..good.len() - k]);
-        // The attacker also puts back an older checkpoint, or none.
-        std::fs::remove_file(checkpoint_path(&path)).ok();
+        // The attacker also puts back an older checkpoint...
+        std::fs::write(checkpoint_path(&path), &early.text).unwrap();
         let v = verdict(&path, std::slice::from_ref(&full));
         assert!(!v.ok());
         let c = v.checkpoints.iter().find(|c| c.size == 6).unwrap();
         assert!(c.message.contains("truncation"), "{}", c.message);
+        // ...or none, which does not verify at all.
+        std::fs::remove_file(checkpoint_path(&path)).unwrap();
+        assert!(matches!(
+            verify(&path, &trusted(), &[("kept".into(), full.clone())]),
+            Err(LedgerError::NoCheckpoint(_))
+        ));
     }
     // Truncated back to the earlier checkpoint, that checkpoint alone is satisfied...
     write_lines(&path, &good[..3]);
@@ -243,33 +247,36 @@ fn an_untrusted_signer_fails() {
 }
 
 #[test]
-fn a_torn_tail_is_reported_and_removed_only_by_repair() {
+fn a_torn_tail_is_pending_and_removed_only_by_repair() {
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = ledger(dir.path());
     let good = std::fs::read(&path).unwrap();
     let mut torn = good.clone();
     torn.extend_from_slice(b"{\"index\":6,\"prev\":\"ab");
     std::fs::write(&path, &torn).unwrap();
+    // What the checkpoint acknowledged still verifies; the tail is pending.
     let v = verdict(&path, &[]);
+    assert!(v.ok(), "{v:?}");
     assert!(
-        v.torn
+        v.pending
             .as_deref()
             .unwrap()
-            .contains("21 bytes after the last complete line"),
+            .contains("21 bytes follow the last complete line"),
         "{v:?}"
     );
     assert!(matches!(
-        Writer::open(&path),
+        Writer::open(&path, &key()),
         Err(LedgerError::NeedsRepair(_))
     ));
-    let r = repair(&path).unwrap();
+    let r = repair(&path, &trusted()).unwrap();
     assert_eq!((r.removed, r.entries), (21, 0));
     assert_eq!(
         std::fs::read(r.saved_to.unwrap()).unwrap(),
         b"{\"index\":6,\"prev\":\"ab"
     );
     assert_eq!(std::fs::read(&path).unwrap(), good);
-    assert!(verdict(&path, &[]).ok());
+    let v = verdict(&path, &[]);
+    assert!(v.ok() && v.pending.is_none(), "{v:?}");
 }
 
 #[test]
@@ -279,39 +286,108 @@ fn entries_no_checkpoint_covers_were_never_acknowledged() {
     let cp = std::fs::read(checkpoint_path(&path)).unwrap();
     {
         // A run written and flushed, then the writer dies before its checkpoint.
-        let mut w = Writer::open(&path).unwrap();
-        w.append("U", &run(3, 1), &key()).unwrap();
+        let mut w = Writer::open(&path, &key()).unwrap();
+        w.append_run("U", &run(3, 1)).unwrap();
     }
     std::fs::write(checkpoint_path(&path), &cp).unwrap();
     let v = verdict(&path, &[]);
+    assert!(v.ok(), "{v:?}");
+    assert_eq!(v.acknowledged, 6);
     assert!(
-        v.uncovered.as_deref().unwrap().contains("entries 6..7"),
+        v.pending.as_deref().unwrap().contains("entries 6..7"),
         "{v:?}"
     );
     assert!(matches!(
-        Writer::open(&path),
+        Writer::open(&path, &key()),
         Err(LedgerError::NeedsRepair(_))
     ));
-    assert_eq!(repair(&path).unwrap().entries, 2);
-    assert!(verdict(&path, &[]).ok());
-    assert!(Writer::open(&path).is_ok());
+    // Only the ledger's key vouches for what repair keeps.
+    let stranger = [SecretKey::from_seed([1; 32]).public()];
+    assert!(matches!(
+        repair(&path, &stranger),
+        Err(LedgerError::UntrustedCheckpoint { .. })
+    ));
+    assert_eq!(repair(&path, &trusted()).unwrap().entries, 2);
+    let v = verdict(&path, &[]);
+    assert!(v.ok() && v.pending.is_none(), "{v:?}");
+    assert!(Writer::open(&path, &key()).is_ok());
+}
+
+#[test]
+fn a_new_ledger_is_acknowledged_empty_before_its_first_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.jsonl");
+    let w = Writer::open(&path, &key()).unwrap();
+    drop(w);
+    // Created and locked, nothing published: nothing to verify yet.
+    assert!(matches!(
+        verify(&path, &trusted(), &[]),
+        Err(LedgerError::NoCheckpoint(_))
+    ));
+    let mut w = Writer::open(&path, &key()).unwrap();
+    w.append_run("U", &run(1, 1)).unwrap();
+    let v = verdict(&path, &[]);
+    assert!(v.ok() && v.acknowledged == 2, "{v:?}");
+    // The checkpoint of size 0 came first: a crash after it leaves a ledger
+    // repair can restore to empty.
+    std::fs::write(&path, b"").unwrap();
+    let empty = Checkpoint::sign(&origin("U"), 0, &merkle::root(&[]), &key());
+    std::fs::write(checkpoint_path(&path), &empty.text).unwrap();
+    let v = verdict(&path, &[]);
+    assert!(v.ok() && v.entries == 0, "{v:?}");
+}
+
+#[test]
+fn a_missing_ledger_does_not_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("none.jsonl");
+    let empty = Checkpoint::sign(&origin("U"), 0, &merkle::root(&[]), &key());
+    std::fs::write(checkpoint_path(&path), &empty.text).unwrap();
+    assert!(matches!(
+        verify(&path, &trusted(), &[]),
+        Err(LedgerError::NoLedger(_))
+    ));
+    assert!(matches!(runs(&path), Err(LedgerError::NoLedger(_))));
 }
 
 #[test]
 fn one_writer_at_a_time() {
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = ledger(dir.path());
-    let _first = Writer::open(&path).unwrap();
-    assert!(matches!(Writer::open(&path), Err(LedgerError::Locked(_))));
+    let _first = Writer::open(&path, &key()).unwrap();
+    assert!(matches!(
+        Writer::open(&path, &key()),
+        Err(LedgerError::Locked(_))
+    ));
 }
 
 #[test]
 fn runs_of_another_utility_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = ledger(dir.path());
-    let mut w = Writer::open(&path).unwrap();
+    let mut w = Writer::open(&path, &key()).unwrap();
     assert!(matches!(
-        w.append("OTHER", &run(9, 1), &key()),
+        w.append_run("OTHER", &run(9, 1)),
         Err(LedgerError::OtherUtility { .. })
     ));
+}
+
+#[test]
+fn a_statement_with_a_duplicate_key_is_a_bad_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.jsonl");
+    let mut statements = run(1, 1);
+    let text = String::from_utf8(statements[1].clone()).unwrap();
+    statements[1] = text
+        .replace(
+            "\"outcome\":\"pass\"",
+            "\"outcome\":\"fail\",\"outcome\":\"pass\"",
+        )
+        .into_bytes();
+    let mut w = Writer::open(&path, &key()).unwrap();
+    w.append_run("U", &statements).unwrap();
+    let v = verdict(&path, &[]);
+    let (i, why) = v.first_bad.unwrap();
+    assert_eq!(i, 1);
+    assert!(why.contains("duplicate key `outcome`"), "{why}");
 }

@@ -2,15 +2,20 @@
 //! runs, the Merkle root against signed checkpoints (the ledger's own and any
 //! earlier ones an auditor kept), which detects edits, deletions, reordering,
 //! truncation and forks.
+//!
+//! Signed bytes are read strictly: a line or a statement with a duplicate
+//! key, or a number no JSON reader holds exactly, is a bad entry, since two
+//! readers could take different values from it.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::{
-    Checkpoint, Entry, GENESIS, LedgerError, Lines, Torn, as_run, checkpoint_path, line_hash,
-    origin, read_checkpoint,
+    Checkpoint, Entry, GENESIS, LedgerError, Lines, as_run, checkpoint_path, line_hash, origin,
+    read_own_checkpoint,
 };
 use crate::attest::{RESULT_PREDICATE, ResultPredicate, RunPredicate, STATEMENT_TYPE, Statement};
 use crate::dsse::IN_TOTO;
@@ -31,43 +36,58 @@ pub struct CheckpointCheck {
 /// What verification found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
+    /// Complete lines in the ledger.
     pub entries: u64,
+    /// Run headers among them.
     pub runs: u64,
     /// Hex of the Merkle root of every complete entry.
     pub root: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub torn: Option<String>,
+    /// Entries covered by the largest verified checkpoint: the acknowledged history.
+    pub acknowledged: u64,
     /// The first bad entry and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_bad: Option<(u64, String)>,
     pub checkpoints: Vec<CheckpointCheck>,
-    /// Entries not covered by any verified checkpoint.
+    /// What follows the acknowledged history: a run being written, or what
+    /// an interrupted write left. Not verified, and not a failure.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uncovered: Option<String>,
+    pub pending: Option<String>,
     /// Key ids that signed entries.
     pub signers: Vec<String>,
 }
 
 impl Verification {
-    /// Everything verified.
+    /// Every acknowledged entry verified and every checkpoint held.
     pub fn ok(&self) -> bool {
-        self.torn.is_none()
-            && self.first_bad.is_none()
-            && self.uncovered.is_none()
+        self.first_bad.is_none()
+            && !self.checkpoints.is_empty()
             && self.checkpoints.iter().all(|c| c.ok)
     }
 }
 
-/// Checks one entry; returns its statement's predicate type and JSON.
+/// A verified entry's statement: its exact bytes and predicate type.
+#[derive(Debug, Clone)]
+pub(crate) struct VerifiedEntry {
+    pub(crate) predicate_type: String,
+    pub(crate) statement: Vec<u8>,
+}
+
+/// Parses signed JSON strictly (no duplicate key, exact numbers) into `T`.
+fn strict<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("{what} is not UTF-8: {e}"))?;
+    crate::json::parse_strict(text).map_err(|e| format!("{what} is not strict JSON: {e}"))?;
+    serde_json::from_str(text).map_err(|e| format!("{what} is malformed: {e}"))
+}
+
+/// Checks one entry; returns its statement's predicate type, predicate and bytes.
 fn check_entry(
     i: u64,
     line: &[u8],
     prev: &str,
     trusted: &[PublicKey],
     signers: &mut BTreeMap<String, ()>,
-) -> Result<(String, serde_json::Value), String> {
-    let entry: Entry =
-        serde_json::from_slice(line).map_err(|e| format!("not a ledger entry: {e}"))?;
+) -> Result<(String, serde_json::Value, Vec<u8>), String> {
+    let entry: Entry = strict(line, "it")?;
     if entry.index != i {
         return Err(format!(
             "has index {} where {i} was expected (entries were removed, added or reordered)",
@@ -98,43 +118,63 @@ fn check_entry(
     };
     signers.insert(key.key_id(), ());
     let payload = entry.envelope.payload_bytes()?;
-    let s: Statement<serde_json::Value> = serde_json::from_slice(&payload)
-        .map_err(|e| format!("its payload is not an in-toto statement: {e}"))?;
+    let s: Statement<serde_json::Value> = strict(&payload, "its statement")?;
     if s.kind != STATEMENT_TYPE {
         return Err(format!("its statement type is `{}`", s.kind));
     }
-    Ok((s.predicate_type, s.predicate))
+    Ok((s.predicate_type, s.predicate, payload))
 }
 
 /// Verifies the ledger at `path` against the trusted keys, with its own
-/// checkpoint and any `earlier` checkpoints.
+/// checkpoint and any `earlier` checkpoints. A ledger or checkpoint that
+/// does not exist is an error.
 pub fn verify(
     path: &Path,
     trusted: &[PublicKey],
     earlier: &[(String, Checkpoint)],
 ) -> Result<Verification, LedgerError> {
+    verify_entries(path, trusted, earlier).map(|(v, _)| v)
+}
+
+/// [`verify`], also returning the statement of every acknowledged entry
+/// that verified, from the very bytes that were verified.
+pub(crate) fn verify_entries(
+    path: &Path,
+    trusted: &[PublicKey],
+    earlier: &[(String, Checkpoint)],
+) -> Result<(Verification, Vec<VerifiedEntry>), LedgerError> {
+    // The checkpoint first: a writer appends before it publishes, so the
+    // ledger read next holds at least what this checkpoint covers.
+    let own_path = checkpoint_path(path);
+    let own = match read_own_checkpoint(path) {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => return Err(LedgerError::NoCheckpoint(own_path)),
+        Err(LedgerError::Checkpoint { message, .. }) => Err(message),
+        Err(e) => return Err(e),
+    };
     let lines = Lines::read(path)?;
+    let n = lines.len() as u64;
+    let leaves: Vec<Hash> = (0..lines.len())
+        .map(|i| merkle::leaf_hash(lines.line(i)))
+        .collect();
+
     let mut signers = BTreeMap::new();
     let mut first_bad: Option<(u64, String)> = None;
     let mut prev = GENESIS.to_owned();
-    let mut leaves: Vec<Hash> = Vec::with_capacity(lines.len());
     let mut runs = 0u64;
     let mut utility: Option<String> = None;
-    // The run being read: its id and the results it still owes.
-    let mut open: Option<(String, u64)> = None;
+    let mut verified = Vec::with_capacity(lines.len());
+    // The run being read: its id, the results it still owes, and where it started.
+    let mut open: Option<(String, u64, u64)> = None;
     for i in 0..lines.len() {
         let line = lines.line(i);
-        leaves.push(merkle::leaf_hash(line));
-        if first_bad.is_some() {
-            continue;
-        }
         let idx = i as u64;
-        let checked =
-            check_entry(idx, line, &prev, trusted, &mut signers).and_then(|(ptype, predicate)| {
+        let checked = check_entry(idx, line, &prev, trusted, &mut signers).and_then(
+            |(ptype, predicate, statement)| {
                 if ptype == crate::attest::RUN_PREDICATE {
                     let run: RunPredicate = serde_json::from_value(predicate)
                         .map_err(|e| format!("its run header is malformed: {e}"))?;
-                    if let Some((id, left)) = &open {
+                    if let Some((id, left, _)) = &open {
                         return Err(format!(
                             "starts a run while run {id} still lacks {left} results"
                         ));
@@ -149,66 +189,62 @@ pub fn verify(
                     }
                     utility.get_or_insert(run.evidence.utility_id.clone());
                     runs += 1;
-                    open = (run.results > 0).then_some((run.run, run.results));
-                    Ok(())
+                    open = (run.results > 0).then_some((run.run, run.results, idx));
                 } else if ptype == RESULT_PREDICATE {
                     let r: ResultPredicate = serde_json::from_value(predicate)
                         .map_err(|e| format!("its result is malformed: {e}"))?;
                     match open.as_mut() {
-                        Some((id, left)) if *id == r.run => {
+                        Some((id, left, _)) if *id == r.run => {
                             *left -= 1;
                             if *left == 0 {
                                 open = None;
                             }
-                            Ok(())
                         }
-                        Some((id, _)) => {
-                            Err(format!("is a result of run {} inside run {id}", r.run))
+                        Some((id, _, _)) => {
+                            return Err(format!("is a result of run {} inside run {id}", r.run));
                         }
-                        None => Err(format!(
-                            "is a result of run {} outside any run header",
-                            r.run
-                        )),
+                        None => {
+                            return Err(format!(
+                                "is a result of run {} outside any run header",
+                                r.run
+                            ));
+                        }
                     }
                 } else {
-                    Err(format!("has predicate type `{ptype}`"))
+                    return Err(format!("has predicate type `{ptype}`"));
                 }
-            });
-        if let Err(why) = checked {
-            first_bad = Some((idx, why));
+                Ok(VerifiedEntry {
+                    predicate_type: ptype,
+                    statement,
+                })
+            },
+        );
+        match checked {
+            Ok(e) => verified.push(e),
+            Err(why) => {
+                first_bad = Some((idx, why));
+                break;
+            }
         }
         prev = line_hash(line);
-    }
-    if first_bad.is_none()
-        && let Some((id, left)) = &open
-    {
-        first_bad = Some((
-            lines.len() as u64,
-            format!(
-                "run {id} ends {left} results short (an interrupted write; run `mizuchi ledger repair`)"
-            ),
-        ));
     }
 
     // Checkpoints: the ledger's own, and those given.
     let expected_origin = utility.as_deref().map(origin);
     let mut list: Vec<(String, Checkpoint)> = Vec::new();
-    let own = checkpoint_path(path);
     let mut checks = Vec::new();
-    if own.exists() {
-        match read_checkpoint(&own) {
-            Ok(c) => list.push((own.display().to_string(), c)),
-            Err(e) => checks.push(CheckpointCheck {
-                source: own.display().to_string(),
-                size: 0,
-                ok: false,
-                message: e.to_string(),
-            }),
-        }
+    let own_name = own_path.display().to_string();
+    match own {
+        Ok(c) => list.push((own_name, c)),
+        Err(message) => checks.push(CheckpointCheck {
+            source: own_name,
+            size: 0,
+            ok: false,
+            message: format!("is not a checkpoint: {message}"),
+        }),
     }
     list.extend(earlier.iter().cloned());
-    let n = leaves.len() as u64;
-    let mut covered = 0u64;
+    let mut acknowledged = 0u64;
     for (source, c) in &list {
         let mut check = |ok: bool, message: String| {
             checks.push(CheckpointCheck {
@@ -250,7 +286,7 @@ pub fn verify(
             );
             continue;
         }
-        covered = covered.max(c.size);
+        acknowledged = acknowledged.max(c.size);
         check(
             true,
             format!(
@@ -259,23 +295,56 @@ pub fn verify(
             ),
         );
     }
-    let uncovered = (covered < n).then(|| {
-        if list.is_empty() {
-            "no checkpoint: every ledger has one, published after each run (`<ledger>.checkpoint`)".to_owned()
+
+    // What follows the acknowledged entries is pending: complete entries
+    // there were checked like the others (a bad one is still bad), but a run
+    // they leave unfinished or a torn line is a write in progress, or one an
+    // interrupted write left.
+    let mut pending = Vec::new();
+    if first_bad.is_none()
+        && let Some((id, left, start)) = &open
+    {
+        if *start < acknowledged {
+            first_bad = Some((
+                acknowledged,
+                format!("run {id} ends {left} results short inside the acknowledged entries"),
+            ));
         } else {
-            format!("entries {covered}..{} are covered by no verified checkpoint (an interrupted write, or an edit of the last entries)", n - 1)
+            pending.push(format!("run {id} still lacks {left} results"));
         }
-    });
-    Ok(Verification {
+    }
+    if acknowledged < n {
+        pending.insert(
+            0,
+            format!(
+                "entries {acknowledged}..{} follow the last checkpoint",
+                n - 1
+            ),
+        );
+    }
+    if let Some(t) = &lines.torn {
+        pending.push(format!(
+            "{} bytes follow the last complete line (offset {})",
+            t.bytes, t.offset
+        ));
+    }
+    verified.truncate(acknowledged as usize);
+    let v = Verification {
         entries: n,
         runs,
         root: hex::encode(merkle::root(&leaves)),
-        torn: lines.torn.as_ref().map(|Torn { offset, bytes }| format!("{bytes} bytes after the last complete line (offset {offset}): a torn write; run `mizuchi ledger repair`")),
+        acknowledged,
         first_bad,
         checkpoints: checks,
-        uncovered,
+        pending: (!pending.is_empty()).then(|| {
+            format!(
+                "{}: a run being written, or one an interrupted write left (once no run is being written, `mizuchi ledger repair` removes it)",
+                pending.join("; ")
+            )
+        }),
         signers: signers.into_keys().collect(),
-    })
+    };
+    Ok((v, verified))
 }
 
 /// A run as `ledger show` lists it.
@@ -363,9 +432,7 @@ pub fn inclusion_proof(
             "entry {index} is not in the checkpoint's tree of {size} entries"
         )));
     }
-    let leaves: Vec<Hash> = (0..size as usize)
-        .map(|i| merkle::leaf_hash(lines.line(i)))
-        .collect();
+    let leaves = lines.leaves(size as usize);
     let root = merkle::root(&leaves);
     if root != checkpoint.root {
         return Err(LedgerError::Invalid(

@@ -16,7 +16,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let ledger = PathBuf::from(args.next().expect("ledger path"));
     let key = SecretKey::from_seed([9; 32]);
-    let mut writer = Writer::open(&ledger).expect("open the ledger");
+    let mut writer = Writer::open(&ledger, &key).expect("open the ledger");
     let mut n: u64 = writer.len();
     loop {
         let results = 1 + n % 4;
@@ -41,8 +41,7 @@ fn main() {
                 }
             })).unwrap());
         }
-        writer.append("CRASH", &statements, &key).expect("append");
-        writer.checkpoint(&key).expect("checkpoint");
+        writer.append_run("CRASH", &statements).expect("append");
         n = writer.len();
         let mut out = std::io::stdout().lock();
         writeln!(out, "ack {n}").unwrap();
