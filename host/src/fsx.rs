@@ -172,8 +172,19 @@ fn too_large(size: u64, cap: u64) -> io::Error {
 /// `private`, only its owner may read it; otherwise it gets the permissions
 /// the umask gives a new file.
 pub(crate) fn temp_in(dir: &Path, private: bool) -> io::Result<tempfile::NamedTempFile> {
+    temp_named(dir, TEMP_PREFIX, private)
+}
+
+/// Like [`temp_in`], with a name starting with `prefix` (which should end
+/// with [`TEMP_PREFIX`]): a writer that holds a lock on one file among many
+/// in a directory removes only its own leftovers.
+pub(crate) fn temp_named(
+    dir: &Path,
+    prefix: &str,
+    private: bool,
+) -> io::Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
-    b.prefix(TEMP_PREFIX);
+    b.prefix(prefix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -220,6 +231,11 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// earlier versions). Only call it while holding the lock that every writer
 /// of `dir` takes, so that no live writer's file is removed.
 pub(crate) fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
+    remove_temps_named(dir, &[TEMP_PREFIX, ".tmp"])
+}
+
+/// Removes the files of `dir` whose names start with one of `prefixes`.
+pub(crate) fn remove_temps_named(dir: &Path, prefixes: &[&str]) -> io::Result<usize> {
     let mut removed = 0;
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -230,7 +246,7 @@ pub(crate) fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
         let e = e?;
         let name = e.file_name();
         let name = name.to_string_lossy();
-        if (name.starts_with(TEMP_PREFIX) || name.starts_with(".tmp")) && e.file_type()?.is_file() {
+        if prefixes.iter().any(|p| name.starts_with(p)) && e.file_type()?.is_file() {
             std::fs::remove_file(e.path())?;
             tracing::info!(file = %e.path().display(), "removed a temporary file left by an interrupted write");
             removed += 1;

@@ -39,6 +39,9 @@ mod dsse;
 mod engine;
 mod eval;
 mod fsx;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzz;
 mod import;
 mod json;
 mod keys;

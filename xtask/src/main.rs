@@ -11,6 +11,12 @@
 //! - `test`: format check, clippy with warnings denied, `build`, then every test.
 //! - `bench`: `build`, the release binary, then the benchmark
 //!   (`tests/benches/scale`), which writes `BENCHMARKS.md`.
+//! - `fuzz [--seconds N] [--reuse-seeds] [TARGET…]`: `build`, then every
+//!   fuzz target of `fuzz/` (cargo-fuzz on nightly, installed if missing) for
+//!   N seconds each (default 60), its corpus seeded from the fixtures, the
+//!   sample utility and `../shared/realworld/` (`--reuse-seeds`: the seeds of
+//!   the last run, without building); prints runs and findings per target and
+//!   fails if any target found a crash.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -101,10 +107,6 @@ fn official_modules() -> Result<Vec<String>> {
 
 /// The cargo profile rule modules are built with (see the workspace `Cargo.toml`).
 const RULES_PROFILE: &str = "rules";
-
-fn wasm_dir() -> PathBuf {
-    target_dir().join(WASM_TARGET).join(RULES_PROFILE)
-}
 
 fn build() -> Result<()> {
     ensure_wasm_target()?;
@@ -280,6 +282,332 @@ fn bench(args: Vec<String>) -> Result<()> {
         .args(args))
 }
 
+/// The fuzz targets of `fuzz/`.
+const FUZZ_TARGETS: &[&str] = &[
+    "evtx",
+    "sshd",
+    "csv",
+    "evidence_json",
+    "evidence_tar",
+    "pack",
+    "ledger",
+];
+
+/// Makes sure `cargo fuzz` and a nightly toolchain are there.
+fn ensure_cargo_fuzz() -> Result<()> {
+    let nightly = Command::new("rustup")
+        .args(["toolchain", "list"])
+        .output()
+        .context("cannot run `rustup`")?;
+    if !String::from_utf8_lossy(&nightly.stdout)
+        .lines()
+        .any(|l| l.starts_with("nightly"))
+    {
+        eprintln!("xtask: installing the nightly toolchain (cargo-fuzz needs it)");
+        run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+        ]))?;
+    }
+    let have = cargo()
+        .args(["fuzz", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have {
+        eprintln!("xtask: installing cargo-fuzz");
+        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` as a seed named `name` of `target`.
+fn seed(dir: &Path, target: &str, name: &str, bytes: &[u8]) -> Result<()> {
+    let d = dir.join(target);
+    std::fs::create_dir_all(&d)?;
+    std::fs::write(d.join(name), bytes)?;
+    Ok(())
+}
+
+/// The seed corpora: real and realistic inputs of every parser.
+fn fuzz_seeds(dir: &Path, trust: &Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    let fixtures = root().join("tests/fixtures/import");
+    let realworld = root().join("../shared/realworld/windows-security");
+    match std::fs::read_dir(&realworld) {
+        Ok(entries) => {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "evtx") {
+                    let name = p
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned();
+                    seed(dir, "evtx", &name, &std::fs::read(&p)?)?;
+                }
+            }
+        }
+        Err(e) => eprintln!("xtask: no real EVTX seeds ({}: {e})", realworld.display()),
+    }
+    seed(
+        dir,
+        "sshd",
+        "auth.log",
+        &std::fs::read(fixtures.join("auth.log"))?,
+    )?;
+    for (file, kind) in [
+        ("inventory-en.csv", "inventory-csv"),
+        ("inventory-ja-sjis.csv", "inventory-csv"),
+        ("door.csv", "door-csv"),
+        ("backups.csv", "backup-csv"),
+        ("windows-security-en.csv", "windows-csv"),
+        ("windows-security-ja.csv", "windows-csv"),
+    ] {
+        let mut bytes = format!("{kind}\n").into_bytes();
+        bytes.extend(std::fs::read(fixtures.join(file))?);
+        seed(dir, "csv", file, &bytes)?;
+    }
+    // Every section of the sample: documents whole, logs a line at a time.
+    let sample = root().join("samples/minamiyama");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sample.join("manifest.json"))?)?;
+    for (i, f) in manifest["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let (Some(path), Some(kind)) = (f["path"].as_str(), f["kind"].as_str()) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(sample.join(path))?;
+        if path.ends_with(".jsonl") {
+            for (j, line) in text.lines().take(20).enumerate() {
+                seed(
+                    dir,
+                    "evidence_json",
+                    &format!("{i}-{j}"),
+                    format!("{kind}\n{line}").as_bytes(),
+                )?;
+            }
+        } else {
+            seed(
+                dir,
+                "evidence_json",
+                &format!("{i}"),
+                format!("{kind}\n{text}").as_bytes(),
+            )?;
+        }
+    }
+    // The sample and the broken fixtures as archives.
+    let tars = dir.join("evidence_tar");
+    std::fs::create_dir_all(&tars)?;
+    let mut bundles = vec![sample.clone()];
+    for e in std::fs::read_dir(root().join("tests/fixtures/bundles"))?.flatten() {
+        bundles.push(e.path());
+    }
+    for b in bundles {
+        let name = b
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        run(mizuchi()
+            .args(["evidence", "archive"])
+            .arg(&b)
+            .arg("--out")
+            .arg(tars.join(format!("{name}.tar")))
+            .stdout(std::process::Stdio::null()))?;
+    }
+    // A small pack (the third party's example rule), unsigned and signed.
+    let work = dir.join("work");
+    std::fs::create_dir_all(&work)?;
+    let template = work.join("pack.json");
+    std::fs::write(
+        &template,
+        r#"{"name":"acme-water","version":"1.0.0","publisher":"ACME","published_on":"2026-01-01","expires_on":"2099-12-31"}"#,
+    )?;
+    let pack = dir.join("pack/acme.pack");
+    std::fs::create_dir_all(dir.join("pack"))?;
+    run(mizuchi()
+        .args(["pack", "build", "-q", "--template"])
+        .arg(&template)
+        .arg("--out")
+        .arg(&pack)
+        .arg(wasm_dir().join("acme_guest.wasm"))
+        .stdout(std::process::Stdio::null()))?;
+    let key = work.join("fuzz.pem");
+    run(mizuchi()
+        .args(["key", "generate", "-q", "--out"])
+        .arg(&key)
+        .stdout(std::process::Stdio::null()))?;
+    run(mizuchi()
+        .args(["pack", "sign", "-q"])
+        .arg(&pack)
+        .arg("--key")
+        .arg(&key)
+        .arg("--out")
+        .arg(dir.join("pack/acme-signed.pack"))
+        .stdout(std::process::Stdio::null()))?;
+    // A ledger of two small runs, recorded with the key the target trusts.
+    let ledger = work.join("results.jsonl");
+    for as_of in ["2026-11-27", "2026-12-01"] {
+        let status = mizuchi()
+            .args(["-q", "eval", "--allow-unsigned", "--pack"])
+            .arg(official_pack())
+            .args(["--evidence", "samples/minamiyama", "--rule", "MLIT-GOV-01"])
+            .args(["--rule", "MLIT-BAK-02", "--as-of", as_of, "--ledger"])
+            .arg(&ledger)
+            .arg("--key")
+            .arg(&key)
+            .stdout(std::process::Stdio::null())
+            .status()?;
+        if !matches!(status.code(), Some(0 | 1)) {
+            bail!("cannot record the ledger seed ({status})");
+        }
+    }
+    let mut bytes = std::fs::read(work.join("results.jsonl.checkpoint"))?;
+    bytes.push(0);
+    bytes.extend(std::fs::read(&ledger)?);
+    seed(dir, "ledger", "two-runs", &bytes)?;
+    std::fs::copy(work.join("fuzz.pub.pem"), trust)?;
+    std::fs::remove_dir_all(&work)?;
+    Ok(())
+}
+
+/// What one fuzz run did.
+struct FuzzRun {
+    target: String,
+    seconds: u64,
+    runs: Option<u64>,
+    corpus: usize,
+    crashed: bool,
+    log: PathBuf,
+}
+
+/// `cargo xtask fuzz [--seconds N] [TARGET…]`.
+fn fuzz(args: Vec<String>) -> Result<()> {
+    let mut seconds = 60u64;
+    let mut targets = Vec::new();
+    let mut reuse = false;
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        if a == "--reuse-seeds" {
+            reuse = true;
+        } else if a == "--seconds" {
+            seconds = it
+                .next()
+                .and_then(|s| s.parse().ok())
+                .context("--seconds takes a number of seconds")?;
+        } else if FUZZ_TARGETS.contains(&a.as_str()) {
+            targets.push(a);
+        } else {
+            bail!(
+                "`{a}` is not a fuzz target; the targets are: {}",
+                FUZZ_TARGETS.join(", ")
+            );
+        }
+    }
+    if targets.is_empty() {
+        targets = FUZZ_TARGETS.iter().map(|t| (*t).to_owned()).collect();
+    }
+    let base = target_dir().join("fuzz");
+    let seeds = base.join("seeds");
+    let trust = base.join("trusted.pub.pem");
+    if !(reuse && seeds.is_dir() && trust.is_file()) {
+        build()?;
+        std::fs::create_dir_all(&base)?;
+        fuzz_seeds(&seeds, &trust)?;
+    }
+    ensure_cargo_fuzz()?;
+    let mut done = Vec::new();
+    for t in &targets {
+        let corpus = base.join("corpus").join(t);
+        let artifacts = base.join("artifacts").join(t);
+        let logs = base.join("logs");
+        for d in [&corpus, &artifacts, &logs] {
+            std::fs::create_dir_all(d)?;
+        }
+        let log = logs.join(format!("{t}.log"));
+        eprintln!(
+            "xtask: fuzzing {t} for {seconds} s (log: {})",
+            log.display()
+        );
+        let out = std::fs::File::create(&log)?;
+        let status = Command::new("cargo")
+            .current_dir(root())
+            .env("MIZUCHI_FUZZ_TRUST", &trust)
+            .args([
+                "+nightly",
+                "fuzz",
+                "run",
+                "--fuzz-dir",
+                "fuzz",
+                "--target-dir",
+            ])
+            .arg(base.join("build"))
+            .arg(t)
+            .arg(&corpus)
+            .arg(seeds.join(t))
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .args(["-timeout=20", "-rss_limit_mb=4096", "-print_final_stats=1"])
+            .stdout(out.try_clone()?)
+            .stderr(out)
+            .status()
+            .context("cannot run `cargo fuzz`")?;
+        let text = std::fs::read_to_string(&log)?;
+        let runs = text.lines().rev().find_map(|l| {
+            l.strip_prefix("Done ")
+                .and_then(|r| r.split(' ').next()?.parse().ok())
+        });
+        let crashed = !status.success() || std::fs::read_dir(&artifacts)?.next().is_some();
+        done.push(FuzzRun {
+            target: t.clone(),
+            seconds,
+            runs,
+            corpus: std::fs::read_dir(&corpus)?.count(),
+            crashed,
+            log,
+        });
+    }
+    println!("| target | seconds | runs | corpus | result |");
+    println!("| --- | ---: | ---: | ---: | --- |");
+    for r in &done {
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            r.target,
+            r.seconds,
+            r.runs.map_or_else(|| "?".into(), |n| n.to_string()),
+            r.corpus,
+            if r.crashed {
+                format!("FOUND A CRASH: see {}", r.log.display())
+            } else {
+                "no crash".into()
+            }
+        );
+    }
+    if done.iter().any(|r| r.crashed) {
+        bail!(
+            "a fuzz target crashed; the inputs are under {}",
+            base.join("artifacts").display()
+        );
+    }
+    Ok(())
+}
+
+fn wasm_dir() -> PathBuf {
+    target_dir().join(WASM_TARGET).join(RULES_PROFILE)
+}
+
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
@@ -287,8 +615,11 @@ fn main() -> ExitCode {
         "demo" => demo(),
         "test" => test(),
         "bench" => bench(std::env::args().skip(2).collect()),
+        "fuzz" => fuzz(std::env::args().skip(2).collect()),
         _ => {
-            eprintln!("usage: cargo xtask <build|demo|test|bench [--sizes N,N,…]>");
+            eprintln!(
+                "usage: cargo xtask <build|demo|test|bench [--sizes N,N,…]|fuzz [--seconds N] [TARGET…]>"
+            );
             return ExitCode::from(2);
         }
     };

@@ -26,6 +26,8 @@ use mizuchi_evidence::{Manifest, SectionKind};
 pub use archive::write as write_archive;
 pub use problem::{Problem, Severity};
 pub use summary::{BundleSummary, SectionSummary, summarize};
+#[cfg(feature = "fuzzing")]
+pub(crate) use validate::fuzz_check;
 pub use validate::{LogStats, Validation};
 pub(crate) use write::write_atomic;
 pub use write::{BundleWriter, WriteError};

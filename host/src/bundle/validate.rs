@@ -685,27 +685,82 @@ fn document_file(
             return None;
         }
     };
-    let value = match parse_strict(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            out.push(json_problem(&entry.path, None, &e));
-            return None;
-        }
-    };
-    let validator = Validators::section(entry.kind)?;
-    if !schema_problems(out, &entry.path, None, validator, &value) {
-        return None;
-    }
-    // The text is read into the type directly: faster than from the value,
-    // which is let go first.
-    drop(value);
-    let encoded = docs.load(out, &entry.path, entry.kind, &text)?;
+    let encoded = document_text(out, docs, &entry.path, entry.kind, &text)?;
     Some(DocumentFile::new(
         entry.path.clone(),
         expected.to_owned(),
         text.into(),
         encoded,
     ))
+}
+
+/// Checks a document's text: strict JSON, the section's schema, then its
+/// type, from which the form rules read is encoded.
+fn document_text(
+    out: &mut Problems,
+    docs: &mut Documents,
+    rel: &str,
+    kind: SectionKind,
+    text: &str,
+) -> Option<Vec<u8>> {
+    let value = match parse_strict(text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(json_problem(rel, None, &e));
+            return None;
+        }
+    };
+    let validator = Validators::section(kind)?;
+    if !schema_problems(out, rel, None, validator, &value) {
+        return None;
+    }
+    // The text is read into the type directly: faster than from the value,
+    // which is let go first.
+    drop(value);
+    docs.load(out, rel, kind, text)
+}
+
+/// The fuzz target of evidence files (`crate::fuzz`): a document is checked
+/// as opening a bundle checks it; a log line is checked as validation checks
+/// it and read as a run reads it, and the two must agree.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_check(kind: SectionKind, text: &str) {
+    let mut out = Problems::default();
+    match kind.shape() {
+        SectionShape::Log => {
+            let line = text.split('\n').next().unwrap_or_default();
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let valid =
+                check_line(&mut out, "log", 1, kind, Validators::section(kind), line).is_some();
+            let origin = mizuchi_evidence::stream::Origin {
+                file: mizuchi_evidence::stream::Symbol(0),
+                line: 1,
+            };
+            let mut symbols = mizuchi_evidence::stream::Symbols::new();
+            let read = match kind {
+                SectionKind::AuthEvents => mizuchi_evidence::stream::parse_entry::<AuthEvent>(
+                    line.as_bytes(),
+                    origin,
+                    &mut symbols,
+                )
+                .is_ok(),
+                _ => mizuchi_evidence::stream::parse_entry::<DoorEvent>(
+                    line.as_bytes(),
+                    origin,
+                    &mut symbols,
+                )
+                .is_ok(),
+            };
+            assert_eq!(
+                valid, read,
+                "validate and a run decide {line:?} differently"
+            );
+        }
+        _ => {
+            let mut docs = Documents::default();
+            let _ = document_text(&mut out, &mut docs, "doc.json", kind, text);
+        }
+    }
 }
 
 fn finish(out: Problems, logs: BTreeMap<String, LogStats>, opened: Option<Opened>) -> Validation {

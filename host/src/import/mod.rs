@@ -239,38 +239,34 @@ fn write_log<T: Serialize>(
     Ok((rel, false))
 }
 
-/// Imports `input` of the given kind into the bundle `into` (not committed:
-/// call [`BundleWriter::commit`]).
-pub fn import(
+/// What an input holds, parsed.
+pub(crate) enum Parsed {
+    Auth(Vec<AuthEvent>),
+    Door(Vec<DoorEvent>),
+    Inventory(Vec<mizuchi_evidence::Asset>),
+    Backups(Vec<mizuchi_evidence::BackupRun>),
+}
+
+/// Parses the bytes `raw` of `input` (read once) as `kind`; rows that cannot
+/// be read are added to `problems`.
+pub(crate) fn parse(
     kind: ImportKind,
     input: &Path,
-    into: &mut BundleWriter,
+    raw: &[u8],
     options: &ImportOptions,
-) -> Result<ImportReport, ImportError> {
-    let mut problems = Vec::new();
+    collected_on: mizuchi_evidence::Date,
+    problems: &mut Vec<RowProblem>,
+) -> Result<Parsed, ImportError> {
     let format = |message: String| ImportError::Format {
         path: input.to_owned(),
         message,
     };
-    // Read once: the digest that names the imported file and the records in
-    // it come from the same bytes.
-    let raw = crate::fsx::read(input).map_err(|source| ImportError::Read {
-        path: input.to_owned(),
-        source,
-    })?;
-    let digest = sha256_hex(&raw);
-    enum Parsed {
-        Auth(Vec<AuthEvent>),
-        Door(Vec<DoorEvent>),
-        Inventory(Vec<mizuchi_evidence::Asset>),
-        Backups(Vec<mizuchi_evidence::BackupRun>),
-    }
     let parsed = match kind {
-        ImportKind::InventoryCsv => Parsed::Inventory(
-            inventory_csv::read(&text_of(input, &raw)?, &mut problems).map_err(format)?,
-        ),
+        ImportKind::InventoryCsv => {
+            Parsed::Inventory(inventory_csv::read(&text_of(input, raw)?, problems).map_err(format)?)
+        }
         ImportKind::Evtx => {
-            let events = winevent::read_evtx(raw.clone(), &mut problems).map_err(format)?;
+            let events = winevent::read_evtx(raw.to_vec(), problems).map_err(format)?;
             Parsed::Auth(
                 events
                     .iter()
@@ -279,7 +275,7 @@ pub fn import(
             )
         }
         ImportKind::WindowsXml => {
-            let events = winevent::read_xml(&text_of(input, &raw)?).map_err(format)?;
+            let events = winevent::read_xml(&text_of(input, raw)?).map_err(format)?;
             Parsed::Auth(
                 events
                     .iter()
@@ -293,13 +289,9 @@ pub fn import(
                     "Event Viewer's CSV export does not say which computer it came from; pass --system <host name>".into(),
                 ));
             };
-            let events = winevent::read_csv(
-                &text_of(input, &raw)?,
-                system,
-                options.utc_offset,
-                &mut problems,
-            )
-            .map_err(format)?;
+            let events =
+                winevent::read_csv(&text_of(input, raw)?, system, options.utc_offset, problems)
+                    .map_err(format)?;
             Parsed::Auth(
                 events
                     .iter()
@@ -310,20 +302,46 @@ pub fn import(
         ImportKind::Sshd => {
             let dating = sshd::Dating {
                 year: options.year,
-                collected_on: into.manifest().collected_on,
+                collected_on,
                 offset: options.utc_offset,
             };
-            Parsed::Auth(sshd::read(&text_of(input, &raw)?, &dating, &mut problems))
+            Parsed::Auth(sshd::read(&text_of(input, raw)?, &dating, problems))
         }
         ImportKind::DoorCsv => Parsed::Door(
-            door_csv::read(&text_of(input, &raw)?, options.utc_offset, &mut problems)
-                .map_err(format)?,
+            door_csv::read(&text_of(input, raw)?, options.utc_offset, problems).map_err(format)?,
         ),
         ImportKind::BackupCsv => Parsed::Backups(
-            backup_csv::read(&text_of(input, &raw)?, options.utc_offset, &mut problems)
+            backup_csv::read(&text_of(input, raw)?, options.utc_offset, problems)
                 .map_err(format)?,
         ),
     };
+    Ok(parsed)
+}
+
+/// Imports `input` of the given kind into the bundle `into` (not committed:
+/// call [`BundleWriter::commit`]).
+pub fn import(
+    kind: ImportKind,
+    input: &Path,
+    into: &mut BundleWriter,
+    options: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let mut problems = Vec::new();
+    // Read once: the digest that names the imported file and the records in
+    // it come from the same bytes.
+    let raw = crate::fsx::read(input).map_err(|source| ImportError::Read {
+        path: input.to_owned(),
+        source,
+    })?;
+    let digest = sha256_hex(&raw);
+    let parsed = parse(
+        kind,
+        input,
+        &raw,
+        options,
+        into.manifest().collected_on,
+        &mut problems,
+    )?;
     if !problems.is_empty() && !options.skip_bad_rows {
         return Err(ImportError::Rows {
             path: input.to_owned(),

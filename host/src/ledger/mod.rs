@@ -274,6 +274,25 @@ fn check_own_checkpoint(
     Ok(())
 }
 
+/// The directory a file is in (`.` for a bare name).
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// How the temporary files of a ledger's checkpoint are named: after the
+/// ledger, so that its writer, holding the ledger's lock, can remove what a
+/// killed writer of the same ledger left, and nothing of another ledger's.
+fn temp_prefix(ledger: &Path) -> String {
+    let name = checkpoint_path(ledger)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}{}", fsx::TEMP_PREFIX)
+}
+
 /// A ledger open for appending, locked against other writers.
 #[derive(Debug)]
 pub struct Writer {
@@ -316,6 +335,8 @@ impl Writer {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
         }
+        // Holding the lock: what a killed writer of this ledger left is stale.
+        fsx::remove_temps_named(dir_of(path), &[&temp_prefix(path)]).map_err(io(path))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io(path))?;
         let lines = Lines::split(bytes);
@@ -418,17 +439,13 @@ impl Writer {
         tmp.write_all(c.text.as_bytes()).map_err(io(&target))?;
         tmp.as_file().sync_all().map_err(io(&target))?;
         tmp.persist(&target).map_err(|e| io(&target)(e.error))?;
-        fsx::sync_dir(target.parent().unwrap_or(Path::new(".")));
+        fsx::sync_dir(dir_of(&target));
         Ok(())
     }
 
     fn temp(&self) -> Result<tempfile::NamedTempFile, LedgerError> {
         let target = checkpoint_path(&self.path);
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        fsx::temp_in(dir, false).map_err(io(&target))
+        fsx::temp_named(dir_of(&target), &temp_prefix(&self.path), false).map_err(io(&target))
     }
 
     /// Appends the statements of one run, each signed with the writer's key,

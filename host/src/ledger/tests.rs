@@ -391,3 +391,20 @@ fn a_statement_with_a_duplicate_key_is_a_bad_entry() {
     assert_eq!(i, 1);
     assert!(why.contains("duplicate key `outcome`"), "{why}");
 }
+
+#[test]
+fn the_writer_removes_only_its_own_ledgers_leftover_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = ledger(dir.path());
+    let mine = dir
+        .path()
+        .join(".ledger.jsonl.checkpoint.mizuchi-tmp-killed");
+    let theirs = dir
+        .path()
+        .join(".other.jsonl.checkpoint.mizuchi-tmp-running");
+    std::fs::write(&mine, b"half").unwrap();
+    std::fs::write(&theirs, b"half").unwrap();
+    let _w = Writer::open(&path, &key()).unwrap();
+    assert!(!mine.exists());
+    assert!(theirs.exists());
+}
