@@ -9,6 +9,8 @@
 //!
 //! The [`stream`] module holds the compact, interned form in which event logs
 //! cross into rule modules, and the one reader that turns JSON Lines into it.
+//! The [`verdict`] module holds what rules decide (statuses, findings,
+//! outcomes), shared by rules, the host and signed results.
 
 mod common;
 mod document;
@@ -17,6 +19,7 @@ mod manifest;
 mod sections;
 pub mod stream;
 mod time;
+pub mod verdict;
 
 pub use common::{Date, MAX_EXACT, Text, Timestamp};
 pub use document::{CodecError, Document, decode_document, encode_document};
@@ -26,3 +29,4 @@ pub use manifest::{
 };
 pub use sections::*;
 pub use time::{parse_timestamp, rfc3339};
+pub use verdict::{EvidenceRef, Finding, Force, Outcome, ParamValue, Status, Subject};

@@ -14,8 +14,8 @@ wasmtime::component::bindgen!({
     },
 });
 
-pub(crate) use mizuchi::rule::evidence as wit_evidence;
-pub(crate) use mizuchi::rule::types as wit_types;
+pub(crate) use self::mizuchi::rule::evidence as wit_evidence;
+pub(crate) use self::mizuchi::rule::types as wit_types;
 
 /// The version of the rule ABI this host implements.
 pub const ABI_VERSION: &str = "1.1.0";

@@ -13,9 +13,10 @@ use crate::abi::{ABI_VERSION, wit_types as ty};
 use crate::bundle::Bundle;
 use crate::engine::Runtime;
 use crate::pack::{Module, ModuleState, Pack, PackSet, ParamKind, RuleInfo};
+use crate::record::{Evaluation, Settings};
 use crate::report::{
     EvidenceInfo, EvidenceRef, Finding, HostInfo, Outcome, ParamValue, REPORT_FORMAT, Report,
-    RuleError, RuleResult, Status, Subject,
+    RuleFailure, RuleResult, Status, Subject,
 };
 use crate::sandbox::{self, Failure, Limit, RunInput};
 
@@ -25,12 +26,25 @@ pub const REPORT_VERSION: &str = "1.0.0";
 /// Largest integer a parameter may hold: integers stay exact in JSON everywhere.
 const MAX_EXACT: i64 = (1 << 53) - 1;
 
-/// A parameter set on the command line: `RULE.KEY=VALUE`.
+/// The value a parameter is set to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamInput {
+    /// As written on a command line: read by the kind the rule declares.
+    Text(String),
+    /// Already typed (a recorded run being replayed); it must be of the
+    /// kind the rule declares.
+    Value(ParamValue),
+}
+
+/// A parameter set for a run: `RULE.KEY=VALUE` on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamOverride {
+    /// The rule id.
     pub rule: String,
+    /// The parameter's key.
     pub key: String,
-    pub value: String,
+    /// The value.
+    pub value: ParamInput,
 }
 
 impl FromStr for ParamOverride {
@@ -50,7 +64,7 @@ impl FromStr for ParamOverride {
         Ok(ParamOverride {
             rule: rule.to_owned(),
             key: key.to_owned(),
-            value: value.to_owned(),
+            value: ParamInput::Text(value.to_owned()),
         })
     }
 }
@@ -114,6 +128,15 @@ fn parse_value(kind: ParamKind, raw: &str) -> Option<ParamValue> {
     }
 }
 
+fn kind_of(v: &ParamValue) -> ParamKind {
+    match v {
+        ParamValue::Integer(_) => ParamKind::Integer,
+        ParamValue::Boolean(_) => ParamKind::Boolean,
+        ParamValue::Text(_) => ParamKind::Text,
+        ParamValue::TextList(_) => ParamKind::TextList,
+    }
+}
+
 fn kind_name(kind: ParamKind) -> &'static str {
     match kind {
         ParamKind::Integer => "an integer within ±(2^53−1)",
@@ -162,11 +185,18 @@ fn resolve_params(
                 },
             });
         };
-        let value = parse_value(spec.kind, &o.value).ok_or_else(|| EvalError::BadParam {
+        let value = match &o.value {
+            ParamInput::Text(raw) => parse_value(spec.kind, raw),
+            ParamInput::Value(v) => Some(v.clone()).filter(|v| kind_of(v) == spec.kind),
+        }
+        .ok_or_else(|| EvalError::BadParam {
             rule: o.rule.clone(),
             key: o.key.clone(),
             kind: kind_name(spec.kind),
-            value: o.value.clone(),
+            value: match &o.value {
+                ParamInput::Text(raw) => raw.clone(),
+                ParamInput::Value(v) => v.to_string(),
+            },
         })?;
         if let Some(params) = all.get_mut(&o.rule) {
             params.insert(o.key.clone(), value);
@@ -251,7 +281,7 @@ fn fuel_budget(runtime: &Runtime, bundle: &Bundle, rule: &RuleInfo) -> u64 {
 fn error_result(base: RuleResult, cause: &str, message: String) -> RuleResult {
     RuleResult {
         outcome: Outcome::Error,
-        error: Some(RuleError {
+        error: Some(RuleFailure {
             cause: cause.to_owned(),
             message,
         }),
@@ -298,8 +328,8 @@ fn run_rule(
         title: Some(rule.title.clone()),
         section: Some(rule.section.clone()),
         force: Some(rule.force),
-        pack: job.pack.name.clone(),
-        module: module.name.clone(),
+        pack: job.pack.name().to_owned(),
+        module: module.name().to_owned(),
         outcome: Outcome::Error,
         subjects: 0,
         fuel: 0,
@@ -416,13 +446,13 @@ fn apply_risk_acceptances(result: &mut RuleResult, governance: Option<&Governanc
 /// `on_result` is called as each rule finishes (from worker threads, in no
 /// particular order); the report lists results in pack order whatever the
 /// number of threads.
-pub fn evaluate(
+pub fn evaluate<'p>(
     runtime: &Runtime,
-    packs: &PackSet,
+    packs: &'p PackSet,
     bundle: Arc<Bundle>,
     options: &EvalOptions,
     on_result: &(dyn Fn(&RuleResult) + Sync),
-) -> Result<Report, EvalError> {
+) -> Result<Evaluation<'p>, EvalError> {
     let params = resolve_params(packs, &options.params)?;
     if let Some(missing) = options.rules.iter().find(|id| packs.rule(id).is_none()) {
         return Err(EvalError::UnknownRule {
@@ -442,7 +472,7 @@ pub fn evaluate(
     let jobs: Vec<Job<'_>> = packs
         .packs()
         .iter()
-        .flat_map(|p| p.modules.iter().map(move |m| (p, m)))
+        .flat_map(|p| p.modules().iter().map(move |m| (p, m)))
         .flat_map(|(pack, module)| match &module.state {
             ModuleState::Ready { rules, .. } => rules
                 .iter()
@@ -502,8 +532,18 @@ pub fn evaluate(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     done.sort_by_key(|(i, _)| *i);
     let results: Vec<RuleResult> = done.into_iter().map(|(_, r)| r).collect();
+    // The parameters set, as the rules took them: typed, keyed RULE.KEY.
+    let overrides: BTreeMap<String, ParamValue> = options
+        .params
+        .iter()
+        .filter_map(|o| {
+            let v = params.get(&o.rule)?.get(&o.key)?;
+            Some((format!("{}.{}", o.rule, o.key), v.clone()))
+        })
+        .collect();
+    let settings = Settings::new(as_of, overrides, options.rules.clone());
     let m = bundle.manifest();
-    Ok(Report {
+    let report = Report {
         format: REPORT_FORMAT.into(),
         format_version: REPORT_VERSION.into(),
         host: HostInfo {
@@ -521,6 +561,12 @@ pub fn evaluate(
         packs: packs.packs().iter().map(Pack::info).collect(),
         summary: Report::summarise(&results),
         results,
+    };
+    Ok(Evaluation {
+        report,
+        packs,
+        bundle,
+        settings,
     })
 }
 
@@ -548,19 +594,19 @@ fn refused(job: &Job<'_>) -> RuleResult {
         ModuleState::Ready { .. } => ("abi", String::new()),
     };
     RuleResult {
-        rule: module.name.clone(),
+        rule: module.name().to_owned(),
         version: None,
         title: None,
         section: None,
         force: None,
-        pack: job.pack.name.clone(),
-        module: module.name.clone(),
+        pack: job.pack.name().to_owned(),
+        module: module.name().to_owned(),
         outcome: Outcome::Error,
         subjects: 0,
         fuel: 0,
         parameters: BTreeMap::new(),
         findings: Vec::new(),
-        error: Some(RuleError {
+        error: Some(RuleFailure {
             cause: cause.into(),
             message,
         }),
@@ -576,8 +622,12 @@ mod tests {
     fn overrides_parse_rule_key_and_value() {
         let o: ParamOverride = "MLIT-BAK-01.backup_max_age_days=30".parse().unwrap();
         assert_eq!(
-            (o.rule.as_str(), o.key.as_str(), o.value.as_str()),
-            ("MLIT-BAK-01", "backup_max_age_days", "30")
+            (o.rule.as_str(), o.key.as_str(), &o.value),
+            (
+                "MLIT-BAK-01",
+                "backup_max_age_days",
+                &ParamInput::Text("30".into())
+            )
         );
         let o: ParamOverride = "acme.net.01.ports=rdp,ssh".parse().unwrap();
         assert_eq!((o.rule.as_str(), o.key.as_str()), ("acme.net.01", "ports"));

@@ -104,9 +104,9 @@ pub fn evidence_tar(data: &[u8]) {
 pub fn pack(data: &[u8]) {
     if let Ok(p) = crate::packfile::PackFile::parse(data, Path::new("fuzz.pack")) {
         // What was accepted is consistent with its manifest.
-        for m in &p.manifest.modules {
-            let bytes = &p.modules[&m.path];
-            assert_eq!(crate::digest::sha256_hex(bytes), m.sha256);
+        for m in &p.manifest().modules {
+            let bytes = p.module(&m.path).unwrap_or_default();
+            assert_eq!(mizuchi_ledger::digest::sha256_hex(bytes), m.sha256);
         }
     }
 }
@@ -114,12 +114,12 @@ pub fn pack(data: &[u8]) {
 /// The key ledgers are verified with: the public key at the path in
 /// `MIZUCHI_FUZZ_TRUST` (so that seeds recorded by `mizuchi eval` reach the
 /// deep checks), else a fixed one.
-fn trusted() -> &'static crate::keys::PublicKey {
-    static KEY: std::sync::OnceLock<crate::keys::PublicKey> = std::sync::OnceLock::new();
+fn trusted() -> &'static mizuchi_ledger::keys::PublicKey {
+    static KEY: std::sync::OnceLock<mizuchi_ledger::keys::PublicKey> = std::sync::OnceLock::new();
     KEY.get_or_init(|| {
         std::env::var_os("MIZUCHI_FUZZ_TRUST")
-            .and_then(|p| crate::keys::PublicKey::read(Path::new(&p)).ok())
-            .unwrap_or_else(|| crate::keys::SecretKey::from_seed([9; 32]).public())
+            .and_then(|p| mizuchi_ledger::keys::PublicKey::read(Path::new(&p)).ok())
+            .unwrap_or_else(|| mizuchi_ledger::keys::SecretKey::from_seed([9; 32]).public())
     })
 }
 
@@ -131,18 +131,18 @@ pub fn ledger(data: &[u8]) {
         None => (data, &[][..]),
     };
     if let Ok(text) = std::str::from_utf8(checkpoint) {
-        let _ = crate::ledger::Checkpoint::parse(text);
+        let _ = mizuchi_ledger::ledger::Checkpoint::parse(text);
     }
     let Ok(dir) = tempfile::tempdir() else {
         return;
     };
     let path = dir.path().join("l.jsonl");
     if std::fs::write(&path, lines).is_err()
-        || std::fs::write(crate::ledger::checkpoint_path(&path), checkpoint).is_err()
+        || std::fs::write(mizuchi_ledger::ledger::checkpoint_path(&path), checkpoint).is_err()
     {
         return;
     }
-    if let Ok(v) = crate::ledger::verify(&path, &[trusted().clone()], &[]) {
+    if let Ok(v) = mizuchi_ledger::ledger::verify(&path, &[trusted().clone()], &[]) {
         // Nothing is acknowledged past what the ledger holds.
         assert!(v.acknowledged <= v.entries, "{v:?}");
     }

@@ -1,10 +1,13 @@
-//! The Mizuchi host: runs rule packs against a water utility's evidence in a
-//! WebAssembly sandbox.
+//! The Mizuchi host library: verifies signed rule packs and a water
+//! utility's evidence, runs each rule in a WebAssembly sandbox of its own, and
+//! records the results as signed, hash-chained statements.
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use mizuchi_host::trust::TrustStore;
-//! use mizuchi_host::{Bundle, EvalOptions, Limits, Pack, PackSet, Runtime, Verification, evaluate};
+//! use mizuchi::{
+//!     Bundle, EvalOptions, Limits, Pack, PackSet, Recorder, Runtime, SecretKey, TrustStore,
+//!     Verification, evaluate,
+//! };
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let runtime = Runtime::new(Runtime::default_cache_dir(), Limits::default())?;
@@ -15,41 +18,44 @@
 //!     "mlit-water.pack".as_ref(),
 //!     Verification::Trusted { store: &trust, today: Some(today) },
 //! )?;
-//! let bundle = Arc::new(Bundle::open("samples/minamiyama".as_ref())?);
 //! let packs = PackSet::from(pack);
-//! let report = evaluate(&runtime, &packs, bundle, &EvalOptions::default(), &|_| {})?;
-//! println!("{}", serde_json::to_string_pretty(&report)?);
+//! let bundle = Arc::new(Bundle::open("samples/minamiyama".as_ref())?);
+//! let key = SecretKey::read("utility.pem".as_ref())?;
+//! let mut recorder = Recorder::open("results.jsonl".as_ref(), &key)?;
+//! let evaluation = evaluate(&runtime, &packs, bundle, &EvalOptions::default(), &|_| {})?;
+//! let recorded = recorder.record(&evaluation)?;
+//! println!("{}: {:?}", recorded.run, evaluation.report().summary);
 //! # Ok(()) }
 //! ```
 //!
 //! The pieces: a [`Runtime`] holds the engine, its compile cache and the
 //! [`Limits`] of every rule run; a [`Pack`] is a set of compiled rule modules,
-//! read from a pack file whose signatures the [`trust`] store accepted before
-//! anything was compiled, and whose ABI was checked before instantiation; a
-//! [`PackSet`] is the packs of one run; a [`Bundle`] is evidence whose every
-//! file matched its digest; [`evaluate`] runs each rule in a sandbox of its
-//! own and returns a [`Report`]. [`PackStore`] installs packs with rollback
-//! protection; [`packfile`] is the signed pack format.
+//! read from a pack file ([`PackFile`]) whose signatures the [`TrustStore`]
+//! accepted before anything was compiled, and whose ABI was checked before
+//! instantiation; a [`PackSet`] is the packs of one run; a [`Bundle`] is
+//! evidence whose every file matched its digest; [`evaluate`] runs each rule
+//! in a sandbox of its own and returns an [`Evaluation`]: its [`Report`] and
+//! what it was made from. A [`Recorder`] signs an evaluation into a ledger
+//! (the format and its verification are the `mizuchi-ledger` crate's);
+//! [`replay`] evaluates a recorded run again and compares the signed bytes.
+//! [`PackStore`] installs packs with rollback protection; [`import`] turns a
+//! utility's spreadsheets and logs into evidence.
+//!
+//! Nothing here prints: progress is reported through callbacks, problems
+//! through typed errors and [`Problem`]s, logs through `tracing`.
 
 mod abi;
-pub mod attest;
 mod bundle;
-mod digest;
-mod dsse;
 mod engine;
 mod eval;
-mod fsx;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz;
 mod import;
 mod json;
-mod keys;
-pub mod ledger;
-pub mod merkle;
 mod pack;
-pub mod packfile;
-pub mod render;
+mod packfile;
+mod record;
 mod replay;
 mod report;
 mod sandbox;
@@ -57,32 +63,35 @@ mod schema;
 mod store;
 mod synth;
 mod tarx;
-pub mod trust;
+mod trust;
 
 pub use abi::{ABI_VERSION, AbiError, accepted as accepted_abi};
 pub use bundle::{
     Bundle, BundleError, BundleSummary, BundleWriter, DocumentFile, LogFile, LogStats, Problem,
     SectionSummary, Severity, Validation, WriteError, summarize, validate, write_archive,
 };
-pub use digest::sha256_hex;
-pub use dsse::{Envelope, IN_TOTO, pae};
 pub use engine::{Limits, Runtime, RuntimeError};
-pub use eval::{EvalError, EvalOptions, ParamOverride, REPORT_VERSION, evaluate};
-pub use fsx::{NotRegular, read as read_regular};
+pub use eval::{EvalError, EvalOptions, ParamInput, ParamOverride, REPORT_VERSION, evaluate};
 pub use import::{
     ImportError, ImportKind, ImportOptions, ImportReport, RowProblem, import, parse_offset,
 };
-pub use keys::{KeyError, PublicKey, SecretKey, public_path};
+pub use mizuchi_ledger::keys::{KeyError, PublicKey, SecretKey, public_path};
 pub use pack::{
     Module, Need, Pack, PackError, PackSet, ParamKind, ParamSpec, RuleInfo, Verification,
     build_pack,
 };
-pub use replay::{Difference, Replay, RuleReplay, replay};
+pub use packfile::{
+    MANIFEST_TYPE, MAX_MANIFEST, MAX_MODULE, MAX_PACK, ManifestTemplate, ModuleEntry, PACK_FORMAT,
+    PackFile, PackFileError, PackManifest, RuleEntry,
+};
+pub use record::{Evaluation, RecordError, Recorded, Recorder, Settings, run_id, statements};
+pub use replay::{Difference, Replay, ReplayError, RuleReplay, replay};
 pub use report::{
     Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
-    ParamValue, REPORT_FORMAT, Report, RuleError, RuleResult, Status, Subject, Summary,
+    ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
 };
 pub use sandbox::Limit;
 pub use schema::{SchemaFile, evidence_schemas};
 pub use store::{Index, IndexEntry, InstallError, Installation, PackStore, write_index};
 pub use synth::{SynthOptions, synth};
+pub use trust::{Publisher, ROTATION_TYPE, Rotation, Signed, TrustError, TrustStore};

@@ -16,12 +16,12 @@ use mizuchi_evidence::{Date, SectionKind, Text};
 use semver::{Version, VersionReq};
 
 use crate::abi::{self, RuleModulePre, wit_types as ty};
-use crate::digest::sha256_hex;
 use crate::engine::{Runtime, RuntimeError};
 use crate::packfile::{ManifestTemplate, PackFile, PackFileError, RuleEntry};
 use crate::report::{Force, ModuleInfo, PackInfo, ParamValue};
 use crate::sandbox::{self, Failure, RunInput};
 use crate::trust::{Signed, TrustError, TrustStore};
+use mizuchi_ledger::digest::sha256_hex;
 
 /// Why a pack cannot be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -110,11 +110,10 @@ pub struct RuleInfo {
 
 /// A module of the pack.
 pub struct Module {
-    pub name: String,
-    pub sha256: String,
-    pub size: u64,
-    /// The rule ABI it was built against, when it could be read.
-    pub abi: Option<Version>,
+    name: String,
+    sha256: String,
+    size: u64,
+    abi: Option<Version>,
     pub(crate) state: ModuleState,
 }
 
@@ -140,6 +139,26 @@ pub(crate) enum ModuleState {
 }
 
 impl Module {
+    /// The module's file name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The SHA-256 of its bytes, as verified.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Its size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The rule ABI it was built against, when it could be read.
+    pub fn abi(&self) -> Option<&Version> {
+        self.abi.as_ref()
+    }
+
     /// The rules the module provides; empty if it was refused.
     pub fn rules(&self) -> &[RuleInfo] {
         match &self.state {
@@ -172,16 +191,16 @@ pub enum Verification<'a> {
     AllowUnsigned,
 }
 
-/// A loaded pack.
+/// A loaded pack: its identity and provenance as verified, and its modules
+/// compiled. Its fields cannot be set from outside: what a result says of a
+/// pack comes from here.
 #[derive(Debug)]
 pub struct Pack {
-    pub name: String,
-    pub version: String,
-    /// SHA-256 of the signed manifest; for a directory, over the modules' names and digests.
-    pub digest: String,
-    /// Who vouches for it; `None` for an unsigned pack.
-    pub signed: Option<Signed>,
-    pub modules: Vec<Module>,
+    name: String,
+    version: String,
+    digest: String,
+    signed: Option<Signed>,
+    modules: Vec<Module>,
 }
 
 fn text(t: ty::Text) -> Text {
@@ -373,7 +392,7 @@ impl Pack {
             return Err(PackError::Empty(dir.to_owned()));
         }
         let desc_path = dir.join("pack.json");
-        let (name, version) = match crate::fsx::read(&desc_path) {
+        let (name, version) = match mizuchi_ledger::files::read(&desc_path) {
             Ok(bytes) => {
                 let d: ManifestTemplate =
                     serde_json::from_slice(&bytes).map_err(|e| PackError::Description {
@@ -398,7 +417,7 @@ impl Pack {
         };
         let mut modules = Vec::new();
         for path in files {
-            let bytes = crate::fsx::read(&path).map_err(|source| PackError::Io {
+            let bytes = mizuchi_ledger::files::read(&path).map_err(|source| PackError::Io {
                 path: path.clone(),
                 source,
             })?;
@@ -452,12 +471,8 @@ impl Pack {
         signed: Option<Signed>,
     ) -> Result<Pack, PackError> {
         let mut modules = Vec::new();
-        for entry in &file.manifest.modules {
-            let bytes = file
-                .modules
-                .get(&entry.path)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+        for entry in &file.manifest().modules {
+            let bytes = file.module(&entry.path).unwrap_or_default();
             let name = entry
                 .path
                 .rsplit('/')
@@ -493,14 +508,40 @@ impl Pack {
             modules.push(module);
         }
         let pack = Pack {
-            name: file.manifest.name.clone(),
-            version: file.manifest.version.clone(),
+            name: file.manifest().name.clone(),
+            version: file.manifest().version.clone(),
             digest: file.digest(),
             signed,
             modules,
         };
         pack.check_unique()?;
         Ok(pack)
+    }
+
+    /// The pack's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The pack's version, as its manifest says.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// SHA-256 of the signed manifest; for a directory of components, over
+    /// the modules' names and digests.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Who vouches for it; `None` for an unsigned pack.
+    pub fn signed(&self) -> Option<&Signed> {
+        self.signed.as_ref()
+    }
+
+    /// The modules, in path order.
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
     }
 
     fn check_unique(&self) -> Result<(), PackError> {

@@ -21,9 +21,9 @@ use mizuchi_evidence::Date;
 use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
 
-use crate::digest::sha256_hex;
-use crate::dsse::Envelope;
-use crate::keys::SecretKey;
+use mizuchi_ledger::digest::sha256_hex;
+use mizuchi_ledger::dsse::Envelope;
+use mizuchi_ledger::keys::SecretKey;
 
 /// The payload type of a pack manifest.
 pub const MANIFEST_TYPE: &str = "application/vnd.mizuchi.pack-manifest+json";
@@ -145,18 +145,40 @@ fn format_err(path: &Path, message: impl Into<String>) -> PackFileError {
     }
 }
 
-/// A pack read from its file; its structure is sound, its trust not yet decided.
+/// A pack read from its file; its structure is sound, its trust not yet
+/// decided. Its parts can be read, not replaced: the manifest is always the
+/// one its envelope signs, and every module matches its entry.
 #[derive(Debug, Clone)]
 pub struct PackFile {
-    pub manifest: PackManifest,
+    manifest: PackManifest,
     /// The exact manifest bytes that were signed.
-    pub manifest_bytes: Vec<u8>,
-    pub envelope: Envelope,
+    manifest_bytes: Vec<u8>,
+    envelope: Envelope,
     /// Module bytes by path, each matching its manifest entry.
-    pub modules: BTreeMap<String, Vec<u8>>,
+    modules: BTreeMap<String, Vec<u8>>,
 }
 
 impl PackFile {
+    /// The manifest, as parsed from the signed bytes.
+    pub fn manifest(&self) -> &PackManifest {
+        &self.manifest
+    }
+
+    /// The exact manifest bytes the signatures cover.
+    pub fn manifest_bytes(&self) -> &[u8] {
+        &self.manifest_bytes
+    }
+
+    /// The signed envelope of the manifest.
+    pub fn envelope(&self) -> &Envelope {
+        &self.envelope
+    }
+
+    /// The bytes of the module at `path` (as its manifest entry names it).
+    pub fn module(&self, path: &str) -> Option<&[u8]> {
+        self.modules.get(path).map(Vec::as_slice)
+    }
+
     /// The pack's digest: the SHA-256 of its manifest.
     pub fn digest(&self) -> String {
         sha256_hex(&self.manifest_bytes)
@@ -205,14 +227,7 @@ impl PackFile {
         let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| format_err(Path::new("manifest"), e.to_string()))?;
         manifest_bytes.push(b'\n');
-        let envelope = Envelope {
-            payload_type: MANIFEST_TYPE.into(),
-            payload: base64::Engine::encode(
-                &base64::engine::general_purpose::STANDARD,
-                &manifest_bytes,
-            ),
-            signatures: Vec::new(),
-        };
+        let envelope = Envelope::unsigned(MANIFEST_TYPE, &manifest_bytes);
         Ok(PackFile {
             manifest,
             manifest_bytes,
@@ -242,7 +257,7 @@ impl PackFile {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(io)?;
-        let tmp = crate::fsx::temp_in(dir, false).map_err(io)?;
+        let tmp = mizuchi_ledger::files::temp_in(dir, false).map_err(io)?;
         let mut tar = tar::Builder::new(tmp);
         tar.mode(tar::HeaderMode::Deterministic);
         let mut add = |path: &str, bytes: &[u8]| {
@@ -268,7 +283,7 @@ impl PackFile {
     /// Reads the bytes of a pack file: a regular file of at most
     /// [`MAX_PACK`] bytes, read once. Verify and use these very bytes.
     pub fn read_bytes(path: &Path) -> Result<Vec<u8>, PackFileError> {
-        crate::fsx::read_capped(path, MAX_PACK).map_err(|e| match e.kind() {
+        mizuchi_ledger::files::read_capped(path, MAX_PACK).map_err(|e| match e.kind() {
             std::io::ErrorKind::FileTooLarge => PackFileError::TooLarge {
                 path: path.display().to_string(),
                 what: "pack",

@@ -9,13 +9,15 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::attest::{self, RUN_PREDICATE, ResultPredicate, RunPredicate, Statement};
+use mizuchi_ledger::keys::PublicKey;
+use mizuchi_ledger::ledger::{LedgerError, VerifiedEntry, verify_entries};
+use mizuchi_ledger::statement::{RUN_PREDICATE, ResultPredicate, RunPredicate, Statement};
+
 use crate::bundle::Bundle;
 use crate::engine::Runtime;
-use crate::eval::{EvalOptions, ParamOverride, evaluate};
-use crate::keys::PublicKey;
-use crate::ledger::{LedgerError, VerifiedEntry, verify_entries};
+use crate::eval::{EvalError, EvalOptions, ParamInput, ParamOverride, evaluate};
 use crate::pack::PackSet;
+use crate::record::{RecordError, statements};
 use crate::report::ParamValue;
 
 /// Why a replayed statement differs from the recorded one.
@@ -58,13 +60,37 @@ impl Replay {
     }
 }
 
-fn as_override(key: &str, v: &ParamValue) -> Option<ParamOverride> {
-    let (rule, k) = key.rsplit_once('.')?;
-    Some(ParamOverride {
+/// A recorded override (`RULE.KEY` → typed value), as the run set it.
+fn as_override(key: &str, v: &ParamValue) -> Result<ParamOverride, ReplayError> {
+    let (rule, k) = key
+        .rsplit_once('.')
+        .ok_or_else(|| ReplayError::Record(format!("`{key}` is not a RULE.KEY parameter")))?;
+    Ok(ParamOverride {
         rule: rule.into(),
         key: k.into(),
-        value: v.to_string(),
+        value: ParamInput::Value(v.clone()),
     })
+}
+
+/// Why a run could not be replayed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReplayError {
+    /// The ledger could not be read, or does not verify.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The acknowledged entries hold no run of that id.
+    #[error("the acknowledged entries of the ledger have no run `{0}`")]
+    NoRun(String),
+    /// A verified record cannot be read as what it claims to be.
+    #[error("a record of the run cannot be read: {0}")]
+    Record(String),
+    /// The run cannot be evaluated again with these packs and evidence.
+    #[error("the run cannot be replayed with this pack: {0}")]
+    Evaluate(#[source] EvalError),
+    /// The replayed run cannot be turned into statements.
+    #[error(transparent)]
+    Statements(#[from] RecordError),
 }
 
 fn subjects(s: &Statement<ResultPredicate>) -> BTreeMap<String, String> {
@@ -82,7 +108,7 @@ fn subjects(s: &Statement<ResultPredicate>) -> BTreeMap<String, String> {
 /// Replays run `run` of the ledger at `ledger` with `packs` and `bundle`.
 ///
 /// The ledger is verified first, with `trusted` keys and the same code as
-/// [`crate::ledger::verify`]; a ledger that does not verify is refused, and
+/// [`mizuchi_ledger::ledger::verify`]; a ledger that does not verify is refused, and
 /// only acknowledged runs are replayed. What is compared is then the very
 /// bytes that were verified.
 pub fn replay(
@@ -92,7 +118,7 @@ pub fn replay(
     run: &str,
     packs: &PackSet,
     bundle: Arc<Bundle>,
-) -> Result<Replay, LedgerError> {
+) -> Result<Replay, ReplayError> {
     let (v, entries) = verify_entries(ledger, trusted, &[])?;
     if !v.ok() {
         let why = match (&v.first_bad, v.checkpoints.iter().find(|c| !c.ok)) {
@@ -103,7 +129,8 @@ pub fn replay(
         return Err(LedgerError::DoesNotVerify {
             path: ledger.to_owned(),
             why,
-        });
+        }
+        .into());
     }
     let decode_run = |e: &VerifiedEntry| -> Option<Statement<RunPredicate>> {
         (e.predicate_type == RUN_PREDICATE)
@@ -115,9 +142,7 @@ pub fn replay(
             .filter(|h| h.predicate.run == run)
             .map(|h| (i, h))
     }) else {
-        return Err(LedgerError::Invalid(format!(
-            "the acknowledged entries of the ledger have no run `{run}`; `mizuchi ledger show` lists its runs"
-        )));
+        return Err(ReplayError::NoRun(run.to_owned()));
     };
     let header_bytes = entries[start].statement.clone();
     let h = &header.predicate;
@@ -126,25 +151,19 @@ pub fn replay(
         params: h
             .overrides
             .iter()
-            .filter_map(|(k, v)| as_override(k, v))
-            .collect(),
+            .map(|(k, v)| as_override(k, v))
+            .collect::<Result<_, _>>()?,
         rules: h.rules.clone(),
         jobs: 0,
     };
-    let report = evaluate(runtime, packs, Arc::clone(&bundle), &options, &|_| {}).map_err(|e| {
-        LedgerError::Invalid(format!("the run cannot be replayed with this pack: {e}"))
-    })?;
-    let settings = attest::RunSettings {
-        overrides: h.overrides.clone(),
-        rules: h.rules.clone(),
-    };
-    let replayed = attest::statements(run, &report, packs, &bundle, &settings)
-        .map_err(|e| LedgerError::Sign(e.to_string()))?;
+    let eval = evaluate(runtime, packs, Arc::clone(&bundle), &options, &|_| {})
+        .map_err(ReplayError::Evaluate)?;
+    let replayed = statements(run, &eval)?;
     // Verification held the run's structure: its results follow its header.
     let mut recorded: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for e in entries.iter().skip(start + 1).take(h.results as usize) {
         let s: Statement<ResultPredicate> = serde_json::from_slice(&e.statement)
-            .map_err(|e| LedgerError::Invalid(format!("a result of run `{run}`: {e}")))?;
+            .map_err(|e| ReplayError::Record(format!("a result of run `{run}`: {e}")))?;
         recorded.insert(s.predicate.rule.id.clone(), e.statement.clone());
     }
     let mut rules = Vec::new();
@@ -172,7 +191,7 @@ pub fn replay(
             continue;
         }
         let then: Statement<ResultPredicate> =
-            serde_json::from_slice(then_bytes).map_err(|e| LedgerError::Invalid(e.to_string()))?;
+            serde_json::from_slice(then_bytes).map_err(|e| ReplayError::Record(e.to_string()))?;
         let mut diffs = Vec::new();
         let rule_of = |s: &Statement<ResultPredicate>| {
             format!(

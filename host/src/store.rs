@@ -20,10 +20,10 @@ use semver::Version;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Runtime;
-use crate::fsx;
 use crate::pack::{Pack, PackError};
 use crate::packfile::{MAX_PACK, PackFile, PackFileError};
 use crate::trust::{Signed, TrustError, TrustStore};
+use mizuchi_ledger::files as fsx;
 
 /// Largest `index.json` accepted from a distribution point.
 const MAX_INDEX: u64 = 1 << 20;
@@ -213,7 +213,7 @@ impl PackStore {
         let pack = PackFile::parse(&bytes, path)?;
         let signed = trust.check(&pack, Some(today))?;
         let version = pack.version()?;
-        let name = pack.manifest.name.clone();
+        let name = pack.manifest().name.clone();
         let usable = !name.is_empty()
             && name
                 .chars()
@@ -232,12 +232,12 @@ impl PackStore {
         // must load on this host and provide exactly the rules listed.
         let loaded = Pack::from_pack_file(runtime, &pack, Some(signed.clone()))?;
         if let Some((m, why)) = loaded
-            .modules
+            .modules()
             .iter()
             .find_map(|m| m.refusal().map(|why| (m, why)))
         {
             return Err(InstallError::Load(PackError::Unusable {
-                module: m.name.clone(),
+                module: m.name().to_owned(),
                 message: why.to_owned(),
             }));
         }
@@ -413,8 +413,8 @@ pub fn write_index(dir: &Path) -> Result<Index, InstallError> {
         }
         let pack = PackFile::read(&p)?;
         packs.push(IndexEntry {
-            name: pack.manifest.name.clone(),
-            version: pack.manifest.version.clone(),
+            name: pack.manifest().name.clone(),
+            version: pack.manifest().version.clone(),
             file: e.file_name().to_string_lossy().into_owned(),
         });
     }

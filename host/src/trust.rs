@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use mizuchi_evidence::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::dsse::Envelope;
-use crate::keys::{PublicKey, SecretKey};
 use crate::packfile::PackFile;
+use mizuchi_ledger::dsse::Envelope;
+use mizuchi_ledger::keys::{PublicKey, SecretKey};
 
 /// The payload type of a key rotation.
 pub const ROTATION_TYPE: &str = "application/vnd.mizuchi.key-rotation+json";
@@ -128,7 +128,7 @@ impl TrustStore {
     /// Loads a trust store; a missing file is an empty store (it trusts
     /// nobody).
     pub fn load(path: &Path) -> Result<TrustStore, TrustError> {
-        match crate::fsx::read(path) {
+        match mizuchi_ledger::files::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| TrustError::Store {
                 path: path.to_owned(),
                 message: e.to_string(),
@@ -197,18 +197,18 @@ impl TrustStore {
     /// is given, not expired. (Replaying a past run passes `None`: a pack that
     /// was current then may be re-run to check what it said.)
     pub fn check(&self, pack: &PackFile, today: Option<Date>) -> Result<Signed, TrustError> {
-        let m = &pack.manifest;
-        if pack.envelope.signatures.is_empty() {
+        let m = pack.manifest();
+        if pack.envelope().signatures.is_empty() {
             return Err(TrustError::Unsigned);
         }
         let publisher = self
             .publisher(&m.publisher)
             .ok_or_else(|| TrustError::UnknownPublisher(m.publisher.clone()))?;
         let keys = publisher.public_keys();
-        let by = pack.envelope.verified_by(&keys);
+        let by = pack.envelope().verified_by(&keys);
         if by.is_empty() {
             let ids: Vec<String> = pack
-                .envelope
+                .envelope()
                 .signatures
                 .iter()
                 .map(|s| s.keyid[..16.min(s.keyid.len())].to_owned())

@@ -55,7 +55,7 @@ impl<M: Module> Guest for Exports<M> {
         let mut source = HostSource;
         let mut rctx = Ctx::new(rule, as_of, params, &mut source);
         let findings = (rule.eval)(&mut rctx).map_err(|e| e.to_string())?;
-        Ok(findings.into_iter().map(finding).collect())
+        findings.into_iter().map(finding).collect()
     }
 }
 
@@ -123,20 +123,27 @@ fn param_value(v: abi::ParamValue) -> ParamValue {
     }
 }
 
-fn finding(f: Finding) -> abi::Finding {
-    abi::Finding {
+fn finding(f: Finding) -> Result<abi::Finding, String> {
+    let status = match f.status {
+        Status::Pass => abi::Status::Pass,
+        Status::PassAlternative => abi::Status::PassAlternative,
+        Status::Fail => abi::Status::Fail,
+        Status::Warn => abi::Status::Warn,
+        Status::NotApplicable => abi::Status::NotApplicable,
+        Status::InsufficientEvidence => abi::Status::InsufficientEvidence,
+        Status::Waived => {
+            return Err(format!(
+                "the rule returned `waived` for {} {}; only the host waives a failure, from a recorded risk acceptance",
+                f.subject.kind, f.subject.id
+            ));
+        }
+    };
+    Ok(abi::Finding {
         subject: abi::Subject {
             kind: f.subject.kind,
             id: f.subject.id,
         },
-        status: match f.status {
-            Status::Pass => abi::Status::Pass,
-            Status::PassAlternative => abi::Status::PassAlternative,
-            Status::Fail => abi::Status::Fail,
-            Status::Warn => abi::Status::Warn,
-            Status::NotApplicable => abi::Status::NotApplicable,
-            Status::InsufficientEvidence => abi::Status::InsufficientEvidence,
-        },
+        status,
         message: text(f.message),
         refs: f
             .refs
@@ -146,7 +153,7 @@ fn finding(f: Finding) -> abi::Finding {
                 locator: r.locator,
             })
             .collect(),
-    }
+    })
 }
 
 /// Evidence from the host's `evidence` interface.

@@ -16,15 +16,7 @@ pub struct StaticText {
     pub en: &'static str,
 }
 
-/// The legal force of the requirement a rule checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Force {
-    /// A requirement of the ordinance (遵守すべき技術的基準).
-    Ordinance,
-    /// A recommendation of the guideline (推奨事項).
-    Recommended,
-}
+pub use mizuchi_evidence::verdict::{Force, ParamValue};
 
 /// An evidence section a rule reads and the evidence-format versions it understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,27 +66,6 @@ pub struct ParamSpec {
     pub key: &'static str,
     pub default: ParamDefault,
     pub description: StaticText,
-}
-
-/// The value of a parameter in force for one evaluation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ParamValue {
-    Integer(i64),
-    Boolean(bool),
-    Text(String),
-    TextList(Vec<String>),
-}
-
-impl fmt::Display for ParamValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParamValue::Integer(v) => write!(f, "{v}"),
-            ParamValue::Boolean(v) => write!(f, "{v}"),
-            ParamValue::Text(v) => f.write_str(v),
-            ParamValue::TextList(v) => f.write_str(&v.join(",")),
-        }
-    }
 }
 
 /// The parameters in force, by key.

@@ -131,7 +131,7 @@ pub fn official_pack() -> PathBuf {
                 "--namespace",
                 "MLIT-",
                 "--key",
-                s(&mizuchi_host::public_path(&key)),
+                s(&mizuchi::public_path(&key)),
             ]);
             assert_eq!(trust.code, 0, "{}", trust.stderr);
             let _ = run(&["rules", "--pack", s(&signed)]);

@@ -66,7 +66,7 @@ impl Machine {
             "--threshold",
             &threshold,
         ];
-        let publics: Vec<PathBuf> = keys.iter().map(|k| mizuchi_host::public_path(k)).collect();
+        let publics: Vec<PathBuf> = keys.iter().map(|k| mizuchi::public_path(k)).collect();
         for p in &publics {
             args.extend(["--key", s(p)]);
         }
@@ -289,7 +289,7 @@ pub fn regulator_setup(version: &str) -> (Machine, PathBuf, PathBuf) {
 /// The statement a ledger line carries.
 pub fn statement(line: &str) -> serde_json::Value {
     let entry: serde_json::Value = serde_json::from_str(line).unwrap();
-    let envelope: mizuchi_host::Envelope =
+    let envelope: mizuchi_ledger::dsse::Envelope =
         serde_json::from_value(entry["envelope"].clone()).unwrap();
     serde_json::from_slice(&envelope.payload_bytes().unwrap()).unwrap()
 }

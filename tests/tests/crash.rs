@@ -7,8 +7,8 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use mizuchi_host::SecretKey;
-use mizuchi_host::ledger::{self, LedgerError};
+use mizuchi::SecretKey;
+use mizuchi_ledger::ledger::{self, LedgerError};
 
 /// A small deterministic generator, so that a failure can be reproduced.
 struct Lcg(u64);

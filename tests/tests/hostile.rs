@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mizuchi_host::ledger::{self, Checkpoint, Entry};
-use mizuchi_host::{Envelope, IN_TOTO, SecretKey, merkle};
+use mizuchi::SecretKey;
+use mizuchi_ledger::dsse::{Envelope, IN_TOTO};
+use mizuchi_ledger::ledger::{self, Checkpoint, Entry};
+use mizuchi_ledger::merkle;
 use mizuchi_tests::packs::*;
 use mizuchi_tests::{Run, mizuchi, official_pack, root, run, s, sample, sha256, write_bundle};
 
@@ -1053,7 +1055,7 @@ fn public_artefacts_respect_the_umask_and_private_keys_stay_private() {
 
     let (m, key, pack) = regulator_setup("1.0.0");
     assert_eq!(mode(&key), 0o600, "a private key");
-    assert_eq!(mode(&mizuchi_host::public_path(&key)), expected);
+    assert_eq!(mode(&mizuchi::public_path(&key)), expected);
     assert_eq!(mode(&pack), expected, "a built and signed pack");
     let site = m.path("site");
     std::fs::create_dir_all(&site).unwrap();

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mizuchi_host::merkle;
+use mizuchi_ledger::merkle;
 use mizuchi_tests::{official_pack, root, run, s, sample};
 
 struct Recorded {
@@ -153,9 +153,10 @@ fn an_inclusion_proof_verifies_against_the_checkpoint() {
     let out = run(&["ledger", "proof", s(&r.ledger), "--entry", "7"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let p = out.json();
-    let cp =
-        mizuchi_host::ledger::read_checkpoint(&mizuchi_host::ledger::checkpoint_path(&r.ledger))
-            .unwrap();
+    let cp = mizuchi_ledger::ledger::read_checkpoint(&mizuchi_ledger::ledger::checkpoint_path(
+        &r.ledger,
+    ))
+    .unwrap();
     let h = |x: &serde_json::Value| -> merkle::Hash {
         hex::decode(x.as_str().unwrap())
             .unwrap()

@@ -89,7 +89,7 @@ fn hostile_modules_each_give_an_error_naming_the_cause_and_the_others_still_pass
     assert_eq!(cause, "abi");
     assert!(msg.contains("refused before instantiation"), "{msg}");
     assert!(msg.contains("rule ABI 2.0.0"), "{msg}");
-    let implements = format!("implements {}", mizuchi_host::ABI_VERSION);
+    let implements = format!("implements {}", mizuchi::ABI_VERSION);
     assert!(msg.contains(&implements), "{msg}");
     assert_eq!(result(&v, "abi_v2_guest.wasm")["fuel"], 0);
 
@@ -148,7 +148,7 @@ fn a_module_built_against_an_older_minor_abi_still_runs() {
             .unwrap()
     };
     assert_eq!(abi("abi_v1_0_guest.wasm"), "1.0.0");
-    assert_eq!(abi("probe_guest.wasm"), mizuchi_host::ABI_VERSION);
+    assert_eq!(abi("probe_guest.wasm"), mizuchi::ABI_VERSION);
     let text = |r: &serde_json::Value| {
         r["findings"][0]["message"]["en"]
             .as_str()

@@ -8,7 +8,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use mizuchi_host::packfile::PackFile;
+use mizuchi::PackFile;
 use mizuchi_tests::packs::*;
 use mizuchi_tests::{run, s, sample, unsigned_official_pack, wasm_dir};
 
@@ -135,11 +135,20 @@ fn a_key_that_signs_twice_counts_once_toward_the_threshold() {
         again.stderr
     );
     // …so duplicate the signature by hand, as an attacker would.
-    let mut file = PackFile::read(&pack).unwrap();
-    let first = file.envelope.signatures[0].clone();
-    file.envelope.signatures.push(first);
-    file.write(&pack).unwrap();
-    assert_eq!(PackFile::read(&pack).unwrap().envelope.signatures.len(), 2);
+    let mut members = entries(&pack);
+    let (_, envelope) = members
+        .iter_mut()
+        .find(|(n, _)| n == "manifest.dsse.json")
+        .unwrap();
+    let mut json: serde_json::Value = serde_json::from_slice(envelope).unwrap();
+    let first = json["signatures"][0].clone();
+    json["signatures"].as_array_mut().unwrap().push(first);
+    *envelope = serde_json::to_vec(&json).unwrap();
+    write_archive(&pack, &members);
+    assert_eq!(
+        PackFile::read(&pack).unwrap().envelope().signatures.len(),
+        2
+    );
     m.refuses(
         &pack,
         "publisher `MLIT` needs 2 signatures by distinct trusted keys; the pack has 1",
@@ -196,16 +205,15 @@ fn a_third_party_cannot_sign_rules_in_the_regulators_namespace() {
     );
     // Nor can it list its own namespace in the manifest for a module that
     // really provides MLIT- rules: the manifest is checked against the module.
-    let mut file = PackFile::read(&pack).unwrap();
-    let mut manifest = file.manifest.clone();
+    let file = PackFile::read(&pack).unwrap();
+    let mut manifest = file.manifest().clone();
     for module in &mut manifest.modules {
         for rule in &mut module.rules {
             rule.id = rule.id.replace("MLIT-", "ACME-");
         }
     }
-    let bytes = file.modules.clone();
     let relabelled = PackFile::build(
-        &mizuchi_host::packfile::ManifestTemplate {
+        &mizuchi::ManifestTemplate {
             name: manifest.name.clone(),
             version: manifest.version.clone(),
             publisher: manifest.publisher.clone(),
@@ -219,14 +227,17 @@ fn a_third_party_cannot_sign_rules_in_the_regulators_namespace() {
             .iter()
             .map(|e| {
                 let name = e.path.trim_start_matches("modules/").to_owned();
-                (name, bytes[&e.path].clone(), e.rules.clone())
+                (
+                    name,
+                    file.module(&e.path).unwrap().to_vec(),
+                    e.rules.clone(),
+                )
             })
             .collect(),
     )
     .unwrap();
-    file = relabelled;
     let sneaky = m.path("acme-relabelled.pack");
-    file.write(&sneaky).unwrap();
+    relabelled.write(&sneaky).unwrap();
     sign(&m, &sneaky, &acme);
     m.refuses(&sneaky, "but the pack manifest lists");
 }
@@ -300,7 +311,7 @@ fn a_pack_over_the_size_cap_is_refused() {
     let big = m.path("huge.pack");
     let f = std::fs::File::create(&big).unwrap();
     // Sparse: the size is what the check sees, no disk is used.
-    f.set_len(mizuchi_host::packfile::MAX_PACK + 1).unwrap();
+    f.set_len(mizuchi::MAX_PACK + 1).unwrap();
     m.refuses(&big, "over the 268435456-byte cap for a pack");
 }
 
@@ -314,7 +325,7 @@ fn a_module_over_the_size_cap_is_refused() {
             .append(&header(&name, bytes.len() as u64), bytes.as_slice())
             .unwrap();
     }
-    let size = mizuchi_host::packfile::MAX_MODULE + 1;
+    let size = mizuchi::MAX_MODULE + 1;
     builder
         .append(
             &header("modules/huge.wasm", size),
@@ -348,7 +359,7 @@ fn key_rotation_is_trusted_only_when_the_current_keys_sign_it() {
     let new = m.key("regulator-2027");
     let stranger = m.key("stranger");
     let rotation = m.path("rotation.json");
-    let public = mizuchi_host::public_path(&new);
+    let public = mizuchi::public_path(&new);
     // Signed by a key the store does not hold for MLIT: refused.
     let r = m.run(&[
         "trust",
@@ -408,7 +419,7 @@ fn key_rotation_is_trusted_only_when_the_current_keys_sign_it() {
         "--namespace",
         "MLIT-",
         "--key",
-        s(&mizuchi_host::public_path(&stranger)),
+        s(&mizuchi::public_path(&stranger)),
     ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("already trusted"), "{}", r.stderr);

@@ -29,7 +29,13 @@ use anyhow::{Context, Result, bail};
 const WASM_TARGET: &str = "wasm32-wasip2";
 
 /// Workspace packages that are native-only and never built for WebAssembly.
-const NATIVE_ONLY: &[&str] = &["mizuchi-host", "mizuchi-tests", "xtask"];
+const NATIVE_ONLY: &[&str] = &[
+    "mizuchi",
+    "mizuchi-cli",
+    "mizuchi-ledger",
+    "mizuchi-tests",
+    "xtask",
+];
 
 /// The official pack's name; its manifest template is `rules-wasm/pack.json`.
 const OFFICIAL_PACK: &str = "mlit-water";
@@ -123,7 +129,7 @@ fn build() -> Result<()> {
         guests.args(["--exclude", p]);
     }
     run(&mut guests)?;
-    run(cargo().args(["build", "--package", "mizuchi-host", "--bin", "mizuchi"]))?;
+    run(cargo().args(["build", "--package", "mizuchi-cli", "--bin", "mizuchi"]))?;
     let mut modules = Vec::new();
     for name in official_modules()? {
         let file = wasm_dir().join(format!("{}.wasm", name.replace('-', "_")));
@@ -264,7 +270,7 @@ fn bench(args: Vec<String>) -> Result<()> {
         "build",
         "--release",
         "--package",
-        "mizuchi-host",
+        "mizuchi-cli",
         "--bin",
         "mizuchi",
     ]))?;

@@ -23,7 +23,7 @@ fn t(ja: impl Into<String>, en: impl Into<String>) -> Text {
 /// Extracts an archive; `None` if it cannot be used (the problems say why).
 pub(crate) fn extract(archive: &Path, out: &mut Problems) -> Option<tempfile::TempDir> {
     let name = archive.display().to_string();
-    let file = match crate::fsx::open_regular(archive) {
+    let file = match mizuchi_ledger::files::open_regular(archive) {
         Ok(f) => f,
         Err(e) => {
             out.error(
@@ -129,7 +129,7 @@ pub fn write(dir: &Path, out: &Path) -> std::io::Result<()> {
         }
     }
     files.sort();
-    let tmp = crate::fsx::temp_in(
+    let tmp = mizuchi_ledger::files::temp_in(
         out.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new(".")),
@@ -139,7 +139,7 @@ pub fn write(dir: &Path, out: &Path) -> std::io::Result<()> {
     builder.mode(tar::HeaderMode::Deterministic);
     for f in files {
         let rel = f.strip_prefix(dir).map_err(std::io::Error::other)?;
-        let bytes = crate::fsx::read(&f)?;
+        let bytes = mizuchi_ledger::files::read(&f)?;
         let mut h = tar::Header::new_gnu();
         h.set_size(bytes.len() as u64);
         h.set_mode(0o644);

@@ -198,8 +198,8 @@ pub(crate) fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, BundleError> 
 /// Reads a whole regular file without following a symbolic link at its
 /// final component; a FIFO or device is refused without waiting.
 pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, BundleError> {
-    let mut file = crate::fsx::open_regular_nofollow(path).map_err(|e| {
-        if crate::fsx::NotRegular::of(&e).is_some_and(|n| n.kind == "a symbolic link") {
+    let mut file = mizuchi_ledger::files::open_regular_nofollow(path).map_err(|e| {
+        if mizuchi_ledger::files::NotRegular::of(&e).is_some_and(|n| n.kind == "a symbolic link") {
             BundleError::Symlink {
                 path: path.to_owned(),
             }

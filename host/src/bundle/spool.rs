@@ -352,7 +352,7 @@ where
             line: e.line,
             message: e.message,
         };
-        let file = crate::fsx::open_regular_nofollow(input.full).map_err(io)?;
+        let file = mizuchi_ledger::files::open_regular_nofollow(input.full).map_err(io)?;
         // The path is the file's first symbol, even when it holds no line.
         symbols.intern(input.rel);
         let mut records = 0u64;
@@ -500,7 +500,11 @@ mod tests {
             .map(|(name, text)| {
                 let full = dir.join(name);
                 std::fs::write(&full, text).unwrap();
-                ((*name).to_owned(), full, crate::sha256_hex(text.as_bytes()))
+                (
+                    (*name).to_owned(),
+                    full,
+                    mizuchi_ledger::digest::sha256_hex(text.as_bytes()),
+                )
             })
             .collect()
     }
@@ -604,7 +608,7 @@ mod tests {
         );
         let full = dir.path().join("a.jsonl");
         std::fs::write(&full, &text).unwrap();
-        let sha = crate::sha256_hex(text.as_bytes());
+        let sha = mizuchi_ledger::digest::sha256_hex(text.as_bytes());
         let input = [Input {
             rel: "a.jsonl",
             full: &full,

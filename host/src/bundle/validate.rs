@@ -26,9 +26,9 @@ use serde::de::DeserializeOwned;
 use super::problem::{Problem, Problems};
 use super::refs::{Documents, LogRefs};
 use super::{DocumentFile, LogFile, MANIFEST};
-use crate::digest::{HashingReader, sha256_hex};
 use crate::json::{Doc, parse_strict, pointer_to_path};
 use crate::schema::{Validator, Validators};
+use mizuchi_ledger::digest::{HashingReader, sha256_hex};
 
 /// How deep to check event logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -870,7 +870,7 @@ fn full_log(
 ) -> std::io::Result<(String, u64, u64, LogStats)> {
     let mut r = HashingReader::new(BufReader::with_capacity(
         1 << 16,
-        crate::fsx::open_regular_nofollow(full)?,
+        mizuchi_ledger::files::open_regular_nofollow(full)?,
     ));
     let validator = Validators::section(kind);
     let mut stats = LogStats::default();

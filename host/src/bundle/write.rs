@@ -45,7 +45,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
 
 /// Writes `bytes` to `path` through a temporary file and a rename.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    crate::fsx::write_atomic(path, bytes).map_err(io(path))
+    mizuchi_ledger::files::write_atomic(path, bytes).map_err(io(path))
 }
 
 /// A bundle open for writing.
@@ -155,7 +155,7 @@ impl BundleWriter {
             return Ok(None);
         };
         let full = self.full(&entry.path)?;
-        let bytes = crate::fsx::read(&full).map_err(io(&full))?;
+        let bytes = mizuchi_ledger::files::read(&full).map_err(io(&full))?;
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| WriteError::NotABundle {
@@ -217,7 +217,7 @@ impl BundleWriter {
         let full = self.full(rel)?;
         let dir = full.parent().unwrap_or(&self.root).to_owned();
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let tmp = crate::fsx::temp_in(&dir, false).map_err(io(&dir))?;
+        let tmp = mizuchi_ledger::files::temp_in(&dir, false).map_err(io(&dir))?;
         Ok(LogSink {
             kind,
             rel: rel.to_owned(),
@@ -240,7 +240,7 @@ impl BundleWriter {
             source: e.error,
         })?;
         if let Some(dir) = full.parent() {
-            crate::fsx::sync_dir(dir);
+            mizuchi_ledger::files::sync_dir(dir);
         }
         let entry = FileEntry {
             path: sink.rel.clone(),
@@ -261,7 +261,7 @@ impl BundleWriter {
         for i in 0..self.manifest.files.len() {
             let rel = self.manifest.files[i].path.clone();
             let full = self.full(&rel)?;
-            let mut f = crate::fsx::open_regular_nofollow(&full).map_err(io(&full))?;
+            let mut f = mizuchi_ledger::files::open_regular_nofollow(&full).map_err(io(&full))?;
             let mut h = Sha256::new();
             std::io::copy(&mut f, &mut h).map_err(io(&full))?;
             let digest = hex::encode(h.finalize());

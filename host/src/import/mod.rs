@@ -30,7 +30,7 @@ use mizuchi_evidence::{AuthEvent, Backups, DoorEvent, Inventory, SectionKind, Ti
 use serde::Serialize;
 
 use crate::bundle::{BundleWriter, WriteError};
-use crate::digest::sha256_hex;
+use mizuchi_ledger::digest::sha256_hex;
 
 pub use text::parse_offset;
 
@@ -329,7 +329,7 @@ pub fn import(
     let mut problems = Vec::new();
     // Read once: the digest that names the imported file and the records in
     // it come from the same bytes.
-    let raw = crate::fsx::read(input).map_err(|source| ImportError::Read {
+    let raw = mizuchi_ledger::files::read(input).map_err(|source| ImportError::Read {
         path: input.to_owned(),
         source,
     })?;

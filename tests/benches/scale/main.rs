@@ -128,7 +128,7 @@ fn prepare(p: &Paths) {
                 "MLIT-",
                 "--key",
             ])
-            .arg(mizuchi_host::public_path(&key)),
+            .arg(mizuchi::public_path(&key)),
     );
     check(
         p.mizuchi()

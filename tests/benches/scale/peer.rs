@@ -9,8 +9,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use mizuchi::{Bundle, EvalOptions, Limits, Pack, PackSet, Runtime, Verification, evaluate};
 use mizuchi_evidence::SectionKind;
-use mizuchi_host::{Bundle, EvalOptions, Limits, Pack, PackSet, Runtime, Verification, evaluate};
 use serde_json::{Value, json};
 
 const ACC01: &str = include_str!("acc01.rego");
@@ -40,7 +40,7 @@ fn ours(
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     (
         ms,
-        serde_json::to_value(&report.results[0]).expect("a result"),
+        serde_json::to_value(&report.report().results[0]).expect("a result"),
     )
 }
 

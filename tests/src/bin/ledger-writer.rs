@@ -7,9 +7,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use mizuchi_host::SecretKey;
-use mizuchi_host::attest::{RESULT_PREDICATE, RUN_PREDICATE, STATEMENT_TYPE};
-use mizuchi_host::ledger::Writer;
+use mizuchi::SecretKey;
+use mizuchi_ledger::ledger::Writer;
+use mizuchi_ledger::statement::{RESULT_PREDICATE, RUN_PREDICATE, STATEMENT_TYPE};
 use serde_json::json;
 
 fn main() {

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use mizuchi_host::{Bundle, Difference, Limits, PublicKey};
+use mizuchi::{Bundle, Difference, Limits, PublicKey};
 
-use super::pack::Selection;
-use super::{Failure, Format, Global};
+use crate::pack::Selection;
+use crate::{Failure, Format, Global};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -43,7 +43,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
             args.evidence.display()
         )
     })?;
-    let r = mizuchi_host::replay(
+    let r = mizuchi::replay(
         &runtime,
         &args.ledger,
         &keys,

@@ -13,15 +13,18 @@ use std::path::Path;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{
+use mizuchi_evidence::Outcome;
+
+use crate::dsse::IN_TOTO;
+use crate::keys::PublicKey;
+use crate::ledger::{
     Checkpoint, Entry, GENESIS, LedgerError, Lines, as_run, checkpoint_path, line_hash, origin,
     read_own_checkpoint,
 };
-use crate::attest::{RESULT_PREDICATE, ResultPredicate, RunPredicate, STATEMENT_TYPE, Statement};
-use crate::dsse::IN_TOTO;
-use crate::keys::PublicKey;
 use crate::merkle::{self, Hash};
-use crate::report::Outcome;
+use crate::statement::{
+    RESULT_PREDICATE, RUN_PREDICATE, ResultPredicate, RunPredicate, STATEMENT_TYPE, Statement,
+};
 
 /// A checkpoint checked against the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,15 +70,17 @@ impl Verification {
 
 /// A verified entry's statement: its exact bytes and predicate type.
 #[derive(Debug, Clone)]
-pub(crate) struct VerifiedEntry {
-    pub(crate) predicate_type: String,
-    pub(crate) statement: Vec<u8>,
+pub struct VerifiedEntry {
+    /// The statement's predicate type.
+    pub predicate_type: String,
+    /// The statement's exact bytes, as signed and verified.
+    pub statement: Vec<u8>,
 }
 
 /// Parses signed JSON strictly (no duplicate key, exact numbers) into `T`.
 fn strict<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("{what} is not UTF-8: {e}"))?;
-    crate::json::parse_strict(text).map_err(|e| format!("{what} is not strict JSON: {e}"))?;
+    crate::strict::check(bytes).map_err(|e| format!("{what} is not strict JSON: {e}"))?;
     serde_json::from_str(text).map_err(|e| format!("{what} is malformed: {e}"))
 }
 
@@ -138,7 +143,7 @@ pub fn verify(
 
 /// [`verify`], also returning the statement of every acknowledged entry
 /// that verified, from the very bytes that were verified.
-pub(crate) fn verify_entries(
+pub fn verify_entries(
     path: &Path,
     trusted: &[PublicKey],
     earlier: &[(String, Checkpoint)],
@@ -171,7 +176,7 @@ pub(crate) fn verify_entries(
         let idx = i as u64;
         let checked = check_entry(idx, line, &prev, trusted, &mut signers).and_then(
             |(ptype, predicate, statement)| {
-                if ptype == crate::attest::RUN_PREDICATE {
+                if ptype == RUN_PREDICATE {
                     let run: RunPredicate = serde_json::from_value(predicate)
                         .map_err(|e| format!("its run header is malformed: {e}"))?;
                     if let Some((id, left, _)) = &open {

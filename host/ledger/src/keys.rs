@@ -86,7 +86,7 @@ impl SecretKey {
 
     /// Reads a PKCS#8 PEM private key.
     pub fn read(path: &Path) -> Result<SecretKey, KeyError> {
-        let text = crate::fsx::read_to_string(path).map_err(|source| KeyError::Read {
+        let text = crate::files::read_to_string(path).map_err(|source| KeyError::Read {
             path: path.to_owned(),
             source,
         })?;
@@ -197,7 +197,7 @@ impl PublicKey {
 
     /// Reads a public key; a private key file gives its public half.
     pub fn read(path: &Path) -> Result<PublicKey, KeyError> {
-        let text = crate::fsx::read_to_string(path).map_err(|source| KeyError::Read {
+        let text = crate::files::read_to_string(path).map_err(|source| KeyError::Read {
             path: path.to_owned(),
             source,
         })?;

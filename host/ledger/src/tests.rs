@@ -2,13 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use super::*;
-use crate::attest::{
-    EvidenceRecord, ModuleRef, PackRef, RESULT_PREDICATE, ResultPredicate, RuleRef, RunPredicate,
-    STATEMENT_TYPE,
+use std::path::{Path, PathBuf};
+
+use mizuchi_evidence::Outcome;
+
+use crate::keys::{PublicKey, SecretKey};
+use crate::ledger::*;
+use crate::merkle;
+use crate::statement::{
+    EvidenceRecord, HostInfo, ModuleRef, PackInfo, PackRef, RESULT_PREDICATE, RUN_PREDICATE,
+    ResultPredicate, RuleRef, RunPredicate, STATEMENT_TYPE, Statement,
 };
-use crate::keys::PublicKey;
-use crate::report::{HostInfo, Outcome, PackInfo};
 
 fn key() -> SecretKey {
     SecretKey::from_seed([42; 32])

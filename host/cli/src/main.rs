@@ -1,4 +1,8 @@
-//! Command-line parsing, logging set-up and exit statuses.
+//! `mizuchi`: the command line of the Mizuchi policy engine.
+//!
+//! Command-line parsing, logging set-up, progress bars, terminal tables and
+//! exit statuses live here; the `mizuchi` library does the work and prints
+//! nothing.
 //!
 //! Exit status: 0 when no rule failed, 1 when at least one did (by default a
 //! `fail` or `error` outcome, see `--fail-on`), 2 when the command could not
@@ -10,6 +14,7 @@ mod evidence;
 mod key;
 mod ledger;
 mod pack;
+mod render;
 mod replay;
 mod rules;
 mod trust;
@@ -18,10 +23,16 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::render::Lang;
 use clap::{Parser, Subcommand, ValueEnum};
-use mizuchi_host::render::Lang;
-use mizuchi_host::{Limits, Runtime};
+use mizuchi::{Limits, Runtime};
 use tracing_subscriber::EnvFilter;
+
+// Parsing tens of millions of log lines on every core allocates and frees
+// small strings at a high rate from many threads; mimalloc's thread-local
+// heaps do this without the contention of the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Mizuchi: policy-as-code for the cybersecurity of water utilities.
 #[derive(Debug, Parser)]
@@ -146,13 +157,13 @@ impl Global {
     }
 
     /// The trust store.
-    pub(crate) fn trust(&self) -> anyhow::Result<mizuchi_host::trust::TrustStore> {
-        Ok(mizuchi_host::trust::TrustStore::load(&self.trust_path()?)?)
+    pub(crate) fn trust(&self) -> anyhow::Result<mizuchi::TrustStore> {
+        Ok(mizuchi::TrustStore::load(&self.trust_path()?)?)
     }
 
     /// The pack store.
-    pub(crate) fn store(&self) -> anyhow::Result<mizuchi_host::PackStore> {
-        Ok(mizuchi_host::PackStore::new(&self.home()?.join("packs")))
+    pub(crate) fn store(&self) -> anyhow::Result<mizuchi::PackStore> {
+        Ok(mizuchi::PackStore::new(&self.home()?.join("packs")))
     }
 }
 
@@ -179,7 +190,7 @@ fn init_logging(verbose: u8, quiet: bool) {
         .try_init();
 }
 
-pub(crate) fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     let global = Global {
@@ -236,7 +247,7 @@ fn message(e: &anyhow::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::*;
 
     #[derive(Debug, thiserror::Error)]
     #[error("cannot read `x`: {source}")]

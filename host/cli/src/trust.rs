@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use mizuchi_host::trust::{Publisher, Rotation, TrustStore};
-use mizuchi_host::{Envelope, PublicKey, SecretKey};
+use mizuchi::{PublicKey, SecretKey};
+use mizuchi::{Publisher, Rotation, TrustStore};
+use mizuchi_ledger::dsse::Envelope;
 
-use super::{Failure, Global};
+use crate::{Failure, Global};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
@@ -173,7 +174,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Apply { rotation } => {
-            let bytes = mizuchi_host::read_regular(&rotation)
+            let bytes = mizuchi_ledger::files::read(&rotation)
                 .with_context(|| format!("cannot read `{}`", rotation.display()))?;
             let envelope: Envelope = serde_json::from_slice(&bytes)
                 .with_context(|| format!("`{}` is not a signed rotation", rotation.display()))?;

@@ -3,17 +3,17 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::render::Lang;
 use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mizuchi_evidence::{Date, Text, Utility};
-use mizuchi_host::render::Lang;
-use mizuchi_host::{
+use mizuchi::{
     BundleWriter, ImportKind, ImportOptions, Severity, SynthOptions, evidence_schemas, import,
     parse_offset, summarize, synth, validate, write_archive,
 };
+use mizuchi_evidence::{Date, Text, Utility};
 
-use super::{Failure, Format, Global, LangArg};
+use crate::{Failure, Format, Global, LangArg};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
@@ -244,7 +244,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                 .with_context(|| format!("cannot summarise `{}`", bundle.display()))?;
             match format {
                 Format::Json => out(&(serde_json::to_string_pretty(&s)? + "\n"))?,
-                Format::Text => out(&mizuchi_host::render::summary_text(&s, lang.into()))?,
+                Format::Text => out(&crate::render::summary_text(&s, lang.into()))?,
             }
             Ok(())
         }

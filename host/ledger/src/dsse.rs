@@ -56,6 +56,16 @@ impl Envelope {
         }
     }
 
+    /// An envelope of `payload` with no signature yet (see
+    /// [`Envelope::add_signature`]).
+    pub fn unsigned(payload_type: &str, payload: &[u8]) -> Envelope {
+        Envelope {
+            payload_type: payload_type.to_owned(),
+            payload: B64.encode(payload),
+            signatures: Vec::new(),
+        }
+    }
+
     /// Adds a signature by another key.
     pub fn add_signature(&mut self, key: &SecretKey) -> Result<(), String> {
         let payload = self.payload_bytes()?;

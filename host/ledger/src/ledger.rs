@@ -3,7 +3,7 @@
 //! A ledger is a JSON Lines file. Each line is one entry:
 //! `{"index":N,"prev":"<hex>","envelope":{DSSE}}`, where `prev` is the SHA-256
 //! of the bytes of the previous line (64 zeros for the first) and the envelope
-//! signs an in-toto statement ([`crate::attest`]). Entries are also the leaves
+//! signs an in-toto statement ([`crate::statement`]). Entries are also the leaves
 //! of an RFC 6962 Merkle tree; after each run a signed checkpoint of the tree
 //! is published beside the ledger (`<ledger>.checkpoint`).
 //!
@@ -31,24 +31,23 @@
 //!
 //! The format is specified for independent verifiers in `docs/ledger.md`.
 
-mod checkpoint;
-mod verify;
-
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::attest::{RUN_PREDICATE, RunPredicate, Statement};
 use crate::dsse::{Envelope, IN_TOTO};
-use crate::fsx;
+use crate::files as fsx;
 use crate::keys::{PublicKey, SecretKey};
 use crate::merkle::{self, Hash};
+use crate::statement::{RUN_PREDICATE, RunPredicate, Statement};
 
-pub use checkpoint::{Checkpoint, key_hash, key_name};
-pub use verify::{InclusionProof, RunSummary, Verification, inclusion_proof, runs, verify};
-pub(crate) use verify::{VerifiedEntry, verify_entries};
+pub use crate::checkpoint::{Checkpoint, key_hash, key_name};
+pub use crate::verify::{
+    CheckpointCheck, InclusionProof, RunSummary, Verification, VerifiedEntry, inclusion_proof,
+    runs, verify, verify_entries,
+};
 
 /// The `prev` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -190,7 +189,7 @@ impl Lines {
     }
 
     /// The leaf hashes of the first `n` lines.
-    fn leaves(&self, n: usize) -> Vec<Hash> {
+    pub(crate) fn leaves(&self, n: usize) -> Vec<Hash> {
         (0..n).map(|i| merkle::leaf_hash(self.line(i))).collect()
     }
 }
@@ -226,7 +225,7 @@ pub fn as_run(entry: &Entry) -> Option<RunPredicate> {
 }
 
 /// Reads the checkpoint file of a ledger; `None` if there is none.
-fn read_own_checkpoint(ledger: &Path) -> Result<Option<Checkpoint>, LedgerError> {
+pub(crate) fn read_own_checkpoint(ledger: &Path) -> Result<Option<Checkpoint>, LedgerError> {
     let path = checkpoint_path(ledger);
     match fsx::read_to_string(&path) {
         Ok(text) => Checkpoint::parse(&text)
@@ -581,6 +580,3 @@ pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, LedgerError> {
         message,
     })
 }
-
-#[cfg(test)]
-mod tests;

@@ -6,16 +6,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mizuchi::{Bundle, EvalOptions, Limits, Outcome, ParamOverride, Recorder, SecretKey, evaluate};
 use mizuchi_evidence::Date;
-use std::collections::BTreeMap;
+use mizuchi_ledger::ledger;
 
-use mizuchi_host::{
-    Bundle, EvalOptions, Limits, Outcome, ParamOverride, ParamValue, SecretKey, attest, evaluate,
-    ledger, render,
-};
+use crate::render;
 
-use super::pack::Selection;
-use super::{Failure, Format, Global, LangArg, today};
+use crate::pack::Selection;
+use crate::{Failure, Format, Global, LangArg, today};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -76,8 +74,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let recording = match (&args.ledger, &args.key) {
         (Some(l), Some(k)) => {
             let key = SecretKey::read(k)?;
-            let writer = ledger::Writer::open(l, &key)?;
-            Some((l.clone(), writer))
+            Some((l.clone(), Recorder::open(l, &key)?))
         }
         _ => None,
     };
@@ -95,7 +92,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         packs
             .packs()
             .iter()
-            .flat_map(|p| &p.modules)
+            .flat_map(|p| p.modules())
             .map(|m| m.rules().len().max(1))
             .sum()
     } else {
@@ -116,45 +113,29 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         rules: args.rules,
         jobs: args.jobs,
     };
-    let report = evaluate(&runtime, &packs, Arc::clone(&bundle), &options, &|r| {
+    let evaluation = evaluate(&runtime, &packs, Arc::clone(&bundle), &options, &|r| {
         bar.set_message(r.rule.clone());
         bar.inc(1);
     })?;
     bar.finish_and_clear();
-    if let Some((path, mut writer)) = recording {
-        // The overrides as the results record them (typed), keyed RULE.KEY.
-        let overrides: BTreeMap<String, ParamValue> = options
-            .params
-            .iter()
-            .filter_map(|o| {
-                let r = report.results.iter().find(|r| r.rule == o.rule)?;
-                Some((
-                    format!("{}.{}", o.rule, o.key),
-                    r.parameters.get(&o.key)?.clone(),
-                ))
-            })
-            .collect();
-        let settings = attest::RunSettings {
-            overrides,
-            rules: options.rules.clone(),
-        };
-        let run = attest::run_id(writer.head(), &report, &settings);
-        let statements = attest::statements(&run, &report, &packs, &bundle, &settings)?;
-        let appended = writer.append_run(&report.evidence.utility_id, &statements)?;
+    if let Some((path, mut recorder)) = recording {
+        let r = recorder.record(&evaluation)?;
         if !global.quiet {
             eprintln!(
-                "recorded {run} as entries {}..{} of `{}`; checkpoint of {} entries in `{}`",
-                appended.first,
-                appended.first + statements.len() as u64 - 1,
+                "recorded {} as entries {}..{} of `{}`; checkpoint of {} entries in `{}`",
+                r.run,
+                r.first,
+                r.first + r.entries - 1,
                 path.display(),
-                appended.checkpoint.size,
+                r.acknowledged,
                 ledger::checkpoint_path(&path).display()
             );
         }
     }
+    let report = evaluation.report();
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
-        Format::Text => render::report_text(&report, args.lang.into()),
+        Format::Json => serde_json::to_string_pretty(report)? + "\n",
+        Format::Text => render::report_text(report, args.lang.into()),
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     if report.any(&args.fail_on) {

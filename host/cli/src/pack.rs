@@ -4,16 +4,16 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::render::Lang;
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use mizuchi_host::packfile::{ManifestTemplate, PackFile};
-use mizuchi_host::render::Lang;
-use mizuchi_host::trust::TrustStore;
-use mizuchi_host::{
+use mizuchi::TrustStore;
+use mizuchi::{
     Limits, Pack, PackSet, PublicKey, Runtime, SecretKey, Verification, build_pack, write_index,
 };
+use mizuchi::{ManifestTemplate, PackFile};
 
-use super::{Failure, Format, Global, LangArg, today};
+use crate::{Failure, Format, Global, LangArg, today};
 
 /// Which packs a command runs.
 #[derive(Debug, clap::Args)]
@@ -73,10 +73,10 @@ impl Selection {
                 Pack::load_dir(runtime, path).with_context(context)?
             } else {
                 let pack = Pack::from_file(runtime, path, verification).with_context(context)?;
-                if pack.signed.is_some() {
-                    let version = semver::Version::parse(&pack.version).with_context(context)?;
+                if pack.signed().is_some() {
+                    let version = semver::Version::parse(pack.version()).with_context(context)?;
                     store
-                        .check_rollback(&pack.name, &version)
+                        .check_rollback(pack.name(), &version)
                         .with_context(context)?;
                 }
                 pack
@@ -167,7 +167,7 @@ fn components(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes = mizuchi_host::read_regular(&f)
+        let bytes = mizuchi_ledger::files::read(&f)
             .with_context(|| format!("cannot read `{}`", f.display()))?;
         out.push((name, bytes));
     }
@@ -191,7 +191,7 @@ fn signature_states(pack: &PackFile, trust: &TrustStore, lang: Lang) -> Vec<(Str
         Lang::Ja => ja.to_owned(),
         _ => en.to_owned(),
     };
-    pack.envelope
+    pack.envelope()
         .signatures
         .iter()
         .map(|s| {
@@ -205,9 +205,9 @@ fn signature_states(pack: &PackFile, trust: &TrustStore, lang: Lang) -> Vec<(Str
             let state = match holder {
                 None => t("信頼ストアにない鍵", "key not in the trust store"),
                 Some((p, k)) => {
-                    let one = mizuchi_host::Envelope {
+                    let one = mizuchi_ledger::dsse::Envelope {
                         signatures: vec![s.clone()],
-                        ..pack.envelope.clone()
+                        ..pack.envelope().clone()
                     };
                     if one.verified_by(std::slice::from_ref(&k)).is_empty() {
                         t("署名が無効", "signature does not verify")
@@ -224,7 +224,7 @@ fn signature_states(pack: &PackFile, trust: &TrustStore, lang: Lang) -> Vec<(Str
 fn inspect_text(pack: &PackFile, trust: &TrustStore, lang: Lang) -> String {
     use std::fmt::Write as _;
     let t = |ja: &'static str, en: &'static str| if lang == Lang::Ja { ja } else { en };
-    let m = &pack.manifest;
+    let m = &pack.manifest();
     let mut s = String::new();
     let _ = writeln!(s, "{} {} {}", t("ルールパック", "pack"), m.name, m.version);
     let _ = writeln!(
@@ -290,7 +290,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             out: dest,
             modules,
         } => {
-            let text = mizuchi_host::read_regular(&template)
+            let text = mizuchi_ledger::files::read(&template)
                 .with_context(|| format!("cannot read the template `{}`", template.display()))?;
             let template: ManifestTemplate = serde_json::from_slice(&text).with_context(|| {
                 format!(
@@ -301,12 +301,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             let runtime = global.runtime(Limits::default())?;
             let pack = build_pack(&runtime, &template, components(&modules)?)?;
             pack.write(&dest)?;
-            let rules: usize = pack.manifest.modules.iter().map(|m| m.rules.len()).sum();
+            let rules: usize = pack.manifest().modules.iter().map(|m| m.rules.len()).sum();
             say(format!(
                 "built {} {} ({} modules, {rules} rules, unsigned) in `{}`; sign it with `mizuchi pack sign`",
-                pack.manifest.name,
-                pack.manifest.version,
-                pack.manifest.modules.len(),
+                pack.manifest().name,
+                pack.manifest().version,
+                pack.manifest().modules.len(),
                 dest.display()
             ));
             out(&format!("sha256:{}\n", pack.digest()))?;
@@ -320,7 +320,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             let key = SecretKey::read(&key)?;
             let mut pack = read_pack(&path)?;
             let id = key.public().key_id();
-            if pack.envelope.signatures.iter().any(|s| s.keyid == id) {
+            if pack.envelope().signatures.iter().any(|s| s.keyid == id) {
                 return Err(anyhow::anyhow!(
                     "`{}` is already signed by key {}; nothing changed (a key counts once however often it signs)",
                     path.display(),
@@ -333,10 +333,10 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             pack.write(&dest)?;
             say(format!(
                 "signed {} {} with key {}; it now has {} signature(s)",
-                pack.manifest.name,
-                pack.manifest.version,
+                pack.manifest().name,
+                pack.manifest().version,
                 short(&id),
-                pack.envelope.signatures.len()
+                pack.envelope().signatures.len()
             ));
             out(&format!("{id}\n"))?;
             Ok(())
@@ -350,7 +350,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             let signed = store
                 .check(&pack, Some(today()))
                 .with_context(|| format!("`{}` is not trusted", path.display()))?;
-            let m = &pack.manifest;
+            let m = &pack.manifest();
             let rules: usize = m.modules.iter().map(|x| x.rules.len()).sum();
             out(&format!(
                 "`{}`: {} {} verified: publisher {}, signed by {}; {} modules, {rules} rules; expires {}\n",
@@ -389,7 +389,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                     .collect();
                     serde_json::to_string_pretty(&serde_json::json!({
                         "digest": pack.digest(),
-                        "manifest": pack.manifest,
+                        "manifest": pack.manifest(),
                         "signatures": signatures,
                     }))? + "\n"
                 }
@@ -445,7 +445,7 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
     }
 }
 
-fn installed_line(i: &mizuchi_host::Installation) -> String {
+fn installed_line(i: &mizuchi::Installation) -> String {
     let keys: Vec<&str> = i.signed.keys.iter().map(|k| short(k)).collect();
     match (&i.previous, i.unchanged) {
         (_, true) => format!("{} {} is already installed\n", i.name, i.version),

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use mizuchi_host::{PublicKey, SecretKey};
+use mizuchi::{PublicKey, SecretKey};
 
-use super::{Failure, Global};
+use crate::{Failure, Global};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {

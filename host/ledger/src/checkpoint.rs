@@ -52,7 +52,7 @@ pub fn key_hash(name: &str, key: &PublicKey) -> [u8; 4] {
 
 impl Checkpoint {
     /// Signs a checkpoint of a tree. `origin` must be one line (see
-    /// [`super::origin`]).
+    /// [`crate::ledger::origin`]).
     pub fn sign(origin: &str, size: u64, root: &Hash, key: &SecretKey) -> Checkpoint {
         let body = format!("{origin}\n{size}\n{}\n", B64.encode(root));
         let public = key.public();

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use mizuchi_host::ledger::{self, Checkpoint};
-use mizuchi_host::{PublicKey, merkle};
+use mizuchi::PublicKey;
+use mizuchi_ledger::ledger::{self, Checkpoint};
+use mizuchi_ledger::merkle;
 
-use super::{Failure, Format, Global};
+use crate::{Failure, Format, Global};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {

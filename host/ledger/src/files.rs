@@ -1,4 +1,5 @@
 //! Files Mizuchi reads and writes, opened so that a check cannot be fooled.
+//! Every Mizuchi crate that touches files goes through this module.
 //!
 //! Reading: every input (evidence, ledger, checkpoint, key, pack, trust
 //! store, spreadsheet, log) must be a regular file. A named pipe, a device or
@@ -18,7 +19,7 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 
 /// How the names of temporary files begin.
-pub(crate) const TEMP_PREFIX: &str = ".mizuchi-tmp-";
+pub const TEMP_PREFIX: &str = ".mizuchi-tmp-";
 
 /// Why a path was refused: it is not a regular file (the source of the
 /// [`io::Error`] the functions here return for it).
@@ -74,7 +75,7 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 
 /// Opens `path` with `options`, refusing anything but a regular file, and
 /// never waiting to open it.
-pub(crate) fn open_regular_with(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+pub fn open_regular_with(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -91,13 +92,13 @@ pub(crate) fn open_regular_with(options: &mut OpenOptions, path: &Path) -> io::R
 }
 
 /// Opens a regular file for reading (following a symbolic link).
-pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
+pub fn open_regular(path: &Path) -> io::Result<File> {
     open_regular_with(OpenOptions::new().read(true), path)
 }
 
 /// Opens a regular file for reading, refusing a symbolic link at its last
 /// component (evidence files must be held by the bundle itself).
-pub(crate) fn open_regular_nofollow(path: &Path) -> io::Result<File> {
+pub fn open_regular_nofollow(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -135,7 +136,7 @@ pub fn read(path: &Path) -> io::Result<Vec<u8>> {
 }
 
 /// Reads a whole regular file as UTF-8.
-pub(crate) fn read_to_string(path: &Path) -> io::Result<String> {
+pub fn read_to_string(path: &Path) -> io::Result<String> {
     String::from_utf8(read(path)?).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -146,7 +147,7 @@ pub(crate) fn read_to_string(path: &Path) -> io::Result<String> {
 
 /// Reads a whole regular file of at most `cap` bytes; a larger one is an
 /// error of kind [`io::ErrorKind::FileTooLarge`] whose message gives its size.
-pub(crate) fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
+pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
     let file = open_regular(path)?;
     let size = file.metadata()?.len();
     if size > cap {
@@ -171,18 +172,14 @@ fn too_large(size: u64, cap: u64) -> io::Error {
 /// A new temporary file in `dir`, named with [`TEMP_PREFIX`]. With
 /// `private`, only its owner may read it; otherwise it gets the permissions
 /// the umask gives a new file.
-pub(crate) fn temp_in(dir: &Path, private: bool) -> io::Result<tempfile::NamedTempFile> {
+pub fn temp_in(dir: &Path, private: bool) -> io::Result<tempfile::NamedTempFile> {
     temp_named(dir, TEMP_PREFIX, private)
 }
 
 /// Like [`temp_in`], with a name starting with `prefix` (which should end
 /// with [`TEMP_PREFIX`]): a writer that holds a lock on one file among many
 /// in a directory removes only its own leftovers.
-pub(crate) fn temp_named(
-    dir: &Path,
-    prefix: &str,
-    private: bool,
-) -> io::Result<tempfile::NamedTempFile> {
+pub fn temp_named(dir: &Path, prefix: &str, private: bool) -> io::Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
     b.prefix(prefix);
     #[cfg(unix)]
@@ -201,7 +198,7 @@ pub(crate) fn temp_named(
 }
 
 /// Makes a directory entry durable on platforms that can.
-pub(crate) fn sync_dir(dir: &Path) {
+pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
@@ -212,7 +209,7 @@ pub(crate) fn sync_dir(dir: &Path) {
 
 /// Writes `bytes` to `path` through a temporary file, a flush and a rename,
 /// so that `path` holds either its old or its new content, never a part.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -230,12 +227,12 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// it): names starting with [`TEMP_PREFIX`] or with `.tmp` (the names of
 /// earlier versions). Only call it while holding the lock that every writer
 /// of `dir` takes, so that no live writer's file is removed.
-pub(crate) fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
+pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
     remove_temps_named(dir, &[TEMP_PREFIX, ".tmp"])
 }
 
 /// Removes the files of `dir` whose names start with one of `prefixes`.
-pub(crate) fn remove_temps_named(dir: &Path, prefixes: &[&str]) -> io::Result<usize> {
+pub fn remove_temps_named(dir: &Path, prefixes: &[&str]) -> io::Result<usize> {
     let mut removed = 0;
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,

@@ -2,10 +2,12 @@
 
 use std::io::Write;
 
-use mizuchi_host::{Limits, render};
+use mizuchi::Limits;
 
-use super::pack::Selection;
-use super::{Failure, Format, Global, LangArg, today};
+use crate::render;
+
+use crate::pack::Selection;
+use crate::{Failure, Format, Global, LangArg, today};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -27,8 +29,8 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
                 .rules()
                 .map(|(p, m, r)| {
                     let mut v = serde_json::to_value(r).unwrap_or_default();
-                    v["pack"] = p.name.clone().into();
-                    v["module"] = m.name.clone().into();
+                    v["pack"] = p.name().to_owned().into();
+                    v["module"] = m.name().to_owned().into();
                     v
                 })
                 .collect();

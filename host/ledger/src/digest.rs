@@ -13,14 +13,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// A buffered reader that hashes every byte consumed through it.
 #[derive(Debug)]
-pub(crate) struct HashingReader<R> {
+pub struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
 }
 
 impl<R> HashingReader<R> {
-    pub(crate) fn new(inner: R) -> Self {
+    pub fn new(inner: R) -> Self {
         HashingReader {
             inner,
             hasher: Sha256::new(),
@@ -29,12 +29,12 @@ impl<R> HashingReader<R> {
     }
 
     /// The digest of everything read so far, in lower-case hex.
-    pub(crate) fn hex_digest(&self) -> String {
+    pub fn hex_digest(&self) -> String {
         hex::encode(self.hasher.clone().finalize())
     }
 
     /// Bytes read so far.
-    pub(crate) fn bytes_read(&self) -> u64 {
+    pub fn bytes_read(&self) -> u64 {
         self.bytes
     }
 }

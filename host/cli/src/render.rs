@@ -7,13 +7,13 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use mizuchi_evidence::Text;
 
-use crate::pack::{Pack, PackSet};
-use crate::report::{Force, Outcome, PackInfo, Report, RuleResult, Status};
+use mizuchi::{Force, Outcome, PackInfo, Report, RuleResult, Status};
+use mizuchi::{Pack, PackSet};
 
 /// A report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub enum Lang {
+pub(crate) enum Lang {
     #[default]
     Ja,
     En,
@@ -84,7 +84,7 @@ fn counts_line(report: &Report, force: Option<Force>, lang: Lang) -> String {
 }
 
 /// The per-rule table and the findings that need attention.
-pub fn report_text(report: &Report, lang: Lang) -> String {
+pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -206,7 +206,7 @@ fn pack_line(p: &PackInfo, lang: Lang) -> String {
 }
 
 /// The rules of the packs, with their metadata, without evaluating anything.
-pub fn rules_text(packs: &PackSet, lang: Lang) -> String {
+pub(crate) fn rules_text(packs: &PackSet, lang: Lang) -> String {
     let mut out = String::new();
     for (i, pack) in packs.packs().iter().enumerate() {
         if i > 0 {
@@ -244,11 +244,11 @@ fn pack_rules_text(pack: &Pack, lang: Lang) -> String {
             r.section.clone(),
             r.title.ja.clone(),
             r.title.en.clone(),
-            m.name.clone(),
+            m.name().to_owned(),
         ]);
     }
     let _ = writeln!(out, "{table}");
-    for m in &pack.modules {
+    for m in pack.modules() {
         if let Some(why) = m.refusal() {
             let _ = writeln!(
                 out,
@@ -261,7 +261,7 @@ fn pack_rules_text(pack: &Pack, lang: Lang) -> String {
 }
 
 /// What a bundle holds, section by section.
-pub fn summary_text(s: &crate::BundleSummary, lang: Lang) -> String {
+pub(crate) fn summary_text(s: &mizuchi::BundleSummary, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

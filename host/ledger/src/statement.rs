@@ -1,0 +1,190 @@
+//! The signed form of results: in-toto Statements v1 whose subjects are the
+//! evidence files a rule read and whose predicates record what was run, with
+//! what, and what it decided (`docs/ledger.md` specifies them).
+//!
+//! A run is one header statement (predicate type [`RUN_PREDICATE`]) followed
+//! by one statement per rule result ([`RESULT_PREDICATE`]). Statements are
+//! serialised once, compactly, with fields in a fixed order and no floating
+//! point; the exact bytes are what gets signed and what replay compares.
+//! Which evidence and packs a statement names is decided where the run is
+//! recorded (the `mizuchi` host's recorder), from verified objects only.
+
+use std::collections::BTreeMap;
+
+use mizuchi_evidence::verdict::{Finding, Force, Outcome, ParamValue};
+use mizuchi_evidence::{Date, Text};
+use serde::{Deserialize, Serialize};
+
+/// The in-toto statement type.
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+/// The predicate type of a run header.
+pub const RUN_PREDICATE: &str = "https://mizuchi.dev/attestation/run/v1";
+/// The predicate type of one rule's result.
+pub const RESULT_PREDICATE: &str = "https://mizuchi.dev/attestation/rule-result/v1";
+
+/// A file and its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceDescriptor {
+    pub name: String,
+    pub digest: BTreeMap<String, String>,
+}
+
+impl ResourceDescriptor {
+    /// A file and its SHA-256 (lower-case hex).
+    pub fn sha256(name: &str, hex: &str) -> Self {
+        ResourceDescriptor {
+            name: name.to_owned(),
+            digest: BTreeMap::from([("sha256".to_owned(), hex.to_owned())]),
+        }
+    }
+}
+
+/// An in-toto Statement v1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement<P> {
+    #[serde(rename = "_type")]
+    pub kind: String,
+    pub subject: Vec<ResourceDescriptor>,
+    #[serde(rename = "predicateType")]
+    pub predicate_type: String,
+    pub predicate: P,
+}
+
+/// The evidence a run judged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceRecord {
+    pub utility_id: String,
+    pub utility_name: Text,
+    pub format_version: String,
+    pub collected_on: Date,
+    /// SHA-256 of the bundle's `manifest.json`.
+    pub digest: String,
+}
+
+/// The header of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunPredicate {
+    pub run: String,
+    pub host: HostInfo,
+    /// The packs run, in order, each with its publisher and signing keys.
+    pub packs: Vec<PackInfo>,
+    pub evidence: EvidenceRecord,
+    pub as_of: Date,
+    /// Parameters set for the run, `RULE.KEY` → value (defaults are in each result).
+    pub overrides: BTreeMap<String, ParamValue>,
+    /// The rules the run was limited to; absent when it ran every rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// Number of result statements that follow.
+    pub results: u64,
+}
+
+/// A rule and its version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleRef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// A module and its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleRef {
+    pub name: String,
+    pub sha256: String,
+}
+
+/// The pack that provided a rule, without its module list: what it is and
+/// who vouched for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackRef {
+    pub name: String,
+    pub version: String,
+    /// SHA-256 of the signed manifest.
+    pub digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Key ids of the publisher's keys whose signatures were verified.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signed_by: Vec<String>,
+    /// The pack was run with `--allow-unsigned`: no publisher vouches for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
+}
+
+impl From<&PackInfo> for PackRef {
+    fn from(p: &PackInfo) -> PackRef {
+        PackRef {
+            name: p.name.clone(),
+            version: p.version.clone(),
+            digest: p.digest.clone(),
+            publisher: p.publisher.clone(),
+            signed_by: p.signed_by.clone(),
+            unsigned: p.unsigned,
+        }
+    }
+}
+
+/// One rule's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultPredicate {
+    pub run: String,
+    pub rule: RuleRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<Force>,
+    pub module: ModuleRef,
+    pub pack: PackRef,
+    pub parameters: BTreeMap<String, ParamValue>,
+    pub as_of: Date,
+    pub host: HostInfo,
+    pub fuel: u64,
+    pub outcome: Outcome,
+    pub findings: Vec<Finding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<RuleFailure>,
+}
+
+/// The host that produced a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostInfo {
+    pub version: String,
+    pub rule_abi: String,
+}
+
+/// Why a rule produced no decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleFailure {
+    /// `fuel`, `memory`, `output`, `wall-clock`, `stack`: a limit; `panic`,
+    /// `trap`, `rule`: the rule failed; `abi`: the module was refused before
+    /// instantiation; `evidence`: the evidence does not meet the rule's needs.
+    pub cause: String,
+    pub message: String,
+}
+
+/// A module of the pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleInfo {
+    pub name: String,
+    pub sha256: String,
+    /// The rule ABI it was built against, if it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abi: Option<String>,
+}
+
+/// A pack a report ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackInfo {
+    pub name: String,
+    pub version: String,
+    /// SHA-256 of the signed manifest (of the module list, for a directory).
+    pub digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Key ids of the trusted signatures the pack was verified with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signed_by: Vec<String>,
+    /// Run with `--allow-unsigned`: no publisher vouches for these results.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
+    pub modules: Vec<ModuleInfo>,
+}
