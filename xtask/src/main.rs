@@ -566,6 +566,14 @@ fn fuzz(args: Vec<String>) -> Result<()> {
             .arg(format!("-max_total_time={seconds}"))
             .arg(format!("-artifact_prefix={}/", artifacts.display()))
             .args(["-timeout=20", "-rss_limit_mb=4096", "-print_final_stats=1"])
+            // A real .evtx seed is a megabyte or two; mutating the file
+            // header and its first two chunks (64 KiB each) reaches every
+            // parsing path at a hundred times the speed.
+            .args(if t == "evtx" {
+                &["-max_len=135168"][..]
+            } else {
+                &[][..]
+            })
             .stdout(out.try_clone()?)
             .stderr(out)
             .status()

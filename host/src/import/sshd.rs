@@ -38,10 +38,11 @@ fn split_line<'a>(
     let (time, rest) = if line.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         let (ts, rest) = line.split_once(' ').ok_or_else(bad)?;
         // RFC 3339, also with an offset written without a colon (+0900).
-        let fixed = if ts.len() > 5
-            && (ts.ends_with(|c: char| c.is_ascii_digit()))
-            && ts.as_bytes()[ts.len() - 5].is_ascii()
-            && matches!(ts.as_bytes()[ts.len() - 5], b'+' | b'-')
+        // Only ASCII is looked at or cut: a sign and four digits at the end.
+        let b = ts.as_bytes();
+        let fixed = if b.len() > 5
+            && matches!(b[b.len() - 5], b'+' | b'-')
+            && b[b.len() - 4..].iter().all(u8::is_ascii_digit)
         {
             format!("{}:{}", &ts[..ts.len() - 2], &ts[ts.len() - 2..])
         } else {
@@ -197,5 +198,21 @@ garbage
         );
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, 6);
+    }
+
+    #[test]
+    fn a_timestamp_ending_in_a_multibyte_character_is_a_problem_not_a_panic() {
+        // Found by `cargo xtask fuzz` (target sshd): the offset fix-up cut a
+        // string inside a character.
+        let mut problems = Vec::new();
+        let evs = read("2026-\u{ff85}5 host sshd[1]: x\n", &dating(), &mut problems);
+        assert!(evs.is_empty());
+        assert_eq!(problems.len(), 1);
+        let evs = read(
+            "2026-01-06T10:00:00+0900 h sshd[1]: Accepted password for a from 10.0.0.1 port 1 ssh2\n",
+            &dating(),
+            &mut problems,
+        );
+        assert_eq!(evs[0].time.to_string(), "2026-01-06T01:00:00Z");
     }
 }
