@@ -4,7 +4,11 @@
 //! A document reaches a rule module parsed once: the host reads the JSON file,
 //! checks it, and encodes the typed value with `postcard` (compact, no field
 //! names, no number or escape parsing); the rule decodes that into the same
-//! type. Both ends use this crate, so the encoding cannot drift between them.
+//! type. Both ends use this crate, but a pack built today may run on a host
+//! built after a type changed: the bytes of every type are therefore
+//! versioned as [`ENCODING`] (the version of the WIT package
+//! `mizuchi:encoding` a module imports), and held by golden files
+//! (`evidence/golden/encoding-<version>/`) that a test compares.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -13,6 +17,12 @@ use crate::{
     Accounts, AreaAccess, Backups, Contracts, Governance, Inventory, Networks, People, SectionKind,
     Sites, Training,
 };
+
+/// The version of the binary encoding of documents and events: the WIT
+/// package `mizuchi:encoding` of this version is what a rule module built
+/// with this crate imports. Bump it (and the WIT package, and add a golden
+/// directory) whenever a document type or an event layout changes.
+pub const ENCODING: &str = "1.0.0";
 
 /// A section held as one JSON document, and the type it parses into.
 pub trait Document: Serialize + DeserializeOwned {
@@ -54,6 +64,13 @@ fn encode<T: Document>(json: &str) -> Result<Vec<u8>, CodecError> {
     value.encode()
 }
 
+fn to_json<T: Document>(value: &T) -> Result<String, CodecError> {
+    serde_json::to_string(value).map_err(|e| CodecError::Json {
+        section: T::KIND,
+        reason: e.to_string(),
+    })
+}
+
 /// Decodes a document that [`encode_document`] encoded.
 pub fn decode_document<T: Document>(bytes: &[u8]) -> Result<T, CodecError> {
     postcard::from_bytes(bytes).map_err(|e| CodecError::Encoded {
@@ -73,6 +90,16 @@ macro_rules! documents {
         pub fn encode_document(kind: SectionKind, json: &str) -> Result<Vec<u8>, CodecError> {
             match kind {
                 $(SectionKind::$kind => encode::<$ty>(json),)*
+                other => Err(CodecError::NotADocument(other)),
+            }
+        }
+
+        /// The JSON view of an encoded `kind` document: its typed value
+        /// written as compact JSON with the schema's field names, the form a
+        /// rule in any language reads.
+        pub fn document_json(kind: SectionKind, encoded: &[u8]) -> Result<String, CodecError> {
+            match kind {
+                $(SectionKind::$kind => to_json(&decode_document::<$ty>(encoded)?),)*
                 other => Err(CodecError::NotADocument(other)),
             }
         }
@@ -116,5 +143,20 @@ mod tests {
             Err(CodecError::NotADocument(_))
         ));
         assert!(decode_document::<Inventory>(&bytes[..bytes.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn the_json_view_is_the_typed_document_in_one_spelling() {
+        // Another spelling of the same document: member order, whitespace,
+        // an escape.
+        let json = r#"{ "assets" : [ {"kind": "hmi", "name": "\u7aef\u672b", "id": "HMI-01"} ] }"#;
+        let bytes = encode_document(SectionKind::Inventory, json).unwrap();
+        let view = document_json(SectionKind::Inventory, &bytes).unwrap();
+        let typed: Inventory = serde_json::from_str(json).unwrap();
+        assert_eq!(view, serde_json::to_string(&typed).unwrap());
+        assert!(view.contains(r#""name":"端末""#), "{view}");
+        assert!(!view.contains(' '), "{view}");
+        let back: Inventory = serde_json::from_str(&view).unwrap();
+        assert_eq!(back, typed);
     }
 }

@@ -22,7 +22,9 @@ mod time;
 pub mod verdict;
 
 pub use common::{Date, MAX_EXACT, Text, Timestamp};
-pub use document::{CodecError, Document, decode_document, encode_document};
+pub use document::{
+    CodecError, Document, ENCODING, decode_document, document_json, encode_document,
+};
 pub use manifest::{
     FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape, UnknownSection,
     Utility,

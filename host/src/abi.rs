@@ -11,20 +11,57 @@ wasmtime::component::bindgen!({
     with: {
         "mizuchi:rule/evidence.auth-events": crate::sandbox::AuthCursor,
         "mizuchi:rule/evidence.door-events": crate::sandbox::DoorCursor,
+        "mizuchi:encoding/read.auth-events": crate::sandbox::EncodedAuthCursor,
+        "mizuchi:encoding/read.door-events": crate::sandbox::EncodedDoorCursor,
     },
 });
 
+pub(crate) use self::mizuchi::encoding::read as wit_read;
 pub(crate) use self::mizuchi::rule::evidence as wit_evidence;
 pub(crate) use self::mizuchi::rule::types as wit_types;
 
 /// The version of the rule ABI this host implements.
-pub const ABI_VERSION: &str = "1.1.0";
+pub const ABI_VERSION: &str = "1.2.0";
 
 /// [`ABI_VERSION`] as a version (a unit test holds the two together).
-pub(crate) const HOST_ABI: Version = Version::new(1, 1, 0);
+pub(crate) const HOST_ABI: Version = Version::new(1, 2, 0);
 
 /// The WIT package every rule module exports from.
 const PACKAGE: &str = "mizuchi:rule";
+
+/// The WIT package of the binary encoding of evidence, whose version is the
+/// encoding's (`mizuchi_evidence::ENCODING`).
+const ENCODING_PACKAGE: &str = "mizuchi:encoding";
+
+/// The encoding this host serves: `mizuchi_evidence::ENCODING`, whose major
+/// version a module's import must share (a minor version may only add).
+pub fn served_encoding() -> VersionReq {
+    // The evidence crate's constant is a literal a unit test parses.
+    let v = Version::parse(mizuchi_evidence::ENCODING).unwrap_or(Version::new(0, 0, 0));
+    VersionReq {
+        comparators: vec![
+            Comparator {
+                op: Op::GreaterEq,
+                major: v.major,
+                minor: Some(0),
+                patch: Some(0),
+                pre: Prerelease::EMPTY,
+            },
+            Comparator {
+                op: Op::LessEq,
+                major: v.major,
+                minor: Some(v.minor),
+                patch: Some(v.patch),
+                pre: Prerelease::EMPTY,
+            },
+        ],
+    }
+}
+
+/// The encoding modules of rule ABI 1.1 read through `document-encoded` and
+/// `next-encoded` of `mizuchi:rule/evidence`, before the encoding had a
+/// package of its own.
+const LEGACY_ENCODING: Version = Version::new(1, 0, 0);
 
 /// The ABI versions this host accepts: its own major version, up to its own
 /// minor version (a module built against a newer minor version may import
@@ -65,9 +102,14 @@ pub enum AbiError {
     #[error("it exports `{name}` whose version is not semver: {reason}")]
     BadVersion { name: String, reason: String },
     #[error(
-        "it imports `{0}`, which a rule may not use; a rule can import only WASI and `{PACKAGE}` interfaces"
+        "it imports `{0}`, which a rule may not use; a rule can import only WASI, `{PACKAGE}` and `{ENCODING_PACKAGE}` interfaces"
     )]
     ForbiddenImport(String),
+    #[error(
+        "it reads evidence in encoding {found}, but this host serves encoding {}; rebuild it against a matching mizuchi-sdk or use a matching mizuchi",
+        mizuchi_evidence::ENCODING
+    )]
+    Encoding { found: Version, served: VersionReq },
 }
 
 /// Checks the ABI version a compiled component was built against.
@@ -88,12 +130,45 @@ pub(crate) fn check(engine: &Engine, component: &Component) -> Result<Version, A
     if !accepted.matches(&found) {
         return Err(AbiError::Incompatible { found, accepted });
     }
-    for (name, _) in ty.imports(engine) {
-        if !(name.starts_with("wasi:") || name.starts_with(&format!("{PACKAGE}/"))) {
+    let served = served_encoding();
+    for (name, item) in ty.imports(engine) {
+        if let Some(rest) = name.strip_prefix(&format!("{ENCODING_PACKAGE}/read@")) {
+            let v = Version::parse(rest).map_err(|e| AbiError::BadVersion {
+                name: name.to_owned(),
+                reason: e.to_string(),
+            })?;
+            if !served.matches(&v) {
+                return Err(AbiError::Encoding { found: v, served });
+            }
+        } else if name.starts_with(&format!("{PACKAGE}/evidence@"))
+            && reads_legacy_encoding(engine, &item.ty)
+            && !served.matches(&LEGACY_ENCODING)
+        {
+            return Err(AbiError::Encoding {
+                found: LEGACY_ENCODING,
+                served,
+            });
+        } else if !(name.starts_with("wasi:") || name.starts_with(&format!("{PACKAGE}/"))) {
             return Err(AbiError::ForbiddenImport(name.to_owned()));
         }
     }
     Ok(found)
+}
+
+/// Whether an imported `mizuchi:rule/evidence` instance uses the encoded
+/// functions of rule ABI 1.1 (encoding 1.0.0).
+fn reads_legacy_encoding(
+    engine: &Engine,
+    item: &wasmtime::component::types::ComponentItem,
+) -> bool {
+    let wasmtime::component::types::ComponentItem::ComponentInstance(instance) = item else {
+        return false;
+    };
+    instance.exports(engine).any(|(f, _)| {
+        f == "document-encoded"
+            || f == "[method]auth-events.next-encoded"
+            || f == "[method]door-events.next-encoded"
+    })
 }
 
 #[cfg(test)]
@@ -101,14 +176,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_host_serves_the_encoding_of_its_evidence_crate() {
+        let v = Version::parse(mizuchi_evidence::ENCODING).unwrap();
+        let served = served_encoding();
+        assert!(served.matches(&v));
+        assert!(!served.matches(&Version::new(v.major + 1, 0, 0)));
+        assert!(!served.matches(&Version::new(v.major, v.minor + 1, 0)));
+    }
+
+    #[test]
     fn the_host_accepts_its_major_up_to_its_own_minor() {
         assert_eq!(Version::parse(ABI_VERSION).unwrap(), HOST_ABI);
         let req = accepted();
-        assert_eq!(req.to_string(), ">=1.0.0, <=1.1.0");
+        assert_eq!(req.to_string(), ">=1.0.0, <=1.2.0");
         assert!(req.matches(&Version::new(1, 0, 0)));
         assert!(req.matches(&Version::new(1, 1, 0)));
+        assert!(req.matches(&Version::new(1, 2, 0)));
         assert!(!req.matches(&Version::new(2, 0, 0)));
         assert!(!req.matches(&Version::new(0, 9, 0)));
-        assert!(!req.matches(&Version::new(1, 2, 0)));
+        assert!(!req.matches(&Version::new(1, 3, 0)));
     }
 }

@@ -65,7 +65,7 @@ mod synth;
 mod tarx;
 mod trust;
 
-pub use abi::{ABI_VERSION, AbiError, accepted as accepted_abi};
+pub use abi::{ABI_VERSION, AbiError, accepted as accepted_abi, served_encoding};
 pub use bundle::{
     Bundle, BundleError, BundleSummary, BundleWriter, DocumentFile, LogFile, LogStats, Problem,
     SectionSummary, Severity, Validation, WriteError, summarize, validate, write_archive,
@@ -73,7 +73,8 @@ pub use bundle::{
 pub use engine::{Limits, Runtime, RuntimeError};
 pub use eval::{EvalError, EvalOptions, ParamInput, ParamOverride, REPORT_VERSION, evaluate};
 pub use import::{
-    ImportError, ImportKind, ImportOptions, ImportReport, RowProblem, import, parse_offset,
+    ImportError, ImportKind, ImportOptions, ImportReport, OffsetError, RowProblem, import,
+    parse_offset,
 };
 pub use mizuchi_ledger::keys::{KeyError, PublicKey, SecretKey, public_path};
 pub use pack::{

@@ -33,9 +33,7 @@ pub enum PackError {
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "the pack at `{0}` holds no rule module (`*.wasm`); build the rules first (`cargo xtask build`)"
-    )]
+    #[error("the pack at `{0}` holds no rule module (`*.wasm`); build the rule components first")]
     Empty(PathBuf),
     #[error("`{path}` is not a valid pack description: {message}")]
     Description { path: PathBuf, message: String },

@@ -240,9 +240,9 @@ impl PackFile {
     pub fn sign(&mut self, key: &SecretKey) -> Result<(), PackFileError> {
         self.envelope
             .add_signature(key)
-            .map_err(|message| PackFileError::Format {
+            .map_err(|e| PackFileError::Format {
                 path: "manifest".into(),
-                message,
+                message: e.to_string(),
             })
     }
 
@@ -356,7 +356,9 @@ impl PackFile {
                 ),
             ));
         }
-        let manifest_bytes = envelope.payload_bytes().map_err(|e| format_err(path, e))?;
+        let manifest_bytes = envelope
+            .payload_bytes()
+            .map_err(|e| format_err(path, e.to_string()))?;
         let manifest: PackManifest = serde_json::from_slice(&manifest_bytes)
             .map_err(|e| format_err(path, format!("the manifest: {e}")))?;
         if manifest.format != PACK_FORMAT {

@@ -28,7 +28,7 @@ use wasmtime_wasi::{
     HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView,
 };
 
-use crate::abi::{RuleModule, RuleModulePre, wit_evidence as ev, wit_types as ty};
+use crate::abi::{RuleModule, RuleModulePre, wit_evidence as ev, wit_read as rd, wit_types as ty};
 use crate::bundle::spool::{Spool, SpoolReader};
 use crate::bundle::{Bundle, DocumentFile};
 use crate::engine::{Limits, TICK};
@@ -393,6 +393,15 @@ pub struct AuthCursor(LogCursor<AuthEvent>);
 #[allow(unreachable_pub)] // named by the generated bindings
 pub struct DoorCursor(LogCursor<DoorEvent>);
 
+/// A cursor over the authentication events of a bundle, encoded
+/// (`mizuchi:encoding/read`).
+#[allow(unreachable_pub)] // named by the generated bindings
+pub struct EncodedAuthCursor(LogCursor<AuthEvent>);
+
+/// A cursor over the door events of a bundle, encoded.
+#[allow(unreachable_pub)] // named by the generated bindings
+pub struct EncodedDoorCursor(LogCursor<DoorEvent>);
+
 /// Streams the entries of one log section from its spool, with the symbols
 /// each batch uses for the first time. Symbols are numbered in order of first
 /// use, so the names a batch needs are exactly those up to the highest number
@@ -608,6 +617,11 @@ impl ev::Host for RunState {
         Ok(document.text().to_string())
     }
 
+    fn document_json(&mut self, section: String) -> Result<String, ev::EvidenceError> {
+        let (kind, document) = self.declared_document(&section)?;
+        mizuchi_evidence::document_json(kind, document.encoded()).map_err(unreadable)
+    }
+
     fn document_encoded(&mut self, section: String) -> Result<Vec<u8>, ev::EvidenceError> {
         let (_, document) = self.declared_document(&section)?;
         Ok(document.encoded().to_vec())
@@ -681,6 +695,84 @@ impl ev::HostDoorEvents for RunState {
     }
 
     fn drop(&mut self, cursor: Resource<DoorCursor>) -> wasmtime::Result<()> {
+        self.table.delete(cursor)?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The encoded evidence interface (`mizuchi:encoding/read`): the same
+// evidence, the same checks, in the binary encoding the interface's version
+// names.
+
+fn read_error(e: ev::EvidenceError) -> rd::ReadError {
+    match e {
+        ev::EvidenceError::NotDeclared(s) => rd::ReadError::NotDeclared(s),
+        ev::EvidenceError::Absent(s) => rd::ReadError::Absent(s),
+        ev::EvidenceError::Unreadable(s) => rd::ReadError::Unreadable(s),
+    }
+}
+
+fn read_batch(
+    b: Result<Option<ev::EncodedBatch>, ev::EvidenceError>,
+) -> Result<Option<rd::Batch>, rd::ReadError> {
+    b.map(|b| {
+        b.map(|b| rd::Batch {
+            symbols: b.symbols,
+            events: b.events,
+        })
+    })
+    .map_err(read_error)
+}
+
+impl rd::Host for RunState {
+    fn document(&mut self, section: String) -> Result<Vec<u8>, rd::ReadError> {
+        let (_, document) = self.declared_document(&section).map_err(read_error)?;
+        Ok(document.encoded().to_vec())
+    }
+
+    fn open_auth_events(&mut self) -> Result<Resource<EncodedAuthCursor>, rd::ReadError> {
+        let cursor = EncodedAuthCursor(self.cursor(SectionKind::AuthEvents).map_err(read_error)?);
+        self.table
+            .push(cursor)
+            .map_err(|e| read_error(unreadable(e)))
+    }
+
+    fn open_door_events(&mut self) -> Result<Resource<EncodedDoorCursor>, rd::ReadError> {
+        let cursor = EncodedDoorCursor(self.cursor(SectionKind::DoorEvents).map_err(read_error)?);
+        self.table
+            .push(cursor)
+            .map_err(|e| read_error(unreadable(e)))
+    }
+}
+
+impl rd::HostAuthEvents for RunState {
+    fn next(
+        &mut self,
+        cursor: Resource<EncodedAuthCursor>,
+        max: u32,
+    ) -> Result<Option<rd::Batch>, rd::ReadError> {
+        let cursor = self.open_cursor(&cursor).map_err(read_error)?;
+        read_batch(cursor.0.next_encoded(max))
+    }
+
+    fn drop(&mut self, cursor: Resource<EncodedAuthCursor>) -> wasmtime::Result<()> {
+        self.table.delete(cursor)?;
+        Ok(())
+    }
+}
+
+impl rd::HostDoorEvents for RunState {
+    fn next(
+        &mut self,
+        cursor: Resource<EncodedDoorCursor>,
+        max: u32,
+    ) -> Result<Option<rd::Batch>, rd::ReadError> {
+        let cursor = self.open_cursor(&cursor).map_err(read_error)?;
+        read_batch(cursor.0.next_encoded(max))
+    }
+
+    fn drop(&mut self, cursor: Resource<EncodedDoorCursor>) -> wasmtime::Result<()> {
         self.table.delete(cursor)?;
         Ok(())
     }

@@ -32,10 +32,20 @@ pub struct Publisher {
 }
 
 impl Publisher {
-    fn public_keys(&self) -> Vec<PublicKey> {
+    /// The publisher's keys. A key the store cannot read is an error: a
+    /// trust store that silently dropped a key would trust less (or, with a
+    /// threshold, refuse) for a reason nobody is told.
+    fn public_keys(&self) -> Result<Vec<PublicKey>, TrustError> {
         self.keys
             .iter()
-            .filter_map(|pem| PublicKey::from_pem(pem).ok())
+            .map(|pem| {
+                PublicKey::from_pem(pem).map_err(|e| {
+                    TrustError::Invalid(format!(
+                        "a key of publisher `{}` in the trust store is not an Ed25519 public key: {e}",
+                        self.name
+                    ))
+                })
+            })
             .collect()
     }
 }
@@ -63,13 +73,9 @@ pub struct Rotation {
 pub enum TrustError {
     #[error("cannot read the trust store `{path}`: {message}")]
     Store { path: PathBuf, message: String },
-    #[error(
-        "the pack is not signed; its publisher signs it with `mizuchi pack sign` (while developing rules, `mizuchi eval --allow-unsigned` runs it unsigned)"
-    )]
+    #[error("the pack is not signed; its publisher signs it before it is installed or run")]
     Unsigned,
-    #[error(
-        "the pack names publisher `{0}`, which the trust store does not know; add it with `mizuchi trust add`"
-    )]
+    #[error("the pack names publisher `{0}`, which the trust store does not know")]
     UnknownPublisher(String),
     #[error(
         "the pack is signed only by keys the trust store does not trust for publisher `{publisher}` ({keys})"
@@ -204,7 +210,7 @@ impl TrustStore {
         let publisher = self
             .publisher(&m.publisher)
             .ok_or_else(|| TrustError::UnknownPublisher(m.publisher.clone()))?;
-        let keys = publisher.public_keys();
+        let keys = publisher.public_keys()?;
         let by = pack.envelope().verified_by(&keys);
         if by.is_empty() {
             let ids: Vec<String> = pack
@@ -277,14 +283,16 @@ impl TrustStore {
                 envelope.payload_type
             )));
         }
-        let bytes = envelope.payload_bytes().map_err(TrustError::Invalid)?;
+        let bytes = envelope
+            .payload_bytes()
+            .map_err(|e| TrustError::Invalid(e.to_string()))?;
         let rotation: Rotation = serde_json::from_slice(&bytes)
             .map_err(|e| TrustError::Invalid(format!("the rotation is malformed: {e}")))?;
         let current = self
             .publisher(&rotation.publisher)
             .ok_or_else(|| TrustError::UnknownPublisher(rotation.publisher.clone()))?
             .clone();
-        let have = envelope.verified_by(&current.public_keys()).len();
+        let have = envelope.verified_by(&current.public_keys()?).len();
         if have < current.threshold as usize {
             return Err(TrustError::Rotation {
                 publisher: current.name.clone(),

@@ -1,7 +1,7 @@
 //! What a rule sees while it evaluates: the assessment date, its parameters and
 //! the evidence it declared, whether it runs in the sandbox or natively.
 
-use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Symbols};
+use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Encoded, Symbols};
 use mizuchi_evidence::{Date, Document, SectionKind, Text};
 
 use crate::rule::{ParamValue, Params, Rule};
@@ -67,15 +67,17 @@ pub trait Batches<E> {
     ) -> Result<bool, SourceError>;
 }
 
-/// A document as a source hands it over.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DocumentData {
-    /// The JSON text of the file (native sources).
-    Json(String),
-    /// Parsed and checked by the host, and encoded with
-    /// `mizuchi_evidence::Document::encode`.
-    Encoded(Vec<u8>),
+/// Appends the entries of an encoded batch (the layout of
+/// `mizuchi_evidence::stream::Encoded`) to `out`: how a batch reaches a rule,
+/// in the sandbox and natively alike.
+pub(crate) fn decode_into<E: Encoded>(bytes: &[u8], out: &mut Vec<E>) -> Result<(), SourceError> {
+    out.reserve(bytes.len() / E::SIZE);
+    for chunk in bytes.chunks_exact(E::SIZE) {
+        let entry =
+            E::decode(chunk).ok_or_else(|| SourceError::Unreadable("a damaged event".into()))?;
+        out.push(entry);
+    }
+    Ok(())
 }
 
 /// Where evidence comes from: the host in the sandbox, files or values natively.
@@ -83,8 +85,10 @@ pub enum DocumentData {
 /// Rule authors do not implement this; the SDK provides the sources.
 pub trait EvidenceSource {
     fn bundle_info(&mut self) -> BundleInfo;
-    /// The section's document, `None` if the bundle has no such section.
-    fn document(&mut self, section: SectionKind) -> Result<Option<DocumentData>, SourceError>;
+    /// The section's document, checked and encoded with
+    /// `mizuchi_evidence::Document::encode` (the encoding this crate was
+    /// built with); `None` if the bundle has no such section.
+    fn document(&mut self, section: SectionKind) -> Result<Option<Vec<u8>>, SourceError>;
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError>;
     fn door_events(&mut self) -> Result<Option<Box<dyn Batches<DoorEntry>>>, SourceError>;
 }
@@ -279,25 +283,19 @@ impl<'a> Ctx<'a> {
     /// A document section, `None` if the bundle does not hold it.
     pub fn document<T: Document>(&mut self) -> Result<Option<T>, RuleError> {
         self.check_declared(T::KIND)?;
-        let Some(data) = self
+        let Some(bytes) = self
             .source
             .document(T::KIND)
             .map_err(|e| source_error(T::KIND, e))?
         else {
             return Ok(None);
         };
-        let unreadable = |reason: String| RuleError::Unreadable {
-            section: T::KIND.as_str().to_owned(),
-            reason,
-        };
-        match data {
-            DocumentData::Json(json) => serde_json::from_str(&json)
-                .map(Some)
-                .map_err(|e| unreadable(e.to_string())),
-            DocumentData::Encoded(bytes) => mizuchi_evidence::decode_document(&bytes)
-                .map(Some)
-                .map_err(|e| unreadable(e.to_string())),
-        }
+        mizuchi_evidence::decode_document(&bytes)
+            .map(Some)
+            .map_err(|e| RuleError::Unreadable {
+                section: T::KIND.as_str().to_owned(),
+                reason: e.to_string(),
+            })
     }
 
     /// The authentication events, `None` if the bundle holds none.

@@ -3,10 +3,10 @@
 
 use std::marker::PhantomData;
 
-use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Encoded, Symbols};
+use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Symbols};
 use mizuchi_evidence::{Date, SectionKind, Text};
 
-use crate::ctx::{Batches, BundleInfo, DocumentData, EvidenceSource, SourceError};
+use crate::ctx::{Batches, BundleInfo, EvidenceSource, SourceError, decode_into};
 use crate::{Ctx, Finding, Force, ParamDefault, ParamValue, Rule, Status};
 
 /// Bindings generated from `wit/rule.wit`, the one definition of the ABI.
@@ -15,12 +15,14 @@ pub mod bindings {
     wit_bindgen::generate!({
         path: "../wit",
         world: "rule-module",
+        generate_all,
         pub_export_macro: true,
         export_macro_name: "__export_rule_module",
     });
 }
 
 use bindings::exports::mizuchi::rule::rules::Guest;
+use bindings::mizuchi::encoding::read as encoded;
 use bindings::mizuchi::rule::evidence as host;
 use bindings::mizuchi::rule::types as abi;
 
@@ -156,18 +158,21 @@ fn finding(f: Finding) -> Result<abi::Finding, String> {
     })
 }
 
-/// Evidence from the host's `evidence` interface.
+/// Evidence from the host: the bundle's description from `evidence`, the
+/// sections themselves through `mizuchi:encoding/read`, in the encoding this
+/// crate was built with (the version of the import names it, and the host
+/// refuses a module whose encoding it does not serve).
 struct HostSource;
 
-fn source_error(e: host::EvidenceError) -> Result<bool, SourceError> {
+fn source_error(e: encoded::ReadError) -> Result<bool, SourceError> {
     match e {
-        host::EvidenceError::Absent(_) => Ok(false),
-        host::EvidenceError::NotDeclared(_) => Err(SourceError::NotDeclared),
-        host::EvidenceError::Unreadable(m) => Err(SourceError::Unreadable(m)),
+        encoded::ReadError::Absent(_) => Ok(false),
+        encoded::ReadError::NotDeclared(_) => Err(SourceError::NotDeclared),
+        encoded::ReadError::Unreadable(m) => Err(SourceError::Unreadable(m)),
     }
 }
 
-fn present<T>(r: Result<T, host::EvidenceError>) -> Result<Option<T>, SourceError> {
+fn present<T>(r: Result<T, encoded::ReadError>) -> Result<Option<T>, SourceError> {
     match r {
         Ok(v) => Ok(Some(v)),
         Err(e) => source_error(e).map(|_| None),
@@ -185,34 +190,23 @@ impl EvidenceSource for HostSource {
         }
     }
 
-    fn document(&mut self, section: SectionKind) -> Result<Option<DocumentData>, SourceError> {
+    fn document(&mut self, section: SectionKind) -> Result<Option<Vec<u8>>, SourceError> {
         // Parsed once by the host for every rule, and cheap to decode.
-        Ok(present(host::document_encoded(section.as_str()))?.map(DocumentData::Encoded))
+        present(encoded::document(section.as_str()))
     }
 
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError> {
-        Ok(present(host::open_auth_events())?
+        Ok(present(encoded::open_auth_events())?
             .map(|c| Box::new(HostAuth(c)) as Box<dyn Batches<AuthEntry>>))
     }
 
     fn door_events(&mut self) -> Result<Option<Box<dyn Batches<DoorEntry>>>, SourceError> {
-        Ok(present(host::open_door_events())?
+        Ok(present(encoded::open_door_events())?
             .map(|c| Box::new(HostDoor(c)) as Box<dyn Batches<DoorEntry>>))
     }
 }
 
-/// Appends the entries of an encoded batch to `out`.
-fn decode_into<E: Encoded>(bytes: &[u8], out: &mut Vec<E>) -> Result<(), SourceError> {
-    out.reserve(bytes.len() / E::SIZE);
-    for chunk in bytes.chunks_exact(E::SIZE) {
-        let entry = E::decode(chunk)
-            .ok_or_else(|| SourceError::Unreadable("the host sent a damaged event".into()))?;
-        out.push(entry);
-    }
-    Ok(())
-}
-
-struct HostAuth(host::AuthEvents);
+struct HostAuth(encoded::AuthEvents);
 
 impl Batches<AuthEntry> for HostAuth {
     fn next_batch(
@@ -221,7 +215,7 @@ impl Batches<AuthEntry> for HostAuth {
         symbols: &mut Symbols,
         out: &mut Vec<AuthEntry>,
     ) -> Result<bool, SourceError> {
-        let batch = match self.0.next_encoded(max) {
+        let batch = match self.0.next(max) {
             Ok(Some(b)) => b,
             Ok(None) => return Ok(false),
             Err(e) => return source_error(e),
@@ -232,7 +226,7 @@ impl Batches<AuthEntry> for HostAuth {
     }
 }
 
-struct HostDoor(host::DoorEvents);
+struct HostDoor(encoded::DoorEvents);
 
 impl Batches<DoorEntry> for HostDoor {
     fn next_batch(
@@ -241,7 +235,7 @@ impl Batches<DoorEntry> for HostDoor {
         symbols: &mut Symbols,
         out: &mut Vec<DoorEntry>,
     ) -> Result<bool, SourceError> {
-        let batch = match self.0.next_encoded(max) {
+        let batch = match self.0.next(max) {
             Ok(Some(b)) => b,
             Ok(None) => return Ok(false),
             Err(e) => return source_error(e),

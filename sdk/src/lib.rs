@@ -44,9 +44,7 @@ pub mod testing;
 #[allow(unsafe_code)]
 mod guest;
 
-pub use ctx::{
-    Batches, BundleInfo, Ctx, DocumentData, Events, EvidenceSource, RuleError, SourceError,
-};
+pub use ctx::{Batches, BundleInfo, Ctx, Events, EvidenceSource, RuleError, SourceError};
 pub use finding::{EvidenceRef, Finding, Status, Subject};
 pub use rule::{
     EvalFn, Force, Need, ParamDefault, ParamSpec, ParamValue, Params, Rule, StaticText,

@@ -38,13 +38,13 @@ use std::io::{BufRead, BufReader, Cursor};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use mizuchi_evidence::stream::{AuthEntry, DoorEntry, LogReader, LogRecord, Symbols};
+use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Encoded, LogReader, LogRecord, Symbols};
 use mizuchi_evidence::{
     AuthEvent, Date, Document, DoorEvent, FORMAT_VERSION, Manifest, SectionKind, SectionShape, Text,
 };
 use serde::Serialize;
 
-use crate::ctx::{Batches, BundleInfo, DocumentData, EvidenceSource, SourceError};
+use crate::ctx::{Batches, BundleInfo, EvidenceSource, SourceError, decode_into};
 use crate::{Ctx, Finding, ParamValue, Rule, RuleError};
 
 #[derive(Debug, Clone)]
@@ -223,6 +223,7 @@ impl NativeSource<'_> {
         Some(Box::new(NativeLog::<T> {
             files: files.clone().into_iter(),
             current: None,
+            encoded: Vec::new(),
             _record: std::marker::PhantomData,
         }))
     }
@@ -233,13 +234,15 @@ impl EvidenceSource for NativeSource<'_> {
         self.evidence.info.clone()
     }
 
-    fn document(&mut self, section: SectionKind) -> Result<Option<DocumentData>, SourceError> {
-        Ok(self
-            .evidence
-            .documents
-            .get(&section)
-            .cloned()
-            .map(DocumentData::Json))
+    fn document(&mut self, section: SectionKind) -> Result<Option<Vec<u8>>, SourceError> {
+        // Through the encoded form, as in the sandbox: the rule decodes the
+        // same bytes natively as it does in a host.
+        let Some(json) = self.evidence.documents.get(&section) else {
+            return Ok(None);
+        };
+        mizuchi_evidence::encode_document(section, json)
+            .map(Some)
+            .map_err(|e| SourceError::Unreadable(e.to_string()))
     }
 
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError> {
@@ -256,6 +259,8 @@ impl EvidenceSource for NativeSource<'_> {
 struct NativeLog<T: LogRecord> {
     files: std::vec::IntoIter<LogFile>,
     current: Option<(String, LogReader<Box<dyn BufRead>>)>,
+    /// The batch being made, encoded.
+    encoded: Vec<u8>,
     _record: std::marker::PhantomData<T>,
 }
 
@@ -266,10 +271,13 @@ impl<T: LogRecord> Batches<T::Entry> for NativeLog<T> {
         symbols: &mut Symbols,
         out: &mut Vec<T::Entry>,
     ) -> Result<bool, SourceError> {
-        while out.len() < max as usize {
+        loop {
             if self.current.is_none() {
                 let Some(file) = self.files.next() else {
-                    return Ok(false);
+                    // The end: what is left, if anything, is the last batch.
+                    decode_into(&self.encoded, out)?;
+                    self.encoded.clear();
+                    return Ok(!out.is_empty());
                 };
                 let reader: Box<dyn BufRead> = match file.data {
                     LogData::Bytes(bytes) => Box::new(Cursor::new(bytes)),
@@ -287,11 +295,17 @@ impl<T: LogRecord> Batches<T::Entry> for NativeLog<T> {
                 continue;
             };
             match reader.next_entry::<T>(symbols) {
-                Some(Ok(entry)) => out.push(entry),
+                Some(Ok(entry)) => entry.encode(&mut self.encoded),
                 Some(Err(e)) => return Err(SourceError::Unreadable(format!("{name}: {e}"))),
                 None => self.current = None,
             }
+            if self.encoded.len() >= max as usize * T::Entry::SIZE {
+                break;
+            }
         }
+        // Through the encoded form, as in the sandbox.
+        decode_into(&self.encoded, out)?;
+        self.encoded.clear();
         Ok(true)
     }
 }

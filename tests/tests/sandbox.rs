@@ -165,3 +165,36 @@ fn a_module_built_against_an_older_minor_abi_still_runs() {
     assert_eq!(auth(&text(old)), auth(&probe), "{probe}");
     assert_ne!(auth(&probe), "0");
 }
+
+#[test]
+fn a_module_reading_another_encoding_is_refused_naming_both_versions() {
+    // The module's import of `mizuchi:encoding/read@2.0.0` says which
+    // encoding it decodes; this host serves only its own.
+    let pack = pack_of(
+        "encoding-v2",
+        &["encoding_v2_guest.wasm", "mlit_ordinance.wasm"],
+    );
+    let out = run(&[
+        "eval",
+        "--allow-unsigned",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(&fixtures().join("bundles/all-pass")),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v = out.json();
+    let (cause, msg) = error_of(&v, "encoding_v2_guest.wasm");
+    assert_eq!(cause, "abi");
+    let served = mizuchi_evidence::ENCODING;
+    assert!(
+        msg.contains("it reads evidence in encoding 2.0.0")
+            && msg.contains(&format!("this host serves encoding {served}")),
+        "{msg}"
+    );
+    assert_eq!(result(&v, "encoding_v2_guest.wasm")["fuel"], 0);
+    // The modules that read this host's encoding still run.
+    assert_eq!(result(&v, "MLIT-ORD-01")["outcome"], "pass");
+}

@@ -95,6 +95,13 @@ fn an_unsigned_pack_is_refused() {
         "{}",
         out.stderr
     );
+    // The library says what is wrong; the command line what to run.
+    assert!(
+        out.stderr
+            .contains("hint: its publisher signs it with `mizuchi pack sign`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

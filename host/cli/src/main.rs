@@ -220,10 +220,101 @@ fn main() -> ExitCode {
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             });
             if !closed {
-                let _ = writeln!(std::io::stderr(), "error: {}", message(&e));
+                let mut text = format!("error: {}\n", message(&e));
+                for h in hints(&e) {
+                    text.push_str(&format!("hint: {h}\n"));
+                }
+                let _ = std::io::stderr().write_all(text.as_bytes());
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// What to do next about an error, in the command line's terms: the library
+/// says what went wrong, the command line which command puts it right.
+fn hints(e: &anyhow::Error) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for cause in e.chain() {
+        if let Some(h) = hint(cause)
+            && !out.contains(&h)
+        {
+            out.push(h);
+        }
+    }
+    out
+}
+
+/// The hint for one error of the chain. Errors that wrap another
+/// transparently (showing it as their own message) are looked through.
+fn hint(cause: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    use mizuchi::{
+        BundleError, ImportError, InstallError, PackError, RecordError, ReplayError, TrustError,
+    };
+    use mizuchi_ledger::keys::KeyError;
+    use mizuchi_ledger::ledger::LedgerError;
+    let ledger = |e: &LedgerError| match e {
+        LedgerError::NeedsRepair(_) => Some(
+            "`mizuchi ledger repair LEDGER --trust KEY` removes what no checkpoint acknowledged, and keeps it aside",
+        ),
+        LedgerError::Diverged { .. } | LedgerError::DoesNotVerify { .. } => {
+            Some("`mizuchi ledger verify LEDGER --trust KEY` shows what changed")
+        }
+        _ => None,
+    };
+    let trust = |e: &TrustError| match e {
+        TrustError::Unsigned => Some(
+            "its publisher signs it with `mizuchi pack sign`; while developing rules, `--allow-unsigned` runs it with every result marked unsigned",
+        ),
+        TrustError::UnknownPublisher(_) => Some(
+            "trust the publisher with `mizuchi trust add --name NAME --namespace PREFIX --key KEY.pub.pem`",
+        ),
+        _ => None,
+    };
+    let pack = |e: &PackError| match e {
+        PackError::Trust(t) => trust(t),
+        PackError::Empty(_) => {
+            Some("build the rules with `cargo build --release --target wasm32-wasip2`")
+        }
+        _ => None,
+    };
+    if let Some(e) = cause.downcast_ref::<LedgerError>() {
+        ledger(e)
+    } else if let Some(e) = cause.downcast_ref::<RecordError>() {
+        match e {
+            RecordError::Ledger(l) => ledger(l),
+            _ => None,
+        }
+    } else if let Some(e) = cause.downcast_ref::<ReplayError>() {
+        match e {
+            ReplayError::Ledger(l) => ledger(l),
+            ReplayError::NoRun(_) => Some("`mizuchi ledger show LEDGER` lists its runs"),
+            _ => None,
+        }
+    } else if let Some(e) = cause.downcast_ref::<TrustError>() {
+        trust(e)
+    } else if let Some(e) = cause.downcast_ref::<PackError>() {
+        pack(e)
+    } else if let Some(e) = cause.downcast_ref::<InstallError>() {
+        match e {
+            InstallError::Trust(t) => trust(t),
+            InstallError::Load(p) => pack(p),
+            _ => None,
+        }
+    } else if let Some(e) = cause.downcast_ref::<ImportError>() {
+        match e {
+            ImportError::Rows { .. } => {
+                Some("fix those rows, or pass --skip-bad-rows to import the others")
+            }
+            ImportError::NoSystem(_) => Some("pass --system HOST"),
+            _ => None,
+        }
+    } else if let Some(BundleError::Invalid { .. }) = cause.downcast_ref::<BundleError>() {
+        Some("`mizuchi evidence validate BUNDLE` lists every problem, in Japanese and English")
+    } else if let Some(KeyError::Format { .. }) = cause.downcast_ref::<KeyError>() {
+        Some("make a key with `mizuchi key generate --out FILE`")
+    } else {
+        None
     }
 }
 

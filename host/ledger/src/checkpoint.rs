@@ -22,6 +22,11 @@ use sha2::{Digest, Sha256};
 use crate::keys::{PublicKey, SecretKey};
 use crate::merkle::Hash;
 
+/// Why a text is not a checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CheckpointError(String);
+
 /// A parsed checkpoint and its signatures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
@@ -73,7 +78,11 @@ impl Checkpoint {
     }
 
     /// Parses a checkpoint note.
-    pub fn parse(text: &str) -> Result<Checkpoint, String> {
+    pub fn parse(text: &str) -> Result<Checkpoint, CheckpointError> {
+        Self::parse_text(text).map_err(CheckpointError)
+    }
+
+    fn parse_text(text: &str) -> Result<Checkpoint, String> {
         let Some(split) = text.find("\n\n") else {
             return Err("no blank line between the checkpoint and its signatures".into());
         };

@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::keys::{PublicKey, SecretKey};
 
+/// An envelope whose payload is not base64.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the payload is not base64: {0}")]
+pub struct PayloadError(String);
+
 /// The payload type of in-toto statements.
 pub const IN_TOTO: &str = "application/vnd.in-toto+json";
 
@@ -67,7 +72,7 @@ impl Envelope {
     }
 
     /// Adds a signature by another key.
-    pub fn add_signature(&mut self, key: &SecretKey) -> Result<(), String> {
+    pub fn add_signature(&mut self, key: &SecretKey) -> Result<(), PayloadError> {
         let payload = self.payload_bytes()?;
         let sig = key.sign(&pae(&self.payload_type, &payload));
         self.signatures.push(Signature {
@@ -78,9 +83,9 @@ impl Envelope {
     }
 
     /// The payload bytes.
-    pub fn payload_bytes(&self) -> Result<Vec<u8>, String> {
+    pub fn payload_bytes(&self) -> Result<Vec<u8>, PayloadError> {
         B64.decode(&self.payload)
-            .map_err(|e| format!("the payload is not base64: {e}"))
+            .map_err(|e| PayloadError(e.to_string()))
     }
 
     /// The ids of the keys whose signature verifies, among `keys`, each once.

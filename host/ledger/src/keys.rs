@@ -24,9 +24,7 @@ pub enum KeyError {
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "`{path}` is not an Ed25519 {what} in PEM ({reason}); make one with `mizuchi key generate`"
-    )]
+    #[error("`{path}` is not an Ed25519 {what} in PEM ({reason})")]
     Format {
         path: PathBuf,
         what: &'static str,
@@ -181,10 +179,14 @@ pub fn public_path(private: &Path) -> PathBuf {
 
 impl PublicKey {
     /// A public key from SubjectPublicKeyInfo PEM text.
-    pub fn from_pem(pem: &str) -> Result<PublicKey, String> {
+    pub fn from_pem(pem: &str) -> Result<PublicKey, KeyError> {
         VerifyingKey::from_public_key_pem(pem)
             .map(|verifying| PublicKey { verifying })
-            .map_err(|e| e.to_string())
+            .map_err(|e| KeyError::Format {
+                path: PathBuf::from("(text)"),
+                what: "public key",
+                reason: e.to_string(),
+            })
     }
 
     /// The SubjectPublicKeyInfo PEM text (`-----BEGIN PUBLIC KEY-----`): the

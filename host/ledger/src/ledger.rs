@@ -43,7 +43,7 @@ use crate::keys::{PublicKey, SecretKey};
 use crate::merkle::{self, Hash};
 use crate::statement::{RUN_PREDICATE, RunPredicate, Statement};
 
-pub use crate::checkpoint::{Checkpoint, key_hash, key_name};
+pub use crate::checkpoint::{Checkpoint, CheckpointError, key_hash, key_name};
 pub use crate::verify::{
     CheckpointCheck, InclusionProof, RunSummary, Verification, VerifiedEntry, inclusion_proof,
     runs, verify, verify_entries,
@@ -79,7 +79,7 @@ pub enum LedgerError {
     NoCheckpoint(PathBuf),
     #[error("another mizuchi is writing the ledger `{0}`; wait for it to finish")]
     Locked(PathBuf),
-    #[error("{0}; run `mizuchi ledger repair` on it before adding to it")]
+    #[error("{0}; repair the ledger before adding to it")]
     NeedsRepair(String),
     #[error(
         "the ledger `{path}` records utility `{ledger}`, not `{run}`; use one ledger per utility"
@@ -96,7 +96,7 @@ pub enum LedgerError {
     )]
     UntrustedCheckpoint { path: PathBuf, by: String },
     #[error(
-        "the checkpoint `{path}` covers {size} entries but the ledger differs from them: {why}; nothing was changed (run `mizuchi ledger verify` on it)"
+        "the checkpoint `{path}` covers {size} entries but the ledger differs from them: {why}; nothing was changed"
     )]
     Diverged {
         path: PathBuf,
@@ -230,7 +230,10 @@ pub(crate) fn read_own_checkpoint(ledger: &Path) -> Result<Option<Checkpoint>, L
     match fsx::read_to_string(&path) {
         Ok(text) => Checkpoint::parse(&text)
             .map(Some)
-            .map_err(|message| LedgerError::Checkpoint { path, message }),
+            .map_err(|e| LedgerError::Checkpoint {
+                path,
+                message: e.to_string(),
+            }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io(&path)(e)),
     }
@@ -372,7 +375,7 @@ impl Writer {
             w.prev = line_hash(line);
             let entry: Entry = serde_json::from_slice(line).map_err(|e| {
                 LedgerError::Invalid(format!(
-                    "entry {i} of `{}` is not a ledger entry ({e}); run `mizuchi ledger verify` on it",
+                    "entry {i} of `{}` is not a ledger entry ({e})",
                     path.display()
                 ))
             })?;
@@ -575,8 +578,8 @@ pub fn repair(path: &Path, keys: &[PublicKey]) -> Result<Repair, LedgerError> {
 /// Reads a checkpoint file.
 pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, LedgerError> {
     let text = fsx::read_to_string(path).map_err(io(path))?;
-    Checkpoint::parse(&text).map_err(|message| LedgerError::Checkpoint {
+    Checkpoint::parse(&text).map_err(|e| LedgerError::Checkpoint {
         path: path.to_owned(),
-        message,
+        message: e.to_string(),
     })
 }

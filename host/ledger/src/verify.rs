@@ -122,7 +122,7 @@ fn check_entry(
         ));
     };
     signers.insert(key.key_id(), ());
-    let payload = entry.envelope.payload_bytes()?;
+    let payload = entry.envelope.payload_bytes().map_err(|e| e.to_string())?;
     let s: Statement<serde_json::Value> = strict(&payload, "its statement")?;
     if s.kind != STATEMENT_TYPE {
         return Err(format!("its statement type is `{}`", s.kind));
@@ -343,7 +343,7 @@ pub fn verify_entries(
         checkpoints: checks,
         pending: (!pending.is_empty()).then(|| {
             format!(
-                "{}: a run being written, or one an interrupted write left (once no run is being written, `mizuchi ledger repair` removes it)",
+                "{}: a run being written, or one an interrupted write left (once no run is being written, repairing the ledger removes it)",
                 pending.join("; ")
             )
         }),
@@ -441,7 +441,7 @@ pub fn inclusion_proof(
     let root = merkle::root(&leaves);
     if root != checkpoint.root {
         return Err(LedgerError::Invalid(
-            "the ledger does not match the checkpoint; run `mizuchi ledger verify`".into(),
+            "the ledger does not match the checkpoint: it was changed since".into(),
         ));
     }
     Ok(InclusionProof {

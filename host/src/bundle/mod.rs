@@ -75,7 +75,6 @@ fn invalid_text(problems: &[Problem]) -> String {
     if errors.len() > 10 {
         s.push_str(&format!("\n  … and {} more", errors.len() - 10));
     }
-    s.push_str("\nrun `mizuchi evidence validate` on it to see every problem");
     s
 }
 
@@ -337,7 +336,7 @@ impl Bundle {
             match spool::build(kind, &inputs) {
                 Ok((_, s)) => Ok(Arc::new(s)),
                 Err(spool::Failure::Digest { rel, .. }) => Err(format!(
-                    "`{rel}` does not match its digest in the manifest; check the bundle with `mizuchi evidence validate`"
+                    "`{rel}` does not match its digest in the manifest: it was changed after the bundle was sealed"
                 )),
                 Err(spool::Failure::Line { rel, line, message }) => {
                     Err(format!("`{rel}` line {line}: {message}"))

@@ -294,8 +294,8 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
     let manifest_path = root.join(MANIFEST);
     if !manifest_path.exists() && !manifest_path.is_symlink() {
         out.error(&bundle_name, None, None, t(
-            format!("{MANIFEST} がありません。バンドルのディレクトリを指定するか、`mizuchi evidence init` で作成してください"),
-            format!("has no {MANIFEST}; point at a bundle directory or create one with `mizuchi evidence init`"),
+            format!("{MANIFEST} がありません。バンドルのディレクトリを指定するか、先にバンドルを作成してください"),
+            format!("has no {MANIFEST}; point at a bundle directory, or create the bundle first"),
         ));
         return finish(out, BTreeMap::new(), None);
     }
@@ -787,8 +787,8 @@ fn spool_problem(out: &mut Problems, failure: &super::spool::Failure) {
             Some(*line),
             None,
             t(
-                format!("記録として読めません: {message}。`mizuchi evidence validate` ですべての問題を確認してください"),
-                format!("is not a record of this log: {message}; `mizuchi evidence validate` lists every problem"),
+                format!("記録として読めません: {message}"),
+                format!("is not a record of this log: {message}"),
             ),
         ),
         Failure::Digest {

@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::bundle::{BundleWriter, WriteError};
 use mizuchi_ledger::digest::sha256_hex;
 
-pub use text::parse_offset;
+pub use text::{OffsetError, parse_offset};
 
 /// What an input file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -175,6 +175,10 @@ pub enum ImportError {
     },
     #[error("`{path}`: {message}")]
     Format { path: PathBuf, message: String },
+    #[error(
+        "`{0}` is an Event Viewer CSV export, which does not say which computer it came from; give the computer's host name"
+    )]
+    NoSystem(PathBuf),
     #[error("{}", rows_text(.path, .problems))]
     Rows {
         path: PathBuf,
@@ -197,7 +201,6 @@ fn rows_text(path: &Path, problems: &[RowProblem]) -> String {
     if problems.len() > 50 {
         s.push_str(&format!("\n  … and {} more", problems.len() - 50));
     }
-    s.push_str("\nfix those rows, or pass --skip-bad-rows to import the others");
     s
 }
 
@@ -285,9 +288,7 @@ pub(crate) fn parse(
         }
         ImportKind::WindowsCsv => {
             let Some(system) = options.system.as_deref() else {
-                return Err(format(
-                    "Event Viewer's CSV export does not say which computer it came from; pass --system <host name>".into(),
-                ));
+                return Err(ImportError::NoSystem(input.to_owned()));
             };
             let events =
                 winevent::read_csv(&text_of(input, raw)?, system, options.utc_offset, problems)

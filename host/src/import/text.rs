@@ -136,9 +136,14 @@ pub(crate) fn list(raw: &str) -> Vec<String> {
         .collect()
 }
 
+/// A text that is not a UTC offset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a UTC offset like +09:00")]
+pub struct OffsetError(String);
+
 /// Parses a fixed UTC offset such as `+09:00`.
-pub fn parse_offset(s: &str) -> Result<jiff::tz::Offset, String> {
-    let bad = || format!("`{s}` is not a UTC offset like +09:00");
+pub fn parse_offset(s: &str) -> Result<jiff::tz::Offset, OffsetError> {
+    let bad = || OffsetError(s.to_owned());
     let (sign, rest) = match s.chars().next() {
         Some('+') => (1, &s[1..]),
         Some('-') => (-1, &s[1..]),
