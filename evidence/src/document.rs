@@ -43,15 +43,22 @@ pub trait Document: Serialize + DeserializeOwned {
 #[non_exhaustive]
 pub enum CodecError {
     #[error("`{0}` is not a document section")]
+    /// The section is an event log, not a document.
     NotADocument(SectionKind),
     #[error("the {section} document is not valid: {reason}")]
+    /// The JSON text does not hold a document of the section's type.
     Json {
+        /// The section.
         section: SectionKind,
+        /// What the parser said.
         reason: String,
     },
     #[error("the encoded {section} document is damaged: {reason}")]
+    /// The bytes are not a document of the section's type in this encoding.
     Encoded {
+        /// The section.
         section: SectionKind,
+        /// What the decoder said.
         reason: String,
     },
 }

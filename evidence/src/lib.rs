@@ -12,6 +12,8 @@
 //! The [`verdict`] module holds what rules decide (statuses, findings,
 //! outcomes), shared by rules, the host and signed results.
 
+#![deny(missing_docs)]
+
 mod common;
 mod document;
 mod flat;

@@ -167,7 +167,9 @@ impl Symbols {
 /// Where an entry came from: a bundle file and a 1-based line in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Origin {
+    /// The file, as a symbol.
     pub file: Symbol,
+    /// The line, counting from 1.
     pub line: u64,
 }
 
@@ -181,30 +183,46 @@ impl Origin {
 /// An authentication event in compact form. See [`AuthEvent`] for the fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthEntry {
+    /// Where the event was read.
     pub origin: Origin,
     /// Seconds since the Unix epoch, UTC.
     pub time: i64,
+    /// What happened.
     pub kind: AuthKind,
+    /// The system that recorded the event.
     pub system: Symbol,
+    /// The account name as logged.
     pub account: Symbol,
+    /// The source address or host, if logged.
     pub source: Option<Symbol>,
+    /// The Windows logon type, if logged.
     pub logon_type: Option<u8>,
+    /// The Windows failure status, if logged.
     pub status: Option<u32>,
+    /// The Windows failure sub-status, if logged.
     pub sub_status: Option<u32>,
 }
 
 /// A door event in compact form. See [`DoorEvent`] for the fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DoorEntry {
+    /// Where the event was read.
     pub origin: Origin,
     /// Seconds since the Unix epoch, UTC.
     pub time: i64,
+    /// The area entered or left.
     pub area: Symbol,
+    /// The door or reader, if logged.
     pub door: Option<Symbol>,
+    /// The person, if the controller knows the card's holder.
     pub person: Option<Symbol>,
+    /// The card or badge presented, if logged.
     pub card: Option<Symbol>,
+    /// The visitor ledger entry, for a visitor badge.
     pub visitor: Option<Symbol>,
+    /// Whether the door opened.
     pub result: DoorResult,
+    /// Entry or exit, if the reader tells.
     pub direction: Direction,
 }
 
@@ -652,6 +670,7 @@ impl LogRecord for DoorEvent {
 pub struct LineError {
     /// 1-based line number.
     pub line: u64,
+    /// What is wrong with it.
     pub message: String,
 }
 

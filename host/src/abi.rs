@@ -91,25 +91,42 @@ pub enum AbiError {
     #[error(
         "it was built for rule ABI {found}, but this host accepts rule ABI {accepted} (it implements {ABI_VERSION}); rebuild it against a matching mizuchi-sdk or use a matching mizuchi"
     )]
+    /// The module's rule ABI is not one this host accepts.
     Incompatible {
+        /// The version it was built for.
         found: Version,
+        /// The versions this host accepts.
         accepted: VersionReq,
     },
     #[error(
         "it does not export the `{PACKAGE}/rules` interface, so it is not a Mizuchi rule module"
     )]
+    /// The module exports no rules interface.
     NotARuleModule,
     #[error("it exports `{name}` whose version is not semver: {reason}")]
-    BadVersion { name: String, reason: String },
+    /// An export's version is not semver.
+    BadVersion {
+        /// The export.
+        name: String,
+        /// What the parser said.
+        reason: String,
+    },
     #[error(
         "it imports `{0}`, which a rule may not use; a rule can import only WASI, `{PACKAGE}` and `{ENCODING_PACKAGE}` interfaces"
     )]
+    /// The module imports something a rule may not use.
     ForbiddenImport(String),
     #[error(
         "it reads evidence in encoding {found}, but this host serves encoding {}; rebuild it against a matching mizuchi-sdk or use a matching mizuchi",
         mizuchi_evidence::ENCODING
     )]
-    Encoding { found: Version, served: VersionReq },
+    /// The module reads evidence in an encoding this host does not serve.
+    Encoding {
+        /// The version the module has.
+        found: Version,
+        /// The encodings this host serves.
+        served: VersionReq,
+    },
 }
 
 /// Checks the ABI version a compiled component was built against.

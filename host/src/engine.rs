@@ -60,9 +60,16 @@ impl Default for Limits {
 #[non_exhaustive]
 pub enum RuntimeError {
     #[error("cannot configure the WebAssembly engine: {0}")]
+    /// The engine could not be configured.
     Engine(String),
     #[error("`{name}` is not a valid WebAssembly component: {message}")]
-    Compile { name: String, message: String },
+    /// A module is not a valid WebAssembly component.
+    Compile {
+        /// The module's name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Advances the engine's epoch in the background, until it is dropped.
@@ -142,10 +149,12 @@ impl Runtime {
             .or_else(|| dirs::cache_dir().map(|d| d.join("mizuchi")))
     }
 
+    /// The WebAssembly engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
 
+    /// The limits every rule run gets.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }

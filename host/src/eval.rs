@@ -74,11 +74,10 @@ impl FromStr for ParamOverride {
 pub struct EvalOptions {
     /// The assessment date; the bundle's own when `None`.
     pub as_of: Option<Date>,
+    /// Parameters set for the run.
     pub params: Vec<ParamOverride>,
     /// Run only these rules (by id); every rule when empty.
     pub rules: Vec<String>,
-    /// Worker threads; 0 uses every core.
-    pub jobs: usize,
 }
 
 /// Why an evaluation could not be done at all.
@@ -86,22 +85,35 @@ pub struct EvalOptions {
 #[non_exhaustive]
 pub enum EvalError {
     #[error("no pack of the run has rule `{rule}`; the rules are: {known}")]
-    UnknownRule { rule: String, known: String },
-    #[error("rule `{rule}` has no parameter `{key}`; its parameters are: {known}")]
-    UnknownParam {
+    /// A rule named is in none of the packs.
+    UnknownRule {
+        /// The rule named.
         rule: String,
+        /// The rules of the packs.
+        known: String,
+    },
+    #[error("rule `{rule}` has no parameter `{key}`; its parameters are: {known}")]
+    /// A parameter set is not one the rule declares.
+    UnknownParam {
+        /// The rule.
+        rule: String,
+        /// The key.
         key: String,
+        /// The keys it declares.
         known: String,
     },
     #[error("parameter `{rule}.{key}` takes {kind}, not `{value}`")]
+    /// A parameter's value is not of the rule's declared kind.
     BadParam {
+        /// The rule.
         rule: String,
+        /// The key.
         key: String,
+        /// The kind it takes.
         kind: &'static str,
+        /// The value given.
         value: String,
     },
-    #[error("cannot start worker threads: {0}")]
-    Threads(String),
 }
 
 fn parse_value(kind: ParamKind, raw: &str) -> Option<ParamValue> {
@@ -493,12 +505,10 @@ pub fn evaluate<'p>(
             ModuleState::Refused { .. } => Vec::new(),
         })
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .thread_name(|i| format!("mizuchi-rule-{i}"))
-        .build()
-        .map_err(|e| EvalError::Threads(e.to_string()))?;
-    tracing::info!(rules = jobs.len(), threads = pool.current_num_threads(), %as_of, "evaluating");
+    // Rules run on the threads of the current pool (the run's, whose size
+    // `--jobs` sets), each taking the next rule as it finishes one.
+    let threads = rayon::current_num_threads().min(jobs.len()).max(1);
+    tracing::info!(rules = jobs.len(), threads, %as_of, "evaluating");
     // Longest first: a rule over a large log started last would leave the
     // other cores idle while it runs alone. Each thread takes the next rule
     // in that order as it finishes one; results are put back in pack order.
@@ -506,25 +516,26 @@ pub fn evaluate<'p>(
     order.sort_by_key(|&i| std::cmp::Reverse(expected_work(&bundle, &jobs[i])));
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, RuleResult)>> = Mutex::new(Vec::with_capacity(jobs.len()));
-    pool.scope(|scope| {
-        for _ in 0..pool.current_num_threads() {
-            scope.spawn(|_| {
-                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let job = &jobs[i];
-                    let mut result = match job.rule {
-                        Some(rule) => {
-                            let p = params.get(&rule.id).cloned().unwrap_or_default();
-                            run_rule(runtime, &bundle, as_of, job, rule, p)
-                        }
-                        None => refused(job),
-                    };
-                    apply_risk_acceptances(&mut result, governance.as_ref(), as_of);
-                    on_result(&result);
-                    done.lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push((i, result));
+    let work = || {
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let job = &jobs[i];
+            let mut result = match job.rule {
+                Some(rule) => {
+                    let p = params.get(&rule.id).cloned().unwrap_or_default();
+                    run_rule(runtime, &bundle, as_of, job, rule, p)
                 }
-            });
+                None => refused(job),
+            };
+            apply_risk_acceptances(&mut result, governance.as_ref(), as_of);
+            on_result(&result);
+            done.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((i, result));
+        }
+    };
+    rayon::in_place_scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| work());
         }
     });
     let mut done = done

@@ -44,6 +44,8 @@
 //! Nothing here prints: progress is reported through callbacks, problems
 //! through typed errors and [`Problem`]s, logs through `tracing`.
 
+#![deny(missing_docs)]
+
 mod abi;
 mod bundle;
 mod engine;

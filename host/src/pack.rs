@@ -28,39 +28,72 @@ use mizuchi_ledger::digest::sha256_hex;
 #[non_exhaustive]
 pub enum PackError {
     #[error("cannot read the pack at `{path}`: {source}")]
+    /// A file of the pack could not be read.
     Io {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
     #[error("the pack at `{0}` holds no rule module (`*.wasm`); build the rule components first")]
+    /// The directory holds no rule component.
     Empty(PathBuf),
     #[error("`{path}` is not a valid pack description: {message}")]
-    Description { path: PathBuf, message: String },
+    /// The pack's description is not valid.
+    Description {
+        /// The `pack.json`.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     #[error(transparent)]
+    /// The runtime could not compile a module.
     Runtime(#[from] RuntimeError),
     #[error("cannot prepare `{module}` for instantiation: {message}")]
-    Link { module: String, message: String },
+    /// A module could not be prepared for instantiation.
+    Link {
+        /// The module.
+        module: String,
+        /// What the linker said.
+        message: String,
+    },
     #[error(
         "rule `{rule}` is provided by both `{first}` and `{second}`; a rule id must be unique among the packs of a run"
     )]
+    /// Two modules provide the same rule.
     DuplicateRule {
+        /// The rule.
         rule: String,
+        /// Where it is first.
         first: String,
+        /// Where it is again.
         second: String,
     },
     #[error(transparent)]
+    /// The pack file is not valid.
     File(#[from] PackFileError),
     #[error(transparent)]
+    /// The pack is not trusted.
     Trust(#[from] TrustError),
     #[error("module `{module}` cannot go in a pack: {message}")]
-    Unusable { module: String, message: String },
+    /// A module cannot go in a pack.
+    Unusable {
+        /// The module.
+        module: String,
+        /// Why.
+        message: String,
+    },
     #[error(
         "module `{module}` provides {actual}, but the pack manifest lists {listed}; the pack is refused"
     )]
+    /// A module provides other rules than its manifest entry lists.
     RulesDiffer {
+        /// The module.
         module: String,
+        /// The rules it provides.
         actual: String,
+        /// The rules the manifest lists.
         listed: String,
     },
 }
@@ -70,39 +103,57 @@ pub enum PackError {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ParamKind {
+    /// An integer.
     Integer,
+    /// `true` or `false`.
     Boolean,
+    /// A text.
     Text,
+    /// A list of texts.
     TextList,
 }
 
 /// A parameter a rule declares.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ParamSpec {
+    /// The parameter's key.
     pub key: String,
+    /// Its type.
     pub kind: ParamKind,
+    /// Its default value.
     pub default: ParamValue,
+    /// What it means, in both languages.
     pub description: Text,
 }
 
 /// A section a rule reads.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Need {
+    /// The section.
     pub section: SectionKind,
+    /// The evidence-format versions the rule understands, as written.
     pub format: String,
     #[serde(skip)]
+    /// The same, parsed.
     pub req: VersionReq,
 }
 
 /// What a rule declares about itself.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RuleInfo {
+    /// The rule's id.
     pub id: String,
+    /// The version of its logic.
     pub version: Version,
+    /// Its title, in both languages.
     pub title: Text,
+    /// The guideline section it derives from.
     pub section: String,
+    /// The legal force of what it checks.
     pub force: Force,
+    /// The evidence sections it reads.
     pub needs: Vec<Need>,
+    /// The parameters a utility may tailor.
     pub params: Vec<ParamSpec>,
 }
 
@@ -181,7 +232,9 @@ pub enum Verification<'a> {
     /// Signed by a publisher of `store`; current on `today` unless it is
     /// `None` (replaying a past run).
     Trusted {
+        /// The trust store that decides.
         store: &'a TrustStore,
+        /// The day expiry is checked against.
         today: Option<Date>,
     },
     /// `--allow-unsigned`: the structure is checked, the signatures are not,

@@ -43,7 +43,9 @@ pub const MAX_MANIFEST: u64 = 1 << 20;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleEntry {
+    /// The rule's id.
     pub id: String,
+    /// The rule's version.
     pub version: String,
 }
 
@@ -53,8 +55,11 @@ pub struct RuleEntry {
 pub struct ModuleEntry {
     /// Path in the archive, `modules/<name>.wasm`.
     pub path: String,
+    /// Its size in bytes.
     pub size: u64,
+    /// The SHA-256 of its bytes.
     pub sha256: String,
+    /// The rules it provides.
     pub rules: Vec<RuleEntry>,
 }
 
@@ -64,8 +69,11 @@ pub struct ModuleEntry {
 pub struct PackManifest {
     /// Always `mizuchi-pack`.
     pub format: String,
+    /// The version of the pack format.
     pub format_version: String,
+    /// The pack's name.
     pub name: String,
+    /// The pack's version (semver).
     pub version: String,
     /// The publisher, as the trust store names it.
     pub publisher: String,
@@ -73,9 +81,11 @@ pub struct PackManifest {
     pub abi: String,
     /// The evidence format versions the rules understand, e.g. `^1.0`.
     pub evidence_format: String,
+    /// When the pack was published.
     pub published_on: Date,
     /// Last day the pack may be installed or run.
     pub expires_on: Date,
+    /// Every module, with what it provides.
     pub modules: Vec<ModuleEntry>,
 }
 
@@ -83,14 +93,21 @@ pub struct PackManifest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManifestTemplate {
+    /// The pack's name.
     pub name: String,
+    /// The pack's version (semver).
     pub version: String,
+    /// The publisher, as trust stores know it.
     pub publisher: String,
     #[serde(default = "default_req")]
+    /// The rule ABI versions the modules need (default `^1.0`).
     pub abi: String,
     #[serde(default = "default_req")]
+    /// The evidence format versions the rules understand (default `^1.0`).
     pub evidence_format: String,
+    /// When the pack is published.
     pub published_on: Date,
+    /// The last day it may be installed or run.
     pub expires_on: Date,
 }
 
@@ -103,38 +120,64 @@ fn default_req() -> String {
 #[non_exhaustive]
 pub enum PackFileError {
     #[error("cannot read `{path}`: {source}")]
+    /// The pack file could not be read.
     Io {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
     #[error(
         "`{path}` is {size} bytes, over the {cap}-byte cap for a {what}; a pack this large is refused"
     )]
+    /// The pack or a part of it is over its size cap.
     TooLarge {
+        /// The file, or the member of the pack.
         path: String,
+        /// What it is (pack, manifest, module).
         what: &'static str,
+        /// Its size.
         size: u64,
+        /// The cap.
         cap: u64,
     },
     #[error("`{path}` in the pack points outside it (absolute or `..`); the pack is refused")]
-    PathTraversal { path: String },
+    /// A path in the pack leaves it.
+    PathTraversal {
+        /// The path.
+        path: String,
+    },
     #[error("the pack holds `{0}`, which its manifest does not list; the pack is refused")]
+    /// The pack holds a file its manifest does not list.
     Unlisted(String),
     #[error("the pack lacks `{0}`, which its manifest lists")]
+    /// The pack lacks a file its manifest lists.
     Missing(String),
     #[error(
         "`{path}` does not match the manifest ({what}: manifest {expected}, file {actual}): the pack is tampered with or mixes files of different versions"
     )]
+    /// A module differs from its manifest entry.
     Mismatch {
+        /// The module's path.
         path: String,
+        /// What differs (size, sha256).
         what: &'static str,
+        /// What the manifest says.
         expected: String,
+        /// What the file is.
         actual: String,
     },
     #[error("`{path}` is not a valid pack: {message}")]
-    Format { path: String, message: String },
+    /// The pack is not valid.
+    Format {
+        /// The pack.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
     #[error("`{0}` is not a semver version; give the pack a version like 1.2.0")]
+    /// A version is not semver.
     Version(String),
 }
 

@@ -26,13 +26,33 @@ use crate::report::ParamValue;
 #[non_exhaustive]
 pub enum Difference {
     /// The rule's module or version is not the one recorded.
-    RuleChanged { recorded: String, replayed: String },
+    /// The rule's module or version is not the one recorded.
+    RuleChanged {
+        /// What the ledger records.
+        recorded: String,
+        /// What the replay made.
+        replayed: String,
+    },
     /// Evidence files the rule read changed: their names.
-    EvidenceChanged { subjects: Vec<String> },
+    /// Evidence files the rule read changed.
+    EvidenceChanged {
+        /// The files that changed.
+        subjects: Vec<String>,
+    },
     /// The host version differs.
-    HostChanged { recorded: String, replayed: String },
+    /// The host's version differs.
+    HostChanged {
+        /// What the ledger records.
+        recorded: String,
+        /// What the replay made.
+        replayed: String,
+    },
     /// The rule is in the record but not in the pack, or the other way round.
-    Missing { recorded: bool },
+    /// The rule is recorded but not in the packs, or the other way round.
+    Missing {
+        /// Recorded but not in the packs (`true`), or the other way round.
+        recorded: bool,
+    },
     /// Same rule, same evidence, same host, different bytes.
     ResultChanged,
 }
@@ -40,16 +60,22 @@ pub enum Difference {
 /// The comparison of one rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleReplay {
+    /// The rule.
     pub rule: String,
+    /// Its statement replayed byte for byte.
     pub identical: bool,
+    /// Why it did not.
     pub differences: Vec<Difference>,
 }
 
 /// The comparison of a run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Replay {
+    /// The run.
     pub run: String,
+    /// The run's header replayed byte for byte.
     pub header_identical: bool,
+    /// Each rule's comparison.
     pub rules: Vec<RuleReplay>,
 }
 
@@ -154,7 +180,6 @@ pub fn replay(
             .map(|(k, v)| as_override(k, v))
             .collect::<Result<_, _>>()?,
         rules: h.rules.clone(),
-        jobs: 0,
     };
     let eval = evaluate(runtime, packs, Arc::clone(&bundle), &options, &|_| {})
         .map_err(ReplayError::Evaluate)?;

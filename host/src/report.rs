@@ -18,16 +18,22 @@ pub struct RuleResult {
     /// rules, the module's file name.
     pub rule: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The rule's version.
     pub version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The rule's title.
     pub title: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The guideline section it derives from.
     pub section: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The legal force of what it checks.
     pub force: Option<Force>,
     /// The pack and module that provide the rule.
     pub pack: String,
+    /// The module that ran it.
     pub module: String,
+    /// What the rule decided.
     pub outcome: Outcome,
     /// Distinct subjects decided about.
     pub subjects: u64,
@@ -37,8 +43,10 @@ pub struct RuleResult {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, ParamValue>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Its decision about each subject.
     pub findings: Vec<Finding>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Why it could not run, when its outcome is `error`.
     pub error: Option<RuleFailure>,
     /// What the rule wrote to stdout and stderr, capped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +59,9 @@ pub type Counts = BTreeMap<Outcome, u64>;
 /// Ordinance and recommended results, counted apart and never netted.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Summary {
+    /// Outcomes of ordinance rules.
     pub ordinance: Counts,
+    /// Outcomes of recommended rules.
     pub recommended: Counts,
     /// Results of modules refused before they could list their rules.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -61,9 +71,13 @@ pub struct Summary {
 /// The evidence a report judged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceInfo {
+    /// The utility's id.
     pub utility_id: String,
+    /// The utility's name.
     pub utility_name: Text,
+    /// When the evidence was collected.
     pub collected_on: Date,
+    /// The version of the evidence format.
     pub format_version: String,
     /// SHA-256 of the bundle's manifest, which lists every file's digest.
     pub digest: String,
@@ -75,13 +89,21 @@ pub const REPORT_FORMAT: &str = "mizuchi-report";
 /// An evaluation's results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    /// Always [`REPORT_FORMAT`].
     pub format: String,
+    /// The version of the report format.
     pub format_version: String,
+    /// The host that produced it.
     pub host: HostInfo,
+    /// The assessment date.
     pub as_of: Date,
+    /// The evidence judged.
     pub evidence: EvidenceInfo,
+    /// The packs run, in order.
     pub packs: Vec<PackInfo>,
+    /// Outcomes counted, ordinance apart from recommended.
     pub summary: Summary,
+    /// Each rule's result, in pack order.
     pub results: Vec<RuleResult>,
 }
 

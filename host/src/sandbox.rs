@@ -91,10 +91,15 @@ impl ResourceLimiter for Limiter {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Limit {
+    /// The fuel budget.
     Fuel,
+    /// The memory cap.
     Memory,
+    /// The cap on the size of the result.
     Output,
+    /// The wall-clock backstop.
     WallClock,
+    /// The call stack.
     Stack,
 }
 

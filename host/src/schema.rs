@@ -28,6 +28,7 @@ pub struct SchemaFile {
     pub name: String,
     /// The section it describes; `None` for the manifest.
     pub section: Option<SectionKind>,
+    /// The schema.
     pub schema: Value,
 }
 

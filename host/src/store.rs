@@ -40,35 +40,64 @@ struct Installed {
 #[non_exhaustive]
 pub enum InstallError {
     #[error(transparent)]
+    /// The pack file is not valid.
     Pack(#[from] PackFileError),
     #[error(transparent)]
+    /// The pack is not trusted.
     Trust(#[from] TrustError),
     #[error(transparent)]
+    /// The pack's modules do not load on this host.
     Load(#[from] PackError),
     #[error(
         "pack {name} {offered} is older than {installed}, which was installed before; a rollback is refused"
     )]
+    /// A higher version was installed before.
     Rollback {
+        /// The pack.
         name: String,
+        /// The version offered.
         offered: Version,
+        /// The highest version installed before.
         installed: Version,
     },
     #[error("cannot write the pack store `{path}`: {message}")]
-    Store { path: PathBuf, message: String },
+    /// The pack store could not be written.
+    Store {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
     #[error(
         "the pack store's record `{path}` is damaged ({message}); the highest version installed before is unknown, so nothing is installed: remove the pack's directory and install the newest version you trust"
     )]
-    Damaged { path: PathBuf, message: String },
+    /// A record of the pack store cannot be read.
+    Damaged {
+        /// The record.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     #[error("cannot fetch `{url}`: {message}")]
-    Fetch { url: String, message: String },
+    /// A pack or index could not be fetched.
+    Fetch {
+        /// The address.
+        url: String,
+        /// Why.
+        message: String,
+    },
 }
 
 /// What an install did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Installation {
+    /// The pack's name.
     pub name: String,
+    /// The version installed.
     pub version: String,
+    /// The version installed before, if any.
     pub previous: Option<String>,
+    /// Who vouches for it.
     pub signed: Signed,
     /// The same version was already installed; nothing changed.
     pub unchanged: bool,
@@ -365,13 +394,16 @@ struct Prepared {
 /// `index.json` of a distribution point.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Index {
+    /// The packs offered.
     pub packs: Vec<IndexEntry>,
 }
 
 /// A pack offered by a distribution point.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexEntry {
+    /// The pack's name.
     pub name: String,
+    /// The pack's version.
     pub version: String,
     /// The pack file, relative to the index.
     pub file: String,

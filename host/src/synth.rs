@@ -19,10 +19,15 @@ use crate::bundle::{BundleWriter, WriteError};
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct SynthOptions {
+    /// The seed: the same seed gives the same bundle.
     pub seed: u64,
+    /// Assets in the inventory.
     pub assets: usize,
+    /// People in the roster.
     pub people: usize,
+    /// Authentication events.
     pub auth_events: u64,
+    /// Door events.
     pub door_events: u64,
     /// The assessment date; logs cover the year before it.
     pub as_of: Date,

@@ -23,9 +23,11 @@ pub const ROTATION_TYPE: &str = "application/vnd.mizuchi.key-rotation+json";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Publisher {
+    /// The publisher's name, as packs name it.
     pub name: String,
     /// Public keys, PEM.
     pub keys: Vec<String>,
+    /// How many distinct keys must sign a pack.
     pub threshold: u32,
     /// Rule-id prefixes the publisher may sign, e.g. `MLIT-`.
     pub namespaces: Vec<String>,
@@ -55,6 +57,7 @@ impl Publisher {
 #[serde(deny_unknown_fields)]
 pub struct TrustStore {
     #[serde(default)]
+    /// Every trusted publisher.
     pub publishers: Vec<Publisher>,
 }
 
@@ -62,8 +65,11 @@ pub struct TrustStore {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rotation {
+    /// The publisher.
     pub publisher: String,
+    /// Its new keys (PEM).
     pub keys: Vec<String>,
+    /// Its new threshold.
     pub threshold: u32,
 }
 
@@ -72,59 +78,96 @@ pub struct Rotation {
 #[non_exhaustive]
 pub enum TrustError {
     #[error("cannot read the trust store `{path}`: {message}")]
-    Store { path: PathBuf, message: String },
+    /// The trust store could not be read or written.
+    Store {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
     #[error("the pack is not signed; its publisher signs it before it is installed or run")]
+    /// The pack has no signature.
     Unsigned,
     #[error("the pack names publisher `{0}`, which the trust store does not know")]
+    /// The pack's publisher is not trusted.
     UnknownPublisher(String),
     #[error(
         "the pack is signed only by keys the trust store does not trust for publisher `{publisher}` ({keys})"
     )]
-    Untrusted { publisher: String, keys: String },
+    /// No signature is by a trusted key of the publisher.
+    Untrusted {
+        /// The publisher.
+        publisher: String,
+        /// The keys that signed.
+        keys: String,
+    },
     #[error(
         "publisher `{publisher}` needs {need} signatures by distinct trusted keys; the pack has {have} (a key counts once however often it signs)"
     )]
+    /// Too few distinct trusted keys signed.
     Threshold {
+        /// The publisher.
         publisher: String,
+        /// Signatures needed.
         need: u32,
+        /// Signatures by distinct trusted keys.
         have: usize,
     },
     #[error(
         "rule `{rule}` is outside the namespaces publisher `{publisher}` may sign ({namespaces}); the pack is refused"
     )]
+    /// A rule is outside the publisher's namespaces.
     Namespace {
+        /// The rule.
         rule: String,
+        /// The publisher.
         publisher: String,
+        /// Its namespaces.
         namespaces: String,
     },
     #[error("pack {name} {version} expired on {expired}; ask its publisher for a current version")]
+    /// The pack expired.
     Expired {
+        /// The pack.
         name: String,
+        /// Its version.
         version: String,
+        /// Its last day.
         expired: Date,
     },
     #[error("pack {name} {version} needs rule ABI {required}, but this host implements {host}")]
+    /// The pack needs another rule ABI.
     Abi {
+        /// The pack.
         name: String,
+        /// Its version.
         version: String,
+        /// The ABI it needs.
         required: String,
+        /// The ABI this host implements.
         host: String,
     },
     #[error(
         "the rotation for `{publisher}` is not signed by {need} of its current keys (it has {have})"
     )]
+    /// A key rotation is not signed by enough current keys.
     Rotation {
+        /// The publisher.
         publisher: String,
+        /// Signatures needed.
         need: u32,
+        /// Signatures by distinct current keys.
         have: usize,
     },
     #[error("{0}")]
+    /// Anything else that makes a store, a publisher or a rotation unusable.
     Invalid(String),
 }
 
 /// Who vouches for a pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signed {
+    /// The publisher.
     pub publisher: String,
     /// Key ids of the trusted signatures.
     pub keys: Vec<String>,
@@ -158,6 +201,7 @@ impl TrustStore {
         })
     }
 
+    /// The publisher named `name`, if trusted.
     pub fn publisher(&self, name: &str) -> Option<&Publisher> {
         self.publishers.iter().find(|p| p.name == name)
     }

@@ -16,7 +16,12 @@ pub enum RuleError {
     NotDeclared(String),
     /// A section could not be read.
     #[error("evidence section `{section}` could not be read: {reason}")]
-    Unreadable { section: String, reason: String },
+    Unreadable {
+        /// The section.
+        section: String,
+        /// Why it could not be read.
+        reason: String,
+    },
     /// A parameter the rule does not declare.
     #[error("the rule has no parameter `{0}`")]
     UnknownParam(String),
@@ -48,8 +53,11 @@ pub enum SourceError {
 /// The bundle being assessed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleInfo {
+    /// The utility's id.
     pub utility_id: String,
+    /// The utility's name, in Japanese and English.
     pub utility_name: Text,
+    /// When the evidence was collected.
     pub collected_on: Date,
     /// Semver version of the bundle's evidence format.
     pub format_version: String,
@@ -84,12 +92,15 @@ pub(crate) fn decode_into<E: Encoded>(bytes: &[u8], out: &mut Vec<E>) -> Result<
 ///
 /// Rule authors do not implement this; the SDK provides the sources.
 pub trait EvidenceSource {
+    /// The bundle being assessed.
     fn bundle_info(&mut self) -> BundleInfo;
     /// The section's document, checked and encoded with
     /// `mizuchi_evidence::Document::encode` (the encoding this crate was
     /// built with); `None` if the bundle has no such section.
     fn document(&mut self, section: SectionKind) -> Result<Option<Vec<u8>>, SourceError>;
+    /// The authentication events, `None` if the bundle holds none.
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError>;
+    /// The door events, `None` if the bundle holds none.
     fn door_events(&mut self) -> Result<Option<Box<dyn Batches<DoorEntry>>>, SourceError>;
 }
 

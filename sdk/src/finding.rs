@@ -5,7 +5,7 @@
 
 pub use mizuchi_evidence::verdict::{EvidenceRef, Finding, Status, Subject};
 
-/// Builds a [`Text`] from a Japanese and an English format string, each with
+/// Builds a [`Text`](crate::Text) from a Japanese and an English format string, each with
 /// the `format!` syntax and captured or trailing arguments.
 ///
 /// ```

@@ -28,6 +28,7 @@ use bindings::mizuchi::rule::types as abi;
 
 /// A set of rules compiled into one module; implemented by [`crate::export_rules!`].
 pub trait Module {
+    /// Every rule the module exports, in the order `list-rules` reports them.
     fn rules() -> &'static [Rule];
 }
 

@@ -85,7 +85,7 @@ macro_rules! export_rules {
         pub const RULES: &[$crate::Rule] = &[$($rule),+];
 
         #[cfg(target_arch = "wasm32")]
-        #[allow(unsafe_code, unreachable_pub, missing_debug_implementations)]
+        #[allow(unreachable_pub, missing_debug_implementations)]
         mod __mizuchi_export {
             pub struct Module;
             impl $crate::__private::Module for Module {

@@ -12,7 +12,9 @@ use crate::{Ctx, Finding, RuleError};
 /// A text in both report languages, fixed at compile time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StaticText {
+    /// Japanese.
     pub ja: &'static str,
+    /// English.
     pub en: &'static str,
 }
 
@@ -21,6 +23,7 @@ pub use mizuchi_evidence::verdict::{Force, ParamValue};
 /// An evidence section a rule reads and the evidence-format versions it understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Need {
+    /// The section.
     pub section: SectionKind,
     /// A semver requirement on the bundle's format version, e.g. `^1.0`.
     pub format: &'static str,
@@ -40,9 +43,13 @@ impl Need {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ParamDefault {
+    /// An integer, and its default.
     Integer(i64),
+    /// A boolean, and its default.
     Boolean(bool),
+    /// A text, and its default.
     Text(&'static str),
+    /// A list of texts, and its default.
     TextList(&'static [&'static str]),
 }
 
@@ -63,8 +70,11 @@ impl ParamDefault {
 /// A parameter a utility may tailor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParamSpec {
+    /// The parameter's key, as utilities set it (`RULE.KEY=VALUE`).
     pub key: &'static str,
+    /// Its default, which also gives its type.
     pub default: ParamDefault,
+    /// What it means, in both languages.
     pub description: StaticText,
 }
 
@@ -81,12 +91,17 @@ pub struct Rule {
     pub id: &'static str,
     /// Semver version of the rule's logic; bump it whenever a decision can change.
     pub version: &'static str,
+    /// The rule's title, in both languages.
     pub title: StaticText,
     /// The guideline section the rule derives from.
     pub section: &'static str,
+    /// The legal force of what the rule checks.
     pub force: Force,
+    /// The evidence sections the rule reads: it can read no other.
     pub needs: &'static [Need],
+    /// The parameters a utility may tailor.
     pub params: &'static [ParamSpec],
+    /// The function that evaluates the rule.
     pub eval: EvalFn,
 }
 

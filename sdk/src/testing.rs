@@ -78,13 +78,19 @@ impl Default for Evidence {
 #[non_exhaustive]
 pub enum OpenError {
     #[error("cannot read `{path}`: {source}")]
+    /// A file could not be read.
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
     #[error("`{path}` is not a valid manifest: {source}")]
+    /// The manifest is not valid.
     Manifest {
+        /// The manifest's path.
         path: PathBuf,
+        /// What the parser said.
         source: serde_json::Error,
     },
 }

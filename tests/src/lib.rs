@@ -2,8 +2,8 @@
 //! components, assemble packs and bundles.
 //!
 //! Everything the tests run is built from source by `cargo xtask build`, the
-//! same step the README and CI use; a test process runs it once (unless
-//! `MIZUCHI_PREBUILT` says it already ran).
+//! same step the README and CI use; the tests find its output next to their
+//! own executable and never run Cargo.
 
 // Test support: a failure here is a test failure, so panicking is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
@@ -24,12 +24,30 @@ pub fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Cargo's target directory: `$CARGO_TARGET_DIR` (relative to the workspace) or `target/`.
+/// The directory of the Cargo profile this test was built in
+/// (`<target>/debug`), found from the running executable: integration tests
+/// live in `<target>/<profile>/deps/`, helper binaries one level up. So
+/// `CARGO_TARGET_DIR` and `--target-dir` need no special handling.
+fn profile_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable");
+        let dir = exe.parent().expect("test executable's directory");
+        match dir.file_name() {
+            Some(n) if n == "deps" => dir.parent().expect("profile directory"),
+            _ => dir,
+        }
+        .to_path_buf()
+    })
+    .clone()
+}
+
+/// Cargo's target directory.
 pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
-    }
+    profile_dir()
+        .parent()
+        .map(Path::to_path_buf)
+        .expect("target directory")
 }
 
 /// `tests/fixtures`.
@@ -42,26 +60,20 @@ pub fn sample() -> PathBuf {
     root().join("samples/minamiyama")
 }
 
-fn ensure_built() {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        if std::env::var_os("MIZUCHI_PREBUILT").is_some() {
-            return;
-        }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(root())
-            .args(["xtask", "build"])
-            .status()
-            .expect("cannot run cargo xtask build");
-        assert!(status.success(), "cargo xtask build failed");
-    });
+/// `path`, which `cargo xtask build` makes; a test never runs Cargo itself,
+/// so a missing one stops the test with what to run.
+fn built(path: PathBuf) -> PathBuf {
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo xtask build` before `cargo test` (`cargo xtask test` does both)",
+        path.display()
+    );
+    path
 }
 
 /// The compiled components (`*.wasm`) of the workspace.
 pub fn wasm_dir() -> PathBuf {
-    ensure_built();
-    target_dir().join("wasm32-wasip2/rules")
+    built(target_dir().join("wasm32-wasip2/rules"))
 }
 
 /// Compiles a pack's modules into the test compile cache once per process, so
@@ -99,8 +111,7 @@ pub fn home() -> PathBuf {
 
 /// The official pack as `cargo xtask build` makes it: built, unsigned.
 pub fn unsigned_official_pack() -> PathBuf {
-    ensure_built();
-    target_dir().join("packs/mlit-water.pack")
+    built(target_dir().join("packs/mlit-water.pack"))
 }
 
 /// The official pack signed by this process's test regulator key, whose
@@ -171,12 +182,17 @@ pub fn pack_of(name: &str, modules: &[&str]) -> PathBuf {
 /// The `mizuchi` binary, with the compile cache kept under `target/` and
 /// this process's test home.
 pub fn mizuchi() -> Command {
-    ensure_built();
-    let mut c = Command::new(target_dir().join("debug/mizuchi"));
+    let mut c = Command::new(mizuchi_exe());
     c.env("MIZUCHI_CACHE_DIR", target_dir().join("test-cache"));
     c.env("MIZUCHI_HOME", home());
     c.env_remove("MIZUCHI_LOG");
     c
+}
+
+/// The `mizuchi` binary `cargo xtask build` built, in the profile directory
+/// of this test executable.
+pub fn mizuchi_exe() -> PathBuf {
+    built(profile_dir().join(format!("mizuchi{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// Lower-case hex SHA-256.

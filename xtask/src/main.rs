@@ -8,7 +8,8 @@
 //!   demo regulator key, trusts that key and installs the pack in a demo home,
 //!   evaluates the installed pack against the bundled sample utility (printing
 //!   the per-rule table and recording signed results), and verifies the ledger.
-//! - `test`: format check, clippy with warnings denied, `build`, then every test.
+//! - `test`: format check, clippy with warnings denied (native, and the guests
+//!   for the component target), the public crates' docs, `build`, then every test.
 //! - `bench`: `build`, the release binary, then the benchmark
 //!   (`tests/benches/scale`), which writes `BENCHMARKS.md`.
 //! - `fuzz [--seconds N] [--reuse-seeds] [TARGET…]`: `build`, then every
@@ -255,11 +256,23 @@ fn test() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    build()?;
-    // The tests would otherwise run `cargo xtask build` themselves.
+    // The guests' code as it is really compiled: for the component target,
+    // where the SDK's bindings and `export_rules!` expand. Their unit tests
+    // run natively, so only the libraries are checked here.
+    let mut guests = cargo();
+    guests.args(["clippy", "--workspace", "--target", WASM_TARGET]);
+    for p in NATIVE_ONLY {
+        guests.args(["--exclude", p]);
+    }
+    run(guests.args(["--", "-D", "warnings"]))?;
     run(cargo()
-        .args(["test", "--workspace"])
-        .env("MIZUCHI_PREBUILT", "1"))
+        .args(["doc", "--no-deps", "--package", "mizuchi-evidence"])
+        .args(["--package", "mizuchi-sdk", "--package", "mizuchi-ledger"])
+        .args(["--package", "mizuchi"])
+        .env("RUSTDOCFLAGS", "-D warnings"))
+    .context("the public crates' documentation has broken links or missing docs")?;
+    build()?;
+    run(cargo().args(["test", "--workspace"]))
 }
 
 /// Builds what is measured (the release `mizuchi`, the pack) and runs the

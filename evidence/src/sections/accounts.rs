@@ -12,6 +12,7 @@ use crate::Date;
 #[serde(deny_unknown_fields)]
 pub struct Accounts {
     #[serde(default)]
+    /// Every account of every system.
     pub accounts: Vec<Account>,
 }
 
@@ -20,11 +21,13 @@ pub struct Accounts {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Account {
+    /// The account's id in this section (unique), e.g. `SCADA/operator`.
     pub id: String,
     /// The system or asset the account is on (a system id or an asset id).
     pub system: String,
     /// The log-on name as it appears in logs.
     pub name: String,
+    /// Who the account is for.
     pub kind: AccountKind,
     /// The person the account belongs to (for `person` accounts).
     #[serde(default)]
@@ -32,6 +35,7 @@ pub struct Account {
     /// Administrator rights.
     #[serde(default)]
     pub privileged: bool,
+    /// The account can log on now.
     pub enabled: bool,
     /// Multi-factor authentication is required.
     #[serde(default)]
@@ -40,8 +44,10 @@ pub struct Account {
     #[serde(default)]
     pub purpose: Option<String>,
     #[serde(default)]
+    /// When the account was created.
     pub created_on: Option<Date>,
     #[serde(default)]
+    /// When the account was disabled, if it is.
     pub disabled_on: Option<Date>,
     /// The last successful log-on known to the system.
     #[serde(default)]
@@ -54,8 +60,12 @@ pub struct Account {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AccountKind {
+    /// One named person.
     Person,
+    /// A program or service, not a person.
     Service,
+    /// Shared by several people (共有アカウント).
     Shared,
+    /// Built into the system (`Administrator`, `root`, a vendor's default).
     BuiltIn,
 }

@@ -12,8 +12,10 @@ use crate::Date;
 #[serde(deny_unknown_fields)]
 pub struct AreaAccess {
     #[serde(default)]
+    /// Who may enter which area, and when.
     pub authorisations: Vec<AreaAuthorisation>,
     #[serde(default)]
+    /// The visitor ledger (入退室管理簿の来訪者記録).
     pub visitors: Vec<Visit>,
 }
 
@@ -22,11 +24,14 @@ pub struct AreaAccess {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AreaAuthorisation {
+    /// The person (a person id).
     pub person: String,
+    /// The area (an area id).
     pub area: String,
     /// The card or badge issued for it, as door controllers log it.
     #[serde(default)]
     pub card: Option<String>,
+    /// First day of the authorisation.
     pub from: Date,
     /// Last day of validity, if limited.
     #[serde(default)]
@@ -50,11 +55,16 @@ impl AreaAuthorisation {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Visit {
+    /// The visit's id in the ledger (unique); door events name it as `visitor`.
     pub id: String,
+    /// The visitor's name.
     pub name: String,
     #[serde(default)]
+    /// The visitor's company or organisation.
     pub organisation: Option<String>,
+    /// The area visited (an area id).
     pub area: String,
+    /// The day of the visit.
     pub date: Date,
     /// The visitor badge logged by door controllers.
     #[serde(default)]
@@ -63,5 +73,6 @@ pub struct Visit {
     #[serde(default)]
     pub escort: Option<String>,
     #[serde(default)]
+    /// Why the visitor came.
     pub purpose: Option<String>,
 }

@@ -12,8 +12,10 @@ use crate::{Date, Timestamp};
 #[serde(deny_unknown_fields)]
 pub struct Backups {
     #[serde(default)]
+    /// Runs of backup jobs.
     pub runs: Vec<BackupRun>,
     #[serde(default)]
+    /// Tests of restoring from a backup.
     pub restore_tests: Vec<RestoreTest>,
 }
 
@@ -25,10 +27,13 @@ pub struct BackupRun {
     /// The system backed up (a system id).
     pub system: String,
     #[serde(default)]
+    /// The backup job's name.
     pub job: Option<String>,
     #[serde(with = "crate::time::rfc3339")]
     #[cfg_attr(feature = "schema", schemars(with = "Timestamp"))]
+    /// When the run ended (RFC 3339; stored in UTC).
     pub finished_at: Timestamp,
+    /// How the run ended.
     pub status: RunStatus,
     /// Where the copy is kept.
     pub destination: BackupDestination,
@@ -40,8 +45,11 @@ pub struct BackupRun {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum RunStatus {
+    /// Every item was copied.
     Success,
+    /// Some items were copied, some not.
     Partial,
+    /// Nothing usable was copied.
     Failed,
 }
 
@@ -56,6 +64,7 @@ pub struct BackupDestination {
     /// The disaster region of the copy, when no site is given (cloud region).
     #[serde(default)]
     pub region: Option<String>,
+    /// What the copy is on.
     pub medium: BackupMedium,
 }
 
@@ -65,9 +74,13 @@ pub struct BackupDestination {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum BackupMedium {
+    /// A disk or disk array.
     Disk,
+    /// A tape.
     Tape,
+    /// An optical disc.
     Optical,
+    /// A cloud storage service.
     Cloud,
     /// Removable disk kept offline.
     Offline,
@@ -78,9 +91,13 @@ pub enum BackupMedium {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RestoreTest {
+    /// The system restored (a system id).
     pub system: String,
+    /// The day of the test.
     pub tested_on: Date,
+    /// The restore worked.
     pub succeeded: bool,
     #[serde(default)]
+    /// What was restored, and how.
     pub notes: Option<String>,
 }

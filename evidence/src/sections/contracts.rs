@@ -12,6 +12,7 @@ use crate::Date;
 #[serde(deny_unknown_fields)]
 pub struct Contracts {
     #[serde(default)]
+    /// Every contract with an outside party.
     pub contracts: Vec<Contract>,
 }
 
@@ -20,8 +21,11 @@ pub struct Contracts {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contract {
+    /// The contract's id (unique).
     pub id: String,
+    /// The contractor's name.
     pub contractor: String,
+    /// What the contract is for.
     pub title: String,
     /// What the contract touches.
     #[serde(default)]
@@ -32,6 +36,7 @@ pub struct Contract {
     /// The contractor is entrusted with personal data (個人情報).
     #[serde(default)]
     pub personal_data: bool,
+    /// First day of the contract.
     pub starts_on: Date,
     /// Last day of the contract, if it has one.
     #[serde(default)]
@@ -114,6 +119,7 @@ pub enum Clause {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DataDisposition {
+    /// What was done with the data.
     pub kind: DispositionKind,
     /// The day the utility received the confirmation.
     pub confirmed_on: Date,
@@ -128,6 +134,8 @@ pub struct DataDisposition {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum DispositionKind {
+    /// The data was handed back.
     Returned,
+    /// The data was destroyed.
     Destroyed,
 }

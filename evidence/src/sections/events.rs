@@ -17,6 +17,7 @@ pub struct AuthEvent {
     #[serde(with = "crate::time::rfc3339")]
     #[cfg_attr(feature = "schema", schemars(with = "Timestamp"))]
     pub time: Timestamp,
+    /// What happened.
     pub kind: AuthKind,
     /// The system that recorded the event (host name as logged).
     pub system: String,
@@ -65,7 +66,9 @@ pub struct AuthEvent {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AuthKind {
+    /// A successful log-on (Windows 4624).
     LogonSuccess,
+    /// A failed log-on (Windows 4625).
     LogonFailure,
     /// The account was locked out (Windows 4740).
     Lockout,
@@ -117,6 +120,7 @@ pub struct DoorEvent {
     /// The area the door leads into (an area id).
     pub area: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The door or reader.
     pub door: Option<String>,
     /// The person, when the controller knows who holds the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,8 +131,10 @@ pub struct DoorEvent {
     /// The visitor ledger entry, for a visitor badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<String>,
+    /// Whether the door opened.
     pub result: DoorResult,
     #[serde(default)]
+    /// Entry or exit, if the reader tells.
     pub direction: Direction,
 }
 
@@ -138,7 +144,9 @@ pub struct DoorEvent {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum DoorResult {
+    /// The door opened.
     Granted,
+    /// The door stayed shut.
     Denied,
 }
 
@@ -148,9 +156,12 @@ pub enum DoorResult {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Direction {
+    /// Into the area.
     Entry,
+    /// Out of the area.
     Exit,
     #[default]
+    /// The reader does not tell.
     Unknown,
 }
 

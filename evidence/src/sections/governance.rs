@@ -20,6 +20,7 @@ pub struct Governance {
     #[serde(default)]
     pub appointments: Vec<Appointment>,
     #[serde(default)]
+    /// The CSIRT (or equivalent team).
     pub csirt: Option<Csirt>,
     /// IT-BCP and contingency plans.
     #[serde(default)]
@@ -31,6 +32,7 @@ pub struct Governance {
     #[serde(default)]
     pub approvals: Vec<Approval>,
     #[serde(default)]
+    /// Risk assessments and their response plans.
     pub risk_assessments: Vec<RiskAssessment>,
     /// Recorded acceptances of a risk, which turn a failed finding into a waived one.
     #[serde(default)]
@@ -42,9 +44,12 @@ pub struct Governance {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
+    /// The policy's title.
     pub title: String,
+    /// When the policy was adopted.
     pub adopted_on: Date,
     #[serde(default)]
+    /// When the policy was last reviewed.
     pub reviewed_on: Option<Date>,
     /// The policy addresses cybersecurity.
     #[serde(default)]
@@ -59,9 +64,11 @@ pub struct Policy {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Appointment {
+    /// The role.
     pub role: Role,
     /// The person appointed (a person id).
     pub person: String,
+    /// When the appointment took effect.
     pub appointed_on: Date,
     /// Who made the appointment (a person id; management for CISO and officer).
     #[serde(default)]
@@ -86,6 +93,7 @@ pub enum Role {
     CybersecurityOfficer,
     /// System administrator for a system.
     SystemAdministrator,
+    /// Another role.
     Other,
 }
 
@@ -94,11 +102,13 @@ pub enum Role {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Csirt {
+    /// The team's name.
     pub name: String,
     /// The person responsible (a person id).
     #[serde(default)]
     pub lead: Option<String>,
     #[serde(default)]
+    /// Its members (person ids).
     pub members: Vec<String>,
     /// Who the CSIRT reports to.
     #[serde(default)]
@@ -110,7 +120,9 @@ pub struct Csirt {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    /// Who the contact is.
     pub party: ContactParty,
+    /// The contact's name.
     pub name: String,
     /// Phone number, e-mail address or portal.
     pub channel: String,
@@ -126,8 +138,11 @@ pub enum ContactParty {
     Regulator,
     /// The water-sector CEPTOAR secretariat.
     Ceptoar,
+    /// The police.
     Police,
+    /// A vendor or contractor.
     Vendor,
+    /// Another party.
     Other,
 }
 
@@ -136,10 +151,14 @@ pub enum ContactParty {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContinuityPlan {
+    /// What kind of plan it is.
     pub kind: PlanKind,
+    /// The plan's title.
     pub title: String,
+    /// When the plan was adopted.
     pub adopted_on: Date,
     #[serde(default)]
+    /// When the plan was last reviewed.
     pub reviewed_on: Option<Date>,
     /// Days the plan was exercised.
     #[serde(default)]
@@ -152,8 +171,11 @@ pub struct ContinuityPlan {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum PlanKind {
+    /// An IT business continuity plan (IT-BCP).
     ItBcp,
+    /// A contingency plan (コンティンジェンシープラン).
     Contingency,
+    /// The utility's business continuity plan (BCP).
     Bcp,
 }
 
@@ -162,14 +184,18 @@ pub enum PlanKind {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Audit {
+    /// The audit's id (unique).
     pub id: String,
+    /// What kind of audit it was.
     pub kind: AuditKind,
+    /// The day it was done (or its report dated).
     pub date: Date,
     /// Who audited (a person id, or an outside firm's name).
     pub auditor: String,
     /// Who was audited (a person id or a department).
     pub auditee: String,
     #[serde(default)]
+    /// What it found.
     pub findings: Vec<AuditFinding>,
 }
 
@@ -179,8 +205,11 @@ pub struct Audit {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AuditKind {
+    /// An internal audit (内部監査).
     InternalAudit,
+    /// A self-inspection (自己点検).
     SelfInspection,
+    /// An audit by an outside party.
     ExternalAudit,
 }
 
@@ -189,7 +218,9 @@ pub enum AuditKind {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AuditFinding {
+    /// The finding's id (unique within the audit).
     pub id: String,
+    /// What was found.
     pub description: String,
     /// What will be done about it.
     #[serde(default)]
@@ -201,12 +232,15 @@ pub struct AuditFinding {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
+    /// The approval's id (unique).
     pub id: String,
+    /// What was approved.
     pub subject: String,
     /// A person id.
     pub requested_by: String,
     /// A person id.
     pub approved_by: String,
+    /// The day of the approval.
     pub date: Date,
 }
 
@@ -215,7 +249,9 @@ pub struct Approval {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RiskAssessment {
+    /// The assessment's id (unique).
     pub id: String,
+    /// The day the assessment was made.
     pub date: Date,
     /// The assessment covers the control systems (guideline 4.2.2).
     #[serde(default)]
@@ -230,20 +266,27 @@ pub struct RiskAssessment {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RiskPlanEntry {
+    /// The entry's id (unique within the plan).
     pub id: String,
+    /// The risk it responds to.
     pub risk: String,
     #[serde(default)]
+    /// The state to reach (目標とする状態).
     pub target_state: Option<String>,
     #[serde(default)]
+    /// The actions to take (実施する対策).
     pub actions: Option<String>,
     #[serde(default)]
+    /// The resources committed (必要な資源).
     pub resources: Option<String>,
     /// A person id.
     #[serde(default)]
     pub owner: Option<String>,
     #[serde(default)]
+    /// When the entry is due.
     pub deadline: Option<Date>,
     #[serde(default)]
+    /// How its result is evaluated (評価方法).
     pub evaluation_method: Option<String>,
     /// The day the entry was completed.
     #[serde(default)]
@@ -263,7 +306,9 @@ pub struct RiskAcceptance {
     pub subject: Option<String>,
     /// A person id.
     pub approved_by: String,
+    /// The day the acceptance was approved.
     pub approved_on: Date,
+    /// Why the risk is accepted.
     pub reason: String,
     /// Last day the acceptance holds.
     pub expires_on: Date,

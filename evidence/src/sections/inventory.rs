@@ -28,7 +28,9 @@ pub struct Inventory {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct System {
+    /// The system's id (unique).
     pub id: String,
+    /// The system's name.
     pub name: String,
     /// The department that owns the system; people transferred away from it
     /// lose their access.
@@ -52,8 +54,11 @@ pub struct System {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Asset {
+    /// The asset's id (unique), e.g. its asset-register number.
     pub id: String,
+    /// The asset's name.
     pub name: String,
+    /// What kind of device it is.
     pub kind: AssetKind,
     /// The system the asset belongs to.
     #[serde(default)]
@@ -68,11 +73,13 @@ pub struct Asset {
     #[serde(default)]
     pub addresses: Vec<String>,
     #[serde(default)]
+    /// Its operating system or firmware.
     pub os: Option<OperatingSystem>,
     /// How users are authenticated on the asset.
     #[serde(default)]
     pub authentication: Option<Authentication>,
     #[serde(default)]
+    /// Anti-malware software on the asset.
     pub anti_malware: Option<AntiMalware>,
     /// How USB memory and other removable media are controlled.
     #[serde(default)]
@@ -107,16 +114,23 @@ pub struct Asset {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AssetKind {
+    /// A server.
     Server,
+    /// A desktop computer.
     Workstation,
     /// Operator terminal of a control system (監視操作端末).
     Hmi,
     /// Programmable logic controller or other field controller.
     Plc,
+    /// A router, switch, firewall or UTM.
     NetworkDevice,
+    /// A laptop computer.
     Laptop,
+    /// A tablet.
     Tablet,
+    /// A printer, scanner or other peripheral.
     Peripheral,
+    /// Another kind of device.
     Other,
 }
 
@@ -146,6 +160,7 @@ pub struct OperatingSystem {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Authentication {
+    /// The means of authentication.
     pub method: AuthMethod,
     /// The machine logs a user on automatically at start-up.
     #[serde(default)]
@@ -163,8 +178,11 @@ pub struct Authentication {
 pub enum AuthMethod {
     /// No authentication at all.
     None,
+    /// A password.
     Password,
+    /// A smart card or IC card.
     SmartCard,
+    /// A biometric (fingerprint, vein, face).
     Biometric,
     /// Two or more factors.
     MultiFactor,
@@ -175,8 +193,10 @@ pub enum AuthMethod {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AntiMalware {
+    /// Anti-malware software is installed.
     pub installed: bool,
     #[serde(default)]
+    /// The product's name.
     pub product: Option<String>,
     /// When the definitions were last updated.
     #[serde(default)]
@@ -191,10 +211,12 @@ pub struct AntiMalware {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemovableMedia {
+    /// What removable media may do.
     pub control: MediaControl,
     /// How the control is enforced; a notice alone is `procedural`.
     pub enforcement: Enforcement,
     #[serde(default)]
+    /// How the control is set up.
     pub description: Option<String>,
 }
 
@@ -224,6 +246,7 @@ pub enum Enforcement {
     Physical,
     /// By rules and notices only; a medium plugged in would still work.
     Procedural,
+    /// Not enforced at all.
     None,
 }
 
@@ -259,6 +282,7 @@ pub struct PortableStorage {
 pub struct ExposedService {
     /// Service name in lower case: `rdp`, `ssh`, `smb`, `https`, `vnc`, `modbus`.
     pub service: String,
+    /// The TCP or UDP port.
     pub port: u16,
     /// Who can reach it.
     pub exposure: Exposure,
@@ -270,7 +294,9 @@ pub struct ExposedService {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Exposure {
+    /// Reachable from the internet.
     Internet,
+    /// Reachable only from inside.
     Internal,
 }
 
@@ -280,12 +306,15 @@ pub enum Exposure {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlternativeMeasure {
+    /// What kind of measure it is.
     pub kind: MeasureKind,
+    /// What the measure is.
     pub description: String,
     /// The person who approved it (a person id).
     #[serde(default)]
     pub approved_by: Option<String>,
     #[serde(default)]
+    /// The day it was approved.
     pub approved_on: Option<Date>,
 }
 
@@ -299,6 +328,7 @@ pub enum MeasureKind {
     ApplicationAllowListing,
     /// The machine boots a read-only image that discards changes.
     WriteProtectedImage,
+    /// Another measure, described.
     Other,
 }
 

@@ -13,12 +13,14 @@ use crate::Date;
 #[serde(deny_unknown_fields)]
 pub struct Networks {
     #[serde(default)]
+    /// Every network.
     pub networks: Vec<Network>,
     /// Connections between two networks. The internet is a network of kind
     /// `internet`; a link to it is an internet contact point.
     #[serde(default)]
     pub links: Vec<Link>,
     #[serde(default)]
+    /// Paths by which people reach the networks from outside.
     pub remote_access: Vec<RemoteAccess>,
 }
 
@@ -27,8 +29,11 @@ pub struct Networks {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Network {
+    /// The network's id (unique).
     pub id: String,
+    /// The network's name.
     pub name: String,
+    /// What kind of network it is.
     pub kind: NetworkKind,
     /// The site the segment is at, if it is at one.
     #[serde(default)]
@@ -54,9 +59,11 @@ pub enum NetworkKind {
     Vendor,
     /// A carrier's closed service (wide-area Ethernet, IP-VPN) modelled as a network.
     Carrier,
+    /// A cloud service's network.
     Cloud,
     /// The internet itself.
     Internet,
+    /// Another kind of network.
     Other,
 }
 
@@ -65,11 +72,13 @@ pub enum NetworkKind {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Link {
+    /// The link's id (unique).
     pub id: String,
     /// One end (a network id).
     pub a: String,
     /// The other end (a network id).
     pub b: String,
+    /// What carries the link.
     pub medium: LinkMedium,
     /// Traffic on the link is encrypted.
     #[serde(default)]
@@ -81,6 +90,7 @@ pub struct Link {
     #[serde(default)]
     pub carries_control_traffic: bool,
     #[serde(default)]
+    /// The link, described.
     pub description: Option<String>,
 }
 
@@ -96,15 +106,19 @@ pub enum LinkMedium {
     DedicatedLine,
     /// 広域イーサネット.
     WideAreaEthernet,
+    /// A carrier's IP-VPN (closed).
     IpVpn,
     /// エントリーVPN (a closed carrier VPN over a shared access line).
     EntryVpn,
     /// SSL-VPN or IPsec over the internet.
     InternetVpn,
+    /// A firewall between the two networks (it does not isolate them).
     Firewall,
+    /// A router between the two networks (it does not isolate them).
     Router,
     /// Same segment or a plain cable.
     Direct,
+    /// A wireless link.
     Wireless,
 }
 
@@ -131,7 +145,9 @@ impl LinkMedium {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemoteAccess {
+    /// The path's id (unique).
     pub id: String,
+    /// What the path is for.
     pub purpose: RemoteAccessPurpose,
     /// The network reached.
     pub network: String,
@@ -139,13 +155,16 @@ pub struct RemoteAccess {
     #[serde(default)]
     pub approved_by: Option<String>,
     #[serde(default)]
+    /// The day the path was approved.
     pub approved_on: Option<Date>,
     #[serde(default)]
+    /// Traffic on the path is encrypted.
     pub encrypted: bool,
     /// Logons over the path are logged.
     #[serde(default)]
     pub auth_logging: bool,
     #[serde(default)]
+    /// Users of the path authenticate with more than one factor.
     pub mfa: bool,
     /// Devices used over the path.
     #[serde(default)]
@@ -158,8 +177,11 @@ pub struct RemoteAccess {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum RemoteAccessPurpose {
+    /// Staff working from elsewhere (テレワーク).
     Telework,
+    /// A vendor maintaining systems (保守ベンダのリモート保守).
     VendorMaintenance,
+    /// Another purpose.
     Other,
 }
 
@@ -168,6 +190,7 @@ pub enum RemoteAccessPurpose {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemoteDevice {
+    /// The device's id (unique), e.g. an asset id.
     pub id: String,
     /// A smartphone, tablet or laptop that leaves the premises.
     #[serde(default)]

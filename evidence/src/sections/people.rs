@@ -12,6 +12,7 @@ use crate::Date;
 #[serde(deny_unknown_fields)]
 pub struct People {
     #[serde(default)]
+    /// Everyone who works for the utility or on its systems.
     pub people: Vec<Person>,
 }
 
@@ -20,8 +21,11 @@ pub struct People {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    /// The person's id (unique), e.g. a staff number.
     pub id: String,
+    /// The person's name.
     pub name: String,
+    /// How the person works for the utility.
     pub kind: PersonKind,
     /// The department the person belongs to now (or last, if they left).
     #[serde(default)]
@@ -30,6 +34,7 @@ pub struct Person {
     #[serde(default)]
     pub roles: Vec<String>,
     #[serde(default)]
+    /// The first working day.
     pub joined_on: Option<Date>,
     /// The day the person left; from this day on their access must be gone.
     #[serde(default)]
@@ -45,8 +50,11 @@ pub struct Person {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum PersonKind {
+    /// A member of staff.
     Staff,
+    /// A contractor's employee.
     Contractor,
+    /// A temporary worker.
     Temporary,
 }
 
@@ -57,7 +65,9 @@ pub enum PersonKind {
 pub struct Transfer {
     /// The first day in the new department.
     pub on: Date,
+    /// The department left.
     pub from: String,
+    /// The department joined.
     pub to: String,
 }
 

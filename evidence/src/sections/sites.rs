@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Sites {
     #[serde(default)]
+    /// Every site.
     pub sites: Vec<Site>,
     #[serde(default)]
+    /// Areas within the sites.
     pub areas: Vec<Area>,
 }
 
@@ -20,8 +22,11 @@ pub struct Sites {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Site {
+    /// The site's id (unique).
     pub id: String,
+    /// The site's name.
     pub name: String,
+    /// What kind of site it is.
     pub kind: SiteKind,
     /// A region that fails together in a disaster (flood plain, prefecture).
     #[serde(default)]
@@ -34,11 +39,17 @@ pub struct Site {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum SiteKind {
+    /// A purification plant (浄水場).
     PurificationPlant,
+    /// A pump station (ポンプ場).
     PumpStation,
+    /// A distribution reservoir (配水池).
     DistributionReservoir,
+    /// An office.
     Office,
+    /// A data centre.
     DataCenter,
+    /// Another kind of site.
     Other,
 }
 
@@ -47,8 +58,11 @@ pub enum SiteKind {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Area {
+    /// The area's id (unique).
     pub id: String,
+    /// The site it is in (a site id).
     pub site: String,
+    /// The area's name.
     pub name: String,
     /// How the area is separated from others.
     pub separation: Separation,
@@ -86,6 +100,7 @@ pub enum Separation {
 pub enum EntryControl {
     /// IC card or badge reader that logs entries.
     Card,
+    /// A biometric reader.
     Biometric,
     /// A key whose use is recorded in a ledger.
     KeyWithLedger,
@@ -93,6 +108,7 @@ pub enum EntryControl {
     Guard,
     /// A key with no record of who used it.
     Key,
+    /// No entry control.
     None,
 }
 

@@ -12,6 +12,7 @@ use crate::Date;
 #[serde(deny_unknown_fields)]
 pub struct Training {
     #[serde(default)]
+    /// Every completed training, per person.
     pub records: Vec<TrainingRecord>,
 }
 
@@ -20,11 +21,14 @@ pub struct Training {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TrainingRecord {
+    /// The person trained (a person id).
     pub person: String,
+    /// The course's name.
     pub course: String,
     /// The course covers information security.
     #[serde(default = "yes")]
     pub security: bool,
+    /// The day the person completed it.
     pub completed_on: Date,
 }
 

@@ -35,9 +35,6 @@ pub(crate) struct Args {
     format: Format,
     #[arg(long, value_enum, default_value = "ja")]
     lang: LangArg,
-    /// Worker threads [default: every core].
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    jobs: usize,
     /// Outcomes that make the exit status 1.
     #[arg(
         long,
@@ -111,7 +108,6 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         as_of: args.as_of,
         params: args.params,
         rules: args.rules,
-        jobs: args.jobs,
     };
     let evaluation = evaluate(&runtime, &packs, Arc::clone(&bundle), &options, &|r| {
         bar.set_message(r.rule.clone());

@@ -54,6 +54,11 @@ pub(crate) struct Cli {
     /// [default: `$MIZUCHI_HOME` or the user data directory].
     #[arg(long, global = true, value_name = "DIR")]
     home: Option<PathBuf>,
+    /// Worker threads for everything a command does at once: checking
+    /// documents, parsing logs, compiling modules, running rules
+    /// [default: every core].
+    #[arg(short, long, global = true, value_name = "N", default_value_t = 0)]
+    jobs: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -193,6 +198,20 @@ fn init_logging(verbose: u8, quiet: bool) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
+    // One pool for all the work of the command: the library (and wasmtime's
+    // parallel compilation) run on the current rayon pool.
+    if let Err(e) = rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.jobs)
+        .thread_name(|i| format!("mizuchi-{i}"))
+        .build_global()
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot start {} worker threads: {e}",
+            cli.jobs
+        );
+        return ExitCode::from(2);
+    }
     let global = Global {
         quiet: cli.quiet,
         cache_dir: cli.cache_dir,

@@ -30,8 +30,11 @@ pub struct CheckpointError(String);
 /// A parsed checkpoint and its signatures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
+    /// The origin line: whose log this is (`mizuchi.results/<utility id>`).
     pub origin: String,
+    /// The number of entries the tree holds.
     pub size: u64,
+    /// The RFC 6962 root of those entries.
     pub root: Hash,
     /// The exact text, as signed and stored.
     pub text: String,

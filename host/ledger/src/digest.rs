@@ -20,6 +20,7 @@ pub struct HashingReader<R> {
 }
 
 impl<R> HashingReader<R> {
+    /// A reader that hashes what is read from `inner`.
     pub fn new(inner: R) -> Self {
         HashingReader {
             inner,

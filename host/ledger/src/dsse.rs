@@ -19,6 +19,7 @@ pub const IN_TOTO: &str = "application/vnd.in-toto+json";
 /// One signature of an envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
+    /// The key id of the signing key (hex SHA-256 of its 32 bytes).
     pub keyid: String,
     /// Base64 of the 64-byte Ed25519 signature.
     pub sig: String,
@@ -28,9 +29,11 @@ pub struct Signature {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope {
+    /// What the payload is, e.g. `application/vnd.in-toto+json`.
     pub payload_type: String,
     /// Base64 of the payload bytes.
     pub payload: String,
+    /// The signatures over the pre-authentication encoding of the payload.
     pub signatures: Vec<Signature>,
 }
 

@@ -13,26 +13,38 @@ use sha2::{Digest, Sha256};
 #[non_exhaustive]
 pub enum KeyError {
     #[error("cannot read `{path}`: {source}")]
+    /// A key file could not be read.
     Read {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
     #[error("cannot write `{path}`: {source}")]
+    /// A key file could not be written.
     Write {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
     #[error("`{path}` is not an Ed25519 {what} in PEM ({reason})")]
+    /// A file or text does not hold a key of the right kind.
     Format {
+        /// The file (`(text)` for a key given as text).
         path: PathBuf,
+        /// The kind of key expected.
         what: &'static str,
+        /// What the decoder said.
         reason: String,
     },
     #[error("`{0}` already exists; choose another path or remove it first")]
+    /// A key would overwrite this file.
     Exists(PathBuf),
     #[error("the operating system gave no randomness to make a key: {0}")]
+    /// The operating system gave no randomness.
     Entropy(String),
 }
 
@@ -129,6 +141,7 @@ impl SecretKey {
         Ok(public)
     }
 
+    /// The public half.
     pub fn public(&self) -> PublicKey {
         PublicKey {
             verifying: self.signing.verifying_key(),

@@ -56,8 +56,11 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
+    /// Its position in the ledger, from 0.
     pub index: u64,
+    /// The hex SHA-256 of the previous line (64 zeros for the first).
     pub prev: String,
+    /// The signed statement.
     pub envelope: Envelope,
 }
 
@@ -66,48 +69,83 @@ pub struct Entry {
 #[non_exhaustive]
 pub enum LedgerError {
     #[error("cannot use the ledger `{path}`: {source}")]
+    /// A file could not be read or written.
     Io {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
     #[error("the ledger `{0}` does not exist")]
+    /// The ledger does not exist.
     NoLedger(PathBuf),
     #[error(
         "the checkpoint `{0}` does not exist: a ledger is verified against the signed checkpoint its writer publishes after each run; restore it from a copy"
     )]
+    /// The ledger's checkpoint does not exist.
     NoCheckpoint(PathBuf),
     #[error("another mizuchi is writing the ledger `{0}`; wait for it to finish")]
+    /// Another writer holds the ledger.
     Locked(PathBuf),
     #[error("{0}; repair the ledger before adding to it")]
+    /// An interrupted write left what must be repaired first.
     NeedsRepair(String),
     #[error(
         "the ledger `{path}` records utility `{ledger}`, not `{run}`; use one ledger per utility"
     )]
+    /// The run is of another utility than the ledger's.
     OtherUtility {
+        /// The ledger.
         path: PathBuf,
+        /// The ledger's utility.
         ledger: String,
+        /// The run's utility.
         run: String,
     },
+    /// A checkpoint file that is not a checkpoint.
     #[error("`{path}` is not a checkpoint: {message}")]
-    Checkpoint { path: PathBuf, message: String },
+    Checkpoint {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     #[error(
         "the checkpoint `{path}` is not signed by {by}; nothing was changed (a ledger is written with one key: use that key, or restore the ledger's own checkpoint)"
     )]
-    UntrustedCheckpoint { path: PathBuf, by: String },
+    /// The checkpoint is not signed by the ledger's key.
+    UntrustedCheckpoint {
+        /// The checkpoint.
+        path: PathBuf,
+        /// The key, or keys, it should be signed by.
+        by: String,
+    },
     #[error(
         "the checkpoint `{path}` covers {size} entries but the ledger differs from them: {why}; nothing was changed"
     )]
+    /// A checkpoint that verifies does not match the ledger.
     Diverged {
+        /// The checkpoint.
         path: PathBuf,
+        /// The entries it covers.
         size: u64,
+        /// How the ledger differs.
         why: String,
     },
+    /// The ledger does not verify.
     #[error("the ledger `{path}` does not verify: {why}")]
-    DoesNotVerify { path: PathBuf, why: String },
+    DoesNotVerify {
+        /// The ledger.
+        path: PathBuf,
+        /// The first problem verification found.
+        why: String,
+    },
     #[error("cannot sign the ledger's records: {0}")]
+    /// A record could not be signed.
     Sign(String),
     #[error("{0}")]
+    /// Anything else that makes a ledger unusable.
     Invalid(String),
 }
 
@@ -133,6 +171,7 @@ pub fn checkpoint_path(ledger: &Path) -> PathBuf {
 pub struct Torn {
     /// Byte offset where the torn line starts.
     pub offset: u64,
+    /// Its length in bytes.
     pub bytes: u64,
 }
 
@@ -512,6 +551,7 @@ impl Writer {
 pub struct Repair {
     /// Bytes removed, saved beside the ledger (`<ledger>.removed-<offset>`).
     pub removed: u64,
+    /// The file the removed bytes were saved to, if any were removed.
     pub saved_to: Option<PathBuf>,
     /// Entries removed with an unfinished last run.
     pub entries: u64,

@@ -28,6 +28,8 @@
 //! # Ok(()) }
 //! ```
 
+#![deny(missing_docs)]
+
 mod checkpoint;
 pub mod digest;
 pub mod dsse;

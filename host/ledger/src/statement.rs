@@ -25,7 +25,9 @@ pub const RESULT_PREDICATE: &str = "https://mizuchi.dev/attestation/rule-result/
 /// A file and its digest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceDescriptor {
+    /// The file's path in the evidence bundle.
     pub name: String,
+    /// Its digests, by algorithm (`sha256` → lower-case hex).
     pub digest: BTreeMap<String, String>,
 }
 
@@ -43,19 +45,27 @@ impl ResourceDescriptor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Statement<P> {
     #[serde(rename = "_type")]
+    /// Always [`STATEMENT_TYPE`].
     pub kind: String,
+    /// The evidence files the statement is about, with their digests.
     pub subject: Vec<ResourceDescriptor>,
     #[serde(rename = "predicateType")]
+    /// [`RUN_PREDICATE`] or [`RESULT_PREDICATE`].
     pub predicate_type: String,
+    /// What the statement says.
     pub predicate: P,
 }
 
 /// The evidence a run judged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceRecord {
+    /// The utility's id.
     pub utility_id: String,
+    /// The utility's name.
     pub utility_name: Text,
+    /// The version of the evidence format.
     pub format_version: String,
+    /// When the evidence was collected.
     pub collected_on: Date,
     /// SHA-256 of the bundle's `manifest.json`.
     pub digest: String,
@@ -64,11 +74,15 @@ pub struct EvidenceRecord {
 /// The header of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunPredicate {
+    /// The run's id, `run-` and 16 hex digits.
     pub run: String,
+    /// The host that ran it.
     pub host: HostInfo,
     /// The packs run, in order, each with its publisher and signing keys.
     pub packs: Vec<PackInfo>,
+    /// The evidence it judged.
     pub evidence: EvidenceRecord,
+    /// The assessment date.
     pub as_of: Date,
     /// Parameters set for the run, `RULE.KEY` → value (defaults are in each result).
     pub overrides: BTreeMap<String, ParamValue>,
@@ -82,15 +96,19 @@ pub struct RunPredicate {
 /// A rule and its version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleRef {
+    /// The rule's id.
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The rule's version.
     pub version: Option<String>,
 }
 
 /// A module and its digest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleRef {
+    /// The module's file name.
     pub name: String,
+    /// The SHA-256 of its bytes.
     pub sha256: String,
 }
 
@@ -98,11 +116,14 @@ pub struct ModuleRef {
 /// who vouched for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackRef {
+    /// The pack's name.
     pub name: String,
+    /// The pack's version.
     pub version: String,
     /// SHA-256 of the signed manifest.
     pub digest: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The publisher whose signatures were verified.
     pub publisher: Option<String>,
     /// Key ids of the publisher's keys whose signatures were verified.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -128,26 +149,40 @@ impl From<&PackInfo> for PackRef {
 /// One rule's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultPredicate {
+    /// The run's id (its header's).
     pub run: String,
+    /// The rule and its version.
     pub rule: RuleRef,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The rule's legal force.
     pub force: Option<Force>,
+    /// The module that ran it.
     pub module: ModuleRef,
+    /// The pack that provided it.
     pub pack: PackRef,
+    /// Every parameter in force, with the value used.
     pub parameters: BTreeMap<String, ParamValue>,
+    /// The assessment date.
     pub as_of: Date,
+    /// The host that ran it.
     pub host: HostInfo,
+    /// The deterministic fuel the run used.
     pub fuel: u64,
+    /// What the rule decided.
     pub outcome: Outcome,
+    /// Its decision about each subject.
     pub findings: Vec<Finding>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Why the rule could not run, when its outcome is `error`.
     pub error: Option<RuleFailure>,
 }
 
 /// The host that produced a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostInfo {
+    /// The host's version.
     pub version: String,
+    /// The rule ABI it implements.
     pub rule_abi: String,
 }
 
@@ -158,13 +193,16 @@ pub struct RuleFailure {
     /// `trap`, `rule`: the rule failed; `abi`: the module was refused before
     /// instantiation; `evidence`: the evidence does not meet the rule's needs.
     pub cause: String,
+    /// What happened, in English.
     pub message: String,
 }
 
 /// A module of the pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleInfo {
+    /// The module's file name.
     pub name: String,
+    /// The SHA-256 of its bytes.
     pub sha256: String,
     /// The rule ABI it was built against, if it could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,11 +212,14 @@ pub struct ModuleInfo {
 /// A pack a report ran.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackInfo {
+    /// The pack's name.
     pub name: String,
+    /// The pack's version.
     pub version: String,
     /// SHA-256 of the signed manifest (of the module list, for a directory).
     pub digest: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The publisher whose signatures were verified; absent for an unsigned pack.
     pub publisher: Option<String>,
     /// Key ids of the trusted signatures the pack was verified with.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -186,5 +227,6 @@ pub struct PackInfo {
     /// Run with `--allow-unsigned`: no publisher vouches for these results.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unsigned: bool,
+    /// Its modules, in path order.
     pub modules: Vec<ModuleInfo>,
 }

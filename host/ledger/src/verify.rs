@@ -31,8 +31,11 @@ use crate::statement::{
 pub struct CheckpointCheck {
     /// Where it came from (a file path).
     pub source: String,
+    /// The entries it covers.
     pub size: u64,
+    /// It verified and holds for the ledger.
     pub ok: bool,
+    /// What was found.
     pub message: String,
 }
 
@@ -50,6 +53,7 @@ pub struct Verification {
     /// The first bad entry and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_bad: Option<(u64, String)>,
+    /// Each checkpoint checked: the ledger's own first, then those given.
     pub checkpoints: Vec<CheckpointCheck>,
     /// What follows the acknowledged history: a run being written, or what
     /// an interrupted write left. Not verified, and not a failure.
@@ -355,14 +359,19 @@ pub fn verify_entries(
 /// A run as `ledger show` lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
+    /// The run's id.
     pub run: String,
     /// Index of the run's header entry.
     pub index: u64,
+    /// The utility.
     pub utility_id: String,
+    /// The assessment date.
     pub as_of: mizuchi_evidence::Date,
     /// The packs run, `name version`, comma-separated.
     pub packs: String,
+    /// The SHA-256 of the evidence bundle's manifest.
     pub evidence_digest: String,
+    /// The number of results per outcome.
     pub outcomes: BTreeMap<Outcome, u64>,
 }
 
@@ -407,7 +416,9 @@ pub fn runs(path: &Path) -> Result<Vec<RunSummary>, LedgerError> {
 /// An inclusion proof of one entry in a checkpointed tree.
 #[derive(Debug, Clone, Serialize)]
 pub struct InclusionProof {
+    /// The entry proved.
     pub index: u64,
+    /// The size of the tree proved against.
     pub tree_size: u64,
     /// Hex of `SHA-256(0x00 ‖ line)`.
     pub leaf_hash: String,
@@ -415,6 +426,7 @@ pub struct InclusionProof {
     pub proof: Vec<String>,
     /// Hex of the root; the checkpoint signs its base64.
     pub root: String,
+    /// The checkpoint's text, which signs the root.
     pub checkpoint: String,
 }
 

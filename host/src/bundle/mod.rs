@@ -40,23 +40,44 @@ pub(crate) const MANIFEST: &str = "manifest.json";
 #[non_exhaustive]
 pub enum BundleError {
     #[error("cannot read `{path}`: {source}")]
+    /// A file could not be read.
     Io {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
     #[error("`{path}` is a symbolic link; a bundle must hold its files itself (copy the file in)")]
-    Symlink { path: PathBuf },
+    /// A path goes through a symbolic link.
+    Symlink {
+        /// The link.
+        path: PathBuf,
+    },
     #[error(
         "the manifest lists `{path}`, which is outside the bundle; list files by paths relative to the bundle root, without `..`"
     )]
-    Escape { path: String },
+    /// A manifest path leaves the bundle.
+    Escape {
+        /// The path as listed.
+        path: String,
+    },
     #[error(
         "the manifest lists `{path}`, which is not a plain path inside the bundle (`/` between non-empty names, no `.`, no `\\`); list it as `{plain}`"
     )]
-    NotPlain { path: String, plain: String },
+    /// A manifest path is not written plainly.
+    NotPlain {
+        /// The path as listed.
+        path: String,
+        /// How to write it.
+        plain: String,
+    },
     #[error("{}", invalid_text(.problems))]
-    Invalid { problems: Vec<Problem> },
+    /// The bundle has errors; the problems list them all.
+    Invalid {
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
 }
 
 fn invalid_text(problems: &[Problem]) -> String {
@@ -89,6 +110,7 @@ pub fn validate(path: &Path) -> Validation {
 pub struct DocumentFile {
     /// Path relative to the bundle root.
     pub path: String,
+    /// Its SHA-256, as verified.
     pub sha256: String,
     text: Arc<str>,
     /// The binary form rules read, encoded from the typed value the bundle
@@ -276,6 +298,7 @@ impl Bundle {
         &self.root
     }
 
+    /// The manifest, as verified.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }

@@ -20,6 +20,7 @@ pub enum Severity {
 /// One problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// An error makes the bundle unusable; a warning does not.
     pub severity: Severity,
     /// Path relative to the bundle root (or the bundle itself).
     pub file: String,
@@ -32,6 +33,7 @@ pub struct Problem {
     /// JSON path of the offending value, e.g. `$.assets[3].networks[0]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// What is wrong, in Japanese and English.
     pub message: Text,
 }
 

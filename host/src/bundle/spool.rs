@@ -157,14 +157,22 @@ pub(crate) fn build(
     kind: SectionKind,
     files: &[Input<'_>],
 ) -> Result<(Vec<FileRead>, Spool), Failure> {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // Blocks are parsed by tasks of the current thread pool (the run's, whose
+    // size `--jobs` sets). Those tasks wait for the reader; a thread of the
+    // pool must not wait for them in turn (with one thread, nothing would
+    // run), so there the blocks are parsed where they are written.
+    let workers = if rayon::current_thread_index().is_some() {
+        0
+    } else {
+        rayon::current_num_threads()
+    };
     // A size that cannot be read now is found out when the file is read.
     let bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f.full).ok())
         .map(|m| m.len())
         .sum();
-    let share = usize::try_from(bytes / (workers as u64 * 4)).unwrap_or(BLOCK);
+    let share = usize::try_from(bytes / (workers.max(1) as u64 * 4)).unwrap_or(BLOCK);
     let block = share.clamp(MIN_BLOCK, BLOCK);
     match kind {
         SectionKind::DoorEvents => build_typed::<DoorEvent>(files, block, workers),
@@ -339,9 +347,8 @@ where
     let mut encoded = Vec::with_capacity(T::Entry::SIZE * 8192);
     // Entry vectors written out, for the workers to fill again.
     let spare: Mutex<Vec<Vec<T::Entry>>> = Mutex::new(Vec::new());
-    let workers = workers.max(1);
     // Blocks read but not yet written: bounds memory whatever the file size.
-    let in_flight = workers * 4;
+    let in_flight = workers.max(1) * 4;
     for input in files {
         let io = |e: std::io::Error| Failure::Io {
             rel: input.rel.to_owned(),
@@ -366,77 +373,105 @@ where
             }
             let (block_tx, block_rx) = sync_channel::<(u64, Block)>(in_flight);
             let reader = scope.spawn(move || read_blocks(file, block, &buffer_rx, &block_tx));
-            // Shared by the workers; dropped with the last of them, which
-            // stops the reader.
-            let block_rx = Arc::new(Mutex::new(block_rx));
-            let (done_tx, done_rx) = channel();
-            for worker in 0..workers {
-                let (block_rx, done_tx) = (Arc::clone(&block_rx), done_tx.clone());
-                let spare = &spare;
-                scope.spawn(move || {
-                    // The path is every worker's first name; the writer
-                    // knows it without being told.
-                    let mut symbols = Symbols::new();
-                    symbols.intern(input.rel);
-                    let mut names = WorkerNames { symbols, sent: 1 };
-                    loop {
-                        let next = match block_rx.lock() {
-                            Ok(rx) => rx.recv(),
-                            Err(_) => return,
-                        };
-                        let Ok((seq, b)) = next else { return };
-                        let entries = spare
-                            .lock()
-                            .ok()
-                            .and_then(|mut s| s.pop())
-                            .unwrap_or_else(|| Vec::with_capacity(block / 100));
-                        let parsed = parse_block::<T>(b, worker, &mut names, entries);
-                        if done_tx.send((seq, parsed)).is_err() {
-                            return;
+            // Each worker's numbers, translated into the section's.
+            let mut translate: Vec<Vec<Symbol>> = vec![Vec::new(); workers.max(1)];
+            // Writes one parsed block, in file order.
+            let mut write = |buffers: &SyncSender<Vec<u8>>,
+                             parsed: Result<Parsed<T::Entry>, LineError>|
+             -> Result<(), Failure> {
+                let Parsed {
+                    worker,
+                    names,
+                    entries: mut parsed,
+                    buffer,
+                } = parsed.map_err(line_failure)?;
+                // The reader may go on: one block fewer in flight.
+                let _ = buffers.send(buffer);
+                records += parsed.len() as u64;
+                let Some(translate) = translate.get_mut(worker) else {
+                    return Err(Failure::Spool(format!("no parsing worker {worker}")));
+                };
+                if translate.is_empty() {
+                    // The worker's first name is the file's path.
+                    translate.push(symbols.intern(input.rel));
+                }
+                translate.extend(names.into_iter().map(|n| symbols.intern_owned(n)));
+                for entry in parsed.drain(..) {
+                    entry
+                        .map_symbols(|s| translate[s.0 as usize])
+                        .encode(&mut encoded);
+                }
+                if let Ok(mut spare) = spare.lock() {
+                    spare.push(parsed);
+                }
+                if encoded.len() >= T::Entry::SIZE * 4096 {
+                    writer.write_all(&encoded).map_err(spool_err)?;
+                    encoded.clear();
+                }
+                let known = u32::try_from(symbols.len()).unwrap_or(u32::MAX);
+                marks.push((entries + records, known));
+                Ok(())
+            };
+            // A worker's own table of names, the file's path first (the
+            // writer knows it without being told).
+            let worker_names = || {
+                let mut symbols = Symbols::new();
+                symbols.intern(input.rel);
+                WorkerNames { symbols, sent: 1 }
+            };
+            let spare_entries = || {
+                spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.pop())
+                    .unwrap_or_else(|| Vec::with_capacity(block / 100))
+            };
+            if workers == 0 {
+                let mut names = worker_names();
+                for (_, b) in block_rx.iter() {
+                    let entries = spare_entries();
+                    write(&buffer_tx, parse_block::<T>(b, 0, &mut names, entries))?;
+                    written += 1;
+                }
+            } else {
+                // Shared by the workers; dropped with the last of them,
+                // which stops the reader.
+                let block_rx = Arc::new(Mutex::new(block_rx));
+                let (done_tx, done_rx) = channel();
+                rayon::in_place_scope(|pool| {
+                    // Owned here: whatever ends this (an error included)
+                    // drops it, which stops the reader, which stops the
+                    // workers, which lets the scope end.
+                    let buffer_tx = buffer_tx;
+                    for worker in 0..workers {
+                        let (block_rx, done_tx) = (Arc::clone(&block_rx), done_tx.clone());
+                        let (spare_entries, mut names) = (&spare_entries, worker_names());
+                        pool.spawn(move |_| {
+                            loop {
+                                let next = match block_rx.lock() {
+                                    Ok(rx) => rx.recv(),
+                                    Err(_) => return,
+                                };
+                                let Ok((seq, b)) = next else { return };
+                                let parsed =
+                                    parse_block::<T>(b, worker, &mut names, spare_entries());
+                                if done_tx.send((seq, parsed)).is_err() {
+                                    return;
+                                }
+                            }
+                        });
+                    }
+                    drop((block_rx, done_tx));
+                    let mut waiting = BTreeMap::new();
+                    for (seq, parsed) in done_rx.iter() {
+                        waiting.insert(seq, parsed);
+                        while let Some(parsed) = waiting.remove(&written) {
+                            write(&buffer_tx, parsed)?;
+                            written += 1;
                         }
                     }
-                });
-            }
-            drop((block_rx, done_tx));
-            // Each worker's numbers, translated into the section's.
-            let mut translate: Vec<Vec<Symbol>> = vec![Vec::new(); workers];
-            let mut waiting = BTreeMap::new();
-            for (seq, parsed) in done_rx.iter() {
-                waiting.insert(seq, parsed);
-                while let Some(parsed) = waiting.remove(&written) {
-                    let Parsed {
-                        worker,
-                        names,
-                        entries: mut parsed,
-                        buffer,
-                    } = parsed.map_err(line_failure)?;
-                    // The reader may go on: one block fewer in flight.
-                    let _ = buffer_tx.send(buffer);
-                    records += parsed.len() as u64;
-                    let Some(translate) = translate.get_mut(worker) else {
-                        return Err(Failure::Spool(format!("no parsing worker {worker}")));
-                    };
-                    if translate.is_empty() {
-                        // The worker's first name is the file's path.
-                        translate.push(symbols.intern(input.rel));
-                    }
-                    translate.extend(names.into_iter().map(|n| symbols.intern_owned(n)));
-                    for entry in parsed.drain(..) {
-                        entry
-                            .map_symbols(|s| translate[s.0 as usize])
-                            .encode(&mut encoded);
-                    }
-                    if let Ok(mut spare) = spare.lock() {
-                        spare.push(parsed);
-                    }
-                    if encoded.len() >= T::Entry::SIZE * 4096 {
-                        writer.write_all(&encoded).map_err(spool_err)?;
-                        encoded.clear();
-                    }
-                    written += 1;
-                    let known = u32::try_from(symbols.len()).unwrap_or(u32::MAX);
-                    marks.push((entries + records, known));
-                }
+                    Ok(())
+                })?;
             }
             let (read, sent) = reader
                 .join()
@@ -555,6 +590,31 @@ mod tests {
     }
 
     #[test]
+    fn a_section_spooled_from_a_thread_of_a_one_thread_pool_does_not_wait_for_itself() {
+        // A rule reading a log not spooled when the bundle was opened: the
+        // spool is built on a thread of the run's pool.
+        let dir = tempfile::tempdir().unwrap();
+        let f = files(dir.path());
+        let inputs: Vec<Input<'_>> = f
+            .iter()
+            .map(|(rel, full, sha)| Input {
+                rel,
+                full,
+                expected: sha,
+            })
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let (reads, spool) = pool
+            .install(|| build(SectionKind::AuthEvents, &inputs))
+            .unwrap();
+        assert_eq!(reads.len(), 2);
+        assert_eq!(spool.entries(), 3);
+    }
+
+    #[test]
     fn a_bad_line_or_a_changed_file_is_named() {
         let dir = tempfile::tempdir().unwrap();
         let f = files(dir.path());
@@ -624,7 +684,7 @@ mod tests {
         assert_eq!(expected.len(), 41);
         for (block, workers) in [16, 64, 100, 101, 333, 1 << 20]
             .into_iter()
-            .flat_map(|b| [1, 2, 3, 5].map(|w| (b, w)))
+            .flat_map(|b| [0, 1, 2, 3, 5].map(|w| (b, w)))
         {
             let (reads, spool) = build_typed::<AuthEvent>(&input, block, workers).unwrap();
             assert_eq!((reads[0].records, reads[0].bytes), (41, text.len() as u64));
@@ -660,8 +720,11 @@ mod tests {
             .count() as u64
             + 1;
         std::fs::write(&full, &bad).unwrap();
-        for block in [16, 100, 1 << 20] {
-            match build_typed::<AuthEvent>(&input, block, 2).unwrap_err() {
+        for (block, workers) in [16, 100, 1 << 20]
+            .into_iter()
+            .flat_map(|b| [0, 2, 3].map(|w| (b, w)))
+        {
+            match build_typed::<AuthEvent>(&input, block, workers).unwrap_err() {
                 Failure::Line { line: at, .. } => assert_eq!(at, line, "block size {block}"),
                 other => panic!("{other:?}"),
             }

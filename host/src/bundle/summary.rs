@@ -15,12 +15,15 @@ use super::{BundleError, LogStats};
 /// One section of a summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SectionSummary {
+    /// Files of the section.
     pub files: u64,
     /// Records by list (`assets`, `systems`...) for documents; `events` for logs.
     pub records: BTreeMap<String, u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The earliest event, for a log.
     pub first: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The latest event, for a log.
     pub last: Option<Timestamp>,
     /// Events per kind (logs).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -33,11 +36,17 @@ pub struct SectionSummary {
 /// What a bundle holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BundleSummary {
+    /// The utility's id.
     pub utility_id: String,
+    /// The utility's name.
     pub utility_name: Text,
+    /// The version of the evidence format.
     pub format_version: String,
+    /// When the evidence was collected.
     pub collected_on: Date,
+    /// The default assessment date.
     pub assessment_date: Date,
+    /// The SHA-256 of the manifest.
     pub digest: String,
     /// By section name, for the sections the bundle holds.
     pub sections: BTreeMap<String, SectionSummary>,

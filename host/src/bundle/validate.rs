@@ -43,8 +43,11 @@ pub(crate) enum Depth<'a> {
 /// What one log file holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LogStats {
+    /// Lines that are records.
     pub records: u64,
+    /// The earliest event.
     pub first: Option<mizuchi_evidence::Timestamp>,
+    /// The latest event.
     pub last: Option<mizuchi_evidence::Timestamp>,
     /// Records per kind (`logon-success`, `granted`, ...).
     pub kinds: BTreeMap<String, u64>,
@@ -585,37 +588,36 @@ struct CheckedDocument {
     file: Option<(SectionKind, DocumentFile)>,
 }
 
-/// Checks documents on up to one thread per core, largest first, each thread
-/// taking the next document when it is done with one: a thread holds one
-/// document's parsed JSON at a time. What each found comes back in the order
-/// given.
+/// Checks documents on the threads of the current pool (the run's, whose
+/// size `--jobs` sets), largest first, each thread taking the next document
+/// when it is done with one: a thread holds one document's parsed JSON at a
+/// time. What each found comes back in the order given.
 fn check_documents(list: &[(&FileEntry, PathBuf, String)]) -> Vec<CheckedDocument> {
     let mut order: Vec<usize> = (0..list.len()).collect();
     order.sort_by_cached_key(|&i| {
         std::cmp::Reverse(std::fs::metadata(&list[i].1).map_or(0, |m| m.len()))
     });
     let next = AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(list.len()));
     let work = || {
-        let mut done = Vec::new();
         while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
             let (entry, full, expected) = &list[i];
-            done.push((i, check_document(entry, full, expected)));
+            let checked = check_document(entry, full, expected);
+            done.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((i, checked));
         }
-        done
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(list.len());
-    let mut done = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
-        for h in helpers {
-            // A thread that failed leaves its documents unchecked; they are
-            // reported below.
-            done.extend(h.join().unwrap_or_default());
+    let threads = rayon::current_num_threads().min(list.len());
+    rayon::in_place_scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(|_| work());
         }
-        done
+        work();
     });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     done.sort_by_key(|(i, _)| *i);
     let mut checked = done.into_iter().peekable();
     (0..list.len())

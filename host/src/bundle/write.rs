@@ -23,17 +23,31 @@ use super::MANIFEST;
 #[non_exhaustive]
 pub enum WriteError {
     #[error("cannot write `{path}`: {source}")]
+    /// A file could not be written.
     Io {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
     #[error("`{0}` already holds a bundle; add to it instead of creating it")]
+    /// The directory already holds a bundle.
     Exists(PathBuf),
     #[error("`{path}` is not a bundle whose manifest can be read: {message}")]
-    NotABundle { path: PathBuf, message: String },
+    /// The directory holds no bundle whose manifest can be read.
+    NotABundle {
+        /// The path.
+        path: PathBuf,
+        /// Why the manifest cannot be read.
+        message: String,
+    },
     #[error("`{path}` in the manifest is not a usable path inside the bundle")]
-    BadPath { path: String },
+    /// A manifest path is not a usable path inside the bundle.
+    BadPath {
+        /// The path.
+        path: String,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {

@@ -39,16 +39,24 @@ pub use text::{OffsetError, parse_offset};
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ImportKind {
+    /// An asset list saved from a spreadsheet as CSV.
     InventoryCsv,
+    /// A Windows event log file (`.evtx`).
     Evtx,
+    /// Event Viewer's "Save as XML".
     WindowsXml,
+    /// Event Viewer's "Save as CSV".
     WindowsCsv,
+    /// An OpenSSH `auth.log` or `secure`.
     Sshd,
+    /// A door controller's CSV export.
     DoorCsv,
+    /// A backup job report as CSV.
     BackupCsv,
 }
 
 impl ImportKind {
+    /// Every kind, in a fixed order.
     pub const ALL: [ImportKind; 7] = [
         ImportKind::InventoryCsv,
         ImportKind::Evtx,
@@ -59,6 +67,7 @@ impl ImportKind {
         ImportKind::BackupCsv,
     ];
 
+    /// The name used on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             ImportKind::InventoryCsv => "inventory-csv",
@@ -96,6 +105,7 @@ pub struct RowProblem {
     /// The column, as the file names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// What is wrong with it.
     pub message: String,
 }
 
@@ -151,7 +161,9 @@ impl Default for ImportOptions {
 /// What an import did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
+    /// What was imported.
     pub kind: ImportKind,
+    /// The input file.
     pub input: PathBuf,
     /// The bundle file written or updated.
     pub file: String,
@@ -168,23 +180,37 @@ pub struct ImportReport {
 #[non_exhaustive]
 pub enum ImportError {
     #[error("cannot read `{path}`: {source}")]
+    /// The input could not be read.
     Read {
+        /// The input.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
     #[error("`{path}`: {message}")]
-    Format { path: PathBuf, message: String },
+    /// The input is not of the kind given.
+    Format {
+        /// The input.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     #[error(
         "`{0}` is an Event Viewer CSV export, which does not say which computer it came from; give the computer's host name"
     )]
+    /// An Event Viewer CSV export without the computer's name.
     NoSystem(PathBuf),
     #[error("{}", rows_text(.path, .problems))]
+    /// Rows could not be read, so nothing was imported.
     Rows {
+        /// The input.
         path: PathBuf,
+        /// Every row that could not be read.
         problems: Vec<RowProblem>,
     },
     #[error(transparent)]
+    /// The bundle could not be written.
     Write(#[from] WriteError),
 }
 

@@ -1,8 +1,6 @@
 //! The same pack, evidence, parameters and date give the same bytes, on every
 //! run and with any number of threads.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use mizuchi_tests::{official_pack, run, s, sample};
 
 #[test]

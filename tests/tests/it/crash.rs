@@ -1,8 +1,6 @@
 //! Killing the ledger writer at random points never loses an acknowledged
 //! entry, and what is left verifies once the unacknowledged tail is repaired.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;

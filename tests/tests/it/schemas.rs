@@ -1,8 +1,6 @@
 //! The JSON Schemas in `schemas/evidence/` are generated from the evidence
 //! types; they must not drift from them.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use mizuchi_tests::{root, run, s};
 
 #[test]

@@ -2,8 +2,6 @@
 //! natively: the same entries, the same symbols, the same lines, across
 //! several files and many batches.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use mizuchi_sdk::testing::{Evidence, evaluate};
 use mizuchi_tests::{pack_of, run, s, write_bundle};
 

@@ -3,8 +3,6 @@
 //! run still pass; modules of another ABI version are refused or run as the
 //! version rules say.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use mizuchi_tests::{fixtures, pack_of, run, s};
 
 fn hostile_run() -> serde_json::Value {

@@ -1,8 +1,6 @@
 //! The `mizuchi` binary as a user runs it: output formats, exit statuses and
 //! errors on bad input.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use mizuchi_tests::{fixtures, official_pack, run, s, sample};
 
 fn eval(extra: &[&str]) -> mizuchi_tests::Run {

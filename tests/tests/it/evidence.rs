@@ -2,8 +2,6 @@
 //! bundles, importers on real and realistic files, summaries, archives and
 //! the synthetic generator.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use std::path::{Path, PathBuf};
 
 use mizuchi_tests::{fixtures, root, run, s, sample, write_bundle};

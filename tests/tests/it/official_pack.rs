@@ -1,8 +1,6 @@
 //! The official MLIT water pack over the sample utility: every catalog rule,
 //! every outcome kind, the golden result, parameters.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use std::collections::BTreeMap;
 
 use mizuchi_tests::{fixtures, official_pack, run, s, sample};

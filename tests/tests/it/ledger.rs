@@ -1,8 +1,6 @@
 //! Signed results through the real binary: recording, verification by
 //! Mizuchi and by an independent script, proofs, replay.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
-
 use std::path::{Path, PathBuf};
 
 use mizuchi_ledger::merkle;

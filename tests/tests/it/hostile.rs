@@ -2,8 +2,6 @@
 //! race or fault that an adversarial review found (step 7). Each test is
 //! named for the property it proves; `docs/reliability.md` lists them.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failure is a test failure
-
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

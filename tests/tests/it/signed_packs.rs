@@ -3,8 +3,6 @@
 //! tampered with or outside the publisher's namespace. Every refusal leaves
 //! the home (trust store and pack store) byte for byte as it was.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
