@@ -57,8 +57,8 @@ pub(crate) struct Cli {
     /// Worker threads for everything a command does at once: checking
     /// documents, parsing logs, compiling modules, running rules
     /// [default: every core].
-    #[arg(short, long, global = true, value_name = "N", default_value_t = 0)]
-    jobs: usize,
+    #[arg(short, long, global = true, value_name = "N")]
+    jobs: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -201,14 +201,13 @@ fn main() -> ExitCode {
     // One pool for all the work of the command: the library (and wasmtime's
     // parallel compilation) run on the current rayon pool.
     if let Err(e) = rayon::ThreadPoolBuilder::new()
-        .num_threads(cli.jobs)
+        .num_threads(cli.jobs.map_or(0, std::num::NonZeroUsize::get))
         .thread_name(|i| format!("mizuchi-{i}"))
         .build_global()
     {
         let _ = writeln!(
             std::io::stderr(),
-            "error: cannot start {} worker threads: {e}",
-            cli.jobs
+            "error: cannot start the worker threads: {e}\nhint: try fewer with `--jobs`"
         );
         return ExitCode::from(2);
     }
