@@ -1,4 +1,4 @@
-//! Fuzz target `csv`: see `mizuchi_host::fuzz::csv`.
+//! Fuzz target `csv`: see `mizuchi::fuzz::csv`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi_host::fuzz::csv(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi::fuzz::csv(data));

@@ -1,4 +1,4 @@
-//! Fuzz target `evidence_json`: see `mizuchi_host::fuzz::evidence_json`.
+//! Fuzz target `evidence_json`: see `mizuchi::fuzz::evidence_json`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi_host::fuzz::evidence_json(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi::fuzz::evidence_json(data));

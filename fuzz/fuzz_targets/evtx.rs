@@ -1,4 +1,4 @@
-//! Fuzz target `evtx`: see `mizuchi_host::fuzz::evtx`.
+//! Fuzz target `evtx`: see `mizuchi::fuzz::evtx`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi_host::fuzz::evtx(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi::fuzz::evtx(data));

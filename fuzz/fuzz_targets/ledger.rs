@@ -1,4 +1,4 @@
-//! Fuzz target `ledger`: see `mizuchi_host::fuzz::ledger`.
+//! Fuzz target `ledger`: see `mizuchi::fuzz::ledger`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi_host::fuzz::ledger(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi::fuzz::ledger(data));

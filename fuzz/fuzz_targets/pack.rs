@@ -1,4 +1,4 @@
-//! Fuzz target `pack`: see `mizuchi_host::fuzz::pack`.
+//! Fuzz target `pack`: see `mizuchi::fuzz::pack`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi_host::fuzz::pack(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi::fuzz::pack(data));

@@ -1,4 +1,4 @@
-//! Fuzz target `sshd`: see `mizuchi_host::fuzz::sshd`.
+//! Fuzz target `sshd`: see `mizuchi::fuzz::sshd`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi_host::fuzz::sshd(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mizuchi::fuzz::sshd(data));

@@ -244,6 +244,21 @@ fn demo() -> Result<()> {
 fn test() -> Result<()> {
     run(cargo().args(["fmt", "--all", "--", "--check"]))
         .context("formatting differs; run `cargo fmt --all`")?;
+    // The fuzz targets are a workspace of their own (an instrumented build):
+    // check at least that their manifest and lock file still resolve against
+    // this workspace's crates. Their entry points (`mizuchi::fuzz`, feature
+    // `fuzzing`) are linted below with `--all-features`.
+    run(cargo()
+        .args([
+            "metadata",
+            "--locked",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(root().join("fuzz/Cargo.toml"))
+        .stdout(std::process::Stdio::null()))
+    .context("the fuzz targets' manifest or lock file is out of date (see fuzz/Cargo.toml)")?;
     ensure_wasm_target()?;
     run(cargo().args([
         "clippy",
@@ -546,6 +561,20 @@ fn fuzz(args: Vec<String>) -> Result<()> {
         fuzz_seeds(&seeds, &trust)?;
     }
     ensure_cargo_fuzz()?;
+    // Build every target first: a target that does not build is an error of
+    // its own, never mistaken for a crash found by fuzzing.
+    run(Command::new("cargo")
+        .current_dir(root())
+        .args([
+            "+nightly",
+            "fuzz",
+            "build",
+            "--fuzz-dir",
+            "fuzz",
+            "--target-dir",
+        ])
+        .arg(base.join("build")))
+    .context("the fuzz targets do not build")?;
     let mut done = Vec::new();
     for t in &targets {
         let corpus = base.join("corpus").join(t);
@@ -596,7 +625,13 @@ fn fuzz(args: Vec<String>) -> Result<()> {
             l.strip_prefix("Done ")
                 .and_then(|r| r.split(' ').next()?.parse().ok())
         });
-        let crashed = !status.success() || std::fs::read_dir(&artifacts)?.next().is_some();
+        let crashed = std::fs::read_dir(&artifacts)?.next().is_some();
+        if !status.success() && !crashed {
+            bail!(
+                "fuzzing {t} stopped without finding a crash ({status}); see {}",
+                log.display()
+            );
+        }
         done.push(FuzzRun {
             target: t.clone(),
             seconds,
