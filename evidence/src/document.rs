@@ -22,7 +22,7 @@ use crate::{
 /// package `mizuchi:encoding` of this version is what a rule module built
 /// with this crate imports. Bump it (and the WIT package, and add a golden
 /// directory) whenever a document type or an event layout changes.
-pub const ENCODING: &str = "1.0.0";
+pub const ENCODING: &str = "2.0.0";
 
 /// A section held as one JSON document, and the type it parses into.
 pub trait Document: Serialize + DeserializeOwned {
@@ -78,6 +78,22 @@ fn to_json<T: Document>(value: &T) -> Result<String, CodecError> {
     })
 }
 
+fn typed<T: Document>(json: &serde_json::Value) -> Result<T, CodecError> {
+    serde_path_to_error::deserialize(json).map_err(|e| CodecError::Json {
+        section: T::KIND,
+        reason: format!("{} (at {})", e.inner(), e.path()),
+    })
+}
+
+fn pretty<T: Document>(value: &T) -> Result<Vec<u8>, CodecError> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| CodecError::Json {
+        section: T::KIND,
+        reason: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
 /// Decodes a document that [`encode_document`] encoded.
 pub fn decode_document<T: Document>(bytes: &[u8]) -> Result<T, CodecError> {
     postcard::from_bytes(bytes).map_err(|e| CodecError::Encoded {
@@ -97,6 +113,16 @@ macro_rules! documents {
         pub fn encode_document(kind: SectionKind, json: &str) -> Result<Vec<u8>, CodecError> {
             match kind {
                 $(SectionKind::$kind => encode::<$ty>(json),)*
+                other => Err(CodecError::NotADocument(other)),
+            }
+        }
+
+        /// A `kind` document given as JSON, read as its type and written
+        /// again as the bundle writes documents (pretty-printed, fields in
+        /// the type's order, a final newline). Refuses what the type refuses.
+        pub fn canonical_document(kind: SectionKind, json: &serde_json::Value) -> Result<Vec<u8>, CodecError> {
+            match kind {
+                $(SectionKind::$kind => pretty(&typed::<$ty>(json)?),)*
                 other => Err(CodecError::NotADocument(other)),
             }
         }

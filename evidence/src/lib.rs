@@ -25,11 +25,12 @@ pub mod verdict;
 
 pub use common::{Date, MAX_EXACT, Text, Timestamp};
 pub use document::{
-    CodecError, Document, ENCODING, decode_document, document_json, encode_document,
+    CodecError, Document, ENCODING, canonical_document, decode_document, document_json,
+    encode_document,
 };
 pub use manifest::{
-    FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape, UnknownSection,
-    Utility,
+    FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape, Source,
+    UnknownSection, Utility,
 };
 pub use sections::*;
 pub use time::{parse_timestamp, rfc3339};

@@ -16,7 +16,7 @@ pub const FORMAT_NAME: &str = "mizuchi-evidence";
 ///
 /// Minor versions add optional fields or sections; a major version changes or
 /// removes something. Rules state which versions they understand.
-pub const FORMAT_VERSION: &str = "1.0.0";
+pub const FORMAT_VERSION: &str = "2.0.0";
 
 /// `manifest.json`, at the root of every bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub const FORMAT_VERSION: &str = "1.0.0";
 pub struct Manifest {
     /// Always `mizuchi-evidence`.
     pub format: String,
-    /// Semver version of the bundle format, e.g. `1.0.0`.
+    /// Semver version of the bundle format, e.g. `2.0.0`.
     pub format_version: String,
     /// The utility the evidence describes.
     pub utility: Utility,
@@ -60,11 +60,43 @@ pub struct FileEntry {
     pub kind: SectionKind,
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
+    /// Where the file's records came from, when an importer wrote them
+    /// (none for a file written by hand and added).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+    /// The SHA-256 the file had when an importer last wrote it. A file
+    /// whose `sha256` differs was edited by hand since, and an import that
+    /// would overwrite those edits refuses unless told to replace them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_sha256: Option<String>,
 }
 
-/// Whether a section is one JSON document or a JSON Lines log.
+/// An input an importer read into a bundle file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The importer (`evtx`, `sshd`, `sheet`, …).
+    pub importer: String,
+    /// The input's file name (and sheet, for a workbook), as given.
+    pub input: String,
+    /// Lower-case hex SHA-256 of the input's bytes.
+    pub input_sha256: String,
+    /// For a document: the tables of the section this input filled
+    /// (`assets`, `systems`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<String>,
+    /// What the importer assumed or was told that changes the records:
+    /// `year` of a year-less log, `utc_offset`, `system`, `encoding`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub assumed: std::collections::BTreeMap<String, String>,
+    /// Records written.
+    pub records: u64,
+}
+
+/// Whether a section is one JSON document or a JSON Lines log: every section
+/// is one or the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum SectionShape {
     /// One JSON document per section; at most one file.
     Document,

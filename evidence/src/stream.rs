@@ -201,6 +201,12 @@ pub struct AuthEntry {
     pub status: Option<u32>,
     /// The Windows failure sub-status, if logged.
     pub sub_status: Option<u32>,
+    /// Who made the change, if logged and not the account itself.
+    pub actor: Option<Symbol>,
+    /// The group, for a group membership change.
+    pub group: Option<Symbol>,
+    /// The Windows event id, if the event came from one.
+    pub event_id: Option<u32>,
 }
 
 /// A door event in compact form. See [`DoorEvent`] for the fields.
@@ -242,6 +248,9 @@ pub trait Encoded: Sized + Copy {
     /// bytes no entry encodes to.
     fn decode(bytes: &[u8]) -> Option<Self>;
 
+    /// Where the entry was read.
+    fn origin(&self) -> Origin;
+
     /// The highest symbol number the entry uses.
     fn max_symbol(&self) -> u32;
 
@@ -251,17 +260,19 @@ pub trait Encoded: Sized + Copy {
     fn map_symbols(self, f: impl FnMut(Symbol) -> Symbol) -> Self;
 }
 
-/// The layout both entries share, 44 bytes little-endian: the origin file
-/// (u32) and line (u64), the time (i64), four one-byte codes, five u32 words.
-struct Layout {
+/// The layout of an entry with `W` words, `24 + 4 × W` bytes little-endian:
+/// the origin file (u32) and line (u64), the time (i64), four one-byte
+/// codes, then `W` u32 words (symbols and codes). Authentication entries
+/// have 8 words (56 bytes), door entries 5 (44 bytes).
+struct Layout<const W: usize> {
     origin: Origin,
     time: i64,
     codes: [u8; 4],
-    words: [u32; 5],
+    words: [u32; W],
 }
 
-impl Layout {
-    const SIZE: usize = 44;
+impl<const W: usize> Layout<W> {
+    const SIZE: usize = 24 + 4 * W;
 
     fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.origin.file.0.to_le_bytes());
@@ -273,11 +284,12 @@ impl Layout {
         }
     }
 
-    fn decode(bytes: &[u8]) -> Option<Layout> {
-        // One fixed-size array, so that every read below is at a constant
-        // offset and needs no bounds check: rules decode every event of a log.
-        let b: &[u8; Layout::SIZE] = bytes.try_into().ok()?;
-        let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != Self::SIZE {
+            return None;
+        }
+        let u32_at =
+            |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
         let u64_at = |i: usize| u64::from(u32_at(i)) | (u64::from(u32_at(i + 4)) << 32);
         Some(Layout {
             origin: Origin {
@@ -285,8 +297,8 @@ impl Layout {
                 line: u64_at(4),
             },
             time: u64_at(12) as i64,
-            codes: [b[20], b[21], b[22], b[23]],
-            words: [u32_at(24), u32_at(28), u32_at(32), u32_at(36), u32_at(40)],
+            codes: [bytes[20], bytes[21], bytes[22], bytes[23]],
+            words: std::array::from_fn(|k| u32_at(24 + 4 * k)),
         })
     }
 }
@@ -303,33 +315,17 @@ fn present<T>(flags: u8, bit: u8, v: T) -> Option<T> {
     (flags & bit != 0).then_some(v)
 }
 
-fn auth_kind_code(k: AuthKind) -> u8 {
-    match k {
-        AuthKind::LogonSuccess => 0,
-        AuthKind::LogonFailure => 1,
-        AuthKind::Lockout => 2,
-        AuthKind::AccountDisabled => 3,
-        AuthKind::AccountDeleted => 4,
-        AuthKind::LogCleared => 5,
-        AuthKind::Alert => 6,
-    }
-}
+/// Authentication entries' layout: codes kind, presence flags, logon
+/// type, unused; words system, account, source, status, sub-status, actor,
+/// group, event id.
+type AuthLayout = Layout<8>;
 
-fn auth_kind(code: u8) -> Option<AuthKind> {
-    Some(match code {
-        0 => AuthKind::LogonSuccess,
-        1 => AuthKind::LogonFailure,
-        2 => AuthKind::Lockout,
-        3 => AuthKind::AccountDisabled,
-        4 => AuthKind::AccountDeleted,
-        5 => AuthKind::LogCleared,
-        6 => AuthKind::Alert,
-        _ => return None,
-    })
-}
+/// Door entries' layout: codes result, direction, presence flags, unused;
+/// words area, door, person, card, visitor.
+type DoorLayout = Layout<5>;
 
 impl Encoded for AuthEntry {
-    const SIZE: usize = Layout::SIZE;
+    const SIZE: usize = AuthLayout::SIZE;
 
     fn encode(&self, out: &mut Vec<u8>) {
         let mut flags = 0u8;
@@ -337,43 +333,73 @@ impl Encoded for AuthEntry {
         let logon_type = opt(self.logon_type, 2, &mut flags);
         let status = opt(self.status, 4, &mut flags);
         let sub_status = opt(self.sub_status, 8, &mut flags);
-        Layout {
+        let actor = opt(self.actor.map(|s| s.0), 16, &mut flags);
+        let group = opt(self.group.map(|s| s.0), 32, &mut flags);
+        let event_id = opt(self.event_id, 64, &mut flags);
+        AuthLayout {
             origin: self.origin,
             time: self.time,
-            codes: [auth_kind_code(self.kind), flags, logon_type, 0],
-            words: [self.system.0, self.account.0, source, status, sub_status],
+            codes: [self.kind.code(), flags, logon_type, 0],
+            words: [
+                self.system.0,
+                self.account.0,
+                source,
+                status,
+                sub_status,
+                actor,
+                group,
+                event_id,
+            ],
         }
         .encode(out);
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let Layout {
+        let AuthLayout {
             origin,
             time,
             codes: [kind, flags, logon_type, _],
-            words: [system, account, source, status, sub_status],
-        } = Layout::decode(bytes)?;
+            words:
+                [
+                    system,
+                    account,
+                    source,
+                    status,
+                    sub_status,
+                    actor,
+                    group,
+                    event_id,
+                ],
+        } = AuthLayout::decode(bytes)?;
         Some(AuthEntry {
             origin,
             time,
-            kind: auth_kind(kind)?,
+            kind: AuthKind::from_code(kind)?,
             system: Symbol(system),
             account: Symbol(account),
             source: present(flags, 1, Symbol(source)),
             logon_type: present(flags, 2, logon_type),
             status: present(flags, 4, status),
             sub_status: present(flags, 8, sub_status),
+            actor: present(flags, 16, Symbol(actor)),
+            group: present(flags, 32, Symbol(group)),
+            event_id: present(flags, 64, event_id),
         })
     }
 
-    fn max_symbol(&self) -> u32 {
-        let source = self.source.map_or(0, |s| s.0);
+    fn origin(&self) -> Origin {
         self.origin
-            .file
-            .0
-            .max(self.system.0)
-            .max(self.account.0)
-            .max(source)
+    }
+
+    fn max_symbol(&self) -> u32 {
+        [self.source, self.actor, self.group]
+            .into_iter()
+            .flatten()
+            .map(|s| s.0)
+            .fold(
+                self.origin.file.0.max(self.system.0).max(self.account.0),
+                u32::max,
+            )
     }
 
     fn map_symbols(self, mut f: impl FnMut(Symbol) -> Symbol) -> Self {
@@ -385,13 +411,15 @@ impl Encoded for AuthEntry {
             system: f(self.system),
             account: f(self.account),
             source: self.source.map(&mut f),
+            actor: self.actor.map(&mut f),
+            group: self.group.map(&mut f),
             ..self
         }
     }
 }
 
 impl Encoded for DoorEntry {
-    const SIZE: usize = Layout::SIZE;
+    const SIZE: usize = DoorLayout::SIZE;
 
     fn encode(&self, out: &mut Vec<u8>) {
         let mut flags = 0u8;
@@ -408,7 +436,7 @@ impl Encoded for DoorEntry {
             Direction::Exit => 1,
             Direction::Unknown => 2,
         };
-        Layout {
+        DoorLayout {
             origin: self.origin,
             time: self.time,
             codes: [result, direction, flags, 0],
@@ -418,12 +446,12 @@ impl Encoded for DoorEntry {
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let Layout {
+        let DoorLayout {
             origin,
             time,
             codes: [result, direction, flags, _],
             words: [area, door, person, card, visitor],
-        } = Layout::decode(bytes)?;
+        } = DoorLayout::decode(bytes)?;
         let result = match result {
             0 => DoorResult::Granted,
             1 => DoorResult::Denied,
@@ -446,6 +474,10 @@ impl Encoded for DoorEntry {
             result,
             direction,
         })
+    }
+
+    fn origin(&self) -> Origin {
+        self.origin
     }
 
     fn max_symbol(&self) -> u32 {
@@ -480,6 +512,11 @@ pub trait LogRecord: DeserializeOwned {
     /// Interns the record's strings (in field order) and returns its
     /// compact form.
     fn compact(self, origin: Origin, symbols: &mut Symbols) -> Self::Entry;
+
+    /// The record holding what `entry` holds, its symbols named from
+    /// `symbols`: what a rule reading JSON (`document-json`'s counterpart
+    /// for logs) is given. Fields the compact form does not keep are absent.
+    fn expand(entry: &Self::Entry, symbols: &Symbols) -> Self;
 
     /// The compact form of a line read without serde, or `None` to leave the
     /// line to serde. What it returns, and what it interns in which order,
@@ -563,6 +600,29 @@ impl LogRecord for AuthEvent {
             logon_type: self.logon_type,
             status: self.status,
             sub_status: self.sub_status,
+            actor: self.actor.map(|s| symbols.intern_owned(s)),
+            group: self.group.map(|s| symbols.intern_owned(s)),
+            event_id: self.event_id,
+        }
+    }
+
+    fn expand(e: &AuthEntry, symbols: &Symbols) -> AuthEvent {
+        let name = |s: Symbol| symbols.name(s).to_owned();
+        AuthEvent {
+            time: seconds(e.time),
+            kind: e.kind,
+            system: name(e.system),
+            account: name(e.account),
+            domain: None,
+            source: e.source.map(name),
+            logon_type: e.logon_type,
+            status: e.status,
+            sub_status: e.sub_status,
+            method: None,
+            actor: e.actor.map(name),
+            group: e.group.map(name),
+            event_id: e.event_id,
+            record_id: None,
         }
     }
 
@@ -570,6 +630,7 @@ impl LogRecord for AuthEvent {
         let (mut time, mut kind, mut system, mut account) = (None, None, None, None);
         let (mut source, mut logon_type, mut status, mut sub_status) = (None, None, None, None);
         let (mut domain, mut method, mut event_id, mut record_id) = (None, None, None, None);
+        let (mut actor, mut group) = (None, None);
         flat::fields(text, |key, value| match key {
             "time" => once(&mut time, value, timestamp),
             "kind" => once(&mut kind, value, |v| {
@@ -584,6 +645,8 @@ impl LogRecord for AuthEvent {
             "status" => once(&mut status, value, nullable(hex_code)),
             "sub_status" => once(&mut sub_status, value, nullable(hex_code)),
             "method" => once(&mut method, value, nullable(self::text)),
+            "actor" => once(&mut actor, value, nullable(self::text)),
+            "group" => once(&mut group, value, nullable(self::text)),
             "event_id" => once(&mut event_id, value, nullable(uint::<u32>)),
             "record_id" => once(&mut record_id, value, nullable(exact)),
             _ => unknown(value),
@@ -601,6 +664,9 @@ impl LogRecord for AuthEvent {
             logon_type: logon_type.flatten(),
             status: status.flatten(),
             sub_status: sub_status.flatten(),
+            actor: actor.flatten().map(|s| symbols.intern(s)),
+            group: group.flatten().map(|s| symbols.intern(s)),
+            event_id: event_id.flatten(),
         })
     }
 }
@@ -619,6 +685,20 @@ impl LogRecord for DoorEvent {
             visitor: self.visitor.map(|s| symbols.intern_owned(s)),
             result: self.result,
             direction: self.direction,
+        }
+    }
+
+    fn expand(e: &DoorEntry, symbols: &Symbols) -> DoorEvent {
+        let name = |s: Symbol| symbols.name(s).to_owned();
+        DoorEvent {
+            time: seconds(e.time),
+            area: name(e.area),
+            door: e.door.map(name),
+            person: e.person.map(name),
+            card: e.card.map(name),
+            visitor: e.visitor.map(name),
+            result: e.result,
+            direction: e.direction,
         }
     }
 
@@ -662,6 +742,16 @@ impl LogRecord for DoorEvent {
             direction: direction.unwrap_or_default(),
         })
     }
+}
+
+/// The instant `secs` seconds after 1970; the nearest representable one
+/// for a value no timestamp holds (entries hold what a timestamp gave).
+fn seconds(secs: i64) -> crate::Timestamp {
+    crate::Timestamp::from_second(secs).unwrap_or(if secs < 0 {
+        crate::Timestamp::MIN
+    } else {
+        crate::Timestamp::MAX
+    })
 }
 
 /// A line of a log that could not be read.
@@ -899,6 +989,8 @@ mod tests {
         r#"{"time":"2026-04-01T00:00:00Z","kind":"account-disabled","system":"s","account":"s"}"#,
         r#"{"time":"2026-04-01T00:00:00Z","kind":"account-deleted","system":"","account":"a","source":"s"}"#,
         r#"{"time":"2026-04-01T00:00:00Z","kind":"log-cleared","system":"s","account":"a","logon_type":255,"event_id":4294967295}"#,
+        r#"{"time":"2026-04-01T00:00:00Z","kind":"group-member-added","system":"dc1","account":"op9","actor":"admin","group":"Domain Admins","event_id":4728,"record_id":88}"#,
+        r#"{"time":"2026-04-01T00:00:00Z","kind":"account-created","system":"dc1","account":"op9","actor":"op9","group":null}"#,
     ];
 
     const DOOR_LINES: &[&str] = &[
@@ -1028,6 +1120,9 @@ mod tests {
             logon_type: Some(10),
             status: Some(0xC000_006D),
             sub_status: None,
+            actor: Some(Symbol(8)),
+            group: None,
+            event_id: Some(4740),
         };
         let door = DoorEntry {
             origin: Origin {
@@ -1072,6 +1167,9 @@ mod tests {
             logon_type: Some(3),
             status: Some(4),
             sub_status: None,
+            actor: Some(Symbol(5)),
+            group: Some(Symbol(6)),
+            event_id: Some(4625),
         };
         let mapped = auth.map_symbols(shift);
         assert_eq!(
@@ -1079,10 +1177,20 @@ mod tests {
                 mapped.origin.file,
                 mapped.system,
                 mapped.account,
-                mapped.source
+                mapped.source,
+                mapped.actor,
+                mapped.group,
             ),
-            (Symbol(100), Symbol(101), Symbol(102), Some(Symbol(103)))
+            (
+                Symbol(100),
+                Symbol(101),
+                Symbol(102),
+                Some(Symbol(103)),
+                Some(Symbol(105)),
+                Some(Symbol(106))
+            )
         );
+        assert_eq!(mapped.event_id, Some(4625));
         assert_eq!(
             (mapped.origin.line, mapped.time, mapped.kind, mapped.status),
             (7, 5, AuthKind::LogonFailure, Some(4))

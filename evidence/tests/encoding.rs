@@ -90,6 +90,9 @@ fn both_event_layouts_encode_to_the_golden_bytes_of_their_version() {
             logon_type: i.is_multiple_of(3).then_some(10),
             status: (i % 2 == 1).then_some(0xC000_006D),
             sub_status: (i == 1).then_some(0xC000_006A),
+            actor: (i % 3 == 1).then_some(Symbol(40 + i)),
+            group: (i % 4 == 2).then_some(Symbol(50 + i)),
+            event_id: (!i.is_multiple_of(5)).then_some(4600 + i),
         }
         .encode(&mut bytes);
     }

@@ -9,8 +9,7 @@ wasmtime::component::bindgen!({
     path: "../wit",
     world: "rule-module",
     with: {
-        "mizuchi:rule/evidence.auth-events": crate::sandbox::AuthCursor,
-        "mizuchi:rule/evidence.door-events": crate::sandbox::DoorCursor,
+        "mizuchi:rule/evidence.log-cursor": crate::sandbox::JsonCursor,
         "mizuchi:encoding/read.auth-events": crate::sandbox::EncodedAuthCursor,
         "mizuchi:encoding/read.door-events": crate::sandbox::EncodedDoorCursor,
     },
@@ -21,10 +20,10 @@ pub(crate) use self::mizuchi::rule::evidence as wit_evidence;
 pub(crate) use self::mizuchi::rule::types as wit_types;
 
 /// The version of the rule ABI this host implements.
-pub const ABI_VERSION: &str = "1.2.0";
+pub const ABI_VERSION: &str = "2.0.0";
 
 /// [`ABI_VERSION`] as a version (a unit test holds the two together).
-pub(crate) const HOST_ABI: Version = Version::new(1, 2, 0);
+pub(crate) const HOST_ABI: Version = Version::new(2, 0, 0);
 
 /// The WIT package every rule module exports from.
 const PACKAGE: &str = "mizuchi:rule";
@@ -57,11 +56,6 @@ pub fn served_encoding() -> VersionReq {
         ],
     }
 }
-
-/// The encoding modules of rule ABI 1.1 read through `document-encoded` and
-/// `next-encoded` of `mizuchi:rule/evidence`, before the encoding had a
-/// package of its own.
-const LEGACY_ENCODING: Version = Version::new(1, 0, 0);
 
 /// The ABI versions this host accepts: its own major version, up to its own
 /// minor version (a module built against a newer minor version may import
@@ -148,7 +142,7 @@ pub(crate) fn check(engine: &Engine, component: &Component) -> Result<Version, A
         return Err(AbiError::Incompatible { found, accepted });
     }
     let served = served_encoding();
-    for (name, item) in ty.imports(engine) {
+    for (name, _) in ty.imports(engine) {
         if let Some(rest) = name.strip_prefix(&format!("{ENCODING_PACKAGE}/read@")) {
             let v = Version::parse(rest).map_err(|e| AbiError::BadVersion {
                 name: name.to_owned(),
@@ -157,35 +151,11 @@ pub(crate) fn check(engine: &Engine, component: &Component) -> Result<Version, A
             if !served.matches(&v) {
                 return Err(AbiError::Encoding { found: v, served });
             }
-        } else if name.starts_with(&format!("{PACKAGE}/evidence@"))
-            && reads_legacy_encoding(engine, &item.ty)
-            && !served.matches(&LEGACY_ENCODING)
-        {
-            return Err(AbiError::Encoding {
-                found: LEGACY_ENCODING,
-                served,
-            });
         } else if !(name.starts_with("wasi:") || name.starts_with(&format!("{PACKAGE}/"))) {
             return Err(AbiError::ForbiddenImport(name.to_owned()));
         }
     }
     Ok(found)
-}
-
-/// Whether an imported `mizuchi:rule/evidence` instance uses the encoded
-/// functions of rule ABI 1.1 (encoding 1.0.0).
-fn reads_legacy_encoding(
-    engine: &Engine,
-    item: &wasmtime::component::types::ComponentItem,
-) -> bool {
-    let wasmtime::component::types::ComponentItem::ComponentInstance(instance) = item else {
-        return false;
-    };
-    instance.exports(engine).any(|(f, _)| {
-        f == "document-encoded"
-            || f == "[method]auth-events.next-encoded"
-            || f == "[method]door-events.next-encoded"
-    })
 }
 
 #[cfg(test)]
@@ -205,12 +175,10 @@ mod tests {
     fn the_host_accepts_its_major_up_to_its_own_minor() {
         assert_eq!(Version::parse(ABI_VERSION).unwrap(), HOST_ABI);
         let req = accepted();
-        assert_eq!(req.to_string(), ">=1.0.0, <=1.2.0");
-        assert!(req.matches(&Version::new(1, 0, 0)));
-        assert!(req.matches(&Version::new(1, 1, 0)));
-        assert!(req.matches(&Version::new(1, 2, 0)));
-        assert!(!req.matches(&Version::new(2, 0, 0)));
-        assert!(!req.matches(&Version::new(0, 9, 0)));
-        assert!(!req.matches(&Version::new(1, 3, 0)));
+        assert_eq!(req.to_string(), ">=2.0.0, <=2.0.0");
+        assert!(req.matches(&Version::new(2, 0, 0)));
+        assert!(!req.matches(&Version::new(1, 2, 0)));
+        assert!(!req.matches(&Version::new(3, 0, 0)));
+        assert!(!req.matches(&Version::new(2, 1, 0)));
     }
 }

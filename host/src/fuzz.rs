@@ -18,20 +18,12 @@ fn options() -> ImportOptions {
         year: Some(2026),
         system: Some("HOST-01".into()),
         skip_bad_rows: true,
+        ..ImportOptions::default()
     }
 }
 
 fn parse(kind: ImportKind, data: &[u8]) {
-    let mut problems = Vec::new();
-    let collected = jiff::civil::date(2026, 11, 27);
-    let _ = crate::import::parse(
-        kind,
-        Path::new("input"),
-        data,
-        &options(),
-        collected,
-        &mut problems,
-    );
+    crate::import::fuzz_parse(kind, data, &options());
 }
 
 /// A Windows `.evtx` file.
@@ -57,15 +49,16 @@ fn choose<'a, T: Copy>(data: &'a [u8], names: &[(&str, T)]) -> Option<(T, &'a [u
     Some((names[usize::from(first) % names.len()].1, rest))
 }
 
-/// A spreadsheet or Event Viewer export, named on its first line
-/// (`inventory-csv`, `door-csv`, `backup-csv`, `windows-csv`, `windows-xml`).
+/// A spreadsheet (CSV or `.xlsx`), an Event Viewer export or an account
+/// listing, named on its first line (`sheet`, `windows-csv`, `windows-xml`,
+/// `ad-users`, `passwd`).
 pub fn csv(data: &[u8]) {
     let kinds = [
-        ImportKind::InventoryCsv,
-        ImportKind::DoorCsv,
-        ImportKind::BackupCsv,
+        ImportKind::Sheet,
         ImportKind::WindowsCsv,
         ImportKind::WindowsXml,
+        ImportKind::AdUsers,
+        ImportKind::Passwd,
     ];
     let names: Vec<(&str, ImportKind)> = kinds.iter().map(|k| (k.as_str(), *k)).collect();
     if let Some((kind, rest)) = choose(data, &names) {

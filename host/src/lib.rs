@@ -19,7 +19,7 @@
 //!     Verification::Trusted { store: &trust, today: Some(today) },
 //! )?;
 //! let packs = PackSet::from(pack);
-//! let bundle = Arc::new(Bundle::open("samples/minamiyama".as_ref())?);
+//! let bundle = Arc::new(Bundle::open("samples/minamiyama/bundle".as_ref())?);
 //! let key = SecretKey::read("utility.pem".as_ref())?;
 //! let mut recorder = Recorder::open("results.jsonl".as_ref(), &key)?;
 //! let evaluation = evaluate(&runtime, &packs, bundle, &EvalOptions::default(), &|_| {})?;
@@ -70,18 +70,20 @@ mod trust;
 pub use abi::{ABI_VERSION, AbiError, accepted as accepted_abi, served_encoding};
 pub use bundle::{
     Bundle, BundleError, BundleSummary, BundleWriter, DocumentFile, LogFile, LogStats, Problem,
-    SectionSummary, Severity, Validation, WriteError, summarize, validate, write_archive,
+    SectionSummary, Severity, Upgrade, UpgradeError, Validation, WriteError, summarize, upgrade,
+    validate, write_archive,
 };
 pub use engine::{Limits, Runtime, RuntimeError};
 pub use eval::{EvalError, EvalOptions, ParamInput, ParamOverride, REPORT_VERSION, evaluate};
 pub use import::{
-    ImportError, ImportKind, ImportOptions, ImportReport, OffsetError, RowProblem, import,
-    parse_offset,
+    IgnoredColumn, ImportError, ImportKind, ImportOptions, ImportReport, OffsetError, RowProblem,
+    Skipped, TableImport, TemplateError, TemplateFormat, UnknownImportKind, column_reference,
+    import, parse_offset, template_tables, write_template,
 };
 pub use mizuchi_ledger::keys::{KeyError, PublicKey, SecretKey, public_path};
 pub use pack::{
-    Module, Need, Pack, PackError, PackSet, ParamKind, ParamSpec, RuleInfo, Verification,
-    build_pack,
+    Module, Need, Pack, PackError, PackSet, ParamKind, ParamSpec, RuleCoverage, RuleInfo,
+    SectionCoverage, Verification, build_pack,
 };
 pub use packfile::{
     MANIFEST_TYPE, MAX_MANIFEST, MAX_MODULE, MAX_PACK, ManifestTemplate, ModuleEntry, PACK_FORMAT,

@@ -732,6 +732,70 @@ impl PackSet {
     }
 }
 
+/// Whether a bundle feeds a rule: every section the rule reads, and how
+/// many records the bundle holds of it (`None`: the bundle has no such
+/// section, so the rule will say "insufficient evidence" for it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleCoverage {
+    /// The rule's id.
+    pub rule: String,
+    /// The pack that provides it.
+    pub pack: String,
+    /// Its title.
+    pub title: Text,
+    /// Its legal force.
+    pub force: Force,
+    /// The sections it reads, in the order it declared them.
+    pub needs: Vec<SectionCoverage>,
+}
+
+/// One section a rule reads, as the bundle holds it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SectionCoverage {
+    /// The section.
+    pub section: SectionKind,
+    /// Its records (of every list for a document, events for a log);
+    /// `None` when the bundle does not hold the section.
+    pub records: Option<u64>,
+}
+
+impl RuleCoverage {
+    /// The sections the rule reads that the bundle does not hold.
+    pub fn missing(&self) -> impl Iterator<Item = SectionKind> + '_ {
+        self.needs
+            .iter()
+            .filter(|n| n.records.is_none())
+            .map(|n| n.section)
+    }
+}
+
+impl PackSet {
+    /// For every rule, which of the sections it reads `bundle` holds: what a
+    /// utility sees before evaluating, to know which rules will lack
+    /// evidence and why.
+    pub fn coverage(&self, bundle: &crate::BundleSummary) -> Vec<RuleCoverage> {
+        self.rules()
+            .map(|(p, _, r)| RuleCoverage {
+                rule: r.id.clone(),
+                pack: p.name.clone(),
+                title: r.title.clone(),
+                force: r.force,
+                needs: r
+                    .needs
+                    .iter()
+                    .map(|n| SectionCoverage {
+                        section: n.section,
+                        records: bundle
+                            .sections
+                            .get(n.section.as_str())
+                            .map(|s| s.records.values().sum()),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
 impl From<Pack> for PackSet {
     fn from(pack: Pack) -> PackSet {
         PackSet { packs: vec![pack] }

@@ -77,9 +77,9 @@ pub struct PackManifest {
     pub version: String,
     /// The publisher, as the trust store names it.
     pub publisher: String,
-    /// The rule ABI versions the modules need, e.g. `^1.0`.
+    /// The rule ABI versions the modules need, e.g. `^2.0`.
     pub abi: String,
-    /// The evidence format versions the rules understand, e.g. `^1.0`.
+    /// The evidence format versions the rules understand, e.g. `^2.0`.
     pub evidence_format: String,
     /// When the pack was published.
     pub published_on: Date,
@@ -99,20 +99,15 @@ pub struct ManifestTemplate {
     pub version: String,
     /// The publisher, as trust stores know it.
     pub publisher: String,
-    #[serde(default = "default_req")]
-    /// The rule ABI versions the modules need (default `^1.0`).
+    /// The rule ABI versions the modules need, e.g. `^2.0`. Stated, never
+    /// defaulted: it is signed.
     pub abi: String,
-    #[serde(default = "default_req")]
-    /// The evidence format versions the rules understand (default `^1.0`).
+    /// The evidence format versions the rules understand, e.g. `^2.0`.
     pub evidence_format: String,
     /// When the pack is published.
     pub published_on: Date,
     /// The last day it may be installed or run.
     pub expires_on: Date,
-}
-
-fn default_req() -> String {
-    "^1.0".into()
 }
 
 /// Why a pack file cannot be built, read or trusted.

@@ -348,7 +348,7 @@ mod tests {
     fn a_result_whose_module_the_run_does_not_hold_is_not_signed() {
         // No signed byte comes from a default: a module digest that cannot
         // be found is an error, not an empty string in a signed record.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/minamiyama");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/minamiyama/bundle");
         let bundle = Arc::new(Bundle::open_reading(&dir, &[]).unwrap());
         let packs = PackSet::new(Vec::new()).unwrap();
         let report: Report = serde_json::from_value(serde_json::json!({

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use mizuchi_evidence::stream::{AuthEntry, DoorEntry, Encoded, LogRecord};
-use mizuchi_evidence::{AuthEvent, AuthKind, Date, Direction, DoorEvent, DoorResult, SectionKind};
+use mizuchi_evidence::stream::{Encoded, LogRecord};
+use mizuchi_evidence::{AuthEvent, Date, DoorEvent, SectionKind};
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::SeedableRng;
 use wasmtime::component::{HasSelf, Resource, ResourceTable};
@@ -388,18 +388,20 @@ fn classify(
 }
 
 // ---------------------------------------------------------------------------
-// The evidence interface.
+// The evidence interfaces: `mizuchi:rule/evidence` (JSON, for any language)
+// and `mizuchi:encoding/read` (the versioned binary encoding). Both read the
+// same spool and documents, with the same checks.
 
-/// A cursor over the authentication events of a bundle.
+/// A cursor over a log section, read as JSON lines.
 #[allow(unreachable_pub)] // named by the generated bindings
-pub struct AuthCursor(LogCursor<AuthEvent>);
+pub enum JsonCursor {
+    /// Authentication events.
+    Auth(LogCursor<AuthEvent>),
+    /// Door events.
+    Door(LogCursor<DoorEvent>),
+}
 
-/// A cursor over the door events of a bundle.
-#[allow(unreachable_pub)] // named by the generated bindings
-pub struct DoorCursor(LogCursor<DoorEvent>);
-
-/// A cursor over the authentication events of a bundle, encoded
-/// (`mizuchi:encoding/read`).
+/// A cursor over the authentication events of a bundle, encoded.
 #[allow(unreachable_pub)] // named by the generated bindings
 pub struct EncodedAuthCursor(LogCursor<AuthEvent>);
 
@@ -412,14 +414,12 @@ pub struct EncodedDoorCursor(LogCursor<DoorEvent>);
 /// use, so the names a batch needs are exactly those up to the highest number
 /// it uses; the last batch also carries any left (paths of empty files), so
 /// that a rule ends with the whole table, as natively.
-pub(crate) struct LogCursor<T: LogRecord> {
+#[allow(unreachable_pub)] // named by the generated bindings, through the cursors
+pub struct LogCursor<T: LogRecord> {
     spool: Arc<Spool>,
     reader: SpoolReader<T::Entry>,
     sent: usize,
 }
-
-/// A batch of entries and the symbols first used in it.
-type Batch<E> = (Vec<E>, Vec<String>);
 
 /// A batch of encoded entries and the symbols first used in it.
 type EncodedBatch = (Vec<u8>, Vec<String>);
@@ -427,7 +427,7 @@ type EncodedBatch = (Vec<u8>, Vec<String>);
 /// Largest batch a rule may ask for.
 const MAX_BATCH: u32 = 65_536;
 
-impl<T: LogRecord> LogCursor<T> {
+impl<T: LogRecord + serde::Serialize> LogCursor<T> {
     fn new(spool: Arc<Spool>) -> std::io::Result<Self> {
         let reader = spool.reader()?;
         Ok(LogCursor {
@@ -435,12 +435,6 @@ impl<T: LogRecord> LogCursor<T> {
             reader,
             sent: 0,
         })
-    }
-
-    /// [`LogCursor::encoded`] as the guest receives it.
-    fn next_encoded(&mut self, max: u32) -> Result<Option<ev::EncodedBatch>, ev::EvidenceError> {
-        let batch = self.encoded(max).map_err(ev::EvidenceError::Unreadable)?;
-        Ok(batch.map(|(events, symbols)| ev::EncodedBatch { symbols, events }))
     }
 
     /// Up to `max` encoded entries and the symbols new since the last batch;
@@ -472,67 +466,28 @@ impl<T: LogRecord> LogCursor<T> {
         Ok(Some((bytes, names)))
     }
 
-    /// Up to `max` entries and the symbols new since the last batch; `None` at the end.
-    fn next(&mut self, max: u32) -> Result<Option<Batch<T::Entry>>, String> {
-        let Some((bytes, names)) = self.encoded(max)? else {
+    /// Up to `max` entries as JSON lines; `None` at the end.
+    fn json(&mut self, max: u32) -> Result<Option<Vec<ev::LogLine>>, String> {
+        let Some((bytes, _)) = self.encoded(max)? else {
             return Ok(None);
         };
-        let entries = bytes
+        let symbols = self.spool.symbols();
+        bytes
             .chunks_exact(T::Entry::SIZE)
             .map(|c| {
-                T::Entry::decode(c).ok_or_else(|| "a damaged entry in the parsed log".to_owned())
+                let entry = T::Entry::decode(c)
+                    .ok_or_else(|| "a damaged entry in the parsed log".to_owned())?;
+                let origin = entry.origin();
+                let json = serde_json::to_string(&T::expand(&entry, symbols))
+                    .map_err(|e| format!("cannot write an event as JSON: {e}"))?;
+                Ok(ev::LogLine {
+                    file: symbols.name(origin.file).to_owned(),
+                    line: origin.line,
+                    json,
+                })
             })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some((entries, names)))
-    }
-}
-
-fn auth_kind(k: AuthKind) -> ev::AuthKind {
-    match k {
-        AuthKind::LogonSuccess => ev::AuthKind::LogonSuccess,
-        AuthKind::LogonFailure => ev::AuthKind::LogonFailure,
-        AuthKind::Lockout => ev::AuthKind::Lockout,
-        AuthKind::AccountDisabled => ev::AuthKind::AccountDisabled,
-        AuthKind::AccountDeleted => ev::AuthKind::AccountDeleted,
-        AuthKind::LogCleared => ev::AuthKind::LogCleared,
-        _ => ev::AuthKind::Alert,
-    }
-}
-
-fn auth_event(e: &AuthEntry) -> ev::AuthEvent {
-    ev::AuthEvent {
-        file: e.origin.file.0,
-        line: e.origin.line,
-        time: e.time,
-        kind: auth_kind(e.kind),
-        system: e.system.0,
-        account: e.account.0,
-        source: e.source.map(|s| s.0),
-        logon_type: e.logon_type,
-        status: e.status,
-        sub_status: e.sub_status,
-    }
-}
-
-fn door_event(e: &DoorEntry) -> ev::DoorEvent {
-    ev::DoorEvent {
-        file: e.origin.file.0,
-        line: e.origin.line,
-        time: e.time,
-        area: e.area.0,
-        door: e.door.map(|s| s.0),
-        person: e.person.map(|s| s.0),
-        card: e.card.map(|s| s.0),
-        visitor: e.visitor.map(|s| s.0),
-        result: match e.result {
-            DoorResult::Granted => ev::DoorResult::Granted,
-            _ => ev::DoorResult::Denied,
-        },
-        direction: match e.direction {
-            Direction::Entry => ev::Direction::Entry,
-            Direction::Exit => ev::Direction::Exit,
-            _ => ev::Direction::Unknown,
-        },
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
     }
 }
 
@@ -578,7 +533,10 @@ impl RunState {
     }
 
     /// A cursor over a declared log section.
-    fn cursor<T: LogRecord>(&self, kind: SectionKind) -> Result<LogCursor<T>, ev::EvidenceError> {
+    fn cursor<T: LogRecord + serde::Serialize>(
+        &self,
+        kind: SectionKind,
+    ) -> Result<LogCursor<T>, ev::EvidenceError> {
         let bundle = self.declared(kind)?;
         let spool = bundle.spool(kind).map_err(ev::EvidenceError::Unreadable)?;
         LogCursor::new(spool).map_err(|e| ev::EvidenceError::Unreadable(e.to_string()))
@@ -617,98 +575,43 @@ impl ev::Host for RunState {
         }
     }
 
-    fn document(&mut self, section: String) -> Result<String, ev::EvidenceError> {
-        let (_, document) = self.declared_document(&section)?;
-        Ok(document.text().to_string())
-    }
-
     fn document_json(&mut self, section: String) -> Result<String, ev::EvidenceError> {
         let (kind, document) = self.declared_document(&section)?;
         mizuchi_evidence::document_json(kind, document.encoded()).map_err(unreadable)
     }
 
-    fn document_encoded(&mut self, section: String) -> Result<Vec<u8>, ev::EvidenceError> {
-        let (_, document) = self.declared_document(&section)?;
-        Ok(document.encoded().to_vec())
-    }
-
-    fn open_auth_events(&mut self) -> Result<Resource<AuthCursor>, ev::EvidenceError> {
-        let cursor = AuthCursor(self.cursor(SectionKind::AuthEvents)?);
-        self.table.push(cursor).map_err(unreadable)
-    }
-
-    fn open_door_events(&mut self) -> Result<Resource<DoorCursor>, ev::EvidenceError> {
-        let cursor = DoorCursor(self.cursor(SectionKind::DoorEvents)?);
+    fn open_log(&mut self, section: String) -> Result<Resource<JsonCursor>, ev::EvidenceError> {
+        let cursor = match section.parse().map_err(unreadable)? {
+            SectionKind::AuthEvents => JsonCursor::Auth(self.cursor(SectionKind::AuthEvents)?),
+            SectionKind::DoorEvents => JsonCursor::Door(self.cursor(SectionKind::DoorEvents)?),
+            _ => {
+                return Err(ev::EvidenceError::Unreadable(format!(
+                    "`{section}` is a document; read it with `document-json`"
+                )));
+            }
+        };
         self.table.push(cursor).map_err(unreadable)
     }
 }
 
-impl ev::HostAuthEvents for RunState {
+impl ev::HostLogCursor for RunState {
     fn next(
         &mut self,
-        cursor: Resource<AuthCursor>,
+        cursor: Resource<JsonCursor>,
         max: u32,
-    ) -> Result<Option<ev::AuthBatch>, ev::EvidenceError> {
-        let batch = self
-            .open_cursor(&cursor)?
-            .0
-            .next(max)
-            .map_err(ev::EvidenceError::Unreadable)?;
-        Ok(batch.map(|(entries, symbols)| ev::AuthBatch {
-            symbols,
-            events: entries.iter().map(auth_event).collect(),
-        }))
+    ) -> Result<Option<Vec<ev::LogLine>>, ev::EvidenceError> {
+        let lines = match self.open_cursor(&cursor)? {
+            JsonCursor::Auth(c) => c.json(max),
+            JsonCursor::Door(c) => c.json(max),
+        };
+        lines.map_err(ev::EvidenceError::Unreadable)
     }
 
-    fn next_encoded(
-        &mut self,
-        cursor: Resource<AuthCursor>,
-        max: u32,
-    ) -> Result<Option<ev::EncodedBatch>, ev::EvidenceError> {
-        self.open_cursor(&cursor)?.0.next_encoded(max)
-    }
-
-    fn drop(&mut self, cursor: Resource<AuthCursor>) -> wasmtime::Result<()> {
+    fn drop(&mut self, cursor: Resource<JsonCursor>) -> wasmtime::Result<()> {
         self.table.delete(cursor)?;
         Ok(())
     }
 }
-
-impl ev::HostDoorEvents for RunState {
-    fn next(
-        &mut self,
-        cursor: Resource<DoorCursor>,
-        max: u32,
-    ) -> Result<Option<ev::DoorBatch>, ev::EvidenceError> {
-        let batch = self
-            .open_cursor(&cursor)?
-            .0
-            .next(max)
-            .map_err(ev::EvidenceError::Unreadable)?;
-        Ok(batch.map(|(entries, symbols)| ev::DoorBatch {
-            symbols,
-            events: entries.iter().map(door_event).collect(),
-        }))
-    }
-
-    fn next_encoded(
-        &mut self,
-        cursor: Resource<DoorCursor>,
-        max: u32,
-    ) -> Result<Option<ev::EncodedBatch>, ev::EvidenceError> {
-        self.open_cursor(&cursor)?.0.next_encoded(max)
-    }
-
-    fn drop(&mut self, cursor: Resource<DoorCursor>) -> wasmtime::Result<()> {
-        self.table.delete(cursor)?;
-        Ok(())
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The encoded evidence interface (`mizuchi:encoding/read`): the same
-// evidence, the same checks, in the binary encoding the interface's version
-// names.
 
 fn read_error(e: ev::EvidenceError) -> rd::ReadError {
     match e {
@@ -718,16 +621,9 @@ fn read_error(e: ev::EvidenceError) -> rd::ReadError {
     }
 }
 
-fn read_batch(
-    b: Result<Option<ev::EncodedBatch>, ev::EvidenceError>,
-) -> Result<Option<rd::Batch>, rd::ReadError> {
-    b.map(|b| {
-        b.map(|b| rd::Batch {
-            symbols: b.symbols,
-            events: b.events,
-        })
-    })
-    .map_err(read_error)
+fn read_batch(b: Result<Option<EncodedBatch>, String>) -> Result<Option<rd::Batch>, rd::ReadError> {
+    b.map(|b| b.map(|(events, symbols)| rd::Batch { symbols, events }))
+        .map_err(rd::ReadError::Unreadable)
 }
 
 impl rd::Host for RunState {
@@ -758,7 +654,7 @@ impl rd::HostAuthEvents for RunState {
         max: u32,
     ) -> Result<Option<rd::Batch>, rd::ReadError> {
         let cursor = self.open_cursor(&cursor).map_err(read_error)?;
-        read_batch(cursor.0.next_encoded(max))
+        read_batch(cursor.0.encoded(max))
     }
 
     fn drop(&mut self, cursor: Resource<EncodedAuthCursor>) -> wasmtime::Result<()> {
@@ -774,7 +670,7 @@ impl rd::HostDoorEvents for RunState {
         max: u32,
     ) -> Result<Option<rd::Batch>, rd::ReadError> {
         let cursor = self.open_cursor(&cursor).map_err(read_error)?;
-        read_batch(cursor.0.next_encoded(max))
+        read_batch(cursor.0.encoded(max))
     }
 
     fn drop(&mut self, cursor: Resource<EncodedDoorCursor>) -> wasmtime::Result<()> {

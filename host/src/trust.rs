@@ -378,8 +378,8 @@ mod tests {
             name: "p".into(),
             version: "1.0.0".into(),
             publisher: publisher.into(),
-            abi: "^1.0".into(),
-            evidence_format: "^1.0".into(),
+            abi: "^2.0".into(),
+            evidence_format: "^2.0".into(),
             published_on: date("2026-01-01"),
             expires_on: date("2026-12-31"),
         };

@@ -16,7 +16,7 @@
 //!     title: StaticText { ja: "…", en: "…" },
 //!     section: "5.1.1",
 //!     force: Force::Recommended,
-//!     needs: &[Need::v1(SectionKind::Inventory)],
+//!     needs: &[Need::v2(SectionKind::Inventory)],
 //!     params: &[],
 //!     eval: evaluate,
 //! };

@@ -25,16 +25,17 @@ pub use mizuchi_evidence::verdict::{Force, ParamValue};
 pub struct Need {
     /// The section.
     pub section: SectionKind,
-    /// A semver requirement on the bundle's format version, e.g. `^1.0`.
+    /// A semver requirement on the bundle's format version, e.g. `^2.0`.
     pub format: &'static str,
 }
 
 impl Need {
-    /// A need for `section` in format 1.x.
-    pub const fn v1(section: SectionKind) -> Need {
+    /// A need for `section` in format 2.x, the evidence format whose types
+    /// this SDK reads (`mizuchi_evidence::FORMAT_VERSION`).
+    pub const fn v2(section: SectionKind) -> Need {
         Need {
             section,
-            format: "^1.0",
+            format: "^2.0",
         }
     }
 }

@@ -23,7 +23,7 @@
 //!     title: StaticText { ja: "台数", en: "count" },
 //!     section: "5.1.1",
 //!     force: Force::Recommended,
-//!     needs: &[Need::v1(SectionKind::Inventory)],
+//!     needs: &[Need::v2(SectionKind::Inventory)],
 //!     params: &[],
 //!     eval: count_assets,
 //! };

@@ -57,7 +57,32 @@ pub fn fixtures() -> PathBuf {
 
 /// The bundled sample utility.
 pub fn sample() -> PathBuf {
-    root().join("samples/minamiyama")
+    root().join("samples/minamiyama/bundle")
+}
+
+/// A real Windows event log from the shared corpus of the workplace
+/// (`../shared/realworld/windows-security/`).
+pub fn realworld(name: &str) -> PathBuf {
+    root()
+        .join("../shared/realworld/windows-security")
+        .join(name)
+}
+
+/// The path, relative to the sample bundle, of its file whose path starts
+/// with `prefix` (the importers name files after their input's digest).
+pub fn sample_file(prefix: &str) -> String {
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(sample().join("manifest.json")).expect("read the sample's manifest"),
+    )
+    .expect("the sample's manifest is JSON");
+    manifest["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["path"].as_str())
+        .find(|p| p.starts_with(prefix))
+        .unwrap_or_else(|| panic!("the sample has no file `{prefix}…`"))
+        .to_owned()
 }
 
 /// `path`, which `cargo xtask build` makes; a test never runs Cargo itself,
@@ -186,6 +211,9 @@ pub fn mizuchi() -> Command {
     c.env("MIZUCHI_CACHE_DIR", target_dir().join("test-cache"));
     c.env("MIZUCHI_HOME", home());
     c.env_remove("MIZUCHI_LOG");
+    // Messages in English unless a test asks for Japanese with `--lang ja`,
+    // whatever the language of the shell running the tests.
+    c.env("MIZUCHI_LANG", "en");
     c
 }
 
@@ -215,7 +243,7 @@ pub fn write_bundle(dir: &Path, files: &[(&str, &str, Vec<u8>)]) {
     }
     let manifest = serde_json::json!({
         "format": "mizuchi-evidence",
-        "format_version": "1.0.0",
+        "format_version": mizuchi_evidence::FORMAT_VERSION,
         "utility": { "id": "test-utility", "name": { "ja": "試験水道事業体", "en": "Test Waterworks" } },
         "collected_on": "2026-11-20",
         "assessment_date": "2026-11-27",

@@ -135,7 +135,7 @@ pub fn template(
     let path = dir.join(format!("{name}-{version}.template.json"));
     let json = serde_json::json!({
         "name": name, "version": version, "publisher": publisher,
-        "abi": "^1.0", "evidence_format": "^1.0",
+        "abi": "^2.0", "evidence_format": "^2.0",
         "published_on": valid.0, "expires_on": valid.1,
     });
     std::fs::write(&path, json.to_string()).unwrap();

@@ -218,11 +218,40 @@ fn demo() -> Result<()> {
         ])
         .arg(demo.join("DEMO-ONLY-regulator-key.pub.pem")))?;
     run(mz().args(["pack", "install"]).arg(&signed))?;
+    // …builds its evidence bundle from the spreadsheets and exported logs it
+    // keeps, with import commands alone (the checked-in
+    // `samples/minamiyama/bundle` is the same script's output)…
+    let bundle = demo.join("bundle");
+    if bundle.exists() {
+        std::fs::remove_dir_all(&bundle)?;
+    }
+    let log = demo.join("import.log");
+    let built = Command::new("sh")
+        .arg(root().join("samples/minamiyama/build.sh"))
+        .arg(&bundle)
+        .env("MIZUCHI", target_dir().join("debug/mizuchi"))
+        .env("MIZUCHI_LANG", "en")
+        .stderr(std::fs::File::create(&log)?)
+        .status()
+        .context("cannot run samples/minamiyama/build.sh")?;
+    if !built.success() {
+        bail!(
+            "building the sample's bundle failed ({built}); see {}",
+            log.display()
+        );
+    }
+    println!(
+        "built the evidence bundle `{}` from samples/minamiyama/sources (what each import kept and skipped: `{}`)",
+        bundle.strip_prefix(root()).unwrap_or(&bundle).display(),
+        log.strip_prefix(root()).unwrap_or(&log).display()
+    );
     // …and evaluates the installed pack, recording signed results.
     let ledger = demo.join("results.jsonl");
     let status = mz()
         .arg("eval")
-        .args(["--evidence", "samples/minamiyama", "--lang", "en"])
+        .arg("--evidence")
+        .arg(&bundle)
+        .args(["--lang", "en"])
         .arg("--ledger")
         .arg(&ledger)
         .arg("--key")
@@ -396,20 +425,53 @@ fn fuzz_seeds(dir: &Path, trust: &Path) -> Result<()> {
         "auth.log",
         &std::fs::read(fixtures.join("auth.log"))?,
     )?;
-    for (file, kind) in [
-        ("inventory-en.csv", "inventory-csv"),
-        ("inventory-ja-sjis.csv", "inventory-csv"),
-        ("door.csv", "door-csv"),
-        ("backups.csv", "backup-csv"),
+    let seeds = [
+        ("inventory-en.csv", "sheet"),
+        ("inventory-ja-sjis.csv", "sheet"),
+        ("door.csv", "sheet"),
+        ("backups.csv", "sheet"),
         ("windows-security-en.csv", "windows-csv"),
         ("windows-security-ja.csv", "windows-csv"),
-    ] {
+    ]
+    .map(|(file, kind)| (fixtures.join(file), kind));
+    // The sample utility's own spreadsheets (Shift_JIS CSV, `.xlsx`) and
+    // exports, and the second utility's workbook and AD listing.
+    let sources = root().join("samples/minamiyama/sources");
+    let kitahama = root().join("tests/fixtures/utilities/kitahama");
+    let mut real = vec![
+        (kitahama.join("北浜町_証跡.xlsx"), "sheet"),
+        (kitahama.join("AD_users.csv"), "ad-users"),
+        (kitahama.join("Security_forwarded.xml"), "windows-xml"),
+    ];
+    for e in std::fs::read_dir(&sources)? {
+        let p = e?.path();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let kind = if name.ends_with("_Security.csv") {
+            "windows-csv"
+        } else if name.ends_with(".xml") {
+            "windows-xml"
+        } else if name.ends_with(".csv") || name.ends_with(".xlsx") {
+            "sheet"
+        } else {
+            continue;
+        };
+        real.push((p, kind));
+    }
+    real.sort();
+    for (path, kind) in seeds.into_iter().chain(real) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let mut bytes = format!("{kind}\n").into_bytes();
-        bytes.extend(std::fs::read(fixtures.join(file))?);
-        seed(dir, "csv", file, &bytes)?;
+        bytes.extend(std::fs::read(&path)?);
+        seed(dir, "csv", &name, &bytes)?;
     }
     // Every section of the sample: documents whole, logs a line at a time.
-    let sample = root().join("samples/minamiyama");
+    let sample = root().join("samples/minamiyama/bundle");
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(sample.join("manifest.json"))?)?;
     for (i, f) in manifest["files"]
@@ -496,7 +558,12 @@ fn fuzz_seeds(dir: &Path, trust: &Path) -> Result<()> {
         let status = mizuchi()
             .args(["-q", "eval", "--allow-unsigned", "--pack"])
             .arg(official_pack())
-            .args(["--evidence", "samples/minamiyama", "--rule", "MLIT-GOV-01"])
+            .args([
+                "--evidence",
+                "samples/minamiyama/bundle",
+                "--rule",
+                "MLIT-GOV-01",
+            ])
             .args(["--rule", "MLIT-BAK-02", "--as-of", as_of, "--ledger"])
             .arg(&ledger)
             .arg("--key")

@@ -27,19 +27,22 @@ pub struct Account {
     pub system: String,
     /// The log-on name as it appears in logs.
     pub name: String,
-    /// Who the account is for.
-    pub kind: AccountKind,
+    /// Who the account is for. Absent: not recorded (an export of a
+    /// directory often does not say).
+    #[serde(default)]
+    pub kind: Option<AccountKind>,
     /// The person the account belongs to (for `person` accounts).
     #[serde(default)]
     pub person: Option<String>,
-    /// Administrator rights.
+    /// Administrator rights. Absent: not recorded.
     #[serde(default)]
-    pub privileged: bool,
-    /// The account can log on now.
-    pub enabled: bool,
-    /// Multi-factor authentication is required.
+    pub privileged: Option<bool>,
+    /// The account can log on now. Absent: not recorded.
     #[serde(default)]
-    pub mfa: bool,
+    pub enabled: Option<bool>,
+    /// Multi-factor authentication is required. Absent: not recorded.
+    #[serde(default)]
+    pub mfa: Option<bool>,
     /// Why a service or shared account exists.
     #[serde(default)]
     pub purpose: Option<String>,

@@ -21,7 +21,8 @@ pub struct AuthEvent {
     pub kind: AuthKind,
     /// The system that recorded the event (host name as logged).
     pub system: String,
-    /// The account name as logged (without domain).
+    /// The account name as logged (without domain). For an account change,
+    /// group change or lockout: the account changed (the target).
     pub account: String,
     /// The account's domain, if logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,11 +44,19 @@ pub struct AuthEvent {
     /// Authentication method, e.g. `password` or `publickey` for sshd.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// Who made an account or group change, or cleared the log (the
+    /// Windows subject account), when it is not the account itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// The group, for a group membership change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// The Windows event id the event came from (4624, 4625, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<u32>,
-    /// The record number in the source log (at most 2^53 − 1, so that every
-    /// JSON reader holds it exactly).
+    /// The record's number in the source log: for Windows, the
+    /// EventRecordID (at most 2^53 − 1, so that every JSON reader holds it
+    /// exactly).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -61,36 +70,72 @@ pub struct AuthEvent {
 }
 
 /// What an authentication event records.
+///
+/// Windows events map by their id (and, for 104, the System channel); sshd
+/// lines by their message. The id a record came from stays in `event_id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AuthKind {
-    /// A successful log-on (Windows 4624).
+    /// A successful log-on (Windows 4624; sshd `Accepted`).
     LogonSuccess,
-    /// A failed log-on (Windows 4625).
+    /// A failed log-on: Windows 4625, a Kerberos pre-authentication failure
+    /// (4771) or ticket request failure (4768 with a failure code), an NTLM
+    /// credential validation failure (4776 with a non-zero status); sshd
+    /// `Failed`, `Invalid user`, `Failed none`.
     LogonFailure,
-    /// The account was locked out (Windows 4740).
+    /// A log-on with explicit credentials, as `runas` does (Windows 4648).
+    ExplicitCredentials,
+    /// The account was locked out (Windows 4740; PAM faillock).
     Lockout,
+    /// The account was unlocked (Windows 4767).
+    Unlock,
+    /// The account was created (Windows 4720).
+    AccountCreated,
+    /// The account was enabled (Windows 4722).
+    AccountEnabled,
+    /// The account's owner tried to change its password (Windows 4723).
+    PasswordChange,
+    /// Someone reset the account's password (Windows 4724).
+    PasswordReset,
     /// The account was disabled (Windows 4725).
     AccountDisabled,
     /// The account was deleted (Windows 4726).
     AccountDeleted,
-    /// The audit log was cleared (Windows 1102).
+    /// The account was changed (Windows 4738).
+    AccountChanged,
+    /// The account was added to a group (Windows 4728, 4732, 4756).
+    GroupMemberAdded,
+    /// The account was removed from a group (Windows 4729, 4733, 4757).
+    GroupMemberRemoved,
+    /// The audit log was cleared (Windows Security 1102, System 104).
     LogCleared,
+    /// The event logging service stopped (Windows 1100).
+    LoggingStopped,
     /// An administrator was alerted about failed logons.
     Alert,
 }
 
 impl AuthKind {
     /// Every kind, in a fixed order.
-    pub const ALL: [AuthKind; 7] = [
+    pub const ALL: [AuthKind; 17] = [
         AuthKind::LogonSuccess,
         AuthKind::LogonFailure,
+        AuthKind::ExplicitCredentials,
         AuthKind::Lockout,
+        AuthKind::Unlock,
+        AuthKind::AccountCreated,
+        AuthKind::AccountEnabled,
+        AuthKind::PasswordChange,
+        AuthKind::PasswordReset,
         AuthKind::AccountDisabled,
         AuthKind::AccountDeleted,
+        AuthKind::AccountChanged,
+        AuthKind::GroupMemberAdded,
+        AuthKind::GroupMemberRemoved,
         AuthKind::LogCleared,
+        AuthKind::LoggingStopped,
         AuthKind::Alert,
     ];
 
@@ -99,12 +144,33 @@ impl AuthKind {
         match self {
             AuthKind::LogonSuccess => "logon-success",
             AuthKind::LogonFailure => "logon-failure",
+            AuthKind::ExplicitCredentials => "explicit-credentials",
             AuthKind::Lockout => "lockout",
+            AuthKind::Unlock => "unlock",
+            AuthKind::AccountCreated => "account-created",
+            AuthKind::AccountEnabled => "account-enabled",
+            AuthKind::PasswordChange => "password-change",
+            AuthKind::PasswordReset => "password-reset",
             AuthKind::AccountDisabled => "account-disabled",
             AuthKind::AccountDeleted => "account-deleted",
+            AuthKind::AccountChanged => "account-changed",
+            AuthKind::GroupMemberAdded => "group-member-added",
+            AuthKind::GroupMemberRemoved => "group-member-removed",
             AuthKind::LogCleared => "log-cleared",
+            AuthKind::LoggingStopped => "logging-stopped",
             AuthKind::Alert => "alert",
         }
+    }
+
+    /// The kind's number in the event encoding (its place in [`Self::ALL`]).
+    pub fn code(self) -> u8 {
+        // ALL has 17 entries: the position always fits.
+        Self::ALL.iter().position(|k| *k == self).unwrap_or(0) as u8
+    }
+
+    /// The kind numbered `code` in the event encoding.
+    pub fn from_code(code: u8) -> Option<AuthKind> {
+        Self::ALL.get(usize::from(code)).copied()
     }
 }
 

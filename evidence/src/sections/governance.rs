@@ -51,12 +51,24 @@ pub struct Policy {
     #[serde(default)]
     /// When the policy was last reviewed.
     pub reviewed_on: Option<Date>,
-    /// The policy addresses cybersecurity.
+    /// The policy addresses cybersecurity. Absent: not recorded.
     #[serde(default)]
-    pub covers_cybersecurity: bool,
-    /// The service level to keep in an incident, e.g. "restore supply control within 24 hours".
+    pub covers_cybersecurity: Option<bool>,
+    /// The service level to keep in an incident. Absent: not recorded;
+    /// `"none"`: the policy sets none.
     #[serde(default)]
-    pub service_level: Option<String>,
+    pub service_level: Option<ServiceLevel>,
+}
+
+/// The service level a policy sets, or that it sets none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceLevel {
+    /// The policy sets no service level.
+    None,
+    /// The target, e.g. "restore supply control within 24 hours".
+    Target(String),
 }
 
 /// A person appointed to a role.
@@ -73,9 +85,10 @@ pub struct Appointment {
     /// Who made the appointment (a person id; management for CISO and officer).
     #[serde(default)]
     pub appointed_by: Option<String>,
-    /// The appointment was made by management (経営層).
+    /// The appointment was made by management (経営層). Absent: not
+    /// recorded.
     #[serde(default)]
-    pub by_management: bool,
+    pub by_management: Option<bool>,
     /// Last day of the appointment, if it ended.
     #[serde(default)]
     pub until: Option<Date>,
@@ -253,9 +266,10 @@ pub struct RiskAssessment {
     pub id: String,
     /// The day the assessment was made.
     pub date: Date,
-    /// The assessment covers the control systems (guideline 4.2.2).
+    /// The assessment covers the control systems (guideline 4.2.2). Absent:
+    /// not recorded.
     #[serde(default)]
-    pub covers_control_systems: bool,
+    pub covers_control_systems: Option<bool>,
     /// The risk response plan (リスク対応計画).
     #[serde(default)]
     pub plan: Vec<RiskPlanEntry>,
@@ -291,6 +305,23 @@ pub struct RiskPlanEntry {
     /// The day the entry was completed.
     #[serde(default)]
     pub completed_on: Option<Date>,
+    /// Management's instructions to improve the entry when it fell behind
+    /// (「目標未達や進捗遅延…改善指示を行う」).
+    #[serde(default)]
+    pub improvement_instructions: Vec<ImprovementInstruction>,
+}
+
+/// An instruction by management to improve a plan entry that fell behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImprovementInstruction {
+    /// The day it was given.
+    pub given_on: Date,
+    /// Who gave it (a person id).
+    pub given_by: String,
+    /// What it says, e.g. a new deadline.
+    pub instruction: String,
 }
 
 /// A recorded acceptance of a risk: management knowingly accepts that a rule

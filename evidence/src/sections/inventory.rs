@@ -38,12 +38,13 @@ pub struct System {
     pub department: Option<String>,
     /// The system runs or manages water facilities (purification-plant
     /// monitoring and control, pump-station operation, water distribution):
-    /// the scope of the ordinance.
+    /// the scope of the ordinance. Absent: not recorded.
     #[serde(default)]
-    pub control_system: bool,
-    /// The system is needed to keep the service running; it must be backed up.
+    pub control_system: Option<bool>,
+    /// The system is needed to keep the service running; it must be backed
+    /// up. Absent: not recorded.
     #[serde(default)]
-    pub needed_for_operations: bool,
+    pub needed_for_operations: Option<bool>,
     /// The site where the system's primary data lives.
     #[serde(default)]
     pub site: Option<String>,
@@ -63,9 +64,10 @@ pub struct Asset {
     /// The system the asset belongs to.
     #[serde(default)]
     pub system: Option<String>,
-    /// The asset runs or manages water facilities (in the ordinance's scope).
+    /// The asset runs or manages water facilities (in the ordinance's
+    /// scope). Absent: not recorded (the asset's system may say).
     #[serde(default)]
-    pub control_system: bool,
+    pub control_system: Option<bool>,
     /// Host names the asset appears under in logs.
     #[serde(default)]
     pub hostnames: Vec<String>,
@@ -87,9 +89,10 @@ pub struct Asset {
     /// Where a fixed asset stands.
     #[serde(default)]
     pub location: Option<Location>,
-    /// A portable computer (laptop, tablet, handheld terminal).
+    /// A portable computer (laptop, tablet, handheld terminal). Absent: not
+    /// recorded (a laptop or tablet is portable whatever this says).
     #[serde(default)]
-    pub portable: bool,
+    pub portable: Option<bool>,
     /// How a portable asset is kept when not in use.
     #[serde(default)]
     pub storage: Option<PortableStorage>,
@@ -106,6 +109,49 @@ pub struct Asset {
     /// Paid extended security support for the OS.
     #[serde(default)]
     pub extended_support: Option<ExtendedSupport>,
+    /// The vendor's statement of how long it supports the device's OS or
+    /// firmware: what decides a device whose OS is not in the lifecycle
+    /// table (a controller, an appliance).
+    #[serde(default)]
+    pub vendor_support: Option<VendorSupport>,
+}
+
+/// The key a host name or address is matched by: names without case and
+/// without a domain suffix (`HMI-01.plant.local` → `hmi-01`), addresses as
+/// written. Logs name hosts loosely; the validator and the rules match them
+/// to assets with this one definition.
+pub fn host_key(name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    if lower.parse::<std::net::IpAddr>().is_ok() {
+        return lower;
+    }
+    lower.split('.').next().unwrap_or("").to_owned()
+}
+
+impl Inventory {
+    /// Whether `asset` is part of the control systems: what the asset
+    /// records, else what its system records; `None` when neither says (not
+    /// recorded, which is never "no"). An asset recorded as not part of them
+    /// stays out even when its system is a control system.
+    pub fn control_system(&self, asset: &Asset) -> Option<bool> {
+        asset.control_system.or_else(|| {
+            let id = asset.system.as_deref()?;
+            self.systems
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.control_system)
+        })
+    }
+}
+
+impl Asset {
+    /// Every name and address the asset goes by: its id, host names and
+    /// addresses.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str())
+            .chain(self.hostnames.iter().map(String::as_str))
+            .chain(self.addresses.iter().map(String::as_str))
+    }
 }
 
 /// What kind of device an asset is.
@@ -122,6 +168,8 @@ pub enum AssetKind {
     Hmi,
     /// Programmable logic controller or other field controller.
     Plc,
+    /// Remote terminal unit or telemeter (テレメータ).
+    Rtu,
     /// A router, switch, firewall or UTM.
     NetworkDevice,
     /// A laptop computer.
@@ -162,12 +210,16 @@ pub struct OperatingSystem {
 pub struct Authentication {
     /// The means of authentication.
     pub method: AuthMethod,
-    /// The machine logs a user on automatically at start-up.
+    /// The machine logs a user on automatically at start-up. Absent: not
+    /// recorded.
     #[serde(default)]
-    pub auto_logon: bool,
-    /// An account can log on with an empty password.
+    pub auto_logon: Option<bool>,
+    /// An account can log on with an empty password. Absent: not recorded.
     #[serde(default)]
-    pub blank_password: bool,
+    pub blank_password: Option<bool>,
+    /// A vendor's default password was left unchanged. Absent: not recorded.
+    #[serde(default)]
+    pub default_password: Option<bool>,
 }
 
 /// Means of authentication.
@@ -228,6 +280,8 @@ pub struct RemovableMedia {
 pub enum MediaControl {
     /// Ports disabled or removed: no medium can be used.
     Blocked,
+    /// The device has no port a medium could be plugged into.
+    NoPorts,
     /// Only registered, scanned media can be used.
     AllowListed,
     /// Any medium can be used.
@@ -267,12 +321,12 @@ pub struct Location {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PortableStorage {
-    /// Kept in lockable storage when not in use.
+    /// Kept in lockable storage when not in use. Absent: not recorded.
     #[serde(default)]
-    pub lockable_storage: bool,
-    /// Always carried by its user.
+    pub lockable_storage: Option<bool>,
+    /// Always carried by its user. Absent: not recorded.
     #[serde(default)]
-    pub always_carried: bool,
+    pub always_carried: Option<bool>,
 }
 
 /// A service an asset offers on the network.
@@ -341,4 +395,16 @@ pub struct ExtendedSupport {
     pub contract: String,
     /// Last day of the extended support.
     pub ends_on: Date,
+}
+
+/// A vendor's support of a device's OS or firmware.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VendorSupport {
+    /// Last day the vendor supports it (security fixes).
+    pub until: Date,
+    /// Where the vendor says so (a notice, a letter, a web page).
+    #[serde(default)]
+    pub reference: Option<String>,
 }

@@ -38,9 +38,10 @@ pub struct Network {
     /// The site the segment is at, if it is at one.
     #[serde(default)]
     pub site: Option<String>,
-    /// The utility regards this network as closed (閉域網).
+    /// The utility regards this network as closed (閉域網). Absent: not
+    /// recorded.
     #[serde(default)]
-    pub declared_closed: bool,
+    pub declared_closed: Option<bool>,
 }
 
 /// What a network is for.
@@ -80,15 +81,16 @@ pub struct Link {
     pub b: String,
     /// What carries the link.
     pub medium: LinkMedium,
-    /// Traffic on the link is encrypted.
+    /// Traffic on the link is encrypted. Absent: not recorded.
     #[serde(default)]
-    pub encrypted: bool,
-    /// The ends authenticate each other.
+    pub encrypted: Option<bool>,
+    /// The ends authenticate each other. Absent: not recorded.
     #[serde(default)]
-    pub authenticated: bool,
-    /// The link carries control-system traffic between sites.
+    pub authenticated: Option<bool>,
+    /// The link carries control-system traffic between sites. Absent: not
+    /// recorded.
     #[serde(default)]
-    pub carries_control_traffic: bool,
+    pub carries_control_traffic: Option<bool>,
     #[serde(default)]
     /// The link, described.
     pub description: Option<String>,
@@ -157,15 +159,16 @@ pub struct RemoteAccess {
     #[serde(default)]
     /// The day the path was approved.
     pub approved_on: Option<Date>,
+    /// Traffic on the path is encrypted. Absent: not recorded.
     #[serde(default)]
-    /// Traffic on the path is encrypted.
-    pub encrypted: bool,
-    /// Logons over the path are logged.
+    pub encrypted: Option<bool>,
+    /// Logons over the path are logged. Absent: not recorded.
     #[serde(default)]
-    pub auth_logging: bool,
+    pub auth_logging: Option<bool>,
+    /// Users of the path authenticate with more than one factor. Absent: not
+    /// recorded.
     #[serde(default)]
-    /// Users of the path authenticate with more than one factor.
-    pub mfa: bool,
+    pub mfa: Option<bool>,
     /// Devices used over the path.
     #[serde(default)]
     pub devices: Vec<RemoteDevice>,
@@ -192,10 +195,11 @@ pub enum RemoteAccessPurpose {
 pub struct RemoteDevice {
     /// The device's id (unique), e.g. an asset id.
     pub id: String,
-    /// A smartphone, tablet or laptop that leaves the premises.
+    /// A smartphone, tablet or laptop that leaves the premises. Absent: not
+    /// recorded.
     #[serde(default)]
-    pub mobile: bool,
-    /// The device can be wiped remotely if lost.
+    pub mobile: Option<bool>,
+    /// The device can be wiped remotely if lost. Absent: not recorded.
     #[serde(default)]
-    pub remote_wipe: bool,
+    pub remote_wipe: Option<bool>,
 }

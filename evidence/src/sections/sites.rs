@@ -66,14 +66,23 @@ pub struct Area {
     pub name: String,
     /// How the area is separated from others.
     pub separation: Separation,
-    /// The entrances lock.
+    /// The entrances lock. Absent: not recorded.
     #[serde(default)]
-    pub locked: bool,
+    pub locked: Option<bool>,
     /// How entry is managed.
     pub entry_control: EntryControl,
-    /// Entries are authorised per person (a controlled area, 管理区域).
+    /// How entry is managed, described; needed for `other` separation or
+    /// entry control.
     #[serde(default)]
-    pub controlled: bool,
+    pub note: Option<String>,
+    /// Entries are authorised per person (a controlled area, 管理区域).
+    /// Absent: not recorded.
+    #[serde(default)]
+    pub controlled: Option<bool>,
+    /// The department whose work needs the area; someone transferred away
+    /// from it no longer needs to enter (「異動…により入室が不要となった者」).
+    #[serde(default)]
+    pub department: Option<String>,
 }
 
 /// Physical separation of an area.
@@ -88,6 +97,8 @@ pub enum Separation {
     Partition,
     /// A fenced enclosure.
     Fence,
+    /// Another barrier, described in the area's note.
+    Other,
     /// Open space.
     None,
 }
@@ -106,6 +117,8 @@ pub enum EntryControl {
     KeyWithLedger,
     /// A staffed reception that records entries.
     Guard,
+    /// Another means that records who enters, described in the area's note.
+    OtherRecorded,
     /// A key with no record of who used it.
     Key,
     /// No entry control.
@@ -121,6 +134,7 @@ impl EntryControl {
                 | EntryControl::Biometric
                 | EntryControl::KeyWithLedger
                 | EntryControl::Guard
+                | EntryControl::OtherRecorded
         )
     }
 }

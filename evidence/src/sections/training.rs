@@ -25,13 +25,9 @@ pub struct TrainingRecord {
     pub person: String,
     /// The course's name.
     pub course: String,
-    /// The course covers information security.
-    #[serde(default = "yes")]
-    pub security: bool,
+    /// The course covers information security. Absent: not recorded.
+    #[serde(default)]
+    pub security: Option<bool>,
     /// The day the person completed it.
     pub completed_on: Date,
-}
-
-fn yes() -> bool {
-    true
 }

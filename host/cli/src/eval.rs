@@ -13,7 +13,7 @@ use mizuchi_ledger::ledger;
 use crate::render;
 
 use crate::pack::Selection;
-use crate::{Failure, Format, Global, LangArg, today};
+use crate::{Failure, Format, Global, today};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -33,8 +33,6 @@ pub(crate) struct Args {
     params: Vec<ParamOverride>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-    #[arg(long, value_enum, default_value = "ja")]
-    lang: LangArg,
     /// Outcomes that make the exit status 1.
     #[arg(
         long,
@@ -131,7 +129,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let report = evaluation.report();
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(report)? + "\n",
-        Format::Text => render::report_text(report, args.lang.into()),
+        Format::Text => render::report_text(report, global.lang),
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     if report.any(&args.fail_on) {

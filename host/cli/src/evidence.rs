@@ -8,12 +8,20 @@ use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mizuchi::{
-    BundleWriter, ImportKind, ImportOptions, Severity, SynthOptions, evidence_schemas, import,
-    parse_offset, summarize, synth, validate, write_archive,
+    BundleWriter, ImportKind, ImportOptions, ImportReport, Severity, SynthOptions, TemplateFormat,
+    column_reference, evidence_schemas, import, parse_offset, summarize, synth, validate,
+    write_archive, write_template,
 };
-use mizuchi_evidence::{Date, Text, Utility};
+use mizuchi_evidence::{Date, SectionKind, Text, Utility};
 
-use crate::{Failure, Format, Global, LangArg};
+use crate::{Failure, Format, Global};
+
+/// The file format of templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum TemplateFormatArg {
+    Csv,
+    Xlsx,
+}
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
@@ -23,8 +31,6 @@ pub(crate) enum Command {
         bundle: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        #[arg(long, value_enum, default_value = "ja")]
-        lang: LangArg,
     },
     /// Write the JSON Schemas of the evidence format.
     Schema {
@@ -32,17 +38,25 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DIR", default_value = "schemas/evidence")]
         out: PathBuf,
     },
-    /// What a bundle holds: records per section, events per kind and Windows event id, time ranges.
+    /// What a bundle holds: records per section, events per kind and Windows
+    /// event id, time ranges; and, for every rule of the installed packs (or
+    /// of --pack), whether the bundle holds the sections it reads.
     Summary {
         bundle: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        #[arg(long, value_enum, default_value = "ja")]
-        lang: LangArg,
+        #[command(flatten)]
+        packs: crate::pack::Selection,
     },
-    /// Import files into a bundle (created if missing).
+    /// Import spreadsheets and exported logs into a bundle (created if missing).
+    ///
+    /// Every column, sheet or event not imported is reported by name and count;
+    /// an empty cell is "not recorded". Nothing is written unless every row can
+    /// be read (see --skip-bad-rows), and a failed import leaves the bundle as
+    /// it was.
     Import {
-        /// inventory-csv, evtx, windows-xml, windows-csv, sshd, door-csv or backup-csv.
+        /// sheet (CSV or .xlsx tables), evtx, windows-xml, windows-csv, sshd,
+        /// ad-users or passwd.
         kind: ImportKind,
         /// The files to import.
         #[arg(required = true)]
@@ -50,20 +64,69 @@ pub(crate) enum Command {
         /// The bundle directory.
         #[arg(long, value_name = "BUNDLE")]
         into: PathBuf,
+        /// For a CSV file: the table it holds, when its name and header row do not tell.
+        #[arg(long, value_name = "TABLE")]
+        table: Option<String>,
         /// UTC offset of times written without one.
         #[arg(long, value_name = "OFFSET", default_value = "+09:00", value_parser = parse_offset)]
         utc_offset: jiff::tz::Offset,
-        /// Year of syslog lines [default: from the bundle's collection date].
+        /// Year of year-less syslog lines [default: inferred from the bundle's collection date, and reported].
         #[arg(long)]
         year: Option<i16>,
-        /// The computer an Event Viewer CSV export came from.
-        #[arg(long, value_name = "HOST")]
+        /// The computer or directory an export came from (windows-csv, ad-users, passwd).
+        #[arg(long, value_name = "NAME")]
         system: Option<String>,
+        /// `lastlog` output, for passwd.
+        #[arg(long, value_name = "FILE")]
+        lastlog: Option<PathBuf>,
+        /// `/etc/shadow`, for passwd.
+        #[arg(long, value_name = "FILE")]
+        shadow: Option<PathBuf>,
+        /// `/etc/group`, for passwd.
+        #[arg(long, value_name = "FILE")]
+        group: Option<PathBuf>,
         /// Import the readable rows and report the others instead of importing nothing.
         #[arg(long)]
         skip_bad_rows: bool,
+        /// Replace a bundle file that was edited by hand since it was imported.
+        #[arg(long)]
+        replace: bool,
+        /// Refuse an .evtx file with a damaged chunk instead of keeping the intact ones.
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
         #[command(flatten)]
         new: NewBundle,
+    },
+    /// Write spreadsheet templates: headers, an example row (a `#` comment)
+    /// and notes explaining every column.
+    Template {
+        /// The section whose tables to write [default: every section].
+        section: Option<SectionKind>,
+        /// Directory to write into.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
+        /// csv: one file per table; xlsx: one workbook, a sheet per table.
+        #[arg(long = "as", value_enum, default_value = "xlsx")]
+        file_format: TemplateFormatArg,
+        /// Write the column reference (Markdown, both languages) to this file instead.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["section"])]
+        reference: Option<PathBuf>,
+    },
+    /// Add a file written by hand to a bundle as a section.
+    Add {
+        /// The file (JSON for a document section, JSON Lines for a log).
+        file: PathBuf,
+        /// The section it holds.
+        #[arg(long)]
+        section: SectionKind,
+        /// The bundle directory.
+        #[arg(long, value_name = "BUNDLE")]
+        into: PathBuf,
+        /// Replace a document section that an importer wrote.
+        #[arg(long)]
+        replace: bool,
     },
     /// Create an empty bundle.
     Init {
@@ -73,6 +136,8 @@ pub(crate) enum Command {
     },
     /// Recompute the digests in the manifest after files were edited by hand.
     Seal { bundle: PathBuf },
+    /// Upgrade a bundle of evidence format 1 to format 2, in place.
+    Upgrade { bundle: PathBuf },
     /// Write a bundle as a single `.tar` file.
     Archive {
         bundle: PathBuf,
@@ -159,13 +224,9 @@ fn out(text: &str) -> anyhow::Result<()> {
 #[allow(clippy::print_stderr)]
 pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
     match command {
-        Command::Validate {
-            bundle,
-            format,
-            lang,
-        } => {
+        Command::Validate { bundle, format } => {
             let v = validate(&bundle);
-            let lang: Lang = lang.into();
+            let lang = global.lang;
             match format {
                 Format::Json => {
                     let json = serde_json::json!({
@@ -238,13 +299,38 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
         Command::Summary {
             bundle,
             format,
-            lang,
+            packs,
         } => {
             let s = summarize(&bundle)
                 .with_context(|| format!("cannot summarise `{}`", bundle.display()))?;
+            // Coverage needs packs: those named, else the installed ones; a
+            // home with none still gets the bundle's own summary.
+            let coverage = if packs.is_default() && global.store()?.installed()?.is_empty() {
+                None
+            } else {
+                let runtime = global.runtime(mizuchi::Limits::default())?;
+                Some(
+                    packs
+                        .load(global, &runtime, Some(crate::today()))?
+                        .coverage(&s),
+                )
+            };
             match format {
-                Format::Json => out(&(serde_json::to_string_pretty(&s)? + "\n"))?,
-                Format::Text => out(&crate::render::summary_text(&s, lang.into()))?,
+                Format::Json => {
+                    let mut v = serde_json::to_value(&s)?;
+                    if let Some(c) = &coverage {
+                        v["rules"] = serde_json::to_value(c)?;
+                    }
+                    out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+                }
+                Format::Text => {
+                    let mut text = crate::render::summary_text(&s, global.lang);
+                    text.push_str(&crate::render::coverage_text(
+                        coverage.as_deref(),
+                        global.lang,
+                    ));
+                    out(&text)?;
+                }
             }
             Ok(())
         }
@@ -252,51 +338,141 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             kind,
             inputs,
             into,
+            table,
             utc_offset,
             year,
             system,
+            lastlog,
+            shadow,
+            group,
             skip_bad_rows,
+            replace,
+            strict,
+            format,
             new,
         } => {
             let mut writer = if into.join("manifest.json").exists() {
                 BundleWriter::open(&into)?
             } else {
-                if !global.quiet {
-                    eprintln!("creating the bundle `{}`", into.display());
-                }
                 new.create(&into)?
             };
             let options = ImportOptions {
                 utc_offset,
                 year,
                 system,
+                table,
                 skip_bad_rows,
+                replace,
+                strict,
+                lastlog,
+                shadow,
+                group,
             };
             let mut reports = Vec::new();
             for input in &inputs {
-                let r = import(kind, input, &mut writer, &options).with_context(|| {
-                    format!("cannot import `{}` as {}", input.display(), kind.as_str())
-                })?;
-                reports.push(r);
+                match import(kind, input, &mut writer, &options) {
+                    Ok(r) => reports.push(r),
+                    // Nothing is committed: the writer, dropped, takes back
+                    // what it wrote.
+                    Err(e) => return Err(Failure::Error(anyhow::Error::new(e))),
+                }
             }
             writer.commit()?;
-            for r in &reports {
-                for p in &r.problems {
-                    eprintln!("warning: `{}` {p} (skipped)", r.input.display());
+            match format {
+                Format::Json => out(&(serde_json::to_string_pretty(&reports)? + "\n"))?,
+                Format::Text => {
+                    let mut text = String::new();
+                    for r in &reports {
+                        text.push_str(&import_text(r, global.lang));
+                    }
+                    eprint!("{text}");
                 }
+            }
+            Ok(())
+        }
+        Command::Template {
+            section,
+            out: dir,
+            file_format,
+            reference,
+        } => {
+            if let Some(path) = reference {
+                std::fs::write(&path, column_reference())
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
                 if !global.quiet {
-                    let what = if r.unchanged {
-                        "already imported"
-                    } else {
-                        "imported"
-                    };
                     eprintln!(
-                        "{what}: {} records from `{}` → {}",
-                        r.records,
-                        r.input.display(),
-                        r.file
+                        "{}",
+                        crate::render::t(
+                            global.lang,
+                            &format!("{} を書きました", path.display()),
+                            &format!("wrote {}", path.display())
+                        )
                     );
                 }
+                return Ok(());
+            }
+            let format = match file_format {
+                TemplateFormatArg::Csv => TemplateFormat::Csv,
+                TemplateFormatArg::Xlsx => TemplateFormat::Xlsx,
+            };
+            let lang = if global.lang == Lang::Ja { "ja" } else { "en" };
+            let files = write_template(&dir, section, lang, format)?;
+            if !global.quiet {
+                for f in files {
+                    eprintln!(
+                        "{}",
+                        crate::render::t(
+                            global.lang,
+                            &format!("{} を書きました", f.display()),
+                            &format!("wrote {}", f.display())
+                        )
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Add {
+            file,
+            section,
+            into,
+            replace,
+        } => {
+            let mut writer = BundleWriter::open(&into)?;
+            if let Some(entry) = writer.entry(section)
+                && section.shape() == mizuchi_evidence::SectionShape::Document
+                && !entry.sources.is_empty()
+                && !replace
+            {
+                return Err(anyhow::anyhow!(
+                    "the bundle's {section} section was imported from {}; adding `{}` would replace it (pass --replace to do so)",
+                    entry.sources.iter().map(|s| format!("`{}`", s.input)).collect::<Vec<_>>().join(", "),
+                    file.display()
+                )
+                .into());
+            }
+            let bytes = mizuchi_ledger::files::read(&file)
+                .with_context(|| format!("cannot read `{}`", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rel = writer.add_file(section, &name, &bytes)?;
+            writer.commit()?;
+            if !global.quiet {
+                eprintln!(
+                    "{}",
+                    crate::render::t(
+                        global.lang,
+                        &format!(
+                            "`{}` を区分 {section} として {rel} に加えました",
+                            file.display()
+                        ),
+                        &format!(
+                            "added `{}` as the {section} section ({rel})",
+                            file.display()
+                        )
+                    )
+                );
             }
             Ok(())
         }
@@ -311,6 +487,30 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             for c in changed {
                 eprintln!("digest updated: {c}");
             }
+            Ok(())
+        }
+        Command::Upgrade { bundle } => {
+            let u = mizuchi::upgrade(&bundle)?;
+            let ja = global.lang == Lang::Ja;
+            let mut text = if ja {
+                format!(
+                    "`{}` を形式 {} から {} に変換しました\n",
+                    bundle.display(),
+                    u.from,
+                    mizuchi_evidence::FORMAT_VERSION
+                )
+            } else {
+                format!(
+                    "upgraded `{}` from format {} to {}\n",
+                    bundle.display(),
+                    u.from,
+                    mizuchi_evidence::FORMAT_VERSION
+                )
+            };
+            for n in &u.notes {
+                text.push_str(&format!("  {}\n", if ja { &n.ja } else { &n.en }));
+            }
+            eprint!("{text}");
             Ok(())
         }
         Command::Archive { bundle, out: file } => {
@@ -356,4 +556,121 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// What an import did, as a person reads it.
+fn import_text(r: &ImportReport, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    let pick = |t: &Text| if ja { t.ja.clone() } else { t.en.clone() };
+    let n = |count: u64, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    let mut s = String::new();
+    let input = r.input.display();
+    let files = r.files.join(", ");
+    s.push_str(&match (ja, r.unchanged) {
+        (true, _) if r.files.is_empty() => format!("`{input}` に取り込むものはありません\n"),
+        (false, _) if r.files.is_empty() => format!("nothing to import in `{input}`\n"),
+        (true, true) => format!("取り込み済み (変更なし): `{input}` → {files}\n"),
+        (true, false) => format!("取り込みました: `{input}` → {files} ({} 件)\n", r.records),
+        (false, true) => format!("already imported, nothing changed: `{input}` → {files}\n"),
+        (false, false) => format!(
+            "imported `{input}` → {files} ({})\n",
+            n(r.records, "record", "records")
+        ),
+    });
+    if let Some(e) = &r.encoding {
+        s.push_str(&if ja {
+            format!("  文字コード: {e}\n")
+        } else {
+            format!("  read as {e}\n")
+        });
+    }
+    for t in &r.tables {
+        let sheet = t
+            .sheet
+            .as_deref()
+            .map(|sh| {
+                if ja {
+                    format!(" (シート「{sh}」)")
+                } else {
+                    format!(" (sheet `{sh}`)")
+                }
+            })
+            .unwrap_or_default();
+        let replaced = match (t.replaced, ja) {
+            (true, true) => "、以前の内容を置き換え",
+            (true, false) => ", replacing what it held",
+            _ => "",
+        };
+        let comments = match (t.comments, ja) {
+            (0, _) => String::new(),
+            (c, true) => format!("、注記行 {c} 行を除外"),
+            (c, false) => format!(", {} skipped", n(c, "comment row", "comment rows")),
+        };
+        s.push_str(&if ja {
+            format!(
+                "  表「{}」{sheet}: {} 件{replaced}{comments}\n",
+                t.title.ja, t.records
+            )
+        } else {
+            format!(
+                "  table `{}`{sheet}: {}{replaced}{comments}\n",
+                t.table,
+                n(t.records, "record", "records")
+            )
+        });
+    }
+    for c in &r.ignored_columns {
+        let sheet = c
+            .sheet
+            .as_deref()
+            .map(|sh| format!(" [{sh}]"))
+            .unwrap_or_default();
+        s.push_str(&if ja {
+            format!("  使わない列{sheet}: 「{}」はどの区分も使わないため取り込みません (値のあるセル {} 個)\n", c.header, c.cells)
+        } else {
+            format!("  column{sheet} `{}` is not used by any section: ignored ({} held a value)\n", c.header, n(c.cells, "cell", "cells"))
+        });
+    }
+    for sh in &r.ignored_sheets {
+        s.push_str(&if ja {
+            format!("  シート「{sh}」はどの表にも当たらないため取り込みません\n")
+        } else {
+            format!("  sheet `{sh}` matches no table: ignored\n")
+        });
+    }
+    for k in &r.skipped {
+        s.push_str(&if ja {
+            format!("  取り込まなかったもの: {} 件 × {}\n", k.count, k.what.ja)
+        } else {
+            format!("  skipped {} × {}\n", k.count, k.what.en)
+        });
+    }
+    for a in &r.assumed {
+        s.push_str(&format!(
+            "  {}: {}\n",
+            if ja { "仮定" } else { "assumed" },
+            pick(a)
+        ));
+    }
+    for w in &r.warnings {
+        s.push_str(&format!(
+            "  {}: {}\n",
+            if ja { "警告" } else { "warning" },
+            pick(w)
+        ));
+    }
+    for p in &r.problems {
+        s.push_str(&format!(
+            "  {}: {}\n",
+            if ja {
+                "読めずに除外"
+            } else {
+                "skipped, unreadable"
+            },
+            p.text(if ja { "ja" } else { "en" })
+        ));
+    }
+    s
 }

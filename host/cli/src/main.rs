@@ -59,6 +59,15 @@ pub(crate) struct Cli {
     /// [default: every core].
     #[arg(short, long, global = true, value_name = "N")]
     jobs: Option<std::num::NonZeroUsize>,
+    /// The language of reports, messages and errors.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "MIZUCHI_LANG",
+        default_value = "ja"
+    )]
+    lang: LangArg,
     #[command(subcommand)]
     command: Command,
 }
@@ -128,6 +137,8 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 /// Global options every command uses.
 pub(crate) struct Global {
     pub quiet: bool,
+    /// The language of reports, messages and errors.
+    pub lang: Lang,
     cache_dir: Option<PathBuf>,
     no_cache: bool,
     home: Option<PathBuf>,
@@ -213,6 +224,7 @@ fn main() -> ExitCode {
     }
     let global = Global {
         quiet: cli.quiet,
+        lang: cli.lang.into(),
         cache_dir: cli.cache_dir,
         no_cache: cli.no_cache,
         home: cli.home,
@@ -238,9 +250,18 @@ fn main() -> ExitCode {
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             });
             if !closed {
-                let mut text = format!("error: {}\n", message(&e));
-                for h in hints(&e) {
-                    text.push_str(&format!("hint: {h}\n"));
+                let ja = global.lang == Lang::Ja;
+                let mut text = format!(
+                    "{}: {}\n",
+                    if ja { "エラー" } else { "error" },
+                    message(&e, global.lang)
+                );
+                for (hja, hen) in hints(&e) {
+                    text.push_str(&if ja {
+                        format!("ヒント: {hja}\n")
+                    } else {
+                        format!("hint: {hen}\n")
+                    });
                 }
                 let _ = std::io::stderr().write_all(text.as_bytes());
             }
@@ -249,9 +270,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// A hint in Japanese and English.
+type Hint = (&'static str, &'static str);
+
 /// What to do next about an error, in the command line's terms: the library
 /// says what went wrong, the command line which command puts it right.
-fn hints(e: &anyhow::Error) -> Vec<&'static str> {
+fn hints(e: &anyhow::Error) -> Vec<Hint> {
     let mut out = Vec::new();
     for cause in e.chain() {
         if let Some(h) = hint(cause)
@@ -265,35 +289,40 @@ fn hints(e: &anyhow::Error) -> Vec<&'static str> {
 
 /// The hint for one error of the chain. Errors that wrap another
 /// transparently (showing it as their own message) are looked through.
-fn hint(cause: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+fn hint(cause: &(dyn std::error::Error + 'static)) -> Option<Hint> {
     use mizuchi::{
         BundleError, ImportError, InstallError, PackError, RecordError, ReplayError, TrustError,
     };
     use mizuchi_ledger::keys::KeyError;
     use mizuchi_ledger::ledger::LedgerError;
     let ledger = |e: &LedgerError| match e {
-        LedgerError::NeedsRepair(_) => Some(
+        LedgerError::NeedsRepair(_) => Some((
+            "`mizuchi ledger repair LEDGER --trust KEY` がどのチェックポイントにも確認されていない部分を取り除き、別に保存します",
             "`mizuchi ledger repair LEDGER --trust KEY` removes what no checkpoint acknowledged, and keeps it aside",
-        ),
-        LedgerError::Diverged { .. } | LedgerError::DoesNotVerify { .. } => {
-            Some("`mizuchi ledger verify LEDGER --trust KEY` shows what changed")
-        }
+        )),
+        LedgerError::Diverged { .. } | LedgerError::DoesNotVerify { .. } => Some((
+            "`mizuchi ledger verify LEDGER --trust KEY` で何が変わったかを確認できます",
+            "`mizuchi ledger verify LEDGER --trust KEY` shows what changed",
+        )),
         _ => None,
     };
     let trust = |e: &TrustError| match e {
-        TrustError::Unsigned => Some(
+        TrustError::Unsigned => Some((
+            "発行者が `mizuchi pack sign` で署名します。規則の開発中は `--allow-unsigned` で、すべての結果に未署名と記して実行できます",
             "its publisher signs it with `mizuchi pack sign`; while developing rules, `--allow-unsigned` runs it with every result marked unsigned",
-        ),
-        TrustError::UnknownPublisher(_) => Some(
+        )),
+        TrustError::UnknownPublisher(_) => Some((
+            "`mizuchi trust add --name 名前 --namespace 接頭辞 --key 鍵.pub.pem` で発行者を信頼します",
             "trust the publisher with `mizuchi trust add --name NAME --namespace PREFIX --key KEY.pub.pem`",
-        ),
+        )),
         _ => None,
     };
     let pack = |e: &PackError| match e {
         PackError::Trust(t) => trust(t),
-        PackError::Empty(_) => {
-            Some("build the rules with `cargo build --release --target wasm32-wasip2`")
-        }
+        PackError::Empty(_) => Some((
+            "`cargo build --release --target wasm32-wasip2` で規則をビルドします",
+            "build the rules with `cargo build --release --target wasm32-wasip2`",
+        )),
         _ => None,
     };
     if let Some(e) = cause.downcast_ref::<LedgerError>() {
@@ -306,7 +335,10 @@ fn hint(cause: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
     } else if let Some(e) = cause.downcast_ref::<ReplayError>() {
         match e {
             ReplayError::Ledger(l) => ledger(l),
-            ReplayError::NoRun(_) => Some("`mizuchi ledger show LEDGER` lists its runs"),
+            ReplayError::NoRun(_) => Some((
+                "`mizuchi ledger show LEDGER` で実行の一覧を見られます",
+                "`mizuchi ledger show LEDGER` lists its runs",
+            )),
             _ => None,
         }
     } else if let Some(e) = cause.downcast_ref::<TrustError>() {
@@ -321,28 +353,41 @@ fn hint(cause: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
         }
     } else if let Some(e) = cause.downcast_ref::<ImportError>() {
         match e {
-            ImportError::Rows { .. } => {
-                Some("fix those rows, or pass --skip-bad-rows to import the others")
+            ImportError::Rows { .. } => Some((
+                "その行を直すか、--skip-bad-rows で読める行だけを取り込みます",
+                "fix those rows, or pass --skip-bad-rows to import the others",
+            )),
+            ImportError::NoSystem { .. } => {
+                Some(("--system で名前を指定します", "pass --system NAME"))
             }
-            ImportError::NoSystem(_) => Some("pass --system HOST"),
+            ImportError::Edited { .. } => Some((
+                "手の編集を捨ててよいなら --replace を付けて取り込み直します",
+                "import again with --replace if those hand edits may go",
+            )),
             _ => None,
         }
     } else if let Some(BundleError::Invalid { .. }) = cause.downcast_ref::<BundleError>() {
-        Some("`mizuchi evidence validate BUNDLE` lists every problem, in Japanese and English")
+        Some((
+            "`mizuchi evidence validate BUNDLE` がすべての問題を日本語と英語で示します",
+            "`mizuchi evidence validate BUNDLE` lists every problem, in Japanese and English",
+        ))
     } else if let Some(KeyError::Format { .. }) = cause.downcast_ref::<KeyError>() {
-        Some("make a key with `mizuchi key generate --out FILE`")
+        Some((
+            "`mizuchi key generate --out FILE` で鍵を作ります",
+            "make a key with `mizuchi key generate --out FILE`",
+        ))
     } else {
         None
     }
 }
 
-/// An error and its causes on one line, `: `-separated. A cause whose text
-/// its effect already ends with (an error that shows its source and also
-/// returns it) is said once.
-fn message(e: &anyhow::Error) -> String {
+/// An error and its causes on one line, `: `-separated, in `lang` where
+/// the error has that language. A cause whose text its effect already ends
+/// with (an error that shows its source and also returns it) is said once.
+fn message(e: &anyhow::Error, lang: Lang) -> String {
     let mut out = String::new();
     for cause in e.chain() {
-        let text = cause.to_string();
+        let text = localized(cause, lang);
         if out.ends_with(&text) {
             continue;
         }
@@ -353,6 +398,30 @@ fn message(e: &anyhow::Error) -> String {
     }
     out
 }
+
+/// One error's text in `lang`, for the errors that have it in Japanese.
+fn localized(cause: &(dyn std::error::Error + 'static), lang: Lang) -> String {
+    let code = if lang == Lang::Ja { "ja" } else { "en" };
+    if let Some(e) = cause.downcast_ref::<mizuchi::ImportError>() {
+        return e.text(code);
+    }
+    if let Some(e) = cause.downcast_ref::<Bilingual>() {
+        return e.0.get(code).to_owned();
+    }
+    cause.to_string()
+}
+
+/// A context the command line adds to an error, in both languages.
+#[derive(Debug)]
+pub(crate) struct Bilingual(pub mizuchi_evidence::Text);
+
+impl std::fmt::Display for Bilingual {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.en)
+    }
+}
+
+impl std::error::Error for Bilingual {}
 
 #[cfg(test)]
 mod tests {
@@ -369,10 +438,10 @@ mod tests {
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
         let e = anyhow::Error::new(Read { source: io }).context("cannot load the pack `x`");
         assert_eq!(
-            message(&e),
+            message(&e, Lang::En),
             "cannot load the pack `x`: cannot read `x`: no such file"
         );
         let plain = anyhow::anyhow!("no such file").context("cannot read `y`");
-        assert_eq!(message(&plain), "cannot read `y`: no such file");
+        assert_eq!(message(&plain, Lang::En), "cannot read `y`: no such file");
     }
 }

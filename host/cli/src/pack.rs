@@ -13,7 +13,7 @@ use mizuchi::{
 };
 use mizuchi::{ManifestTemplate, PackFile};
 
-use crate::{Failure, Format, Global, LangArg, today};
+use crate::{Failure, Format, Global, today};
 
 /// Which packs a command runs.
 #[derive(Debug, clap::Args)]
@@ -29,6 +29,11 @@ pub(crate) struct Selection {
 }
 
 impl Selection {
+    /// No pack was named: the installed packs are meant.
+    pub(crate) fn is_default(&self) -> bool {
+        self.packs.is_empty()
+    }
+
     /// Loads the packs. `today` is the date expiry is checked on; `None` when
     /// replaying a past run.
     pub(crate) fn load(
@@ -123,8 +128,6 @@ pub(crate) enum Command {
         pack: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        #[arg(long, value_enum, default_value = "ja")]
-        lang: LangArg,
     },
     /// Verify a pack and install it into the local pack store.
     Install { pack: PathBuf },
@@ -369,15 +372,11 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             ))?;
             Ok(())
         }
-        Command::Inspect {
-            pack: path,
-            format,
-            lang,
-        } => {
+        Command::Inspect { pack: path, format } => {
             let pack = read_pack(&path)?;
             let trust = global.trust()?;
             let text = match format {
-                Format::Text => inspect_text(&pack, &trust, lang.into()),
+                Format::Text => inspect_text(&pack, &trust, global.lang),
                 Format::Json => {
                     let signatures: Vec<serde_json::Value> = signature_states(
                         &pack,

@@ -19,6 +19,14 @@ pub(crate) enum Lang {
     En,
 }
 
+/// The text of `lang` among a Japanese and an English one.
+pub(crate) fn t(lang: Lang, ja: &str, en: &str) -> String {
+    match lang {
+        Lang::Ja => ja.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
 impl Lang {
     fn pick(self, t: &Text) -> &str {
         match self {
@@ -323,5 +331,64 @@ pub(crate) fn summary_text(s: &mizuchi::BundleSummary, lang: Lang) -> String {
         ]);
     }
     let _ = writeln!(out, "{table}");
+    out
+}
+
+/// Which rules the bundle feeds: the rules that will lack evidence, with
+/// the sections they miss, and how many are fed.
+pub(crate) fn coverage_text(coverage: Option<&[mizuchi::RuleCoverage]>, lang: Lang) -> String {
+    let Some(coverage) = coverage else {
+        return t(
+            lang,
+            "\nパックがインストールされていないため、どの規則に証跡が足りるかは示せません (`mizuchi pack install` か --pack)。\n",
+            "\nno pack is installed, so which rules the bundle feeds is not shown (`mizuchi pack install`, or --pack)\n",
+        );
+    };
+    let mut out = String::new();
+    let short: Vec<&mizuchi::RuleCoverage> = coverage
+        .iter()
+        .filter(|c| c.missing().next().is_some())
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        match lang {
+            Lang::Ja => format!(
+                "規則 {} 件のうち {} 件は必要な区分がそろっています。",
+                coverage.len(),
+                coverage.len() - short.len()
+            ),
+            Lang::En => format!(
+                "{} of {} rules have every section they read",
+                coverage.len() - short.len(),
+                coverage.len()
+            ),
+        }
+    );
+    if short.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        t(
+            lang,
+            "次の規則は、ない区分について「証跡不足」になります:",
+            "these rules will say \"insufficient evidence\" for want of the sections named:",
+        )
+    );
+    for c in short {
+        let missing: Vec<String> = c
+            .missing()
+            .map(|k| format!("{} ({})", lang.pick(&k.title()), k.as_str()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {} {}: {}",
+            c.rule,
+            lang.pick(&c.title),
+            missing.join(", ")
+        );
+    }
     out
 }

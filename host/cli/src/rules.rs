@@ -7,7 +7,7 @@ use mizuchi::Limits;
 use crate::render;
 
 use crate::pack::Selection;
-use crate::{Failure, Format, Global, LangArg, today};
+use crate::{Failure, Format, Global, today};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -15,15 +15,13 @@ pub(crate) struct Args {
     packs: Selection,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-    #[arg(long, value_enum, default_value = "ja")]
-    lang: LangArg,
 }
 
 pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let runtime = global.runtime(Limits::default())?;
     let packs = args.packs.load(global, &runtime, Some(today()))?;
     let text = match args.format {
-        Format::Text => render::rules_text(&packs, args.lang.into()),
+        Format::Text => render::rules_text(&packs, global.lang),
         Format::Json => {
             let rules: Vec<serde_json::Value> = packs
                 .rules()

@@ -13,6 +13,7 @@ mod problem;
 mod refs;
 pub(crate) mod spool;
 mod summary;
+mod upgrade;
 mod validate;
 mod write;
 
@@ -26,6 +27,7 @@ use mizuchi_evidence::{Manifest, SectionKind};
 pub use archive::write as write_archive;
 pub use problem::{Problem, Severity};
 pub use summary::{BundleSummary, SectionSummary, summarize};
+pub use upgrade::{Upgrade, UpgradeError, upgrade};
 #[cfg(feature = "fuzzing")]
 pub(crate) use validate::fuzz_check;
 pub use validate::{LogStats, Validation};

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use mizuchi_evidence::{
     Accounts, AreaAccess, AuthEvent, AuthKind, Backups, Contracts, Document, DoorEvent, Governance,
-    Inventory, Networks, People, SectionKind, Sites, Text, Training,
+    Inventory, Networks, People, SectionKind, Sites, Text, Training, host_key,
 };
 
 use super::DocumentFile;
@@ -655,12 +655,8 @@ impl<'d> LogRefs<'d> {
         let hosts = docs.inventory.as_ref().filter(|_| auth).map(|(_, inv)| {
             inv.assets
                 .iter()
-                .flat_map(|a| {
-                    std::iter::once(&a.id)
-                        .chain(&a.hostnames)
-                        .chain(&a.addresses)
-                })
-                .map(|h| h.to_lowercase())
+                .flat_map(|a| a.names())
+                .map(host_key)
                 .collect()
         });
         let accounts = docs
@@ -702,7 +698,7 @@ impl<'d> LogRefs<'d> {
 
     pub(crate) fn auth(&mut self, ev: &AuthEvent, line: u64) {
         if let Some(hosts) = &self.hosts
-            && !hosts.contains(&ev.system.to_lowercase())
+            && !hosts.contains(&host_key(&ev.system))
         {
             Self::note(
                 &mut self.unknown_hosts,

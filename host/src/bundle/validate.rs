@@ -362,6 +362,10 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
             ));
         }
         (Ok(v), Some(ours)) if v.major == ours.major => {}
+        (Ok(v), Some(ours)) if v.major < ours.major => out.error(MANIFEST, None, Some("$.format_version".into()), t(
+            format!("形式 {v} は古い形式です（この mizuchi は {FORMAT_VERSION} 系を読みます）。`mizuchi evidence upgrade BUNDLE` で形式 {} に変換してください", ours.major),
+            format!("format {v} is an older format (this mizuchi reads {FORMAT_VERSION} and its minor updates); upgrade the bundle to format {} with `mizuchi evidence upgrade BUNDLE`", ours.major),
+        )),
         (Ok(v), _) => out.error(MANIFEST, None, Some("$.format_version".into()), t(
             format!("形式 {v} には対応していません（{FORMAT_VERSION} 系のみ）"),
             format!("format {v} is not supported (this mizuchi reads {FORMAT_VERSION} and its minor updates)"),

@@ -6,13 +6,16 @@
 //! document is written under a new name, so that the old file stays valid
 //! until the manifest that points at the new one has been renamed into place;
 //! the manifest is written last. A crash leaves at worst a stray file, which
-//! validation reports as unlisted.
+//! validation reports as unlisted; a writer dropped without
+//! [`BundleWriter::commit`] (an import that failed) removes the files it
+//! wrote, and the bundle's directory too if it made it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use mizuchi_evidence::{
-    Date, Document, FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, Utility,
+    Date, Document, FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape,
+    Source, Utility,
 };
 use sha2::{Digest, Sha256};
 
@@ -48,6 +51,24 @@ pub enum WriteError {
         /// The path.
         path: String,
     },
+    #[error(
+        "`{path}` does not match the digest the manifest lists: it was changed without `mizuchi evidence seal`"
+    )]
+    /// A file differs from the digest the manifest lists.
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
+    #[error("`{path}` does not hold valid {section} evidence: {reason}")]
+    /// What would be written is not valid evidence of its section.
+    Invalid {
+        /// The file.
+        path: String,
+        /// Its section.
+        section: SectionKind,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
@@ -69,6 +90,37 @@ pub struct BundleWriter {
     manifest: Manifest,
     /// Files replaced by new ones, removed once the manifest is committed.
     superseded: Vec<PathBuf>,
+    /// Files this writer wrote, removed if it is dropped uncommitted.
+    written: Vec<PathBuf>,
+    /// Directories this writer made (the bundle's own first), removed if it
+    /// is dropped uncommitted and they are empty.
+    made: Vec<PathBuf>,
+    committed: bool,
+}
+
+impl Drop for BundleWriter {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        for f in &self.written {
+            let _ = std::fs::remove_file(f);
+        }
+        for d in self.made.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
+/// The directories `path` needs that do not exist yet, outermost first.
+fn missing_dirs(path: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = path
+        .ancestors()
+        .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    out.reverse();
+    out
 }
 
 /// A log file being written; see [`BundleWriter::log_sink`].
@@ -111,8 +163,9 @@ impl BundleWriter {
         if root.join(MANIFEST).exists() {
             return Err(WriteError::Exists(root.to_owned()));
         }
+        let made = missing_dirs(root);
         std::fs::create_dir_all(root).map_err(io(root))?;
-        let w = BundleWriter {
+        Ok(BundleWriter {
             root: root.to_owned(),
             manifest: Manifest {
                 format: FORMAT_NAME.into(),
@@ -123,9 +176,10 @@ impl BundleWriter {
                 files: Vec::new(),
             },
             superseded: Vec::new(),
-        };
-        w.write_manifest()?;
-        Ok(w)
+            written: Vec::new(),
+            made,
+            committed: false,
+        })
     }
 
     /// Opens an existing bundle to add to it.
@@ -144,6 +198,9 @@ impl BundleWriter {
             root: root.to_owned(),
             manifest,
             superseded: Vec::new(),
+            written: Vec::new(),
+            made: Vec::new(),
+            committed: false,
         })
     }
 
@@ -157,24 +214,64 @@ impl BundleWriter {
         &self.manifest
     }
 
+    /// Sets the bundle's evidence format version (an upgrade does).
+    pub(crate) fn set_format_version(&mut self, version: &str) {
+        self.manifest.format_version = version.to_owned();
+    }
+
     fn full(&self, rel: &str) -> Result<PathBuf, WriteError> {
         super::safe_join(&self.root, rel).map_err(|_| WriteError::BadPath {
             path: rel.to_owned(),
         })
     }
 
-    /// The section's current document, if the bundle holds one.
-    pub fn document<T: Document>(&self) -> Result<Option<T>, WriteError> {
-        let Some(entry) = self.manifest.files.iter().find(|f| f.kind == T::KIND) else {
-            return Ok(None);
-        };
+    /// The manifest's entry for the document section `kind`, if any.
+    pub fn entry(&self, kind: SectionKind) -> Option<&FileEntry> {
+        self.manifest.files.iter().find(|f| f.kind == kind)
+    }
+
+    /// The bytes of the listed file `entry`, checked against its digest.
+    fn verified(&self, entry: &FileEntry) -> Result<Vec<u8>, WriteError> {
         let full = self.full(&entry.path)?;
         let bytes = mizuchi_ledger::files::read(&full).map_err(io(&full))?;
+        if hex::encode(Sha256::digest(&bytes)) != entry.sha256 {
+            return Err(WriteError::Changed { path: full });
+        }
+        Ok(bytes)
+    }
+
+    /// The section's current document, if the bundle holds one (its bytes
+    /// checked against the manifest).
+    pub fn document<T: Document>(&self) -> Result<Option<T>, WriteError> {
+        let Some(entry) = self.entry(T::KIND) else {
+            return Ok(None);
+        };
+        let bytes = self.verified(entry)?;
         serde_json::from_slice(&bytes)
             .map(Some)
-            .map_err(|e| WriteError::NotABundle {
-                path: full,
-                message: e.to_string(),
+            .map_err(|e| WriteError::Invalid {
+                path: entry.path.clone(),
+                section: T::KIND,
+                reason: e.to_string(),
+            })
+    }
+
+    /// The section's current document as JSON, if the bundle holds one
+    /// (its bytes checked against the manifest).
+    pub fn document_value(
+        &self,
+        kind: SectionKind,
+    ) -> Result<Option<serde_json::Value>, WriteError> {
+        let Some(entry) = self.entry(kind) else {
+            return Ok(None);
+        };
+        let bytes = self.verified(entry)?;
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| WriteError::Invalid {
+                path: entry.path.clone(),
+                section: kind,
+                reason: e.to_string(),
             })
     }
 
@@ -183,31 +280,62 @@ impl BundleWriter {
         &mut self,
         value: &T,
     ) -> Result<bool, WriteError> {
-        let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| WriteError::Io {
-            path: PathBuf::from(T::KIND.default_file_name()),
-            source: std::io::Error::other(e),
+        let json = serde_json::to_value(value).map_err(|e| WriteError::Invalid {
+            path: T::KIND.default_file_name(),
+            section: T::KIND,
+            reason: e.to_string(),
         })?;
-        bytes.push(b'\n');
+        self.put_document_json(T::KIND, &json, None)
+    }
+
+    /// Sets the document section `kind` to `json`, written as the bundle
+    /// writes documents; refused unless it is valid evidence of the section.
+    /// `sources`, when given, says which importer inputs filled it (the file
+    /// is then recorded as imported, with its digest). Returns whether
+    /// anything changed.
+    pub fn put_document_json(
+        &mut self,
+        kind: SectionKind,
+        json: &serde_json::Value,
+        sources: Option<Vec<Source>>,
+    ) -> Result<bool, WriteError> {
+        let bytes =
+            mizuchi_evidence::canonical_document(kind, json).map_err(|e| WriteError::Invalid {
+                path: kind.default_file_name(),
+                section: kind,
+                reason: e.to_string(),
+            })?;
         let digest = hex::encode(Sha256::digest(&bytes));
-        let existing = self.manifest.files.iter().position(|f| f.kind == T::KIND);
+        let existing = self.manifest.files.iter().position(|f| f.kind == kind);
+        let imported = sources.as_ref().map(|_| digest.clone());
         if let Some(i) = existing
             && self.manifest.files[i].sha256 == digest
         {
-            return Ok(false);
+            let f = &mut self.manifest.files[i];
+            let changed = sources.as_ref().is_some_and(|s| *s != f.sources);
+            if let Some(s) = sources {
+                f.sources = s;
+                f.imported_sha256 = imported;
+            }
+            return Ok(changed);
         }
-        let default = T::KIND.default_file_name();
+        let default = kind.default_file_name();
         let taken =
             |p: &str| self.manifest.files.iter().any(|f| f.path == p) || self.root.join(p).exists();
         let rel = if taken(&default) {
-            format!("{}-{}.json", T::KIND.as_str(), &digest[..12])
+            format!("{}-{}.json", kind.as_str(), &digest[..12])
         } else {
             default
         };
-        write_atomic(&self.full(&rel)?, &bytes)?;
+        let full = self.full(&rel)?;
+        write_atomic(&full, &bytes)?;
+        self.written.push(full);
         let entry = FileEntry {
             path: rel,
-            kind: T::KIND,
+            kind,
             sha256: digest,
+            sources: sources.unwrap_or_default(),
+            imported_sha256: imported,
         };
         match existing {
             Some(i) => {
@@ -221,15 +349,105 @@ impl BundleWriter {
         Ok(true)
     }
 
+    /// Adds a file written by hand to the bundle as the section `kind`:
+    /// a document replaces the section's (which must not have been
+    /// imported unless `replace`), a log is added. The bytes must be valid
+    /// evidence of the section. Returns the path it was given.
+    pub fn add_file(
+        &mut self,
+        kind: SectionKind,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<String, WriteError> {
+        let invalid = |reason: String| WriteError::Invalid {
+            path: name.to_owned(),
+            section: kind,
+            reason,
+        };
+        match kind.shape() {
+            SectionShape::Document => {
+                let text = std::str::from_utf8(bytes).map_err(|e| invalid(e.to_string()))?;
+                mizuchi_evidence::encode_document(kind, text)
+                    .map_err(|e| invalid(e.to_string()))?;
+            }
+            SectionShape::Log => {
+                for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+                    if line.is_empty() && i > 0 {
+                        continue;
+                    }
+                    let checked = match kind {
+                        SectionKind::AuthEvents => mizuchi_evidence::stream::parse_line::<
+                            mizuchi_evidence::AuthEvent,
+                        >(line, i as u64 + 1)
+                        .map(|_| ()),
+                        _ => mizuchi_evidence::stream::parse_line::<mizuchi_evidence::DoorEvent>(
+                            line,
+                            i as u64 + 1,
+                        )
+                        .map(|_| ()),
+                    };
+                    checked.map_err(|e| invalid(e.to_string()))?;
+                }
+            }
+        }
+        let digest = hex::encode(Sha256::digest(bytes));
+        let ext = match kind.shape() {
+            SectionShape::Document => "json",
+            SectionShape::Log => "jsonl",
+        };
+        let rel = format!("{}/added-{}.{ext}", kind.as_str(), &digest[..16]);
+        let full = self.full(&rel)?;
+        let dir = full.parent().unwrap_or(&self.root).to_owned();
+        self.made.extend(missing_dirs(&dir));
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        write_atomic(&full, bytes)?;
+        self.written.push(full);
+        let entry = FileEntry {
+            path: rel.clone(),
+            kind,
+            sha256: digest,
+            sources: Vec::new(),
+            imported_sha256: None,
+        };
+        match kind.shape() {
+            SectionShape::Document => {
+                if let Some(i) = self.manifest.files.iter().position(|f| f.kind == kind) {
+                    let old = std::mem::replace(&mut self.manifest.files[i], entry);
+                    if old.path != rel {
+                        self.superseded.push(self.full(&old.path)?);
+                    }
+                } else {
+                    self.manifest.files.push(entry);
+                }
+            }
+            SectionShape::Log => {
+                if !self.has_file(&rel) {
+                    self.manifest.files.push(entry);
+                }
+            }
+        }
+        Ok(rel)
+    }
+
+    /// Removes the listed file `rel` from the bundle (once committed).
+    pub fn remove_file(&mut self, rel: &str) -> Result<(), WriteError> {
+        if let Some(i) = self.manifest.files.iter().position(|f| f.path == rel) {
+            self.manifest.files.remove(i);
+            self.superseded.push(self.full(rel)?);
+        }
+        Ok(())
+    }
+
     /// The bundle already lists a file at `rel`.
     pub fn has_file(&self, rel: &str) -> bool {
         self.manifest.files.iter().any(|f| f.path == rel)
     }
 
     /// Starts writing a log file at `rel` (relative path), streamed in constant memory.
-    pub fn log_sink(&self, kind: SectionKind, rel: &str) -> Result<LogSink, WriteError> {
+    pub fn log_sink(&mut self, kind: SectionKind, rel: &str) -> Result<LogSink, WriteError> {
         let full = self.full(rel)?;
         let dir = full.parent().unwrap_or(&self.root).to_owned();
+        self.made.extend(missing_dirs(&dir));
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let tmp = mizuchi_ledger::files::temp_in(&dir, false).map_err(io(&dir))?;
         Ok(LogSink {
@@ -243,6 +461,16 @@ impl BundleWriter {
 
     /// Finishes a log file: flushes it, renames it into place and lists it.
     pub fn finish_log(&mut self, sink: LogSink) -> Result<u64, WriteError> {
+        self.finish_log_from(sink, None)
+    }
+
+    /// [`BundleWriter::finish_log`] for a log an importer wrote from
+    /// `sources`: the file is recorded as imported, with its digest.
+    pub fn finish_log_from(
+        &mut self,
+        sink: LogSink,
+        sources: Option<Vec<Source>>,
+    ) -> Result<u64, WriteError> {
         let full = self.full(&sink.rel)?;
         let tmp = sink.tmp.into_inner().map_err(|e| WriteError::Io {
             path: full.clone(),
@@ -256,10 +484,14 @@ impl BundleWriter {
         if let Some(dir) = full.parent() {
             mizuchi_ledger::files::sync_dir(dir);
         }
+        self.written.push(full.clone());
+        let sha256 = hex::encode(sink.hasher.finalize());
         let entry = FileEntry {
             path: sink.rel.clone(),
             kind: sink.kind,
-            sha256: hex::encode(sink.hasher.finalize()),
+            imported_sha256: sources.as_ref().map(|_| sha256.clone()),
+            sources: sources.unwrap_or_default(),
+            sha256,
         };
         match self.manifest.files.iter_mut().find(|f| f.path == sink.rel) {
             Some(f) => *f = entry,
@@ -297,8 +529,9 @@ impl BundleWriter {
     }
 
     /// Writes the manifest, then removes files it no longer lists.
-    pub fn commit(self) -> Result<(), WriteError> {
+    pub fn commit(mut self) -> Result<(), WriteError> {
         self.write_manifest()?;
+        self.committed = true;
         for old in &self.superseded {
             let _ = std::fs::remove_file(old);
         }

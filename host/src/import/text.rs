@@ -3,6 +3,7 @@
 //! Japanese eras (R6.4.1, 令和6年4月1日), yes/no in many spellings.
 
 use jiff::civil::{Date, date};
+use mizuchi_evidence::Text;
 use unicode_normalization::UnicodeNormalization;
 
 /// The encoding a text was read in.
@@ -12,6 +13,18 @@ pub(crate) enum Encoding {
     Utf8Bom,
     Utf16Le,
     ShiftJis,
+}
+
+impl Encoding {
+    /// The encoding's name, as reports show it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 (BOM)",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::ShiftJis => "Shift_JIS (CP932)",
+        }
+    }
 }
 
 /// Decodes bytes saved by a spreadsheet: UTF-8 with or without a BOM, UTF-16
@@ -75,10 +88,21 @@ fn numbers(s: &str) -> Vec<i64> {
 
 /// Parses a date as spreadsheets write them: `2024-04-01`, `2024/4/1`,
 /// `2024年4月1日`, `R6.4.1`, `令和6年4月1日`, `令和元年5月1日`, `H31/4/30`.
-pub(crate) fn parse_date(raw: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(raw: &str) -> Result<Date, Text> {
     let s = norm(raw).replace("元年", "1年");
-    let bad =
-        || format!("`{raw}` is not a date (write 2024-04-01, 2024/4/1, R6.4.1 or 令和6年4月1日)");
+    let bad = || {
+        Text::new(
+            format!(
+                "`{raw}` は日付ではありません (2024-04-01、2024/4/1、R6.4.1、令和6年4月1日 のように書いてください)"
+            ),
+            format!("`{raw}` is not a date (write 2024-04-01, 2024/4/1, R6.4.1 or 令和6年4月1日)"),
+        )
+    };
+    // A workbook's date cell arrives as `2024-04-01T00:00:00` at worst.
+    let s = match s.split_once('T') {
+        Some((d, t)) if t.chars().all(|c| c.is_ascii_digit() || c == ':') => d.to_owned(),
+        _ => s,
+    };
     let upper = s.to_uppercase();
     for (name, abbr, first, last) in ERAS {
         let rest = s
@@ -92,13 +116,20 @@ pub(crate) fn parse_date(raw: &str) -> Result<Date, String> {
         let year = first.year() as i64 + y - 1;
         let date = Date::new(year as i16, m as i8, d as i8).map_err(|_| bad())?;
         if date < *first || date > *last {
-            return Err(format!(
-                "`{raw}` is not a day of the {name} era ({first} to {})",
-                if last.year() == 9999 {
-                    "today".to_owned()
-                } else {
-                    last.to_string()
-                }
+            let end = if last.year() == 9999 {
+                ("現在".to_owned(), "today".to_owned())
+            } else {
+                (last.to_string(), last.to_string())
+            };
+            return Err(Text::new(
+                format!(
+                    "`{raw}` は{name}の期間 ({first} から {}) の日ではありません",
+                    end.0
+                ),
+                format!(
+                    "`{raw}` is not a day of the {name} era ({first} to {})",
+                    end.1
+                ),
             ));
         }
         return Ok(date);
@@ -112,16 +143,51 @@ pub(crate) fn parse_date(raw: &str) -> Result<Date, String> {
     Date::new(y as i16, m as i8, d as i8).map_err(|_| bad())
 }
 
+/// Parses a date and time as exports write them: `2026/11/27 09:05:00`,
+/// `2026-11-27 9:05`, `令和8年11月27日 9時5分` (read in `offset`), or RFC
+/// 3339 with its own offset.
+pub(crate) fn parse_time(raw: &str, offset: jiff::tz::Offset) -> Result<jiff::Timestamp, Text> {
+    let s = norm(raw);
+    if let Some(t) = mizuchi_evidence::parse_timestamp(&s) {
+        return Ok(t);
+    }
+    let bad = || {
+        Text::new(
+            format!("`{raw}` は日時ではありません (2026/11/27 09:05:00 のように書いてください)"),
+            format!("`{raw}` is not a date and time (write 2026/11/27 09:05:00)"),
+        )
+    };
+    let (date_part, time_part) = match s.find([' ', 'T']) {
+        Some(i) => (&s[..i], s[i + 1..].trim()),
+        None => return Err(bad()),
+    };
+    let date = parse_date(date_part).map_err(|_| bad())?;
+    let t = numbers(time_part);
+    let (h, mi, sec) = match t[..] {
+        [h, mi, sec] => (h, mi, sec),
+        [h, mi] => (h, mi, 0),
+        _ => return Err(bad()),
+    };
+    if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0..60).contains(&sec) {
+        return Err(bad());
+    }
+    let dt = date.at(h as i8, mi as i8, sec as i8, 0);
+    offset.to_timestamp(dt).map_err(|_| bad())
+}
+
 /// Parses yes/no as people write it.
-pub(crate) fn parse_bool(raw: &str) -> Result<bool, String> {
+pub(crate) fn parse_bool(raw: &str) -> Result<bool, Text> {
     let s = norm(raw).to_lowercase();
     match s.as_str() {
         "yes" | "y" | "true" | "1" | "on" | "はい" | "有" | "あり" | "有効" | "○" | "◯" | "〇"
         | "✓" | "済" => Ok(true),
         "no" | "n" | "false" | "0" | "off" | "いいえ" | "無" | "なし" | "無効" | "×" | "✕"
         | "-" => Ok(false),
-        _ => Err(format!(
-            "`{raw}` is not yes or no (write yes/no, はい/いいえ, 有/無 or ○/×)"
+        _ => Err(Text::new(
+            format!(
+                "`{raw}` ははい・いいえではありません (○/×、有/無、はい/いいえ で書いてください)"
+            ),
+            format!("`{raw}` is not yes or no (write yes/no, はい/いいえ, 有/無 or ○/×)"),
         )),
     }
 }
@@ -172,8 +238,21 @@ mod tests {
     }
 
     #[test]
+    fn times_are_read_in_the_offset_unless_they_carry_one() {
+        let jst = jiff::tz::Offset::from_seconds(9 * 3600).unwrap();
+        let t = parse_time("2026/11/27 09:05:00", jst).unwrap();
+        assert_eq!(t.to_string(), "2026-11-27T00:05:00Z");
+        assert_eq!(parse_time("2026-11-27 9:05", jst).unwrap(), t);
+        assert_eq!(parse_time("R8.11.27 9:05", jst).unwrap(), t);
+        assert_eq!(parse_time("2026-11-27T00:05:00Z", jst).unwrap(), t);
+        assert!(parse_time("2026/11/27", jst).is_err());
+        assert!(parse_time("2026/11/27 25:00", jst).is_err());
+    }
+
+    #[test]
     fn days_outside_an_era_are_refused() {
-        assert!(parse_date("R1.4.30").unwrap_err().contains("令和"));
+        assert!(parse_date("R1.4.30").unwrap_err().en.contains("令和"));
+        assert!(parse_date("R1.4.30").unwrap_err().ja.contains("令和の期間"));
         assert!(parse_date("H31.5.1").is_err());
         assert!(parse_date("2024-02-30").is_err());
         assert!(parse_date("yesterday").is_err());

@@ -1,8 +1,11 @@
 //! MLIT-ACC-02: departed and transferred staff lose their access (5.2.1).
 //!
 //! An account of a person who left, or who moved away from the department
-//! that owns the account's system, must be disabled within
-//! `departure_grace_days` of that date, and must not log on after it.
+//! that owns the account's system (as the inventory's systems record it),
+//! fails when it is still enabled more than `departure_grace_days` after that
+//! date, and for each successful logon after that date. An account
+//! that does not record whether it is enabled, and did not log on, is
+//! insufficient evidence.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,7 +15,7 @@ use mlit_common::{days_between, missing_section, times};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ACC-02",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "退職者・異動者のアクセス権の削除",
         en: "Departed and transferred staff lose their access",
@@ -20,10 +23,10 @@ pub const RULE: Rule = Rule {
     section: "5.2.1, 5.4.2",
     force: Force::Recommended,
     needs: &[
-        Need::v1(SectionKind::People),
-        Need::v1(SectionKind::Accounts),
-        Need::v1(SectionKind::Inventory),
-        Need::v1(SectionKind::AuthEvents),
+        Need::v2(SectionKind::People),
+        Need::v2(SectionKind::Accounts),
+        Need::v2(SectionKind::Inventory),
+        Need::v2(SectionKind::AuthEvents),
     ],
     params: &[ParamSpec {
         key: "departure_grace_days",
@@ -160,7 +163,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             });
             let day = local_date(e.time);
             for i in candidates {
-                if days_between(watched[i].1.date, day) > grace {
+                if day > watched[i].1.date {
                     let entry = late
                         .entry(i)
                         .or_insert_with(|| (0, e.origin.locator(syms), e.time));
@@ -183,7 +186,8 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                     format!("people[id={}]", a.person.as_deref().unwrap_or("")),
                 )
         };
-        if a.enabled && overdue > grace {
+        let still_enabled = overdue > grace && a.enabled == Some(true);
+        if still_enabled {
             findings.push(refs(Finding::fail(
                 subject.clone(),
                 text!(ja: "アカウント {acc}（{}）は、所有者が{}後も{overdue}日間有効のままです（猶予{grace}日）。", a.system, why.ja;
@@ -199,12 +203,20 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 ))
                 .because(SectionKind::AuthEvents, first.clone()),
             );
-        } else if !(a.enabled && overdue > grace) {
-            findings.push(refs(Finding::pass(
-                subject,
-                text!(ja: "アカウント {acc} は、所有者が{}後に無効化され、以後のログオンもありません。", why.ja;
-                      en: "account {acc} was disabled after its owner {}, and has not logged on since", why.en),
-            )));
+        } else if !still_enabled {
+            findings.push(refs(if overdue > grace && a.enabled.is_none() {
+                Finding::insufficient(
+                    subject,
+                    text!(ja: "アカウント {acc}（{}）は所有者が{}が、無効化されたかが記録されていません。", a.system, why.ja;
+                          en: "account {acc} on {}: its owner {}, but whether it is still enabled is not recorded", a.system, why.en),
+                )
+            } else {
+                Finding::pass(
+                    subject,
+                    text!(ja: "アカウント {acc} は、所有者が{}後に無効化され、以後のログオンもありません。", why.ja;
+                          en: "account {acc} was disabled after its owner {}, and has not logged on since", why.en),
+                )
+            }));
         }
     }
     Ok(findings)
@@ -222,11 +234,11 @@ mod tests {
             id: id.into(),
             system: system.into(),
             name: id.to_lowercase(),
-            kind: AccountKind::Person,
+            kind: Some(AccountKind::Person),
             person: Some(person.into()),
-            privileged: false,
-            enabled,
-            mfa: false,
+            privileged: Some(false),
+            enabled: Some(enabled),
+            mfa: Some(false),
             purpose: None,
             created_on: None,
             disabled_on: None,
@@ -259,6 +271,8 @@ mod tests {
                 status: None,
                 sub_status: None,
                 method: None,
+                actor: None,
+                group: None,
                 event_id: None,
                 record_id: None,
             })

@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
     },
     section: "5.4.6",
     force: Force::Recommended,
-    needs: &[Need::v1(SectionKind::Inventory)],
+    needs: &[Need::v2(SectionKind::Inventory)],
     params: &[ParamSpec {
         key: "forbidden_services",
         default: ParamDefault::TextList(&["rdp", "ssh", "smb"]),

@@ -2,7 +2,14 @@
 //!
 //! Each enabled privileged account belongs to a current person, or is a
 //! service, shared or built-in account with a recorded purpose, and has been
-//! used within `admin_dormant_days` (by the account record or the log).
+//! used within `admin_dormant_days` (by the account record or the log): more
+//! than that many days unused fails. The guideline says to delete such an
+//! account (「削除する」): one that is disabled but still exists, with no
+//! owner or purpose recorded, is a warning; a disabled account with a
+//! recorded purpose (a built-in one Windows cannot delete) passes, however
+//! long unused.
+//! Accounts that do not record whether they hold administrator rights are
+//! listed as insufficient evidence.
 
 use std::collections::HashMap;
 
@@ -12,7 +19,7 @@ use mlit_common::{days_between, missing_section};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ACC-04",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "不要な管理者アカウントがないこと",
         en: "No unnecessary administrator accounts",
@@ -20,9 +27,9 @@ pub const RULE: Rule = Rule {
     section: "5.4.2",
     force: Force::Recommended,
     needs: &[
-        Need::v1(SectionKind::Accounts),
-        Need::v1(SectionKind::People),
-        Need::v1(SectionKind::AuthEvents),
+        Need::v2(SectionKind::Accounts),
+        Need::v2(SectionKind::People),
+        Need::v2(SectionKind::AuthEvents),
     ],
     params: &[ParamSpec {
         key: "admin_dormant_days",
@@ -45,12 +52,36 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let admins: Vec<&Account> = accounts
         .accounts
         .iter()
-        .filter(|a| a.enabled && a.privileged)
+        .filter(|a| a.privileged == Some(true))
         .collect();
+    let unrecorded: Vec<&Account> = accounts
+        .accounts
+        .iter()
+        .filter(|a| a.privileged.is_none() && a.enabled != Some(false))
+        .collect();
+    let unrecorded_finding = (!unrecorded.is_empty()).then(|| {
+        let n = unrecorded.len();
+        let mut names: Vec<&str> = unrecorded.iter().take(10).map(|a| a.id.as_str()).collect();
+        if n > 10 {
+            names.push("…");
+        }
+        let list = names.join(", ");
+        unrecorded.iter().take(10).fold(
+            Finding::insufficient(
+                Subject::organisation(),
+                text!(ja: "{n} 個のアカウントに管理者権限の有無が記録されていません: {list}";
+                      en: "{n} accounts do not record whether they hold administrator rights: {list}"),
+            ),
+            |f, a| f.because(SectionKind::Accounts, format!("accounts[id={}]", a.id)),
+        )
+    });
     if admins.is_empty() {
+        if let Some(f) = unrecorded_finding {
+            return Ok(vec![f]);
+        }
         return Ok(vec![Finding::not_applicable(
             Subject::organisation(),
-            text!(ja: "有効な管理者アカウントはありません。", en: "there is no enabled administrator account"),
+            text!(ja: "管理者アカウントはありません。", en: "there is no administrator account"),
         )
         .because(SectionKind::Accounts, "accounts")]);
     }
@@ -96,8 +127,12 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         let subject = Subject::account(id);
         let mut problems: Vec<Text> = Vec::new();
         let mut unknown: Vec<Text> = Vec::new();
-        match a.kind {
-            AccountKind::Person => match a.person.as_deref() {
+        let personal = match a.kind {
+            Some(k) => k == AccountKind::Person,
+            None => a.person.is_some(),
+        };
+        if personal {
+            match a.person.as_deref() {
                 None => problems.push(text!(ja: "所有者が記録されていません", en: "no owner is recorded")),
                 Some(p) if people.is_none() => unknown.push(text!(ja: "職員名簿がなく所有者{p}を確認できません", en: "owner {p} cannot be checked without a people section")),
                 Some(p) => match persons.get(p) {
@@ -107,12 +142,9 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                     }
                     Some(_) => {}
                 },
-            },
-            _ => {
-                if a.purpose.as_deref().is_none_or(|p| p.trim().is_empty()) {
-                    problems.push(text!(ja: "用途が記録されていません", en: "no purpose is recorded"));
-                }
             }
+        } else if a.purpose.as_deref().is_none_or(|p| p.trim().is_empty()) {
+            problems.push(text!(ja: "所有者も用途も記録されていません", en: "neither an owner nor a purpose is recorded"));
         }
         let last = [
             a.last_used_on,
@@ -121,7 +153,11 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .into_iter()
         .flatten()
         .max();
+        // A disabled account cannot be used: how long it has been idle does
+        // not matter, only whether it should exist at all.
+        let disabled = a.enabled == Some(false);
         match last {
+            _ if disabled => {}
             Some(d) => {
                 let idle = days_between(d, as_of);
                 if idle > dormant {
@@ -146,15 +182,32 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         };
         let f = if !problems.is_empty() {
             let why = join(&problems);
-            Finding::fail(
-                subject,
-                text!(ja: "管理者アカウント {id}（{}）: {}。", a.system, why.ja; en: "administrator account {id} on {}: {}", a.system, why.en),
-            )
+            match a.enabled {
+                Some(true) => Finding::fail(
+                    subject,
+                    text!(ja: "管理者アカウント {id}（{}）: {}。", a.system, why.ja; en: "administrator account {id} on {}: {}", a.system, why.en),
+                ),
+                Some(false) => Finding::warn(
+                    subject,
+                    text!(ja: "管理者アカウント {id}（{}）は無効ですが残っています: {}。不要なアカウントは削除してください。", a.system, why.ja;
+                          en: "administrator account {id} on {} is disabled but still exists: {}; an unnecessary account should be deleted", a.system, why.en),
+                ),
+                None => Finding::insufficient(
+                    subject,
+                    text!(ja: "管理者アカウント {id}（{}）: {}。有効かどうかが記録されていません。", a.system, why.ja;
+                          en: "administrator account {id} on {}: {}; whether it is enabled is not recorded", a.system, why.en),
+                ),
+            }
         } else if !unknown.is_empty() {
             let why = join(&unknown);
             Finding::insufficient(
                 subject,
                 text!(ja: "管理者アカウント {id}: {}。", why.ja; en: "administrator account {id}: {}", why.en),
+            )
+        } else if disabled {
+            Finding::pass(
+                subject,
+                text!(ja: "管理者アカウント {id} は無効にされており、所有者または用途が記録されています。", en: "administrator account {id} is disabled, and its owner or purpose is recorded"),
             )
         } else {
             Finding::pass(
@@ -164,6 +217,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         };
         findings.push(f.because(SectionKind::Accounts, format!("accounts[id={id}]")));
     }
+    findings.extend(unrecorded_finding);
     Ok(findings)
 }
 
@@ -184,11 +238,11 @@ mod tests {
             id: "ADM".into(),
             system: "SCADA".into(),
             name: "adm".into(),
-            kind,
+            kind: Some(kind),
             person: person.map(Into::into),
-            privileged: true,
-            enabled: true,
-            mfa: true,
+            privileged: Some(true),
+            enabled: Some(true),
+            mfa: Some(true),
             purpose: purpose.map(Into::into),
             created_on: None,
             disabled_on: None,
@@ -308,6 +362,8 @@ mod tests {
             status: None,
             sub_status: None,
             method: None,
+            actor: None,
+            group: None,
             event_id: None,
             record_id: None,
         };
@@ -319,9 +375,59 @@ mod tests {
     }
 
     #[test]
-    fn no_enabled_admin_is_not_applicable() {
-        let mut a = admin(AccountKind::Person, Some("P1"), None, None);
-        a.enabled = false;
+    fn a_disabled_but_unnecessary_admin_is_a_warning_and_none_at_all_is_not_applicable() {
+        let mut a = admin(
+            AccountKind::Person,
+            Some("P1"),
+            None,
+            Some(date(2026, 11, 1)),
+        );
+        a.enabled = Some(false);
+        let f = run(a.clone(), vec![], &[]);
+        assert_eq!(f.status, Status::Warn);
+        assert!(
+            f.message.en.contains("disabled but still exists"),
+            "{}",
+            f.message.en
+        );
+        a.privileged = Some(false);
         assert_eq!(run(a, vec![], &[]).status, Status::NotApplicable);
+    }
+
+    #[test]
+    fn a_disabled_built_in_admin_with_a_purpose_passes_however_long_unused() {
+        let mut a = admin(
+            AccountKind::BuiltIn,
+            None,
+            Some("Built-in account for administering the domain"),
+            None,
+        );
+        a.enabled = Some(false);
+        let f = run(a.clone(), vec![], &[]);
+        assert_eq!(f.status, Status::Pass, "{}", f.message.en);
+        assert!(f.message.en.contains("is disabled"), "{}", f.message.en);
+        // Enabled, the same account's unknown last use is insufficient.
+        a.enabled = Some(true);
+        assert_eq!(run(a, vec![], &[]).status, Status::InsufficientEvidence);
+    }
+
+    #[test]
+    fn accounts_without_a_recorded_privilege_are_listed() {
+        let mut a = admin(
+            AccountKind::Person,
+            Some("P1"),
+            None,
+            Some(date(2026, 11, 1)),
+        );
+        a.privileged = None;
+        let f = run(a, vec![build::person("P1")], &[]);
+        assert_eq!(f.status, Status::InsufficientEvidence);
+        assert!(
+            f.message
+                .en
+                .contains("1 accounts do not record whether they hold administrator rights: ADM"),
+            "{}",
+            f.message.en
+        );
     }
 }

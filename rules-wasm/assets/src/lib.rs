@@ -3,7 +3,7 @@
 //!
 //! | rule | requirement |
 //! | --- | --- |
-//! | MLIT-AST-01 | the inventory is complete: every host seen is inventoried |
+//! | MLIT-AST-01 | the inventory is complete: every host seen is inventoried, contractors' devices included; a host is counted once per event it appears in |
 //! | MLIT-AST-02 | the inventory is current: reviewed within a year |
 
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ use mlit_common::{count, days_between, missing_section};
 
 pub const AST_01: Rule = Rule {
     id: "MLIT-AST-01",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "資産台帳の網羅性（未登録機器がないこと）",
         en: "The inventory is complete",
@@ -23,9 +23,9 @@ pub const AST_01: Rule = Rule {
     section: "5.1.1",
     force: Force::Recommended,
     needs: &[
-        Need::v1(SectionKind::Inventory),
-        Need::v1(SectionKind::AuthEvents),
-        Need::v1(SectionKind::Networks),
+        Need::v2(SectionKind::Inventory),
+        Need::v2(SectionKind::AuthEvents),
+        Need::v2(SectionKind::Networks),
     ],
     params: &[ParamSpec {
         key: "max_hosts_listed",
@@ -40,14 +40,14 @@ pub const AST_01: Rule = Rule {
 
 pub const AST_02: Rule = Rule {
     id: "MLIT-AST-02",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "資産台帳の最新性",
         en: "The inventory is current",
     },
     section: "5.1.1",
     force: Force::Recommended,
-    needs: &[Need::v1(SectionKind::Inventory)],
+    needs: &[Need::v2(SectionKind::Inventory)],
     params: &[ParamSpec {
         key: "inventory_max_age_days",
         default: ParamDefault::Integer(365),
@@ -97,6 +97,9 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                             || (!is_ip(n) && !n.is_empty() && n != "-")
                     })
                 });
+            // Count events, not fields: a host named as both the system
+            // and the source of one event counts once.
+            let mut counted: Option<String> = None;
             for sym in std::iter::once(e.system).chain(source) {
                 let missing = *verdict.get_or_insert_with(sym, || {
                     let name = syms.name(sym);
@@ -104,8 +107,12 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 });
                 if missing {
                     let name = syms.name(sym);
+                    let key = host_key(name);
+                    if counted.as_deref() == Some(key.as_str()) {
+                        continue;
+                    }
                     unknown
-                        .entry(host_key(name))
+                        .entry(key.clone())
                         .and_modify(|(_, s)| s.count += 1)
                         .or_insert((
                             name.to_owned(),
@@ -114,6 +121,7 @@ fn ast_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                                 first: e.origin,
                             },
                         ));
+                    counted = Some(key);
                 }
             }
         }
@@ -201,7 +209,11 @@ fn ast_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let Some(inv) = ctx.document::<Inventory>()? else {
         return Ok(vec![missing_section(SectionKind::Inventory)]);
     };
-    let f = match inv.reviewed_on {
+    let f = match inv.reviewed_on.filter(|d| *d <= as_of) {
+        None if inv.reviewed_on.is_some() => Finding::insufficient(
+            Subject::organisation(),
+            text!(ja: "資産台帳の最終見直し日が評価日より後のため、存在しないものとして扱いました。", en: "the inventory's review date is after the assessment date, so it is ignored"),
+        ),
         None => Finding::insufficient(
             Subject::organisation(),
             text!(ja: "資産台帳の最終見直し日が記録されていません。", en: "when the inventory was last reviewed is not recorded"),
@@ -245,6 +257,8 @@ mod tests {
             status: None,
             sub_status: None,
             method: None,
+            actor: None,
+            group: None,
             event_id: None,
             record_id: None,
         }
@@ -372,6 +386,24 @@ mod tests {
         assert_eq!(
             evaluate(&AST_02, &ev, date(2026, 11, 27), &[]).unwrap()[0].status,
             Status::InsufficientEvidence
+        );
+    }
+
+    #[test]
+    fn a_host_named_twice_in_one_event_counts_once() {
+        let ev = Evidence::new().with(&inventory()).with_auth_events(&[logon(
+            AuthKind::LogonSuccess,
+            "ghost-pc",
+            "ghost-pc",
+        )]);
+        let f = evaluate(&AST_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(
+            f[0].message
+                .en
+                .contains("appears in 1 authentication event "),
+            "{}",
+            f[0].message.en
         );
     }
 }

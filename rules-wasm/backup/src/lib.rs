@@ -7,7 +7,10 @@
 //! | MLIT-BAK-02 | backups will not fail together with the source |
 //! | MLIT-BAK-03 | recovery is tested |
 //!
-//! All three judge the systems the inventory marks as needed for operations.
+//! All three judge the systems the inventory marks as needed for operations;
+//! a system that does not record whether it is needed is insufficient
+//! evidence. A run or test dated after the assessment date does not exist
+//! yet. "More than N days" fails; N days passes.
 
 use std::collections::HashMap;
 
@@ -16,14 +19,14 @@ use mlit_common::hosts::local_date;
 use mlit_common::{days_between, missing_section};
 
 const NEEDS: &[Need] = &[
-    Need::v1(SectionKind::Inventory),
-    Need::v1(SectionKind::Backups),
-    Need::v1(SectionKind::Sites),
+    Need::v2(SectionKind::Inventory),
+    Need::v2(SectionKind::Backups),
+    Need::v2(SectionKind::Sites),
 ];
 
 pub const BAK_01: Rule = Rule {
     id: "MLIT-BAK-01",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "業務に必要なシステムの定期的なバックアップ",
         en: "Systems needed for operations are backed up at least yearly",
@@ -44,7 +47,7 @@ pub const BAK_01: Rule = Rule {
 
 pub const BAK_02: Rule = Rule {
     id: "MLIT-BAK-02",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "バックアップを被災時に同時に失われない場所に保管",
         en: "Backups will not fail together with the source",
@@ -52,20 +55,30 @@ pub const BAK_02: Rule = Rule {
     section: "4.5, 5.3.2",
     force: Force::Recommended,
     needs: NEEDS,
-    params: &[ParamSpec {
-        key: "require_different_region",
-        default: ParamDefault::Boolean(false),
-        description: StaticText {
-            ja: "別の地域（同時被災しない地域）への保管を求める",
-            en: "Require the copy in another region, not only another site",
+    params: &[
+        ParamSpec {
+            key: "require_different_region",
+            default: ParamDefault::Boolean(false),
+            description: StaticText {
+                ja: "別の地域（同時被災しない地域）への保管を求める",
+                en: "Require the copy in another region, not only another site",
+            },
         },
-    }],
+        ParamSpec {
+            key: "backup_max_age_days",
+            default: ParamDefault::Integer(365),
+            description: StaticText {
+                ja: "数える複製の経過日数の上限 (MLIT-BAK-01 と同じ値にします)",
+                en: "Most days since a copy that counts (set it as for MLIT-BAK-01)",
+            },
+        },
+    ],
     eval: bak_02,
 };
 
 pub const BAK_03: Rule = Rule {
     id: "MLIT-BAK-03",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "復旧手順の確認（リストア試験）",
         en: "Recovery is tested",
@@ -99,7 +112,11 @@ fn input(ctx: &mut Ctx<'_>) -> Result<Result<Input, Vec<Finding>>, RuleError> {
         return Ok(Err(vec![missing_section(SectionKind::Backups)]));
     };
     let sites = ctx.document::<Sites>()?.unwrap_or_default();
-    if !inventory.systems.iter().any(|s| s.needed_for_operations) {
+    if !inventory
+        .systems
+        .iter()
+        .any(|s| s.needed_for_operations != Some(false))
+    {
         return Ok(Err(vec![Finding::not_applicable(
             Subject::organisation(),
             text!(ja: "業務に必要とされるシステムが資産台帳にありません。", en: "the inventory marks no system as needed for operations"),
@@ -113,6 +130,47 @@ fn input(ctx: &mut Ctx<'_>) -> Result<Result<Input, Vec<Finding>>, RuleError> {
     }))
 }
 
+impl Input {
+    /// The systems to judge, and one finding per system that does not record
+    /// whether it is needed.
+    fn systems(&self) -> (Vec<&System>, Vec<Finding>) {
+        let needed = self
+            .inventory
+            .systems
+            .iter()
+            .filter(|s| s.needed_for_operations == Some(true))
+            .collect();
+        let unknown = self
+            .inventory
+            .systems
+            .iter()
+            .filter(|s| s.needed_for_operations.is_none())
+            .map(|s| {
+                let id = &s.id;
+                Finding::insufficient(
+                    Subject::system(id),
+                    text!(ja: "{id} が業務継続に必要なシステムかどうかが記録されていません。"; en: "{id}: whether the system is needed for operations is not recorded"),
+                )
+                .because(SectionKind::Inventory, system_ref(id))
+            })
+            .collect();
+        (needed, unknown)
+    }
+
+    /// Successful runs of `system` that existed on `as_of`, with their index.
+    fn runs<'a>(
+        &'a self,
+        system: &'a str,
+        as_of: Date,
+    ) -> impl Iterator<Item = (usize, &'a BackupRun)> {
+        self.backups.runs.iter().enumerate().filter(move |(_, r)| {
+            r.system == system
+                && r.status == RunStatus::Success
+                && local_date(r.finished_at.as_second()) <= as_of
+        })
+    }
+}
+
 fn system_ref(id: &str) -> String {
     format!("systems[id={id}]")
 }
@@ -124,19 +182,12 @@ fn bak_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         Ok(i) => i,
         Err(f) => return Ok(f),
     };
-    Ok(i.inventory
-        .systems
-        .iter()
-        .filter(|s| s.needed_for_operations)
+    let (systems, mut out) = i.systems();
+    let mut findings: Vec<Finding> = systems
+        .into_iter()
         .map(|s| {
             let id = &s.id;
-            let last = i
-                .backups
-                .runs
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.system == *id && r.status == RunStatus::Success)
-                .max_by_key(|(_, r)| r.finished_at);
+            let last = i.runs(id, as_of).max_by_key(|(_, r)| r.finished_at);
             let f = match last {
                 None => Finding::fail(Subject::system(id), text!(ja: "{id} の成功したバックアップの記録がありません。", en: "{id} has no successful backup on record")),
                 Some((n, r)) => {
@@ -152,11 +203,15 @@ fn bak_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             };
             f.because(SectionKind::Inventory, system_ref(id))
         })
-        .collect())
+        .collect();
+    findings.append(&mut out);
+    Ok(findings)
 }
 
 fn bak_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let need_region = ctx.flag("require_different_region")?;
+    let max = ctx.int("backup_max_age_days")?;
+    let as_of = ctx.as_of();
     let i = match input(ctx)? {
         Ok(i) => i,
         Err(f) => return Ok(f),
@@ -167,10 +222,9 @@ fn bak_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .iter()
         .map(|s| (s.id.as_str(), s.region.as_deref()))
         .collect();
-    Ok(i.inventory
-        .systems
-        .iter()
-        .filter(|s| s.needed_for_operations)
+    let (systems, mut out) = i.systems();
+    let mut findings: Vec<Finding> = systems
+        .into_iter()
         .map(|s| {
             let id = &s.id;
             let subject = Subject::system(id);
@@ -179,8 +233,8 @@ fn bak_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                     .because(SectionKind::Inventory, system_ref(id));
             };
             let home_region = region.get(home).copied().flatten();
-            let apart = i.backups.runs.iter().enumerate().find(|(_, r)| {
-                if r.system != *id || r.status != RunStatus::Success {
+            let apart = i.runs(id, as_of).find(|(_, r)| {
+                if days_between(local_date(r.finished_at.as_second()), as_of) > max {
                     return false;
                 }
                 let d = &r.destination;
@@ -194,12 +248,14 @@ fn bak_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                     Finding::pass(subject, text!(ja: "{id} のバックアップは拠点 {home} とは別の {place} に保管されています。", en: "{id} keeps a copy at {place}, away from its site {home}"))
                         .because(SectionKind::Backups, format!("runs[{n}]"))
                 }
-                None if need_region => Finding::fail(subject, text!(ja: "{id} のバックアップは、拠点 {home} と別の地域に保管されていません。", en: "{id} keeps no copy in a region other than that of its site {home}")),
-                None => Finding::fail(subject, text!(ja: "{id} のバックアップは、拠点 {home} と同じ場所にしか保管されていません（同時に失われます）。", en: "{id} keeps its copies only at its own site {home}, where they would be lost with it")),
+                None if need_region => Finding::fail(subject, text!(ja: "{id} の{max}日以内のバックアップは、拠点 {home} と別の地域に保管されていません。", en: "{id} keeps no copy from the last {max} days in a region other than that of its site {home}")),
+                None => Finding::fail(subject, text!(ja: "{id} の{max}日以内のバックアップは、拠点 {home} と同じ場所にしかありません（同時に失われます）。", en: "{id} keeps its copies from the last {max} days only at its own site {home}, where they would be lost with it")),
             };
             f.because(SectionKind::Inventory, system_ref(id))
         })
-        .collect())
+        .collect();
+    findings.append(&mut out);
+    Ok(findings)
 }
 
 fn bak_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
@@ -209,10 +265,9 @@ fn bak_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         Ok(i) => i,
         Err(f) => return Ok(f),
     };
-    Ok(i.inventory
-        .systems
-        .iter()
-        .filter(|s| s.needed_for_operations)
+    let (systems, mut out) = i.systems();
+    let mut findings: Vec<Finding> = systems
+        .into_iter()
         .map(|s| {
             let id = &s.id;
             let last = i
@@ -220,7 +275,7 @@ fn bak_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 .restore_tests
                 .iter()
                 .enumerate()
-                .filter(|(_, t)| t.system == *id && t.succeeded)
+                .filter(|(_, t)| t.system == *id && t.succeeded && t.tested_on <= as_of)
                 .max_by_key(|(_, t)| t.tested_on);
             let f = match last {
                 None => Finding::fail(Subject::system(id), text!(ja: "{id} の成功したリストア試験の記録がありません。", en: "{id} has no successful restore test on record")),
@@ -237,7 +292,9 @@ fn bak_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             };
             f.because(SectionKind::Inventory, system_ref(id))
         })
-        .collect())
+        .collect();
+    findings.append(&mut out);
+    Ok(findings)
 }
 
 mizuchi_sdk::export_rules!(BAK_01, BAK_02, BAK_03);
@@ -423,11 +480,73 @@ mod tests {
         let mut inv = inventory();
         inv.systems
             .iter_mut()
-            .for_each(|s| s.needed_for_operations = false);
+            .for_each(|s| s.needed_for_operations = Some(false));
         let ev = Evidence::new().with(&inv).with(&Backups::default());
         assert_eq!(
             evaluate(&BAK_01, &ev, date(2026, 11, 27), &[]).unwrap()[0].status,
             Status::NotApplicable
+        );
+    }
+
+    #[test]
+    fn bak_02_counts_only_copies_within_the_backup_age_and_existing_on_the_as_of() {
+        // A copy at the data centre from 2025-11-01: older than 365 days.
+        let old = Backups {
+            runs: vec![run_at(
+                Some("dc"),
+                "2025-10-31T15:00:00Z",
+                RunStatus::Success,
+            )],
+            restore_tests: vec![],
+        };
+        let f = eval(&BAK_02, old.clone(), &[]);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(
+            f[0].message.en.contains("from the last 365 days"),
+            "{}",
+            f[0].message.en
+        );
+        assert_eq!(
+            eval(
+                &BAK_02,
+                old,
+                &[("backup_max_age_days", ParamValue::Integer(400))]
+            )[0]
+            .status,
+            Status::Pass
+        );
+        // A run dated after the assessment date does not exist yet.
+        let future = Backups {
+            runs: vec![run_at(
+                Some("dc"),
+                "2026-12-01T00:00:00Z",
+                RunStatus::Success,
+            )],
+            restore_tests: vec![],
+        };
+        assert_eq!(eval(&BAK_01, future.clone(), &[])[0].status, Status::Fail);
+        assert_eq!(eval(&BAK_02, future, &[])[0].status, Status::Fail);
+    }
+
+    #[test]
+    fn a_system_that_does_not_say_whether_it_is_needed_is_insufficient() {
+        let mut inv = inventory();
+        inv.systems[1].needed_for_operations = None;
+        let ev = Evidence::new()
+            .with(&inv)
+            .with(&Backups::default())
+            .with(&sites());
+        let f = evaluate(&BAK_03, &ev, date(2026, 11, 27), &[]).unwrap();
+        let by: Vec<(&str, Status)> = f
+            .iter()
+            .map(|f| (f.subject.id.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            by,
+            [
+                ("SCADA", Status::Fail),
+                ("OFFICE", Status::InsufficientEvidence)
+            ]
         );
     }
 }

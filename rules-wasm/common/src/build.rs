@@ -10,7 +10,7 @@ pub fn asset(id: &str) -> Asset {
         name: format!("{id} terminal"),
         kind: AssetKind::Hmi,
         system: None,
-        control_system: true,
+        control_system: Some(true),
         hostnames: vec![id.to_lowercase()],
         addresses: vec![],
         os: Some(OperatingSystem {
@@ -21,8 +21,9 @@ pub fn asset(id: &str) -> Asset {
         }),
         authentication: Some(Authentication {
             method: AuthMethod::Password,
-            auto_logon: false,
-            blank_password: false,
+            auto_logon: Some(false),
+            blank_password: Some(false),
+            default_password: Some(false),
         }),
         anti_malware: Some(AntiMalware {
             installed: true,
@@ -39,12 +40,13 @@ pub fn asset(id: &str) -> Asset {
             site: "plant".into(),
             area: Some("control-room".into()),
         }),
-        portable: false,
+        portable: Some(false),
         storage: None,
         networks: Some(vec!["ctl".into()]),
         exposed_services: vec![],
         alternative_measures: vec![],
         extended_support: None,
+        vendor_support: None,
     }
 }
 
@@ -54,8 +56,8 @@ pub fn system(id: &str, control: bool) -> System {
         id: id.into(),
         name: id.into(),
         department: None,
-        control_system: control,
-        needed_for_operations: control,
+        control_system: Some(control),
+        needed_for_operations: Some(control),
         site: None,
     }
 }
@@ -67,20 +69,21 @@ pub fn network(id: &str, name: &str, kind: NetworkKind, declared_closed: bool) -
         name: name.into(),
         kind,
         site: None,
-        declared_closed,
+        declared_closed: Some(declared_closed),
     }
 }
 
-/// A link with no encryption or authentication recorded.
+/// A link recorded as neither encrypted nor authenticated, carrying no
+/// control traffic.
 pub fn link(id: &str, a: &str, b: &str, medium: LinkMedium) -> Link {
     Link {
         id: id.into(),
         a: a.into(),
         b: b.into(),
         medium,
-        encrypted: false,
-        authenticated: false,
-        carries_control_traffic: false,
+        encrypted: Some(false),
+        authenticated: Some(false),
+        carries_control_traffic: Some(false),
         description: None,
     }
 }
@@ -122,9 +125,11 @@ pub fn control_room() -> Sites {
             site: "plant".into(),
             name: "central control room".into(),
             separation: Separation::Walls,
-            locked: true,
+            locked: Some(true),
             entry_control: EntryControl::Card,
-            controlled: true,
+            note: None,
+            controlled: Some(true),
+            department: None,
         }],
     }
 }

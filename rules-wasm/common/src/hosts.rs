@@ -8,14 +8,7 @@ use std::collections::HashMap;
 
 use mizuchi_sdk::prelude::*;
 
-/// `HMI-01.plant.local` → `hmi-01`; addresses are kept whole.
-pub fn host_key(name: &str) -> String {
-    let lower = name.trim().to_lowercase();
-    if is_ip(&lower) {
-        return lower;
-    }
-    lower.split('.').next().unwrap_or("").to_owned()
-}
+pub use mizuchi_sdk::prelude::host_key;
 
 /// The text is an IPv4 or IPv6 address.
 pub fn is_ip(s: &str) -> bool {
@@ -45,10 +38,7 @@ impl<'a> Hosts<'a> {
     pub fn new(inventory: &'a Inventory) -> Self {
         let mut by_key = HashMap::new();
         for a in &inventory.assets {
-            for name in std::iter::once(&a.id)
-                .chain(&a.hostnames)
-                .chain(&a.addresses)
-            {
+            for name in a.names() {
                 by_key.entry(host_key(name)).or_insert(a);
             }
         }

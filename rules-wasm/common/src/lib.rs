@@ -51,3 +51,79 @@ pub fn missing_section(section: SectionKind) -> Finding {
     )
     .because(section, "(absent)")
 }
+
+/// Records dated after the assessment date do not exist for a rule (an
+/// approval, appointment, training or test in the future of the as-of): the
+/// catalog's convention. `Future` sorts them out and remembers them, so that
+/// the finding can say they were ignored.
+#[derive(Debug)]
+pub struct Future {
+    as_of: Date,
+    ignored: Vec<String>,
+}
+
+impl Future {
+    /// A sorter for the assessment date `as_of`.
+    pub fn new(as_of: Date) -> Self {
+        Future {
+            as_of,
+            ignored: Vec::new(),
+        }
+    }
+
+    /// Whether a record dated `date` exists on the as-of; if not, `what`
+    /// names it for the note.
+    pub fn admit(&mut self, date: Date, what: impl FnOnce() -> String) -> bool {
+        if date > self.as_of {
+            self.ignored.push(format!("{} ({date})", what()));
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Whether anything was ignored.
+    pub fn is_empty(&self) -> bool {
+        self.ignored.is_empty()
+    }
+
+    /// The finding with a note of what was ignored, if anything was.
+    pub fn annotate(&self, mut finding: Finding) -> Finding {
+        if !self.ignored.is_empty() {
+            let list = self.ignored.join(", ");
+            finding.message.ja.push_str(&format!(
+                "（評価日 {} より後の日付の記録は存在しないものとして無視しました: {list}）",
+                self.as_of
+            ));
+            finding.message.en.push_str(&format!(
+                " (ignored, as dated after the assessment date {}: {list})",
+                self.as_of
+            ));
+        }
+        finding
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_after_the_as_of_does_not_exist_and_the_finding_says_so() {
+        let mut f = Future::new(jiff::civil::date(2026, 11, 27));
+        assert!(f.admit(jiff::civil::date(2026, 11, 27), || "a".into()));
+        assert!(!f.admit(jiff::civil::date(2026, 11, 28), || "approval AP-9".into()));
+        let finding = f.annotate(Finding::pass(
+            Subject::organisation(),
+            Text::new("ok", "ok"),
+        ));
+        assert!(
+            finding.message.en.contains(
+                "ignored, as dated after the assessment date 2026-11-27: approval AP-9 (2026-11-28)"
+            ),
+            "{}",
+            finding.message.en
+        );
+        assert!(finding.message.ja.contains("無視しました"));
+    }
+}

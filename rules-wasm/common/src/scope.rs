@@ -2,8 +2,11 @@
 //!
 //! The ordinance's four requirements apply to computers that run or manage
 //! water facilities: the control systems (浄水場の監視制御, ポンプ場の運転,
-//! 水運用), their servers, terminals and peripherals. An asset is in scope if
-//! it is marked so or belongs to a system marked so.
+//! 水運用): servers, terminals, peripherals, and the embedded controllers
+//! (PLC, RTU, telemeters) and network appliances that belong to them
+//! (「装置全般」). An asset is in scope if it is marked so, or belongs to a
+//! system marked so and is not itself marked otherwise; when neither says,
+//! its scope is unknown and the ordinance rules say so.
 
 use std::collections::HashMap;
 
@@ -18,24 +21,83 @@ pub fn systems(inventory: &Inventory) -> HashMap<&str, &System> {
         .collect()
 }
 
-/// The asset is a control-system computer.
-pub fn is_control(asset: &Asset, systems: &HashMap<&str, &System>) -> bool {
-    asset.control_system
-        || asset
-            .system
-            .as_deref()
-            .and_then(|id| systems.get(id))
-            .is_some_and(|s| s.control_system)
+/// Whether the ordinance covers an asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// It runs or manages water facilities.
+    In,
+    /// It does not.
+    Out,
+    /// Neither the asset nor its system records which.
+    Unknown,
 }
 
-/// The assets in the ordinance's scope, in inventory order.
-pub fn control_assets(inventory: &Inventory) -> Vec<&Asset> {
+/// Whether the ordinance covers `asset`: what the asset records, else what
+/// its system records. An asset recorded as not part of the control
+/// systems stays out even if its system is one (a printer on the SCADA
+/// network's list, for instance); nothing recorded is unknown, never out.
+pub fn scope(asset: &Asset, systems: &HashMap<&str, &System>) -> Scope {
+    let of_system = asset
+        .system
+        .as_deref()
+        .and_then(|id| systems.get(id))
+        .and_then(|s| s.control_system);
+    match asset.control_system.or(of_system) {
+        Some(true) => Scope::In,
+        Some(false) => Scope::Out,
+        None => Scope::Unknown,
+    }
+}
+
+/// The asset is a control-system computer.
+pub fn is_control(asset: &Asset, systems: &HashMap<&str, &System>) -> bool {
+    scope(asset, systems) == Scope::In
+}
+
+/// The assets of an inventory by scope, in inventory order.
+#[derive(Debug, Default)]
+pub struct Scoped<'a> {
+    /// In the ordinance's scope.
+    pub assets: Vec<&'a Asset>,
+    /// Whose scope is not recorded.
+    pub unknown: Vec<&'a Asset>,
+}
+
+impl Scoped<'_> {
+    /// Nothing is, or might be, in scope.
+    pub fn is_empty(&self) -> bool {
+        self.assets.is_empty() && self.unknown.is_empty()
+    }
+
+    /// One insufficient-evidence finding per asset whose scope is unknown.
+    pub fn unknown_findings(&self) -> Vec<Finding> {
+        self.unknown.iter().map(|a| unknown_scope(a)).collect()
+    }
+}
+
+/// The assets the ordinance covers, and those it might.
+pub fn control_assets(inventory: &Inventory) -> Scoped<'_> {
     let systems = systems(inventory);
-    inventory
-        .assets
-        .iter()
-        .filter(|a| is_control(a, &systems))
-        .collect()
+    let mut out = Scoped::default();
+    for a in &inventory.assets {
+        match scope(a, &systems) {
+            Scope::In => out.assets.push(a),
+            Scope::Unknown => out.unknown.push(a),
+            Scope::Out => {}
+        }
+    }
+    out
+}
+
+/// The finding for an asset whose scope is not recorded.
+pub fn unknown_scope(asset: &Asset) -> Finding {
+    let id = &asset.id;
+    Finding::insufficient(
+        Subject::asset(id),
+        text!(ja: "{id} が水道施設の運転・管理に使う電子計算機 (制御系) かどうかが、資産にもそのシステムにも記録されていません。";
+              en: "{id}: neither the asset nor its system records whether it runs water facilities (control system)"),
+    )
+    .because(SectionKind::Inventory, asset_locator(asset, "control_system"))
 }
 
 /// The locator of an asset's field in the inventory, for evidence references.
@@ -63,16 +125,26 @@ mod tests {
     use crate::build;
 
     #[test]
-    fn an_asset_is_in_scope_through_its_system() {
+    fn an_asset_is_in_scope_through_its_system_and_unknown_when_nothing_says() {
         let mut inv = Inventory::default();
         inv.systems.push(build::system("SCADA", true));
         let mut a = build::asset("HMI-01");
-        a.control_system = false;
+        a.control_system = None;
         a.system = Some("SCADA".into());
         let mut b = build::asset("PC-01");
-        b.control_system = false;
-        inv.assets = vec![a, b];
-        let ids: Vec<_> = control_assets(&inv).iter().map(|a| a.id.as_str()).collect();
+        b.control_system = Some(false);
+        b.system = Some("SCADA".into());
+        let mut c = build::asset("X-01");
+        c.control_system = None;
+        inv.assets = vec![a, b, c];
+        let scoped = control_assets(&inv);
+        let ids: Vec<_> = scoped.assets.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["HMI-01"]);
+        let unknown: Vec<_> = scoped.unknown.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(unknown, ["X-01"]);
+        assert_eq!(
+            scoped.unknown_findings()[0].status,
+            Status::InsufficientEvidence
+        );
     }
 }

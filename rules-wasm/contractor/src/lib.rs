@@ -10,11 +10,11 @@
 use mizuchi_sdk::prelude::*;
 use mlit_common::{days_between, missing_section};
 
-const CONTRACTS: &[Need] = &[Need::v1(SectionKind::Contracts)];
+const CONTRACTS: &[Need] = &[Need::v2(SectionKind::Contracts)];
 
 pub const CON_01: Rule = Rule {
     id: "MLIT-CON-01",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "委託契約に必要なセキュリティ条項",
         en: "Contracts carry the required security clauses",
@@ -22,13 +22,20 @@ pub const CON_01: Rule = Rule {
     section: "5.6.1, 5.6.2",
     force: Force::Recommended,
     needs: CONTRACTS,
-    params: &[],
+    params: &[ParamSpec {
+        key: "require_audit_clause",
+        default: ParamDefault::Boolean(true),
+        description: StaticText {
+            ja: "監査・検査の受入れ条項を求める (監査が必要な場合)",
+            en: "Require the clause accepting audits and inspections (where the utility needs audits)",
+        },
+    }],
     eval: con_01,
 };
 
 pub const CON_02: Rule = Rule {
     id: "MLIT-CON-02",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "個人情報を取り扱う委託契約の追加条項",
         en: "Contracts entrusting personal data carry the extra clauses",
@@ -42,7 +49,7 @@ pub const CON_02: Rule = Rule {
 
 pub const CON_03: Rule = Rule {
     id: "MLIT-CON-03",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "契約終了後の情報の返却・廃棄の確認",
         en: "Ended contracts prove data was returned or destroyed",
@@ -61,101 +68,29 @@ pub const CON_03: Rule = Rule {
     eval: con_03,
 };
 
-/// The clauses every contract touching systems or information needs.
-pub const SECURITY_CLAUSES: &[(Clause, &str, &str)] = &[
-    (
-        Clause::SecurityMeasures,
-        "業務上のセキュリティ対策",
-        "security measures for the work",
-    ),
-    (
-        Clause::Confidentiality,
-        "守秘義務・目的外利用の禁止",
-        "confidentiality and no use beyond the purpose",
-    ),
-    (
-        Clause::ReturnOrDestruction,
-        "終了時の情報の返却・廃棄",
-        "return or destruction of information at the end",
-    ),
-    (
-        Clause::IncidentReporting,
-        "事故時の対処と報告",
-        "incident handling and reporting",
-    ),
-    (
-        Clause::Remedy,
-        "対策不備時の是正",
-        "remedy when the measures fall short",
-    ),
-    (
-        Clause::SubcontractingControl,
-        "再委託の管理",
-        "control of subcontracting",
-    ),
-    (
-        Clause::AuditAcceptance,
-        "監査の受入れ",
-        "acceptance of audits",
-    ),
-    (
-        Clause::ChangePrevention,
-        "意図しない変更の防止",
-        "prevention of unintended changes",
-    ),
-    (
-        Clause::CompanyDisclosure,
-        "資本関係・役員・作業場所の開示",
-        "disclosure of capital, officers and work location",
-    ),
-    (
-        Clause::StaffDisclosure,
-        "要員の所属・資格・国籍の開示",
-        "disclosure of staff affiliation, qualifications and nationality",
-    ),
-];
+/// The clauses every contract touching systems or information needs
+/// (guideline 5.6.1–5.6.2); the audit clause only when the utility needs
+/// audits (`require_audit_clause`).
+pub fn security_clauses(audit: bool) -> Vec<Clause> {
+    Clause::ALL
+        .iter()
+        .copied()
+        .filter(|c| !c.is_personal_data())
+        .filter(|c| audit || *c != Clause::AuditAcceptance)
+        .collect()
+}
 
-/// The extra clauses of a contract entrusting personal data.
-pub const PERSONAL_DATA_CLAUSES: &[(Clause, &str, &str)] = &[
-    (
-        Clause::PersonalDataSafeManagement,
-        "個人情報の安全管理",
-        "safe management of personal data",
-    ),
-    (
-        Clause::PersonalDataNoProcessingBeyondContract,
-        "契約外の加工・複製の禁止",
-        "no processing or copying beyond the contract",
-    ),
-    (
-        Clause::PersonalDataSubcontractingReport,
-        "再委託前の報告",
-        "reporting before subcontracting",
-    ),
-    (
-        Clause::PersonalDataReporting,
-        "報告の内容と頻度",
-        "content and frequency of reporting",
-    ),
-    (
-        Clause::PersonalDataBreachReporting,
-        "漏えい時の報告",
-        "breach reporting",
-    ),
-    (
-        Clause::PersonalDataResponsibility,
-        "責任の範囲",
-        "scope of responsibility",
-    ),
-    (
-        Clause::PersonalDataReturnOrDeletion,
-        "終了時の返却・削除",
-        "return or deletion at the end",
-    ),
-];
+/// The extra clauses of a contract entrusting personal data (別紙1).
+pub fn personal_data_clauses() -> Vec<Clause> {
+    Clause::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.is_personal_data())
+        .collect()
+}
 
 fn touches_information(c: &Contract) -> bool {
-    c.personal_data
+    c.personal_data == Some(true)
         || c.scope.iter().any(|s| {
             matches!(
                 s,
@@ -168,8 +103,10 @@ fn contract_ref(c: &Contract) -> String {
     format!("contracts[id={}]", c.id)
 }
 
-/// One finding per missing clause, or a pass for a complete contract.
-fn clauses(contracts: &[&Contract], required: &[(Clause, &str, &str)], none: Text) -> Vec<Finding> {
+/// One failure per clause the contract is recorded not to include, one
+/// insufficient-evidence finding for the clauses it does not record, or a
+/// pass for a complete contract.
+fn clauses(contracts: &[&Contract], required: &[Clause], none: Text) -> Vec<Finding> {
     if contracts.is_empty() {
         return vec![
             Finding::not_applicable(Subject::organisation(), none)
@@ -180,20 +117,35 @@ fn clauses(contracts: &[&Contract], required: &[(Clause, &str, &str)], none: Tex
     for c in contracts {
         let id = &c.id;
         let who = &c.contractor;
-        let missing: Vec<&(Clause, &str, &str)> = required
+        let missing: Vec<Clause> = required
             .iter()
-            .filter(|(cl, _, _)| !c.clauses.contains(cl))
+            .copied()
+            .filter(|cl| c.clauses.get(*cl) == Some(false))
             .collect();
-        if missing.is_empty() {
+        let unknown: Vec<Clause> = required
+            .iter()
+            .copied()
+            .filter(|cl| c.clauses.get(*cl).is_none())
+            .collect();
+        for cl in &missing {
+            let name = cl.name();
+            findings.push(
+                Finding::fail(Subject::contract(id), text!(ja: "契約 {id}（{who}）に「{}」の条項がありません。", name.ja; en: "contract {id} with {who} has no clause on {}", name.en))
+                    .because(SectionKind::Contracts, format!("{}.clauses.{}", contract_ref(c), cl.key())),
+            );
+        }
+        if !unknown.is_empty() {
+            let ja: Vec<String> = unknown.iter().map(|c| c.name().ja).collect();
+            let en: Vec<String> = unknown.iter().map(|c| c.name().en).collect();
+            findings.push(
+                Finding::insufficient(Subject::contract(id), text!(ja: "契約 {id}（{who}）について、次の条項の有無が記録されていません: {}。", ja.join("、"); en: "contract {id} with {who} does not record whether it has these clauses: {}", en.join("; ")))
+                    .because(SectionKind::Contracts, format!("{}.clauses", contract_ref(c))),
+            );
+        }
+        if missing.is_empty() && unknown.is_empty() {
             findings.push(
                 Finding::pass(Subject::contract(id), text!(ja: "契約 {id}（{who}）は必要な条項をすべて含みます。", en: "contract {id} with {who} has every required clause"))
                     .because(SectionKind::Contracts, contract_ref(c)),
-            );
-        }
-        for (_, ja, en) in missing {
-            findings.push(
-                Finding::fail(Subject::contract(id), text!(ja: "契約 {id}（{who}）に「{ja}」の条項がありません。", en: "contract {id} with {who} has no clause on {en}"))
-                    .because(SectionKind::Contracts, format!("{}.clauses", contract_ref(c))),
             );
         }
     }
@@ -201,6 +153,7 @@ fn clauses(contracts: &[&Contract], required: &[(Clause, &str, &str)], none: Tex
 }
 
 fn con_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let audit = ctx.flag("require_audit_clause")?;
     let as_of = ctx.as_of();
     let Some(all) = ctx.document::<Contracts>()? else {
         return Ok(vec![missing_section(SectionKind::Contracts)]);
@@ -212,7 +165,7 @@ fn con_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .collect();
     Ok(clauses(
         &current,
-        SECURITY_CLAUSES,
+        &security_clauses(audit),
         text!(ja: "情報システム又は情報を扱う現行の委託契約はありません。", en: "no current contract touches information systems or information"),
     ))
 }
@@ -222,16 +175,36 @@ fn con_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let Some(all) = ctx.document::<Contracts>()? else {
         return Ok(vec![missing_section(SectionKind::Contracts)]);
     };
+    let in_force = |c: &&Contract| c.is_current_on(as_of);
     let current: Vec<&Contract> = all
         .contracts
         .iter()
-        .filter(|c| c.is_current_on(as_of) && c.personal_data)
+        .filter(in_force)
+        .filter(|c| c.personal_data == Some(true))
         .collect();
-    Ok(clauses(
+    // Contracts touching information that do not say whether they entrust
+    // personal data cannot be judged.
+    let unrecorded: Vec<Finding> = all
+        .contracts
+        .iter()
+        .filter(in_force)
+        .filter(|c| c.personal_data.is_none() && touches_information(c))
+        .map(|c| {
+            let (id, who) = (&c.id, &c.contractor);
+            Finding::insufficient(Subject::contract(id), text!(ja: "契約 {id}（{who}）は個人情報を預けるかどうかが記録されていません。", en: "contract {id} with {who} does not record whether it entrusts personal data"))
+                .because(SectionKind::Contracts, format!("{}.personal_data", contract_ref(c)))
+        })
+        .collect();
+    if current.is_empty() && !unrecorded.is_empty() {
+        return Ok(unrecorded);
+    }
+    let mut out = clauses(
         &current,
-        PERSONAL_DATA_CLAUSES,
-        text!(ja: "個人情報を委託している現行の契約はありません。", en: "no current contract entrusts personal data"),
-    ))
+        &personal_data_clauses(),
+        text!(ja: "評価日に有効な、個人情報を委託している契約はありません。", en: "no contract in force on the assessment date entrusts personal data"),
+    );
+    out.extend(unrecorded);
+    Ok(out)
 }
 
 fn con_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
@@ -259,15 +232,22 @@ fn con_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             let who = &c.contractor;
             let end = c.ends_on.unwrap_or(as_of);
             let deadline = end.saturating_add(jiff::Span::new().days(days));
-            let first = c.data_disposition.iter().map(|d| d.confirmed_on).min();
+            let first = c
+                .data_disposition
+                .iter()
+                .map(|d| d.confirmed_on)
+                .filter(|on| *on <= as_of)
+                .min();
             let f = match first {
                 Some(on) if days_between(end, on) <= days => Finding::pass(
                     Subject::contract(id),
                     text!(ja: "契約 {id}（{who}、{end}終了）の情報の返却・廃棄を{on}に確認しています。", en: "contract {id} with {who} ended {end}; return or destruction was confirmed on {on}"),
                 ),
-                Some(on) => Finding::fail(
+                // The guideline asks utilities to confirm again
+                // (「委託業者に改めて確認する」): a late confirmation cures.
+                Some(on) => Finding::warn(
                     Subject::contract(id),
-                    text!(ja: "契約 {id}（{who}、{end}終了）の返却・廃棄の確認は{on}で、期限{deadline}を過ぎています。", en: "contract {id} with {who} ended {end}; return or destruction was confirmed only on {on}, after the deadline {deadline}"),
+                    text!(ja: "契約 {id}（{who}、{end}終了）の返却・廃棄は{on}に確認しましたが、期限{deadline}より後です。", en: "contract {id} with {who} ended {end}; return or destruction was confirmed on {on}, after the deadline {deadline}"),
                 ),
                 None if as_of <= deadline => Finding::warn(
                     Subject::contract(id),
@@ -296,22 +276,22 @@ mod tests {
     use mizuchi_sdk::testing::{Evidence, evaluate};
 
     fn contract(clauses: Vec<Clause>, personal: bool, ends: Option<Date>) -> Contract {
+        let mut recorded = Clauses::default();
+        for c in Clause::ALL {
+            recorded.set(*c, clauses.contains(c));
+        }
         Contract {
             id: "C1".into(),
             contractor: "Vendor KK".into(),
             title: "SCADA maintenance".into(),
             scope: vec![ContractScope::InformationSystems],
             assets: vec![],
-            personal_data: personal,
+            personal_data: Some(personal),
             starts_on: date(2020, 4, 1),
             ends_on: ends,
-            clauses,
+            clauses: recorded,
             data_disposition: vec![],
         }
-    }
-
-    fn all(list: &[(Clause, &str, &str)]) -> Vec<Clause> {
-        list.iter().map(|c| c.0).collect()
     }
 
     fn run(rule: &Rule, c: Vec<Contract>, params: &[(&str, ParamValue)]) -> Vec<Finding> {
@@ -329,30 +309,69 @@ mod tests {
         assert_eq!(
             run(
                 &CON_01,
-                vec![contract(all(SECURITY_CLAUSES), false, None)],
+                vec![contract(security_clauses(true), false, None)],
                 &[]
             )[0]
             .status,
             Status::Pass
         );
-        let mut partial = all(SECURITY_CLAUSES);
+        let mut partial = security_clauses(true);
         partial.retain(|c| *c != Clause::AuditAcceptance && *c != Clause::StaffDisclosure);
-        let f = run(&CON_01, vec![contract(partial, false, None)], &[]);
+        let f = run(&CON_01, vec![contract(partial.clone(), false, None)], &[]);
         assert_eq!(f.len(), 2);
         assert!(f.iter().all(|f| f.status == Status::Fail));
-        assert!(f[0].message.en.ends_with("acceptance of audits"));
+        assert!(
+            f[0].message
+                .en
+                .ends_with("acceptance of audits and inspections"),
+            "{}",
+            f[0].message.en
+        );
+        // The audit clause is a parameter.
+        let f = run(
+            &CON_01,
+            vec![contract(partial, false, None)],
+            &[("require_audit_clause", ParamValue::Boolean(false))],
+        );
+        assert_eq!(f.len(), 1);
+    }
+
+    #[test]
+    fn the_second_edition_asks_for_the_split_of_responsibilities_and_confirmation_of_performance() {
+        let mut old = security_clauses(true);
+        old.retain(|c| *c != Clause::ResponsibilitySplit && *c != Clause::PerformanceConfirmation);
+        let f = run(&CON_01, vec![contract(old, false, None)], &[]);
+        let msgs: Vec<&str> = f.iter().map(|f| f.message.en.as_str()).collect();
+        assert_eq!(f.len(), 2, "{msgs:?}");
+        assert!(msgs[0].ends_with("the split of responsibilities"));
+        assert!(msgs[1].ends_with("how performance of the measures is confirmed"));
+    }
+
+    #[test]
+    fn a_clause_not_recorded_is_insufficient_evidence_not_a_failure() {
+        let mut c = contract(security_clauses(true), false, None);
+        c.clauses.remedy = None;
+        let f = run(&CON_01, vec![c], &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::InsufficientEvidence);
+        assert!(
+            f[0].message
+                .en
+                .contains("remedy when the measures fall short")
+        );
     }
 
     #[test]
     fn personal_data_contracts_need_the_extra_clauses() {
         let f = run(
             &CON_02,
-            vec![contract(all(SECURITY_CLAUSES), true, None)],
+            vec![contract(security_clauses(true), true, None)],
             &[],
         );
-        assert_eq!(f.len(), PERSONAL_DATA_CLAUSES.len());
-        let mut both = all(SECURITY_CLAUSES);
-        both.extend(all(PERSONAL_DATA_CLAUSES));
+        assert_eq!(f.len(), personal_data_clauses().len());
+        assert_eq!(f.len(), 12, "the second edition's twelve");
+        let mut both = security_clauses(true);
+        both.extend(personal_data_clauses());
         assert_eq!(
             run(&CON_02, vec![contract(both, true, None)], &[])[0].status,
             Status::Pass
@@ -360,6 +379,22 @@ mod tests {
         assert_eq!(
             run(&CON_02, vec![contract(vec![], false, None)], &[])[0].status,
             Status::NotApplicable
+        );
+        // In force on the as-of only: an ended contract is CON-03's.
+        assert_eq!(
+            run(
+                &CON_02,
+                vec![contract(vec![], true, Some(date(2026, 3, 31)))],
+                &[]
+            )[0]
+            .status,
+            Status::NotApplicable
+        );
+        let mut unknown = contract(vec![], false, None);
+        unknown.personal_data = None;
+        assert_eq!(
+            run(&CON_02, vec![unknown], &[])[0].status,
+            Status::InsufficientEvidence
         );
     }
 
@@ -379,15 +414,21 @@ mod tests {
             document: None,
         });
         assert_eq!(run(&CON_03, vec![c.clone()], &[])[0].status, Status::Pass);
-        assert_eq!(
-            run(
-                &CON_03,
-                vec![c.clone()],
-                &[("return_confirmation_days", ParamValue::Integer(29))]
-            )[0]
-            .status,
-            Status::Fail
+        // One day later than allowed: the late confirmation cures, with a warning.
+        let f = run(
+            &CON_03,
+            vec![c.clone()],
+            &[("return_confirmation_days", ParamValue::Integer(29))],
         );
+        assert_eq!(f[0].status, Status::Warn);
+        assert!(
+            f[0].message.en.contains("after the deadline 2021-04-29"),
+            "{}",
+            f[0].message.en
+        );
+        // A confirmation dated after the as-of does not exist yet.
+        c.data_disposition[0].confirmed_on = date(2026, 12, 1);
+        assert_eq!(run(&CON_03, vec![c], &[])[0].status, Status::Fail);
     }
 
     #[test]

@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use mizuchi_sdk::prelude::*;
 use mlit_common::{days_between, missing_section};
 
-const GOV: Need = Need::v1(SectionKind::Governance);
-const PEOPLE: Need = Need::v1(SectionKind::People);
+const GOV: Need = Need::v2(SectionKind::Governance);
+const PEOPLE: Need = Need::v2(SectionKind::People);
 
 const fn max_age(key: &'static str, ja: &'static str, en: &'static str) -> ParamSpec {
     ParamSpec {
@@ -30,7 +30,7 @@ const fn max_age(key: &'static str, ja: &'static str, en: &'static str) -> Param
 
 pub const GOV_01: Rule = Rule {
     id: "MLIT-GOV-01",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "CISO及びサイバーセキュリティ責任者の任命",
         en: "A CISO and a cybersecurity officer are appointed",
@@ -44,7 +44,7 @@ pub const GOV_01: Rule = Rule {
 
 pub const GOV_02: Rule = Rule {
     id: "MLIT-GOV-02",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "役割の分離",
         en: "Duties are separated",
@@ -58,7 +58,7 @@ pub const GOV_02: Rule = Rule {
 
 pub const GOV_03: Rule = Rule {
     id: "MLIT-GOV-03",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "CSIRT等の整備",
         en: "A CSIRT is ready",
@@ -72,14 +72,14 @@ pub const GOV_03: Rule = Rule {
 
 pub const GOV_04: Rule = Rule {
     id: "MLIT-GOV-04",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "全職員の年次セキュリティ教育",
         en: "Everyone is trained yearly",
     },
     section: "4.6, 5.2.1",
     force: Force::Recommended,
-    needs: &[PEOPLE, Need::v1(SectionKind::Training)],
+    needs: &[PEOPLE, Need::v2(SectionKind::Training)],
     params: &[max_age(
         "training_max_age_days",
         "最新の教育受講からの日数の上限",
@@ -90,7 +90,7 @@ pub const GOV_04: Rule = Rule {
 
 pub const GOV_05: Rule = Rule {
     id: "MLIT-GOV-05",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "監査と自己点検",
         en: "Audits and self-inspections are done and followed up",
@@ -108,7 +108,7 @@ pub const GOV_05: Rule = Rule {
 
 pub const GOV_06: Rule = Rule {
     id: "MLIT-GOV-06",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "事業継続計画（IT-BCP）の整備と訓練",
         en: "Business continuity is planned and exercised",
@@ -126,7 +126,7 @@ pub const GOV_06: Rule = Rule {
 
 pub const GOV_07: Rule = Rule {
     id: "MLIT-GOV-07",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "リスクアセスメントとリスク対応計画",
         en: "Risks are assessed and a response plan is kept",
@@ -144,7 +144,7 @@ pub const GOV_07: Rule = Rule {
 
 pub const GOV_08: Rule = Rule {
     id: "MLIT-GOV-08",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "組織方針におけるサイバーセキュリティと維持すべきサービス水準",
         en: "The policy covers cybersecurity and the service level to keep",
@@ -199,9 +199,13 @@ fn gov_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             let holders: Vec<&Appointment> = gov.holders_on(role, as_of).collect();
             let f = match holders.first() {
                 None => Finding::fail(subject, text!(ja: "{ja}が任命されていません。", en: "no {en} is appointed")),
-                Some(a) if !a.by_management => Finding::fail(
+                Some(a) if a.by_management == Some(false) => Finding::fail(
                     subject,
-                    text!(ja: "{ja}（{}）は経営層による任命の記録がありません。", a.person; en: "the {en} ({}) was not appointed by management", a.person),
+                    text!(ja: "{ja}（{}）は経営層による任命ではありません。", a.person; en: "the {en} ({}) was not appointed by management", a.person),
+                ),
+                Some(a) if a.by_management.is_none() => Finding::insufficient(
+                    subject,
+                    text!(ja: "{ja}（{}）が経営層による任命かどうかが記録されていません。", a.person; en: "whether the {en} ({}) was appointed by management is not recorded", a.person),
                 ),
                 Some(a) if people.is_none() => Finding::insufficient(
                     subject,
@@ -221,16 +225,24 @@ fn gov_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
 }
 
 fn gov_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let as_of = ctx.as_of();
     let gov = take!(governance(ctx));
-    if gov.approvals.is_empty() && gov.audits.is_empty() {
-        return Ok(vec![Finding::not_applicable(org(), text!(ja: "承認・監査の記録はありません。", en: "there are no approvals or audits on record")).because(SectionKind::Governance, "approvals")]);
-    }
-    let mut findings = Vec::new();
-    for a in gov
+    let mut future = mlit_common::Future::new(as_of);
+    let approvals: Vec<&Approval> = gov
         .approvals
         .iter()
-        .filter(|a| a.requested_by == a.approved_by)
-    {
+        .filter(|a| future.admit(a.date, || format!("approval {}", a.id)))
+        .collect();
+    let audits: Vec<&Audit> = gov
+        .audits
+        .iter()
+        .filter(|a| future.admit(a.date, || format!("audit {}", a.id)))
+        .collect();
+    if approvals.is_empty() && audits.is_empty() {
+        return Ok(vec![future.annotate(Finding::not_applicable(org(), text!(ja: "承認・監査の記録はありません。", en: "there are no approvals or audits on record"))).because(SectionKind::Governance, "approvals")]);
+    }
+    let mut findings = Vec::new();
+    for a in approvals.iter().filter(|a| a.requested_by == a.approved_by) {
         findings.push(
             Finding::fail(
                 Subject::new("approval", &a.id),
@@ -239,7 +251,7 @@ fn gov_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             .because(SectionKind::Governance, format!("approvals[id={}]", a.id)),
         );
     }
-    for a in gov.audits.iter().filter(|a| a.auditor == a.auditee) {
+    for a in audits.iter().filter(|a| a.auditor == a.auditee) {
         findings.push(
             Finding::fail(
                 Subject::new("audit", &a.id),
@@ -250,11 +262,11 @@ fn gov_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     }
     if findings.is_empty() {
         findings.push(
-            Finding::pass(
+            future.annotate(Finding::pass(
                 org(),
-                text!(ja: "承認{}件・監査{}件で、申請者と承認者、監査人と被監査者は分離されています。", gov.approvals.len(), gov.audits.len();
-                      en: "in {} approvals and {} audits, requester and approver, auditor and auditee are different people", gov.approvals.len(), gov.audits.len()),
-            )
+                text!(ja: "承認{}件・監査{}件で、申請者と承認者、監査人と被監査者は分離されています。", approvals.len(), audits.len();
+                      en: "in {} approvals and {} audits, requester and approver, auditor and auditee are different people", approvals.len(), audits.len()),
+            ))
             .because(SectionKind::Governance, "approvals")
             .because(SectionKind::Governance, "audits"),
         );
@@ -327,14 +339,26 @@ fn gov_04(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let Some(training) = ctx.document::<Training>()? else {
         return Ok(vec![missing_section(SectionKind::Training)]);
     };
+    // The last security course per person, and the last course that does
+    // not record whether it covers security.
     let mut last: HashMap<&str, Date> = HashMap::new();
-    for r in training
-        .records
-        .iter()
-        .filter(|r| r.security && r.completed_on <= as_of)
-    {
-        let slot = last.entry(r.person.as_str()).or_insert(r.completed_on);
-        *slot = (*slot).max(r.completed_on);
+    let mut unsure: HashMap<&str, (Date, &str)> = HashMap::new();
+    for r in training.records.iter().filter(|r| r.completed_on <= as_of) {
+        match r.security {
+            Some(true) => {
+                let slot = last.entry(r.person.as_str()).or_insert(r.completed_on);
+                *slot = (*slot).max(r.completed_on);
+            }
+            None => {
+                let slot = unsure
+                    .entry(r.person.as_str())
+                    .or_insert((r.completed_on, r.course.as_str()));
+                if r.completed_on > slot.0 {
+                    *slot = (r.completed_on, r.course.as_str());
+                }
+            }
+            Some(false) => {}
+        }
     }
     let active: Vec<&Person> = people
         .people
@@ -354,15 +378,22 @@ fn gov_04(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .into_iter()
         .map(|p| {
             let id = &p.id;
-            let f = match last.get(id.as_str()) {
-                Some(&d) if days_between(d, as_of) <= max => {
+            let recent_unsure = unsure
+                .get(id.as_str())
+                .filter(|(d, _)| days_between(*d, as_of) <= max);
+            let f = match (last.get(id.as_str()), recent_unsure) {
+                (Some(&d), _) if days_between(d, as_of) <= max => {
                     Finding::pass(Subject::person(id), text!(ja: "{id} は{d}にセキュリティ教育を受講しています。", en: "{id} completed security training on {d}"))
                 }
-                Some(&d) => Finding::fail(
+                (_, Some((d, course))) => Finding::insufficient(
+                    Subject::person(id),
+                    text!(ja: "{id} は{d}に「{course}」を受講していますが、情報セキュリティを扱う研修かどうかが記録されていません。"; en: "{id} completed \"{course}\" on {d}, but whether it covers information security is not recorded"),
+                ),
+                (Some(&d), None) => Finding::fail(
                     Subject::person(id),
                     text!(ja: "{id} の最新のセキュリティ教育は{d}で、{}日経過しています（上限{max}日）。", days_between(d, as_of); en: "{id} last completed security training on {d}, {} days ago (limit {max})", days_between(d, as_of)),
                 ),
-                None => Finding::fail(Subject::person(id), text!(ja: "{id} のセキュリティ教育の受講記録がありません。", en: "{id} has no security training on record")),
+                (None, None) => Finding::fail(Subject::person(id), text!(ja: "{id} のセキュリティ教育の受講記録がありません。", en: "{id} has no security training on record")),
             };
             f.because(SectionKind::People, format!("people[id={id}]"))
         })
@@ -419,6 +450,7 @@ fn gov_06(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .continuity_plans
         .iter()
         .filter(|p| matches!(p.kind, PlanKind::ItBcp | PlanKind::Contingency))
+        .filter(|p| p.adopted_on <= as_of)
         .collect();
     if plans.is_empty() {
         return Ok(vec![Finding::fail(org(), text!(ja: "IT-BCP・コンティンジェンシープランの記録がありません。", en: "no IT business-continuity or contingency plan is on record")).because(SectionKind::Governance, "continuity_plans")]);
@@ -426,7 +458,11 @@ fn gov_06(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     Ok(plans
         .into_iter()
         .map(|p| {
-            let reviewed = p.reviewed_on.unwrap_or(p.adopted_on).max(p.adopted_on);
+            let reviewed = p
+                .reviewed_on
+                .filter(|r| *r <= as_of)
+                .unwrap_or(p.adopted_on)
+                .max(p.adopted_on);
             let exercised = p.exercised_on.iter().copied().filter(|d| *d <= as_of).max();
             let mut gaps: Vec<Text> = Vec::new();
             if days_between(reviewed, as_of) > max {
@@ -469,10 +505,15 @@ fn gov_07(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             org(),
             text!(ja: "最新のリスクアセスメントは{}で、{age}日経過しています（上限{max}日）。", ra.date; en: "the last risk assessment was on {}, {age} days ago (limit {max})", ra.date),
         )
-    } else if !ra.covers_control_systems {
+    } else if ra.covers_control_systems == Some(false) {
         Finding::fail(
             org(),
             text!(ja: "{}のリスクアセスメントは制御系システムを対象としていません。", ra.date; en: "the risk assessment of {} does not cover the control systems", ra.date),
+        )
+    } else if ra.covers_control_systems.is_none() {
+        Finding::insufficient(
+            org(),
+            text!(ja: "{}のリスクアセスメントが制御系システムを対象とするかが記録されていません。", ra.date; en: "the risk assessment of {} does not record whether it covers the control systems", ra.date),
         )
     } else {
         Finding::pass(
@@ -506,11 +547,22 @@ fn gov_07(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             let en: Vec<&str> = missing.iter().map(|m| m.1).collect();
             findings.push(Finding::fail(subject.clone(), text!(ja: "対応計画 {}（{}）に{}がありません。", e.id, e.risk, ja.join("・"); en: "response-plan entry {} ({}) has no {}", e.id, e.risk, en.join(", "))).because(SectionKind::Governance, loc.clone()));
         }
+        let done = e.completed_on.filter(|c| *c <= as_of);
+        let instruction = e
+            .improvement_instructions
+            .iter()
+            .filter(|i| i.given_on <= as_of)
+            .max_by_key(|i| i.given_on);
         if let Some(d) = e.deadline
-            && e.completed_on.is_none()
+            && done.is_none()
             && d < as_of
         {
-            findings.push(Finding::fail(subject, text!(ja: "対応計画 {}（{}）は期限{d}を過ぎても完了していません。", e.id, e.risk; en: "response-plan entry {} ({}) is overdue since {d}", e.id, e.risk)).because(SectionKind::Governance, loc));
+            // 「目標未達や進捗遅延…改善指示を行う」: an overdue entry under a
+            // recorded improvement instruction is followed up, not failed.
+            match instruction {
+                Some(i) => findings.push(Finding::warn(subject, text!(ja: "対応計画 {}（{}）は期限{d}を過ぎていますが、経営層が{}に改善を指示しています（{}）。", e.id, e.risk, i.given_on, i.instruction; en: "response-plan entry {} ({}) is overdue since {d}, under management's improvement instruction of {} ({})", e.id, e.risk, i.given_on, i.instruction)).because(SectionKind::Governance, format!("{loc}.improvement_instructions"))),
+                None => findings.push(Finding::fail(subject, text!(ja: "対応計画 {}（{}）は期限{d}を過ぎても完了しておらず、経営層の改善指示も記録されていません。", e.id, e.risk; en: "response-plan entry {} ({}) is overdue since {d}, with no improvement instruction from management recorded", e.id, e.risk)).because(SectionKind::Governance, loc)),
+            }
         } else if missing.is_empty() {
             findings.push(Finding::pass(subject, text!(ja: "対応計画 {} は必要事項がそろい、期限内です。", e.id; en: "response-plan entry {} is complete and on time", e.id)).because(SectionKind::Governance, loc));
         }
@@ -524,21 +576,26 @@ fn gov_08(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         return Ok(vec![Finding::fail(org(), text!(ja: "組織方針の記録がありません。", en: "no organisational policy is on record")).because(SectionKind::Governance, "policy")]);
     };
     let title = &p.title;
-    let f = match (
-        p.covers_cybersecurity,
-        p.service_level.as_deref().filter(|s| !s.trim().is_empty()),
-    ) {
-        (true, Some(level)) => Finding::pass(
-            org(),
-            text!(ja: "「{title}」はサイバーセキュリティを含み、維持すべきサービス水準（{level}）を定めています。", en: "\"{title}\" covers cybersecurity and sets the service level to keep ({level})"),
-        ),
-        (false, _) => Finding::fail(
+    let f = match (p.covers_cybersecurity, &p.service_level) {
+        (Some(false), _) => Finding::fail(
             org(),
             text!(ja: "「{title}」はサイバーセキュリティを扱っていません。", en: "\"{title}\" does not address cybersecurity"),
         ),
-        (true, None) => Finding::fail(
+        (_, Some(ServiceLevel::None)) => Finding::fail(
             org(),
             text!(ja: "「{title}」に維持すべきサービス水準（復旧目標等）が定められていません。", en: "\"{title}\" sets no service level to keep (such as hours to restore service)"),
+        ),
+        (Some(true), Some(ServiceLevel::Target(level))) => Finding::pass(
+            org(),
+            text!(ja: "「{title}」はサイバーセキュリティを含み、維持すべきサービス水準（{level}）を定めています。", en: "\"{title}\" covers cybersecurity and sets the service level to keep ({level})"),
+        ),
+        (None, _) => Finding::insufficient(
+            org(),
+            text!(ja: "「{title}」がサイバーセキュリティを含むかが記録されていません。", en: "whether \"{title}\" covers cybersecurity is not recorded"),
+        ),
+        (Some(true), None) => Finding::insufficient(
+            org(),
+            text!(ja: "「{title}」の維持すべきサービス水準が記録されていません（定めがないなら「なし」と記録してください）。", en: "the service level \"{title}\" sets is not recorded (record `none` if it sets none)"),
         ),
     };
     Ok(vec![f.because(SectionKind::Governance, "policy")])

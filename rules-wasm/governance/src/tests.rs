@@ -14,7 +14,7 @@ fn appoint(role: Role, person: &str, by_management: bool) -> Appointment {
         person: person.into(),
         appointed_on: date(2025, 4, 1),
         appointed_by: None,
-        by_management,
+        by_management: Some(by_management),
         until: None,
     }
 }
@@ -181,7 +181,7 @@ fn gov_04_everyone_active_needs_training_within_a_year() {
     let rec = |p: &str, d| TrainingRecord {
         person: p.into(),
         course: "security".into(),
-        security: true,
+        security: Some(true),
         completed_on: d,
     };
     let mut gone = build::person("P3");
@@ -209,6 +209,15 @@ fn gov_04_everyone_active_needs_training_within_a_year() {
         run(&GOV_04, &Evidence::new().with(&people(&["P1"])), &[])[0].1,
         Status::InsufficientEvidence
     );
+    // A course that does not say whether it covers security is not counted
+    // either way; a course dated after the as-of does not exist yet.
+    let mut unsure = rec("P1", date(2026, 6, 1));
+    unsure.security = None;
+    let later = rec("P1", date(2026, 12, 1));
+    let ev = Evidence::new().with(&people(&["P1"])).with(&Training {
+        records: vec![unsure, later],
+    });
+    assert_eq!(run(&GOV_04, &ev, &[])[0].1, Status::InsufficientEvidence);
 }
 
 #[test]
@@ -310,11 +319,12 @@ fn gov_07_assessment_scope_completeness_and_deadlines() {
         deadline: Some(deadline),
         evaluation_method: Some("restore test".into()),
         completed_on: done,
+        improvement_instructions: vec![],
     };
     let ra = RiskAssessment {
         id: "RA1".into(),
         date: date(2026, 3, 1),
-        covers_control_systems: true,
+        covers_control_systems: Some(true),
         plan: vec![
             entry("E1", Some("P1"), date(2027, 3, 31), None),
             entry("E2", None, date(2026, 9, 30), None),
@@ -336,8 +346,29 @@ fn gov_07_assessment_scope_completeness_and_deadlines() {
             ("E3".into(), Status::Pass)
         ]
     );
+    // An overdue entry under management's improvement instruction is a warning.
+    let mut instructed = ra.clone();
+    instructed.plan[1].owner = Some("P1".into());
+    instructed.plan[1]
+        .improvement_instructions
+        .push(ImprovementInstruction {
+            given_on: date(2026, 10, 15),
+            given_by: "P0".into(),
+            instruction: "deadline moved to 2027-03-31".into(),
+        });
+    let gov = Governance {
+        risk_assessments: vec![instructed],
+        ..Default::default()
+    };
+    let f = evaluate(&GOV_07, &Evidence::new().with(&gov), AS_OF, &[]).unwrap();
+    assert_eq!(f[2].status, Status::Warn, "{f:?}");
+    assert!(
+        f[2].message
+            .en
+            .contains("under management's improvement instruction of 2026-10-15")
+    );
     let mut narrow = ra;
-    narrow.covers_control_systems = false;
+    narrow.covers_control_systems = Some(false);
     let gov = Governance {
         risk_assessments: vec![narrow],
         ..Default::default()
@@ -359,38 +390,31 @@ fn gov_07_assessment_scope_completeness_and_deadlines() {
 
 #[test]
 fn gov_08_policy_needs_cybersecurity_and_a_service_level() {
-    let policy = |cyber, level: Option<&str>| Governance {
+    let policy = |cyber: Option<bool>, level: Option<ServiceLevel>| Governance {
         policy: Some(Policy {
             title: "基本方針".into(),
             adopted_on: date(2020, 4, 1),
             reviewed_on: None,
             covers_cybersecurity: cyber,
-            service_level: level.map(Into::into),
+            service_level: level,
         }),
         ..Default::default()
     };
+    let target = || Some(ServiceLevel::Target("24h".into()));
+    let status = |g: Governance| run(&GOV_08, &Evidence::new().with(&g), &[])[0].1;
+    assert_eq!(status(policy(Some(true), target())), Status::Pass);
+    // A policy recorded with no service level fails; one whose service
+    // level is not recorded is insufficient evidence.
     assert_eq!(
-        run(
-            &GOV_08,
-            &Evidence::new().with(&policy(true, Some("24h"))),
-            &[]
-        )[0]
-        .1,
-        Status::Pass
-    );
-    assert_eq!(
-        run(&GOV_08, &Evidence::new().with(&policy(true, None)), &[])[0].1,
+        status(policy(Some(true), Some(ServiceLevel::None))),
         Status::Fail
     );
     assert_eq!(
-        run(
-            &GOV_08,
-            &Evidence::new().with(&policy(false, Some("24h"))),
-            &[]
-        )[0]
-        .1,
-        Status::Fail
+        status(policy(Some(true), None)),
+        Status::InsufficientEvidence
     );
+    assert_eq!(status(policy(Some(false), target())), Status::Fail);
+    assert_eq!(status(policy(None, target())), Status::InsufficientEvidence);
     assert_eq!(
         run(&GOV_08, &Evidence::new(), &[])[0].1,
         Status::InsufficientEvidence

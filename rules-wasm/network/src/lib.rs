@@ -14,11 +14,11 @@ use mizuchi_sdk::prelude::*;
 use mlit_common::closure::{Graph, Reach, medium_name};
 use mlit_common::missing_section;
 
-const NETWORKS: &[Need] = &[Need::v1(SectionKind::Networks)];
+const NETWORKS: &[Need] = &[Need::v2(SectionKind::Networks)];
 
 pub const NET_01: Rule = Rule {
     id: "MLIT-NET-01",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "閉域網とされるネットワークが真に閉域であること",
         en: "A network declared closed really is closed",
@@ -32,7 +32,7 @@ pub const NET_01: Rule = Rule {
 
 pub const NET_02: Rule = Rule {
     id: "MLIT-NET-02",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "制御系システムにインターネットとの接点がないこと",
         en: "Control systems have no internet contact point",
@@ -40,8 +40,8 @@ pub const NET_02: Rule = Rule {
     section: "第2章 閉域網の利用によるシステムの保護",
     force: Force::Recommended,
     needs: &[
-        Need::v1(SectionKind::Networks),
-        Need::v1(SectionKind::Inventory),
+        Need::v2(SectionKind::Networks),
+        Need::v2(SectionKind::Inventory),
     ],
     params: &[],
     eval: net_02,
@@ -49,7 +49,7 @@ pub const NET_02: Rule = Rule {
 
 pub const NET_03: Rule = Rule {
     id: "MLIT-NET-03",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "通信経路の保護",
         en: "Communication paths are protected",
@@ -103,7 +103,7 @@ fn net_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let declared: Vec<&Network> = nets
         .networks
         .iter()
-        .filter(|n| n.declared_closed && n.kind != NetworkKind::Internet)
+        .filter(|n| n.declared_closed == Some(true) && n.kind != NetworkKind::Internet)
         .collect();
     if declared.is_empty() {
         return Ok(vec![Finding::not_applicable(
@@ -140,7 +140,7 @@ fn net_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .map(|n| (n.id.as_str(), Vec::new()))
         .collect();
     if let Some(inv) = &inventory {
-        for a in mlit_common::scope::control_assets(inv) {
+        for a in mlit_common::scope::control_assets(inv).assets {
             for n in a.networks.iter().flatten() {
                 let Some(net) = graph.network(n) else {
                     continue;
@@ -190,10 +190,22 @@ fn net_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let Some(nets) = ctx.document::<Networks>()? else {
         return Ok(vec![missing_section(SectionKind::Networks)]);
     };
+    let control_end = |l: &Link| {
+        [&l.a, &l.b].iter().any(|id| {
+            nets.networks
+                .iter()
+                .any(|n| &&n.id == id && n.kind == NetworkKind::Control)
+        })
+    };
+    // Links recorded as carrying control traffic, and links touching a
+    // control network that do not record whether they do.
     let links: Vec<&Link> = nets
         .links
         .iter()
-        .filter(|l| l.carries_control_traffic)
+        .filter(|l| match l.carries_control_traffic {
+            Some(c) => c,
+            None => control_end(l),
+        })
         .collect();
     if links.is_empty() {
         return Ok(vec![Finding::not_applicable(
@@ -208,28 +220,42 @@ fn net_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             let subject = Subject::new("link", &l.id);
             let m = medium_name(l.medium);
             let id = &l.id;
-            let f = if l.medium.is_closed_carrier() {
+            let f = if l.carries_control_traffic.is_none() {
+                Finding::insufficient(
+                    subject,
+                    text!(ja: "経路 {id}（{}）は制御系ネットワークにつながりますが、拠点間の制御通信を運ぶかが記録されていません。", m.ja;
+                          en: "link {id} ({}) touches a control network but does not record whether it carries control traffic between sites", m.en),
+                )
+            } else if l.medium.is_closed_carrier() {
                 Finding::pass(
                     subject,
                     text!(ja: "経路 {id} は専用の通信網（{}）です。", m.ja; en: "link {id} uses a dedicated network ({})", m.en),
                 )
-            } else if l.encrypted && l.authenticated {
-                Finding::pass(
-                    subject,
-                    text!(ja: "経路 {id}（{}）は暗号化と認証で保護されています。", m.ja;
-                          en: "link {id} ({}) is encrypted and authenticated", m.en),
-                )
             } else {
-                let missing = match (l.encrypted, l.authenticated) {
-                    (false, false) => ("暗号化も認証もされていません", "neither encrypted nor authenticated"),
-                    (false, true) => ("暗号化されていません", "not encrypted"),
-                    _ => ("認証されていません", "not authenticated"),
-                };
-                Finding::fail(
-                    subject,
-                    text!(ja: "制御系の通信を運ぶ経路 {id}（{}）は専用網ではなく、{}。", m.ja, missing.0;
-                          en: "link {id} ({}) carries control traffic over no dedicated network and is {}", m.en, missing.1),
-                )
+                match (l.encrypted, l.authenticated) {
+                    (Some(true), Some(true)) => Finding::pass(
+                        subject,
+                        text!(ja: "経路 {id}（{}）は暗号化と認証で保護されています。", m.ja;
+                              en: "link {id} ({}) is encrypted and authenticated", m.en),
+                    ),
+                    (Some(false), _) | (_, Some(false)) => {
+                        let missing = match (l.encrypted, l.authenticated) {
+                            (Some(false), Some(false)) => ("暗号化も認証もされていません", "neither encrypted nor authenticated"),
+                            (Some(false), _) => ("暗号化されていません", "not encrypted"),
+                            _ => ("認証されていません", "not authenticated"),
+                        };
+                        Finding::fail(
+                            subject,
+                            text!(ja: "制御系の通信を運ぶ経路 {id}（{}）は専用網ではなく、{}。", m.ja, missing.0;
+                                  en: "link {id} ({}) carries control traffic over no dedicated network and is {}", m.en, missing.1),
+                        )
+                    }
+                    _ => Finding::insufficient(
+                        subject,
+                        text!(ja: "制御系の通信を運ぶ経路 {id}（{}）は専用網ではなく、暗号化と認証の有無が記録されていません。", m.ja;
+                              en: "link {id} ({}) carries control traffic over no dedicated network and does not record whether it is encrypted and authenticated", m.en),
+                    ),
+                }
             };
             f.because(SectionKind::Networks, format!("links[id={id}]"))
         })
@@ -319,7 +345,7 @@ mod tests {
     fn no_declared_closed_network_is_not_applicable() {
         let mut n = plant();
         for net in &mut n.networks {
-            net.declared_closed = false;
+            net.declared_closed = Some(false);
         }
         assert_eq!(run(&NET_01, &n)[0].status, Status::NotApplicable);
         assert_eq!(
@@ -331,7 +357,7 @@ mod tests {
     #[test]
     fn control_networks_with_any_internet_path_fail_whatever_is_declared() {
         let mut n = plant();
-        n.networks[2].declared_closed = false;
+        n.networks[2].declared_closed = Some(false);
         n.links
             .push(link("FW", "pump", "ofc", LinkMedium::Firewall));
         let f = run(&NET_02, &n);
@@ -394,9 +420,9 @@ mod tests {
     fn control_traffic_needs_a_dedicated_network_or_encryption_and_authentication() {
         let mut n = plant();
         for l in &mut n.links {
-            l.carries_control_traffic = true;
+            l.carries_control_traffic = Some(true);
         }
-        n.links[2].encrypted = true;
+        n.links[2].encrypted = Some(true);
         let f = run(&NET_03, &n);
         assert_eq!(
             statuses(&f),
@@ -407,11 +433,38 @@ mod tests {
             ]
         );
         assert!(f[2].message.en.ends_with("not authenticated"));
-        n.links[2].authenticated = true;
+        n.links[2].authenticated = Some(true);
         assert_eq!(run(&NET_03, &n)[2].status, Status::Pass);
         n.links
             .iter_mut()
-            .for_each(|l| l.carries_control_traffic = false);
+            .for_each(|l| l.carries_control_traffic = Some(false));
         assert_eq!(run(&NET_03, &n)[0].status, Status::NotApplicable);
+    }
+
+    #[test]
+    fn what_a_link_does_not_record_is_insufficient_evidence() {
+        let mut n = plant();
+        for l in &mut n.links {
+            l.carries_control_traffic = Some(true);
+        }
+        n.links[2].encrypted = None;
+        n.links[2].authenticated = None;
+        let f = run(&NET_03, &n);
+        assert_eq!(f[2].status, Status::InsufficientEvidence);
+        assert!(
+            f[2].message
+                .en
+                .contains("does not record whether it is encrypted")
+        );
+        // A link touching a control network that does not say whether it
+        // carries control traffic is not waved through.
+        for l in &mut n.links {
+            l.carries_control_traffic = None;
+        }
+        let f = run(&NET_03, &n);
+        assert!(
+            f.iter().any(|f| f.status == Status::InsufficientEvidence),
+            "{f:?}"
+        );
     }
 }

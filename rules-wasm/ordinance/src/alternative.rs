@@ -6,8 +6,14 @@
 //! intrusion". The guideline insists on both halves of the first form:
 //! separation alone leaves the USB port, and a notice asking people not to use
 //! USB memory is not prevention; the port must be disabled technically or
-//! physically. The second form is a documented measure (application
-//! allow-listing, a write-protected image) approved by the cybersecurity officer.
+//! physically. Any technical prevention of media infection counts: ports
+//! disabled or physically blocked, device control that refuses unapproved
+//! media, or no media ports at all. The second form is a recorded measure
+//! (application allow-listing, a write-protected image); the ordinance names
+//! no approver, and the project requires the cybersecurity officer's
+//! approval so that someone answers for it
+//! (`other_measure_needs_officer_approval`, default true). An approval dated
+//! after the assessment date does not exist yet.
 
 use mizuchi_sdk::prelude::*;
 use mlit_common::closure::{Graph, Reach};
@@ -31,7 +37,21 @@ pub struct Evidence<'a> {
     pub graph: Option<Graph<'a>>,
     /// `None` when the bundle has no governance section.
     pub governance: Option<&'a Governance>,
+    /// The assessment date.
+    pub as_of: Date,
+    /// An "other measure" counts only with the cybersecurity officer's approval.
+    pub needs_officer: bool,
 }
+
+/// The parameter both ORD-02 and ORD-03 take for the "other measure".
+pub const OFFICER_PARAM: ParamSpec = ParamSpec {
+    key: "other_measure_needs_officer_approval",
+    default: ParamDefault::Boolean(true),
+    description: StaticText {
+        ja: "不正プログラムの侵入を防ぐ「その他の措置」に、サイバーセキュリティ責任者の承認を求める (プロジェクトの要件)",
+        en: "An \"other measure\" preventing malware intrusion counts only if the cybersecurity officer approved it (a project requirement)",
+    },
+};
 
 enum Part {
     Yes(Text),
@@ -103,17 +123,27 @@ fn media(asset: &Asset) -> Part {
         Enforcement::Technical | Enforcement::Physical
     );
     match (m.control, enforced) {
+        (MediaControl::NoPorts, _) => Part::Yes(text!(
+            ja: "外部記憶媒体を挿すポートがない";
+            en: "it has no port a medium could be plugged into"
+        )),
         (MediaControl::Blocked, true) => Part::Yes(text!(
             ja: "USB等のポートは技術的または物理的に無効化";
             en: "USB and other media ports are disabled technically or physically"
         )),
-        (MediaControl::Blocked, false) => Part::No(text!(
-            ja: "USBの使用禁止は周知のみで、挿せば使えます（周知は対策になりません）";
-            en: "USB use is forbidden only by notice and a medium plugged in would work (a notice is not prevention)"
+        (MediaControl::AllowListed, true) if m.enforcement == Enforcement::Technical => {
+            Part::Yes(text!(
+                ja: "デバイス制御で未承認の媒体を拒否";
+                en: "device control refuses unapproved media"
+            ))
+        }
+        (MediaControl::Blocked | MediaControl::AllowListed, false) => Part::No(text!(
+            ja: "外部記憶媒体の制限は周知のみで、挿せば使えます（周知は対策になりません）";
+            en: "media are restricted only by notice and a medium plugged in would work (a notice is not prevention)"
         )),
         _ => Part::No(text!(
-            ja: "外部記憶媒体のポートが無効化されていません";
-            en: "removable-media ports are not disabled"
+            ja: "外部記憶媒体による感染を技術的に防いでいません";
+            en: "infection through removable media is not prevented technically"
         )),
     }
 }
@@ -121,6 +151,15 @@ fn media(asset: &Asset) -> Part {
 fn approved_measure(asset: &Asset, ev: &Evidence<'_>) -> Part {
     let mut unknown = None;
     for m in &asset.alternative_measures {
+        if m.approved_on.is_some_and(|on| on > ev.as_of) {
+            continue;
+        }
+        if !ev.needs_officer {
+            return Part::Yes(text!(
+                ja: "不正プログラムの侵入を防ぐ措置「{}」を記録", m.description;
+                en: "recorded measure \"{}\" preventing malware intrusion", m.description
+            ));
+        }
         let (Some(by), Some(on)) = (&m.approved_by, m.approved_on) else {
             continue;
         };
@@ -143,9 +182,13 @@ fn approved_measure(asset: &Asset, ev: &Evidence<'_>) -> Part {
     }
     match unknown {
         Some(t) => Part::Unknown(t),
-        None => Part::No(text!(
+        None if ev.needs_officer => Part::No(text!(
             ja: "サイバーセキュリティ責任者が承認した代替措置はありません";
             en: "no measure approved by the cybersecurity officer"
+        )),
+        None => Part::No(text!(
+            ja: "代替措置の記録はありません";
+            en: "no other measure is recorded"
         )),
     }
 }

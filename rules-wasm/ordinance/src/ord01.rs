@@ -2,8 +2,13 @@
 //! (省令 ①, コラム2).
 //!
 //! Whoever uses a computer that runs water facilities must be identified by
-//! the computer itself. Entry control to the room (ORD-04) never substitutes:
-//! ① asks what happens once someone has reached the console anyway.
+//! the computer itself (「電子計算機にアクセスできる者を識別できるよう」):
+//! no computer without an authentication function, none that logs on by
+//! itself, accepts an empty password or keeps a vendor's default password.
+//! A computer whose only accounts are shared by several people identifies
+//! no one and fails (`require_individual_accounts`). Entry control to the
+//! room (ORD-04) never substitutes: ① asks what happens once someone has
+//! reached the console anyway.
 
 use mizuchi_sdk::prelude::*;
 use mlit_common::missing_section;
@@ -11,30 +16,69 @@ use mlit_common::scope::{asset_locator, control_assets, nothing_in_scope};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ORD-01",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "電子計算機の主体認証機能",
         en: "Subject authentication on control-system computers",
     },
     section: "コラム2 ①",
     force: Force::Ordinance,
-    needs: &[Need::v1(SectionKind::Inventory)],
-    params: &[],
+    needs: &[
+        Need::v2(SectionKind::Inventory),
+        Need::v2(SectionKind::Accounts),
+    ],
+    params: &[ParamSpec {
+        key: "require_individual_accounts",
+        default: ParamDefault::Boolean(true),
+        description: StaticText {
+            ja: "共有アカウントしかない電子計算機を、利用者を識別できないとして不合格にする",
+            en: "Fail a computer whose only accounts are shared by several people, as it identifies no one",
+        },
+    }],
     eval: evaluate,
 };
 
 fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    let individual = ctx.flag("require_individual_accounts")?;
     let Some(inventory) = ctx.document::<Inventory>()? else {
         return Ok(vec![missing_section(SectionKind::Inventory)]);
     };
-    let assets = control_assets(&inventory);
-    if assets.is_empty() {
+    let accounts: Option<Accounts> = ctx.document()?;
+    let scoped = control_assets(&inventory);
+    if scoped.is_empty() {
         return Ok(vec![nothing_in_scope()]);
     }
-    Ok(assets.into_iter().map(judge).collect())
+    let mut out: Vec<Finding> = scoped
+        .assets
+        .iter()
+        .map(|a| judge(a, accounts.as_ref(), individual))
+        .collect();
+    out.extend(scoped.unknown_findings());
+    Ok(out)
 }
 
-fn judge(asset: &Asset) -> Finding {
+/// The accounts that log on to `asset`: those on the asset itself, else
+/// those of its system.
+fn accounts_of<'a>(asset: &Asset, accounts: &'a Accounts) -> Vec<&'a Account> {
+    let own: Vec<&Account> = accounts
+        .accounts
+        .iter()
+        .filter(|a| a.system == asset.id)
+        .collect();
+    if !own.is_empty() {
+        return own;
+    }
+    match &asset.system {
+        Some(sys) => accounts
+            .accounts
+            .iter()
+            .filter(|a| &a.system == sys)
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+fn judge(asset: &Asset, accounts: Option<&Accounts>, individual: bool) -> Finding {
     let subject = Subject::asset(&asset.id);
     let id = &asset.id;
     let why = asset_locator(asset, "authentication");
@@ -50,38 +94,114 @@ fn judge(asset: &Asset) -> Finding {
         "入退室管理は主体認証の代替になりません。",
         "entry control to the room does not replace it",
     );
-    let finding = if auth.method == AuthMethod::None {
-        Finding::fail(
+    if auth.method == AuthMethod::None {
+        return Finding::fail(
             subject,
             text!(ja: "{id} には主体認証機能がありません。{}", not_room.ja;
                   en: "{id} has no authentication function; {}", not_room.en),
         )
-    } else if auth.auto_logon {
-        Finding::fail(
-            subject,
+        .because(SectionKind::Inventory, why);
+    }
+    // Each weakness the inventory records defeats the function; one not
+    // recorded leaves the function unproven.
+    let checks = [
+        (
+            auth.auto_logon,
             text!(ja: "{id} は自動ログオンのため、端末の前に立った誰もが認証済みになります。{}", not_room.ja;
                   en: "{id} logs on automatically, so anyone at the console is authenticated; {}", not_room.en),
-        )
-    } else if auth.blank_password {
-        Finding::fail(
-            subject,
+            text!(ja: "自動ログオンの有無"; en: "whether it logs on automatically"),
+        ),
+        (
+            auth.blank_password,
             text!(ja: "{id} には空のパスワードでログオンできるアカウントがあります。";
                   en: "{id} has an account that logs on with an empty password"),
-        )
-    } else {
-        let (ja, en) = match auth.method {
-            AuthMethod::Password => ("パスワード", "password"),
-            AuthMethod::SmartCard => ("ICカード", "smart card"),
-            AuthMethod::Biometric => ("生体認証", "biometrics"),
-            AuthMethod::MultiFactor => ("多要素認証", "multi-factor authentication"),
-            _ => ("認証", "authentication"),
-        };
-        Finding::pass(
+            text!(ja: "空のパスワードで入れるアカウントの有無"; en: "whether an account logs on with an empty password"),
+        ),
+        (
+            auth.default_password,
+            text!(ja: "{id} はベンダの初期パスワードを変更していません。";
+                  en: "{id} still has a vendor's default password"),
+            text!(ja: "初期パスワードの変更の有無"; en: "whether a vendor's default password was changed"),
+        ),
+    ];
+    let mut unrecorded = Vec::new();
+    for (value, failed, what) in checks {
+        match value {
+            Some(true) => {
+                return Finding::fail(subject, failed).because(SectionKind::Inventory, why);
+            }
+            Some(false) => {}
+            None => unrecorded.push(what),
+        }
+    }
+    if !unrecorded.is_empty() {
+        let ja: Vec<&str> = unrecorded.iter().map(|t| t.ja.as_str()).collect();
+        let en: Vec<&str> = unrecorded.iter().map(|t| t.en.as_str()).collect();
+        return Finding::insufficient(
             subject,
-            text!(ja: "{id} は{ja}で利用者を認証します。"; en: "{id} authenticates users by {en}"),
+            text!(ja: "{id} の主体認証について、{} が記録されていません。", ja.join("・");
+                  en: "{id}: the inventory does not record {}", en.join(", ")),
         )
+        .because(SectionKind::Inventory, why);
+    }
+    let (mja, men) = match auth.method {
+        AuthMethod::Password => ("パスワード", "password"),
+        AuthMethod::SmartCard => ("ICカード", "smart card"),
+        AuthMethod::Biometric => ("生体認証", "biometrics"),
+        AuthMethod::MultiFactor => ("多要素認証", "multi-factor authentication"),
+        _ => ("認証", "authentication"),
     };
-    finding.because(SectionKind::Inventory, why)
+    let Some(accounts) = accounts else {
+        return Finding::insufficient(
+            subject,
+            text!(ja: "{id} は{mja}で認証しますが、アカウントの記録がないため、利用者を個人として識別できるか判定できません。";
+                  en: "{id} authenticates by {men}, but with no accounts in the evidence the rule cannot tell whether it identifies individuals"),
+        )
+        .because(SectionKind::Inventory, why)
+        .because(SectionKind::Accounts, "(absent)");
+    };
+    let mine = accounts_of(asset, accounts);
+    if mine.is_empty() {
+        return Finding::insufficient(
+            subject,
+            text!(ja: "{id} は{mja}で認証しますが、そのアカウントが記録されていないため、利用者を個人として識別できるか判定できません。";
+                  en: "{id} authenticates by {men}, but none of its accounts is recorded, so the rule cannot tell whether it identifies individuals"),
+        )
+        .because(SectionKind::Inventory, why)
+        .because(SectionKind::Accounts, format!("accounts[system={id}]"));
+    }
+    let shared_only = mine.iter().all(|a| a.kind == Some(AccountKind::Shared));
+    let refs = |f: Finding| {
+        mine.iter()
+            .fold(f.because(SectionKind::Inventory, why.clone()), |f, a| {
+                f.because(SectionKind::Accounts, format!("accounts[id={}]", a.id))
+            })
+    };
+    if shared_only && individual {
+        let names: Vec<&str> = mine.iter().map(|a| a.name.as_str()).collect();
+        return refs(Finding::fail(
+            subject,
+            text!(ja: "{id} のアカウント ({}) はすべて複数人の共有で、アクセスした者を識別できません。", names.join("、");
+                  en: "{id}: its only accounts ({}) are shared by several people, so it cannot identify who accessed it", names.join(", ")),
+        ));
+    }
+    if mine.iter().any(|a| a.kind.is_none())
+        && !mine
+            .iter()
+            .any(|a| matches!(a.kind, Some(AccountKind::Person)))
+        && individual
+    {
+        return refs(Finding::insufficient(
+            subject,
+            text!(ja: "{id} は{mja}で認証しますが、アカウントが個人用か共有かが記録されていません。";
+                  en: "{id} authenticates by {men}, but its accounts do not record whether they are personal or shared"),
+        ));
+    }
+    refs(Finding::pass(
+        subject,
+        text!(ja: "{id} は{mja}で利用者を認証し、個人のアカウントで識別します。";
+              en: "{id} authenticates users by {men} and identifies them by personal accounts"),
+    ))
 }
 
 #[cfg(test)]
@@ -91,12 +211,53 @@ mod tests {
     use mizuchi_sdk::testing::{Evidence, evaluate};
     use mlit_common::build;
 
-    fn run(assets: Vec<Asset>) -> Vec<Finding> {
+    fn personal(system: &str, name: &str, kind: Option<AccountKind>) -> Account {
+        Account {
+            id: format!("{system}/{name}"),
+            system: system.into(),
+            name: name.into(),
+            kind,
+            person: None,
+            privileged: Some(false),
+            enabled: Some(true),
+            mfa: None,
+            purpose: None,
+            created_on: None,
+            disabled_on: None,
+            last_used_on: None,
+        }
+    }
+
+    fn accounts_for(assets: &[Asset]) -> Accounts {
+        Accounts {
+            accounts: assets
+                .iter()
+                .map(|a| personal(&a.id, "op1", Some(AccountKind::Person)))
+                .collect(),
+        }
+    }
+
+    fn run_with(
+        assets: Vec<Asset>,
+        accounts: &Accounts,
+        params: &[(&str, ParamValue)],
+    ) -> Vec<Finding> {
         let inv = Inventory {
             assets,
             ..Default::default()
         };
-        evaluate(&RULE, &Evidence::new().with(&inv), date(2026, 11, 27), &[]).unwrap()
+        evaluate(
+            &RULE,
+            &Evidence::new().with(&inv).with(accounts),
+            date(2026, 11, 27),
+            params,
+        )
+        .unwrap()
+    }
+
+    fn run(assets: Vec<Asset>) -> Vec<Finding> {
+        let accounts = accounts_for(&assets);
+        run_with(assets, &accounts, &[])
     }
 
     fn status(assets: Vec<Asset>) -> Status {
@@ -137,13 +298,66 @@ mod tests {
     }
 
     #[test]
-    fn auto_logon_and_blank_passwords_fail() {
+    fn auto_logon_blank_and_default_passwords_fail() {
         let mut a = build::asset("HMI-01");
-        a.authentication.as_mut().unwrap().auto_logon = true;
+        a.authentication.as_mut().unwrap().auto_logon = Some(true);
         assert_eq!(status(vec![a]), Status::Fail);
         let mut b = build::asset("HMI-02");
-        b.authentication.as_mut().unwrap().blank_password = true;
+        b.authentication.as_mut().unwrap().blank_password = Some(true);
         assert_eq!(status(vec![b]), Status::Fail);
+        let mut c = build::asset("HMI-03");
+        c.authentication.as_mut().unwrap().default_password = Some(true);
+        let f = run(vec![c]);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(f[0].message.en.contains("default password"));
+    }
+
+    #[test]
+    fn a_weakness_not_recorded_is_insufficient_evidence_never_a_pass() {
+        let mut a = build::asset("HMI-01");
+        a.authentication.as_mut().unwrap().default_password = None;
+        a.authentication.as_mut().unwrap().auto_logon = None;
+        let f = run(vec![a]);
+        assert_eq!(f[0].status, Status::InsufficientEvidence);
+        assert!(
+            f[0].message.en.contains(
+                "whether it logs on automatically, whether a vendor's default password was changed"
+            ),
+            "{}",
+            f[0].message.en
+        );
+    }
+
+    #[test]
+    fn shared_accounts_only_identify_no_one_unless_the_utility_tailors_it() {
+        let a = build::asset("HMI-01");
+        let shared = Accounts {
+            accounts: vec![personal("HMI-01", "operator", Some(AccountKind::Shared))],
+        };
+        let f = run_with(vec![a.clone()], &shared, &[]);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(f[0].message.en.contains("shared by several people"));
+        let f = run_with(
+            vec![a.clone()],
+            &shared,
+            &[("require_individual_accounts", ParamValue::Boolean(false))],
+        );
+        assert_eq!(f[0].status, Status::Pass);
+        let none = Accounts::default();
+        assert_eq!(
+            run_with(vec![a], &none, &[])[0].status,
+            Status::InsufficientEvidence
+        );
+    }
+
+    #[test]
+    fn accounts_of_the_assets_system_count_for_it() {
+        let mut a = build::asset("HMI-01");
+        a.system = Some("SCADA".into());
+        let acc = Accounts {
+            accounts: vec![personal("SCADA", "op7", Some(AccountKind::Person))],
+        };
+        assert_eq!(run_with(vec![a], &acc, &[])[0].status, Status::Pass);
     }
 
     #[test]
@@ -154,10 +368,13 @@ mod tests {
     }
 
     #[test]
-    fn office_computers_are_out_of_scope() {
+    fn office_computers_are_out_of_scope_and_unknown_scope_is_insufficient() {
         let mut a = build::asset("PC-01");
-        a.control_system = false;
+        a.control_system = Some(false);
         assert_eq!(status(vec![a]), Status::NotApplicable);
+        let mut b = build::asset("X-01");
+        b.control_system = None;
+        assert_eq!(status(vec![b]), Status::InsufficientEvidence);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::alternative::{self, Verdict};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ORD-02",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "不正プログラム対策（アンチウイルスソフトウェア又は代替措置）",
         en: "Anti-malware, or isolation with disabled media ports",
@@ -20,18 +20,21 @@ pub const RULE: Rule = Rule {
     section: "コラム2 ②",
     force: Force::Ordinance,
     needs: &[
-        Need::v1(SectionKind::Inventory),
-        Need::v1(SectionKind::Networks),
-        Need::v1(SectionKind::Governance),
+        Need::v2(SectionKind::Inventory),
+        Need::v2(SectionKind::Networks),
+        Need::v2(SectionKind::Governance),
     ],
-    params: &[ParamSpec {
-        key: "max_definition_age_days",
-        default: ParamDefault::Integer(7),
-        description: StaticText {
-            ja: "ウイルス定義ファイルを最新とみなす経過日数の上限",
-            en: "Most days since the last definition update that still count as current",
+    params: &[
+        ParamSpec {
+            key: "max_definition_age_days",
+            default: ParamDefault::Integer(7),
+            description: StaticText {
+                ja: "ウイルス定義ファイルを最新とみなす経過日数の上限",
+                en: "Most days since the last definition update that still count as current",
+            },
         },
-    }],
+        alternative::OFFICER_PARAM,
+    ],
     eval: evaluate,
 };
 
@@ -57,6 +60,10 @@ fn protection(asset: &Asset, as_of: Date, max_age: i64) -> Protection {
         None => gaps.push(text!(
             ja: "定義ファイルの更新日が記録されていません";
             en: "the definition update date is not recorded"
+        )),
+        Some(d) if d > as_of => gaps.push(text!(
+            ja: "定義ファイルの更新日 {d} が評価日より後のため、存在しないものとして扱いました";
+            en: "the definition update date {d} is after the assessment date, so it is ignored"
         )),
         Some(d) => {
             let age = days_between(d, as_of);
@@ -100,6 +107,7 @@ fn protection(asset: &Asset, as_of: Date, max_age: i64) -> Protection {
 
 fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let max_age = ctx.int("max_definition_age_days")?;
+    let needs_officer = ctx.flag(alternative::OFFICER_PARAM.key)?;
     let as_of = ctx.as_of();
     let Some(inventory) = ctx.document::<Inventory>()? else {
         return Ok(vec![missing_section(SectionKind::Inventory)]);
@@ -109,15 +117,20 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let ev = alternative::Evidence {
         graph: networks.as_ref().map(mlit_common::closure::Graph::new),
         governance: governance.as_ref(),
+        as_of,
+        needs_officer,
     };
-    let assets = control_assets(&inventory);
-    if assets.is_empty() {
+    let scoped = control_assets(&inventory);
+    if scoped.is_empty() {
         return Ok(vec![nothing_in_scope()]);
     }
-    Ok(assets
-        .into_iter()
+    let mut out: Vec<Finding> = scoped
+        .assets
+        .iter()
         .map(|a| judge(a, as_of, max_age, &ev))
-        .collect())
+        .collect();
+    out.extend(scoped.unknown_findings());
+    Ok(out)
 }
 
 fn judge(asset: &Asset, as_of: Date, max_age: i64, ev: &alternative::Evidence<'_>) -> Finding {
@@ -318,7 +331,7 @@ mod tests {
                 person: "P-CSO".into(),
                 appointed_on: date(2025, 4, 1),
                 appointed_by: None,
-                by_management: true,
+                by_management: Some(true),
                 until: None,
             }],
             ..Default::default()
@@ -337,6 +350,69 @@ mod tests {
         };
         let ev = Evidence::new().with(&inv).with(&open_network()).with(&gov);
         assert_eq!(run(&ev, &[]).status, Status::Fail);
+        // Unless the utility does not require the officer's approval.
+        assert_eq!(
+            run(
+                &ev,
+                &[(
+                    "other_measure_needs_officer_approval",
+                    ParamValue::Boolean(false)
+                )]
+            )
+            .status,
+            Status::PassAlternative
+        );
+    }
+
+    #[test]
+    fn any_technical_prevention_of_media_infection_counts() {
+        for (control, enforcement, expected) in [
+            (
+                MediaControl::NoPorts,
+                Enforcement::None,
+                Status::PassAlternative,
+            ),
+            (
+                MediaControl::AllowListed,
+                Enforcement::Technical,
+                Status::PassAlternative,
+            ),
+            (
+                MediaControl::Blocked,
+                Enforcement::Physical,
+                Status::PassAlternative,
+            ),
+            (
+                MediaControl::AllowListed,
+                Enforcement::Procedural,
+                Status::Fail,
+            ),
+            (
+                MediaControl::Unrestricted,
+                Enforcement::Technical,
+                Status::Fail,
+            ),
+        ] {
+            let mut a = stale(build::asset("HMI-01"));
+            let m = a.removable_media.as_mut().unwrap();
+            m.control = control;
+            m.enforcement = enforcement;
+            let f = run(&evidence(a, build::closed_control_network()), &[]);
+            assert_eq!(
+                f.status, expected,
+                "{control:?} {enforcement:?}: {}",
+                f.message.en
+            );
+        }
+    }
+
+    #[test]
+    fn definitions_dated_after_the_as_of_are_ignored() {
+        let mut a = build::asset("HMI-01");
+        a.anti_malware.as_mut().unwrap().definitions_updated_on = Some(date(2026, 12, 1));
+        let f = run(&evidence(a, build::closed_control_network()), &[]);
+        // Ignored, so not current; the closed network and blocked ports carry it.
+        assert_eq!(f.status, Status::PassAlternative);
     }
 
     #[test]
@@ -360,7 +436,7 @@ mod tests {
     #[test]
     fn office_computers_are_out_of_scope() {
         let mut a = build::asset("PC-01");
-        a.control_system = false;
+        a.control_system = Some(false);
         assert_eq!(
             run(&evidence(a, open_network()), &[]).status,
             Status::NotApplicable

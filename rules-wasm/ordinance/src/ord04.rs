@@ -1,9 +1,12 @@
 //! MLIT-ORD-04: physical isolation and entry control (省令 ④, コラム2).
 //!
-//! A fixed control-system computer stands in an area set apart by barriers or
-//! locks whose entry is managed (card, biometrics, key with a ledger, a
-//! staffed reception). A portable one is kept in lockable storage or always
-//! carried.
+//! A fixed control-system computer stands in an area set apart by barriers,
+//! locks or the like (「障壁、施錠等」) whose entry is managed (card,
+//! biometrics, key with a ledger, a staffed reception, or another recorded
+//! means that records who enters: the lists are open). A portable one (a
+//! laptop or tablet, or an asset recorded as portable) is kept in lockable
+//! storage or always carried. What the evidence does not record is
+//! insufficient evidence, never a pass or a fail.
 
 use std::collections::HashMap;
 
@@ -13,7 +16,7 @@ use mlit_common::scope::{asset_locator, control_assets, nothing_in_scope};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ORD-04",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "電子計算機の設置場所の隔離と入退出管理",
         en: "Physical isolation and entry control for control-system computers",
@@ -21,8 +24,8 @@ pub const RULE: Rule = Rule {
     section: "コラム2 ④",
     force: Force::Ordinance,
     needs: &[
-        Need::v1(SectionKind::Inventory),
-        Need::v1(SectionKind::Sites),
+        Need::v2(SectionKind::Inventory),
+        Need::v2(SectionKind::Sites),
     ],
     params: &[],
     eval: evaluate,
@@ -38,14 +41,17 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .flat_map(|s| &s.areas)
         .map(|a| (a.id.as_str(), a))
         .collect();
-    let assets = control_assets(&inventory);
-    if assets.is_empty() {
+    let scoped = control_assets(&inventory);
+    if scoped.is_empty() {
         return Ok(vec![nothing_in_scope()]);
     }
-    Ok(assets
-        .into_iter()
+    let mut out: Vec<Finding> = scoped
+        .assets
+        .iter()
         .map(|a| judge(a, sites.is_some(), &areas))
-        .collect())
+        .collect();
+    out.extend(scoped.unknown_findings());
+    Ok(out)
 }
 
 fn entry_name(e: EntryControl) -> Text {
@@ -54,6 +60,10 @@ fn entry_name(e: EntryControl) -> Text {
         EntryControl::Biometric => ("生体認証", "biometrics"),
         EntryControl::KeyWithLedger => ("鍵と鍵管理台帳", "key with a ledger"),
         EntryControl::Guard => ("受付・警備員", "staffed reception"),
+        EntryControl::OtherRecorded => (
+            "入室者を記録するその他の手段",
+            "another means that records who enters",
+        ),
         EntryControl::Key => ("台帳のない鍵", "key without a ledger"),
         _ => ("管理なし", "no entry control"),
     };
@@ -63,27 +73,33 @@ fn entry_name(e: EntryControl) -> Text {
 fn judge(asset: &Asset, have_sites: bool, areas: &HashMap<&str, &Area>) -> Finding {
     let id = &asset.id;
     let subject = Subject::asset(id);
-    if asset.portable {
+    let portable = matches!(asset.kind, AssetKind::Laptop | AssetKind::Tablet)
+        || (asset.portable == Some(true));
+    if portable {
         let why = asset_locator(asset, "storage");
-        let f = match &asset.storage {
-            None => Finding::insufficient(
-                subject,
-                text!(ja: "{id} は可搬型ですが、保管方法が記録されていません。";
-                      en: "{id} is portable but how it is kept is not recorded"),
-            ),
-            Some(s) if s.lockable_storage => Finding::pass(
+        let (locked, carried) = asset
+            .storage
+            .as_ref()
+            .map_or((None, None), |s| (s.lockable_storage, s.always_carried));
+        let f = match (locked, carried) {
+            (Some(true), _) => Finding::pass(
                 subject,
                 text!(ja: "{id} は可搬型で、施錠できる保管庫で保管しています。";
                       en: "{id} is portable and kept in lockable storage"),
             ),
-            Some(s) if s.always_carried => Finding::pass(
+            (_, Some(true)) => Finding::pass(
                 subject,
                 text!(ja: "{id} は可搬型で、常に携帯しています。"; en: "{id} is portable and always carried"),
             ),
-            Some(_) => Finding::fail(
+            (Some(false), Some(false)) => Finding::fail(
                 subject,
                 text!(ja: "{id} は可搬型ですが、施錠保管も常時携帯もされていません。";
                       en: "{id} is portable but neither kept locked away nor always carried"),
+            ),
+            _ => Finding::insufficient(
+                subject,
+                text!(ja: "{id} は可搬型ですが、施錠保管か常時携帯かが記録されていません。";
+                      en: "{id} is portable but whether it is kept locked away or always carried is not recorded"),
             ),
         };
         return f.because(SectionKind::Inventory, why);
@@ -115,25 +131,40 @@ fn judge(asset: &Asset, have_sites: bool, areas: &HashMap<&str, &Area>) -> Findi
         )
         .because(SectionKind::Inventory, why);
     };
-    let separated = area.separation != Separation::None || area.locked;
+    // Barriers, locks or the like: a recorded barrier, or a lock.
+    let separated = match (area.separation, area.locked) {
+        (Separation::None, None) => None,
+        (Separation::None, Some(l)) => Some(l),
+        _ => Some(true),
+    };
     let managed = area.entry_control.is_managed();
     let entry = entry_name(area.entry_control);
+    let note = area
+        .note
+        .as_deref()
+        .map(|n| format!("（{n}）"))
+        .unwrap_or_default();
     let name = &area.name;
     let f = match (separated, managed) {
-        (true, true) => Finding::pass(
+        (Some(true), true) => Finding::pass(
             subject,
-            text!(ja: "{id} は隔離された区域「{name}」に設置され、入退出は{}で管理されています。", entry.ja;
-                  en: "{id} stands in the separated area \"{name}\" whose entry is managed by {}", entry.en),
+            text!(ja: "{id} は隔離された区域「{name}」に設置され、入退出は{}{note}で管理されています。", entry.ja;
+                  en: "{id} stands in the separated area \"{name}\" whose entry is managed by {}{note}", entry.en),
         ),
-        (false, _) => Finding::fail(
+        (Some(false), _) => Finding::fail(
             subject,
             text!(ja: "{id} の設置区域「{name}」は障壁や施錠で他の区域から隔離されていません。";
                   en: "{id} stands in \"{name}\", which no barrier or lock separates from other areas"),
         ),
-        (true, false) => Finding::fail(
+        (_, false) => Finding::fail(
             subject,
             text!(ja: "{id} の設置区域「{name}」の入退出が管理されていません（{}）。", entry.ja;
                   en: "{id} stands in \"{name}\", whose entry is not managed ({})", entry.en),
+        ),
+        (None, true) => Finding::insufficient(
+            subject,
+            text!(ja: "{id} の設置区域「{name}」は、障壁がなく施錠できるかも記録されていません。";
+                  en: "{id} stands in \"{name}\", which has no barrier and does not record whether it locks"),
         ),
     };
     f.because(SectionKind::Inventory, why)
@@ -187,11 +218,31 @@ mod tests {
     fn an_open_space_fails() {
         let open = room(|a| {
             a.separation = Separation::None;
-            a.locked = false;
+            a.locked = Some(false);
         });
         let f = run(build::asset("HMI-01"), open);
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.en.contains("no barrier or lock"));
+        let unknown = room(|a| {
+            a.separation = Separation::None;
+            a.locked = None;
+        });
+        assert_eq!(
+            run(build::asset("HMI-01"), unknown).status,
+            Status::InsufficientEvidence
+        );
+    }
+
+    #[test]
+    fn the_lists_are_open_another_barrier_or_recorded_means_counts() {
+        let other = room(|a| {
+            a.separation = Separation::Other;
+            a.entry_control = EntryControl::OtherRecorded;
+            a.note = Some("生体認証付き監視カメラ記録".into());
+        });
+        let f = run(build::asset("HMI-01"), other);
+        assert_eq!(f.status, Status::Pass);
+        assert!(f.message.ja.contains("生体認証付き監視カメラ記録"));
     }
 
     #[test]
@@ -208,30 +259,39 @@ mod tests {
     #[test]
     fn a_portable_computer_needs_locked_storage_or_carrying() {
         let mut a = build::asset("TAB-01");
-        a.portable = true;
+        a.portable = Some(true);
         a.location = None;
         assert_eq!(run(a.clone(), None).status, Status::InsufficientEvidence);
         a.storage = Some(PortableStorage {
-            lockable_storage: true,
-            always_carried: false,
+            lockable_storage: Some(true),
+            always_carried: Some(false),
         });
         assert_eq!(run(a.clone(), None).status, Status::Pass);
         a.storage = Some(PortableStorage {
-            lockable_storage: false,
-            always_carried: true,
+            lockable_storage: Some(false),
+            always_carried: Some(true),
         });
         assert_eq!(run(a.clone(), None).status, Status::Pass);
         a.storage = Some(PortableStorage {
-            lockable_storage: false,
-            always_carried: false,
+            lockable_storage: Some(false),
+            always_carried: Some(false),
         });
-        assert_eq!(run(a, None).status, Status::Fail);
+        assert_eq!(run(a.clone(), None).status, Status::Fail);
+        a.storage = Some(PortableStorage {
+            lockable_storage: Some(false),
+            always_carried: None,
+        });
+        assert_eq!(run(a.clone(), None).status, Status::InsufficientEvidence);
+        // A tablet is portable whatever the flag says.
+        a.portable = None;
+        a.kind = AssetKind::Tablet;
+        assert_eq!(run(a, None).status, Status::InsufficientEvidence);
     }
 
     #[test]
     fn office_computers_are_out_of_scope() {
         let mut a = build::asset("PC-01");
-        a.control_system = false;
+        a.control_system = Some(false);
         assert_eq!(run(a, room(|_| {})).status, Status::NotApplicable);
     }
 }

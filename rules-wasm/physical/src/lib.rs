@@ -3,8 +3,11 @@
 //!
 //! MLIT-PHY-01: every granted entry to a controlled area is by a known person
 //! authorised for that area on that day who had not left, or by a visitor
-//! with a recorded escort; and no authorisation outlives its holder's
-//! departure by more than `departure_grace_days`.
+//! with a recorded escort; and no authorisation stays active more than
+//! `departure_grace_days` after its holder left, or transferred away from
+//! the department whose work needs the area (「異動、退職により入室が不要と
+//! なった者の登録削除」). Areas that do not record whether they are
+//! controlled are listed as insufficient evidence.
 //!
 //! Door logs are streamed; findings are grouped by person (or card) and
 //! reason, so memory grows with the distinct offenders, not the entries.
@@ -18,7 +21,7 @@ use mlit_common::{days_between, missing_section, times};
 
 pub const PHY_01: Rule = Rule {
     id: "MLIT-PHY-01",
-    version: "1.0.0",
+    version: "2.0.0",
     title: StaticText {
         ja: "管理区域への入室の記録と許可",
         en: "Entries to controlled areas are recorded and authorised",
@@ -26,17 +29,17 @@ pub const PHY_01: Rule = Rule {
     section: "5.3.1",
     force: Force::Recommended,
     needs: &[
-        Need::v1(SectionKind::DoorEvents),
-        Need::v1(SectionKind::Sites),
-        Need::v1(SectionKind::AreaAccess),
-        Need::v1(SectionKind::People),
+        Need::v2(SectionKind::DoorEvents),
+        Need::v2(SectionKind::Sites),
+        Need::v2(SectionKind::AreaAccess),
+        Need::v2(SectionKind::People),
     ],
     params: &[ParamSpec {
         key: "departure_grace_days",
         default: ParamDefault::Integer(0),
         description: StaticText {
-            ja: "退職日から入室許可の取消しまでの猶予日数",
-            en: "Days after leaving within which an area authorisation must be revoked",
+            ja: "退職・異動日から入室許可の取消しまでの猶予日数",
+            en: "Days after leaving or moving within which an area authorisation must be revoked",
         },
     }],
     eval: evaluate,
@@ -146,10 +149,29 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let controlled: FastMap<&str, &Area> = sites
         .areas
         .iter()
-        .filter(|a| a.controlled)
+        .filter(|a| a.controlled == Some(true))
         .map(|a| (a.id.as_str(), a))
         .collect();
+    let unrecorded: Vec<&str> = sites
+        .areas
+        .iter()
+        .filter(|a| a.controlled.is_none())
+        .map(|a| a.id.as_str())
+        .collect();
+    let unrecorded_finding = (!unrecorded.is_empty()).then(|| {
+        let list = unrecorded.join(", ");
+        unrecorded.iter().fold(
+            Finding::insufficient(
+                Subject::organisation(),
+                text!(ja: "区域 {list} は管理区域かどうかが記録されていません。"; en: "areas {list} do not record whether they are controlled"),
+            ),
+            |f, a| f.because(SectionKind::Sites, format!("areas[id={a}]")),
+        )
+    });
     if controlled.is_empty() {
+        if let Some(f) = unrecorded_finding {
+            return Ok(vec![f]);
+        }
         return Ok(vec![
             Finding::not_applicable(
                 Subject::organisation(),
@@ -166,9 +188,39 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         people.people.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut findings = Vec::new();
 
-    // Authorisations that outlive their holder.
+    findings.extend(unrecorded_finding);
+
+    // Authorisations that outlive their holder's need: leaving, or moving
+    // away from the department whose work needs the area.
+    let area_dept: FastMap<&str, &str> = sites
+        .areas
+        .iter()
+        .filter_map(|a| a.department.as_deref().map(|d| (a.id.as_str(), d)))
+        .collect();
     for (i, au) in access.authorisations.iter().enumerate() {
-        let Some(left) = persons.get(au.person.as_str()).and_then(|p| p.left_on) else {
+        let Some(person) = persons.get(au.person.as_str()) else {
+            continue;
+        };
+        let mut cutoff: Option<(Date, Text)> = person
+            .left_on
+            .filter(|l| *l <= as_of)
+            .map(|l| (l, text!(ja: "{l}の退職", en: "leaving on {l}")));
+        if let Some(dept) = area_dept.get(au.area.as_str()) {
+            for t in &person.transfers {
+                if t.from == *dept
+                    && t.to != *dept
+                    && t.on >= au.from
+                    && t.on <= as_of
+                    && cutoff.as_ref().is_none_or(|(c, _)| t.on < *c)
+                {
+                    cutoff = Some((
+                        t.on,
+                        text!(ja: "{}の{}から{}への異動", t.on, t.from, t.to; en: "moving from {} to {} on {}", t.from, t.to, t.on),
+                    ));
+                }
+            }
+        }
+        let Some((date, why)) = cutoff else {
             continue;
         };
         let ended = [
@@ -180,16 +232,16 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .flatten()
         .min();
         let late = match ended {
-            Some(end) => days_between(left, end) > grace,
-            None => days_between(left, as_of) > grace,
+            Some(end) => days_between(date, end) > grace,
+            None => days_between(date, as_of) > grace,
         };
         if late {
             let (p, area) = (&au.person, &au.area);
             findings.push(
                 Finding::fail(
                     Subject::person(p),
-                    text!(ja: "{p} の区域 {area} への入室許可が、{left}の退職後{grace}日を過ぎても取り消されていません。";
-                          en: "{p}'s authorisation for area {area} was not revoked within {grace} days of leaving on {left}"),
+                    text!(ja: "{p} の区域 {area} への入室許可が、{}後{grace}日を過ぎても取り消されていません。", why.ja;
+                          en: "{p}'s authorisation for area {area} was not revoked within {grace} days of {}", why.en),
                 )
                 .because(SectionKind::AreaAccess, format!("authorisations[{i}]"))
                 .because(SectionKind::People, format!("people[id={p}]")),
@@ -541,7 +593,7 @@ mod tests {
     #[test]
     fn no_controlled_area_is_not_applicable() {
         let mut sites = build::control_room();
-        sites.areas[0].controlled = false;
+        sites.areas[0].controlled = Some(false);
         let ev = Evidence::new().with(&sites).with(&People::default());
         assert_eq!(run(&ev), [("utility".into(), Status::NotApplicable)]);
         assert_eq!(
@@ -556,5 +608,65 @@ mod tests {
             people: vec![build::person("P1")],
         });
         assert_eq!(run(&ev), [("utility".into(), Status::InsufficientEvidence)]);
+    }
+    #[test]
+    fn an_authorisation_outliving_a_transfer_away_from_the_areas_department_fails() {
+        let mut p = build::person("P1");
+        p.transfers.push(Transfer {
+            on: date(2026, 4, 1),
+            from: "浄水課".into(),
+            to: "料金課".into(),
+        });
+        let mut sites = build::control_room();
+        sites.areas[0].department = Some("浄水課".into());
+        let access = AreaAccess {
+            authorisations: vec![AreaAuthorisation {
+                person: "P1".into(),
+                area: "control-room".into(),
+                card: Some("C1".into()),
+                from: date(2025, 4, 1),
+                until: None,
+                revoked_on: None,
+            }],
+            visitors: vec![],
+        };
+        let ev = Evidence::new()
+            .with(&sites)
+            .with(&access)
+            .with(&People {
+                people: vec![p.clone()],
+            })
+            .with_door_events(&[]);
+        let f = evaluate(&PHY_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        assert_eq!(f[0].status, Status::Fail, "{f:?}");
+        assert!(
+            f[0].message
+                .en
+                .contains("moving from 浄水課 to 料金課 on 2026-04-01"),
+            "{}",
+            f[0].message.en
+        );
+        // Without the area's department, a transfer says nothing about it.
+        let ev = Evidence::new()
+            .with(&build::control_room())
+            .with(&access)
+            .with(&People { people: vec![p] })
+            .with_door_events(&[]);
+        let f = evaluate(&PHY_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        assert!(f.iter().all(|f| f.status != Status::Fail), "{f:?}");
+    }
+
+    #[test]
+    fn areas_that_do_not_say_whether_they_are_controlled_are_listed() {
+        let mut sites = build::control_room();
+        sites.areas[0].controlled = None;
+        let ev = Evidence::new().with(&sites).with(&People::default());
+        let f = evaluate(&PHY_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        assert_eq!(f[0].status, Status::InsufficientEvidence);
+        assert!(
+            f[0].message
+                .en
+                .contains("areas control-room do not record whether they are controlled")
+        );
     }
 }

@@ -349,7 +349,7 @@ struct Startup {
 /// empty compile cache and then with a warm one.
 fn startup(p: &Paths) -> Startup {
     let cold_cache = p.bench.join("cold-cache");
-    let sample = p.root.join("samples/minamiyama");
+    let sample = p.root.join("samples/minamiyama/bundle");
     let args = |cache: &Path| {
         vec![
             "--cache-dir".to_owned(),

@@ -12,7 +12,9 @@ use mizuchi_ledger::dsse::{Envelope, IN_TOTO};
 use mizuchi_ledger::ledger::{self, Checkpoint, Entry};
 use mizuchi_ledger::merkle;
 use mizuchi_tests::packs::*;
-use mizuchi_tests::{Run, mizuchi, official_pack, root, run, s, sample, sha256, write_bundle};
+use mizuchi_tests::{
+    Run, mizuchi, official_pack, root, run, s, sample, sample_file, sha256, write_bundle,
+};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -472,7 +474,8 @@ fn eval_refuses_the_log_lines_validate_refuses() {
     ];
     for line in lines {
         let b = sample_copy();
-        let log = b.path().join("auth-events/hgs-hmi-01.jsonl");
+        let name = sample_file("auth-events/windows-csv-");
+        let log = b.path().join(&name);
         let mut text = std::fs::read_to_string(&log).unwrap();
         text.push_str(line);
         text.push('\n');
@@ -490,7 +493,7 @@ fn eval_refuses_the_log_lines_validate_refuses() {
             "MLIT-ACC-01",
         ]);
         assert_eq!(out.code, 2, "eval accepted {line}: {}", out.stderr);
-        assert!(out.stderr.contains("hgs-hmi-01.jsonl"), "{}", out.stderr);
+        assert!(out.stderr.contains(&name), "{}", out.stderr);
     }
 }
 
@@ -591,14 +594,7 @@ fn non_regular_files_are_refused_at_once() {
         ("trust store", vec!["--home", s(&home), "rules"]),
         (
             "import input",
-            vec![
-                "evidence",
-                "import",
-                "inventory-csv",
-                s(&fifo),
-                "--into",
-                s(&new1),
-            ],
+            vec!["evidence", "import", "sheet", s(&fifo), "--into", s(&new1)],
         ),
         (
             "import input (evtx)",
@@ -1065,7 +1061,7 @@ fn public_artefacts_respect_the_umask_and_private_keys_stay_private() {
     let out = run(&[
         "evidence",
         "import",
-        "inventory-csv",
+        "sheet",
         s(&root().join("tests/fixtures/import/inventory-en.csv")),
         "--into",
         s(&bundle),

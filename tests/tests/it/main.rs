@@ -14,6 +14,7 @@ mod crash;
 mod determinism;
 mod evidence;
 mod hostile;
+mod intake;
 mod ledger;
 mod official_pack;
 mod sandbox;

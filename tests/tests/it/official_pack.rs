@@ -104,6 +104,101 @@ fn rules_lists_every_catalog_rule_with_both_languages_force_section_and_module()
     }
 }
 
+/// The `` `key` = value `` pairs of each rule's row in the catalog.
+fn catalog_rows(markdown: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut rows = BTreeMap::new();
+    for line in markdown.lines() {
+        let Some(rest) = line.strip_prefix("| MLIT-") else {
+            continue;
+        };
+        let id = format!("MLIT-{}", rest.split(' ').next().unwrap());
+        let mut params = BTreeMap::new();
+        let mut parts = line.split('`');
+        // After an opening backtick: a key, then ` = value` up to a
+        // separator.
+        parts.next();
+        while let (Some(key), Some(after)) = (parts.next(), parts.next()) {
+            if let Some(value) = after.strip_prefix(" = ") {
+                let value: String = value
+                    .chars()
+                    .take_while(|c| !matches!(c, ';' | ',' | ')' | ' ' | '.'))
+                    .collect();
+                params.insert(key.to_owned(), value);
+            }
+        }
+        rows.insert(id, params);
+    }
+    rows
+}
+
+#[test]
+fn the_rules_parameters_and_defaults_are_those_of_the_catalog() {
+    // The machine-readable copy of the catalog kept in the repository…
+    let copy: Value = serde_json::from_slice(
+        &std::fs::read(mizuchi_tests::root().join("rules-wasm/catalog.json")).unwrap(),
+    )
+    .unwrap();
+    // …agrees with the catalog's text: every `key` = value it writes, and
+    // every parameter the text does not spell out says where it comes from.
+    let markdown =
+        std::fs::read_to_string(mizuchi_tests::root().join("../shared/guideline/rule-catalog.md"))
+            .unwrap();
+    assert!(markdown.contains("second edition"));
+    let rows = catalog_rows(&markdown);
+    assert_eq!(rows.len(), 29);
+    let copied = copy["rules"].as_object().unwrap();
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        copied.keys().collect::<Vec<_>>()
+    );
+    for (id, written) in &rows {
+        let params = copied[id]["params"].as_object().unwrap();
+        for (key, value) in written {
+            let default = &params
+                .get(key)
+                .unwrap_or_else(|| panic!("{id}: `{key}` is in the catalog, not in the copy"))["default"];
+            assert_eq!(&default.to_string(), value, "{id}.{key}");
+        }
+        for (key, p) in params {
+            assert!(
+                written.contains_key(key) || p["catalog"].is_string(),
+                "{id}.{key}: in the copy, neither written in the catalog nor said where it comes from"
+            );
+        }
+    }
+    // …and with what the rules declare: force, section, every parameter and
+    // its default.
+    let v = run(&["rules", "--pack", s(&official_pack()), "--format", "json"]).json();
+    for r in v["rules"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let c = &copied[id];
+        assert_eq!(r["force"], c["force"], "{id}");
+        assert_eq!(r["section"], c["section"], "{id}");
+        let declared: BTreeMap<&str, &Value> = r["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["key"].as_str().unwrap(), &p["default"]))
+            .collect();
+        let copied: BTreeMap<&str, &Value> = c["params"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, p)| (k.as_str(), &p["default"]))
+            .collect();
+        assert_eq!(declared, copied, "{id}");
+        for p in r["params"].as_array().unwrap() {
+            let ja = p["description"]["ja"].as_str().unwrap();
+            assert!(
+                ja.chars().any(|c| c > '\u{3000}'),
+                "{id}.{}: {ja}",
+                p["key"]
+            );
+            assert!(!p["description"]["en"].as_str().unwrap().is_empty());
+        }
+    }
+}
+
 #[test]
 fn the_sample_shows_every_outcome_kind_with_ordinance_apart() {
     let v = eval(&[]);

@@ -16,7 +16,7 @@ pub const SYSTEM_ASSIGNED: Rule = Rule {
     },
     section: "ACME guidance 2.1",
     force: Force::Recommended,
-    needs: &[Need::v1(SectionKind::Inventory)],
+    needs: &[Need::v2(SectionKind::Inventory)],
     params: &[],
     eval: system_assigned,
 };
@@ -31,7 +31,7 @@ fn system_assigned(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let findings: Vec<Finding> = inventory
         .assets
         .iter()
-        .filter(|a| a.control_system)
+        .filter(|a| inventory.control_system(a) == Some(true))
         .map(|a| {
             let finding = match &a.system {
                 Some(system) => Finding::pass(

@@ -3,7 +3,7 @@
 
 use mizuchi_sdk::prelude::*;
 
-const INVENTORY: &[Need] = &[Need::v1(SectionKind::Inventory)];
+const INVENTORY: &[Need] = &[Need::v2(SectionKind::Inventory)];
 
 const fn rule(id: &'static str, en: &'static str, eval: mizuchi_sdk::EvalFn) -> Rule {
     Rule {
@@ -81,7 +81,7 @@ pub const UNDECLARED: Rule = rule("HOSTILE-UNDECLARED", "an undeclared read", |_
     #[cfg(target_arch = "wasm32")]
     {
         use mizuchi_sdk::__private::bindings::mizuchi::rule::evidence;
-        match evidence::document("people") {
+        match evidence::document_json("people") {
             Ok(text) => Ok(vec![Finding::pass(
                 Subject::organisation(),
                 Text::new("読めた", format!("read {} bytes of people", text.len())),

@@ -16,9 +16,9 @@ pub const PROBE: Rule = Rule {
     section: "test",
     force: Force::Recommended,
     needs: &[
-        Need::v1(SectionKind::Inventory),
-        Need::v1(SectionKind::AuthEvents),
-        Need::v1(SectionKind::DoorEvents),
+        Need::v2(SectionKind::Inventory),
+        Need::v2(SectionKind::AuthEvents),
+        Need::v2(SectionKind::DoorEvents),
     ],
     params: &[ParamSpec {
         key: "label",
