@@ -45,7 +45,7 @@ pub mod testing;
 mod guest;
 
 pub use ctx::{Batches, BundleInfo, Ctx, Events, EvidenceSource, RuleError, SourceError};
-pub use finding::{EvidenceRef, Finding, Status, Subject};
+pub use finding::{EvidenceRef, Finding, Status, Subject, english_number};
 pub use rule::{
     EvalFn, Force, Need, ParamDefault, ParamSpec, ParamValue, Params, Rule, StaticText,
 };

@@ -78,8 +78,18 @@ struct Burst {
     count: u64,
     first: Origin,
     last: Origin,
-    /// A success for the account or from the burst's source within the window after it.
-    success: Option<Origin>,
+    /// A success for the account or from the burst's source within the
+    /// window after it, and which of the two it was.
+    success: Option<(Origin, SuccessBy)>,
+}
+
+/// How a success after a burst is tied to it.
+#[derive(Debug, Clone, Copy)]
+enum SuccessBy {
+    /// The burst's account logged on.
+    Account,
+    /// Another account logged on from the burst's source.
+    Source { source: Symbol, account: Symbol },
 }
 
 #[derive(Debug, Default)]
@@ -192,21 +202,29 @@ fn scan(
                 }
             }
             AuthKind::LogonSuccess => {
-                let mut flag = |b: usize| {
+                let mut flag = |b: usize, by: SuccessBy| {
                     let burst = &mut s.bursts[b];
                     if e.time >= burst.end
                         && e.time - burst.end <= window
                         && burst.success.is_none()
                     {
-                        burst.success = Some(e.origin);
+                        burst.success = Some((e.origin, by));
                     }
                 };
                 let st = keys.get_mut(&key);
                 if let Some(b) = st.as_ref().and_then(|st| st.burst) {
-                    flag(b);
+                    flag(b, SuccessBy::Account);
                 }
-                if let Some(&b) = e.source.and_then(|src| by_source.get(src)) {
-                    flag(b);
+                if let Some(src) = e.source
+                    && let Some(&b) = by_source.get(src)
+                {
+                    flag(
+                        b,
+                        SuccessBy::Source {
+                            source: src,
+                            account: e.account,
+                        },
+                    );
                 }
                 // A successful logon resets the count of bad passwords.
                 if let Some(st) = st {
@@ -362,15 +380,28 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     }
     for ((sys, acc), bursts) in &succeeded {
         let b = bursts[0];
-        let at = b.success.map(|o| o.locator(&symbols)).unwrap_or_default();
+        let Some((origin, by)) = b.success else {
+            continue;
+        };
+        let at = origin.locator(&symbols);
+        let (n, start) = (b.count, local_time(b.start));
+        let text = match by {
+            SuccessBy::Account => text!(
+                ja: "{sys} のアカウント {acc} へのログオン失敗の連続（{n}回、{start}）の直後に、同じアカウントのログオン成功があります。不正ログオンの可能性を確認してください。";
+                en: "a logon succeeded for {acc} right after a burst of {n} failed logons for it on {sys} ({start}); check whether it was an intrusion"
+            ),
+            SuccessBy::Source { source, account } => {
+                let (src, other) = (symbols.name(source), symbols.name(account));
+                text!(
+                    ja: "{sys} のアカウント {acc} へのログオン失敗の連続（{n}回、{start}）の直後に、同じ接続元 {src} からアカウント {other} のログオン成功があります。不正ログオンの可能性を確認してください。";
+                    en: "right after a burst of {n} failed logons for {acc} on {sys} ({start}), a logon succeeded for {other} from the same source {src}; check whether it was an intrusion"
+                )
+            }
+        };
         findings.push(
-            Finding::fail(
-                Subject::account(format!("{acc}@{sys}")),
-                text!(ja: "{sys} のアカウント {acc} へのログオン失敗の連続（{}回、{}）の直後に、同じアカウント又は同じ接続元からのログオン成功があります。不正ログオンの可能性を確認してください。", b.count, local_time(b.start);
-                      en: "a logon succeeded for {acc} or from the same source right after a burst of {} failed logons on {sys} ({}); check whether it was an intrusion", b.count, local_time(b.start)),
-            )
-            .because(SectionKind::AuthEvents, b.last.locator(&symbols))
-            .because(SectionKind::AuthEvents, at),
+            Finding::fail(Subject::account(format!("{acc}@{sys}")), text)
+                .because(SectionKind::AuthEvents, b.last.locator(&symbols))
+                .because(SectionKind::AuthEvents, at),
         );
     }
     // Password sprays without an alert: one finding per source.
@@ -608,7 +639,14 @@ mod tests {
         e.extend(handled(61));
         let f = run(e, &[]);
         assert_eq!(fails(&f), 1, "{f:?}");
-        assert!(f[0].message.en.contains("right after a burst"));
+        // It says which: another account from the burst's source.
+        assert!(
+            f[0].message
+                .en
+                .contains("a logon succeeded for other from the same source 10.0.0.9"),
+            "{}",
+            f[0].message.en
+        );
     }
 
     #[test]

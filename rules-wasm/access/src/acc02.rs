@@ -3,15 +3,19 @@
 //! An account of a person who left, or who moved away from the department
 //! that owns the account's system (as the inventory's systems record it),
 //! fails when it is still enabled more than `departure_grace_days` after that
-//! date, and for each successful logon after that date. An account
+//! date, and for each successful logon after that date. Account-management
+//! events count too: an account created, enabled or added to an
+//! administrators' group after its owner's cutoff fails. An account
 //! that does not record whether it is enabled, and did not log on, is
-//! insufficient evidence.
+//! insufficient evidence; one disabled on the very day is said to be.
 
 use std::collections::{BTreeMap, HashMap};
 
 use mizuchi_sdk::prelude::*;
 use mlit_common::hosts::{Hosts, local_date, local_time};
 use mlit_common::{days_between, missing_section, times};
+
+use crate::acc04::is_admin_group;
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ACC-02",
@@ -134,15 +138,27 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         by_name.entry(a.name.to_lowercase()).or_default().push(i);
     }
     let mut late: BTreeMap<usize, (u64, String, i64)> = BTreeMap::new();
+    // The first account-management event that gave access back after the
+    // cutoff: what it did, where it is, when, who did it.
+    let mut revived: BTreeMap<usize, (Text, String, i64, Option<String>)> = BTreeMap::new();
     if let Some(mut events) = ctx.auth_events()? {
         // Each account name and each host is looked up once per symbol.
         let mut by_account: PerSymbol<Vec<usize>> = PerSymbol::new();
         let mut host_of: PerSymbol<Option<&Asset>> = PerSymbol::new();
         while let Some(e) = events.next_entry()? {
-            if e.kind != AuthKind::LogonSuccess {
-                continue;
-            }
             let syms = events.symbols();
+            let change = match e.kind {
+                AuthKind::LogonSuccess => None,
+                AuthKind::AccountCreated => Some(text!(ja: "作成", en: "created")),
+                AuthKind::AccountEnabled => Some(text!(ja: "有効化", en: "enabled")),
+                AuthKind::GroupMemberAdded => match e.group.map(|g| syms.name(g)) {
+                    Some(g) if is_admin_group(g) => Some(
+                        text!(ja: "管理者グループ {g} に追加", en: "added to the administrators' group {g}"),
+                    ),
+                    _ => continue,
+                },
+                _ => continue,
+            };
             let list = by_account.get_or_insert_with(e.account, || {
                 by_name
                     .get(&syms.name(e.account).to_lowercase())
@@ -163,11 +179,22 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             });
             let day = local_date(e.time);
             for i in candidates {
-                if day > watched[i].1.date {
-                    let entry = late
-                        .entry(i)
-                        .or_insert_with(|| (0, e.origin.locator(syms), e.time));
-                    entry.0 += 1;
+                if day <= watched[i].1.date {
+                    continue;
+                }
+                match &change {
+                    None => {
+                        let entry = late
+                            .entry(i)
+                            .or_insert_with(|| (0, e.origin.locator(syms), e.time));
+                        entry.0 += 1;
+                    }
+                    Some(what) => {
+                        revived.entry(i).or_insert_with(|| {
+                            let actor = e.actor.map(|a| syms.name(a).to_owned());
+                            (what.clone(), e.origin.locator(syms), e.time, actor)
+                        });
+                    }
                 }
             }
         }
@@ -194,6 +221,20 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                       en: "account {acc} on {} is still enabled {overdue} days after its owner {} (grace {grace} days)", a.system, why.en),
             )));
         }
+        if let Some((what, at, t, actor)) = revived.get(&i) {
+            let by = actor
+                .as_deref()
+                .map(|a| (format!("（実行者 {a}）"), format!(" by {a}")));
+            let (by_ja, by_en) = by.unwrap_or_default();
+            findings.push(
+                refs(Finding::fail(
+                    subject.clone(),
+                    text!(ja: "アカウント {acc} は、所有者が{}後の {} に{}されました{by_ja}。", why.ja, local_time(*t), what.ja;
+                          en: "account {acc} was {} at {}{by_en}, after its owner {}", what.en, local_time(*t), why.en),
+                ))
+                .because(SectionKind::AuthEvents, at.clone()),
+            );
+        }
         if let Some((n, first, t)) = late.get(&i) {
             findings.push(
                 refs(Finding::fail(
@@ -209,6 +250,15 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                     subject,
                     text!(ja: "アカウント {acc}（{}）は所有者が{}が、無効化されたかが記録されていません。", a.system, why.ja;
                           en: "account {acc} on {}: its owner {}, but whether it is still enabled is not recorded", a.system, why.en),
+                )
+            } else if revived.contains_key(&i) {
+                // The account-management finding above says what happened.
+                continue;
+            } else if a.disabled_on == Some(c.date) {
+                Finding::pass(
+                    subject,
+                    text!(ja: "アカウント {acc} は、所有者が{}その日に無効化され、以後のログオンもありません。", why.ja;
+                          en: "account {acc} was disabled on the day its owner {}, and has not logged on since", why.en),
                 )
             } else {
                 Finding::pass(
@@ -336,6 +386,81 @@ mod tests {
         assert_eq!(statuses(&f), [Status::Fail]);
         assert!(
             f[0].message.en.contains("logged on 2 times"),
+            "{}",
+            f[0].message.en
+        );
+    }
+
+    fn managed(kind: AuthKind, time: &str, group: Option<&str>) -> AuthEvent {
+        AuthEvent {
+            time: time.parse().unwrap(),
+            kind,
+            system: "HMI-01".into(),
+            account: "sato".into(),
+            domain: None,
+            source: None,
+            logon_type: None,
+            status: None,
+            sub_status: None,
+            method: None,
+            actor: Some("admin9".into()),
+            group: group.map(Into::into),
+            event_id: None,
+            record_id: None,
+        }
+    }
+
+    #[test]
+    fn an_account_enabled_or_made_administrator_after_leaving_fails() {
+        for (event, said) in [
+            (
+                managed(AuthKind::AccountEnabled, "2026-10-05T01:00:00Z", None),
+                "account sato was enabled at 2026-10-05 10:00 JST by admin9, after its owner left on 2026-10-01",
+            ),
+            (
+                managed(
+                    AuthKind::GroupMemberAdded,
+                    "2026-10-06T01:00:00Z",
+                    Some("Administrators"),
+                ),
+                "account sato was added to the administrators' group Administrators at 2026-10-06 10:00 JST by admin9",
+            ),
+            (
+                managed(AuthKind::AccountCreated, "2026-11-01T01:00:00Z", None),
+                "account sato was created at 2026-11-01 10:00 JST by admin9",
+            ),
+        ] {
+            let ev = evidence(Some(date(2026, 10, 1)), false, &[]).with_auth_events(&[event]);
+            let f = run(&ev, &[]);
+            assert_eq!(statuses(&f), [Status::Fail]);
+            assert!(f[0].message.en.contains(said), "{}", f[0].message.en);
+        }
+        // Before leaving, or added to an ordinary group: nothing to say.
+        for event in [
+            managed(AuthKind::AccountEnabled, "2026-09-05T01:00:00Z", None),
+            managed(
+                AuthKind::GroupMemberAdded,
+                "2026-10-06T01:00:00Z",
+                Some("Domain Users"),
+            ),
+        ] {
+            let ev = evidence(Some(date(2026, 10, 1)), false, &[]).with_auth_events(&[event]);
+            assert_eq!(statuses(&run(&ev, &[])), [Status::Pass]);
+        }
+    }
+
+    #[test]
+    fn an_account_disabled_on_the_day_of_leaving_is_said_to_be() {
+        let mut a = account("SATO", "P1", "SCADA", false);
+        a.disabled_on = Some(date(2026, 10, 1));
+        let ev =
+            evidence(Some(date(2026, 10, 1)), false, &[]).with(&Accounts { accounts: vec![a] });
+        let f = run(&ev, &[]);
+        assert_eq!(statuses(&f), [Status::Pass]);
+        assert!(
+            f[0].message
+                .en
+                .contains("was disabled on the day its owner left on 2026-10-01"),
             "{}",
             f[0].message.en
         );

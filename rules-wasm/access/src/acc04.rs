@@ -9,7 +9,9 @@
 //! recorded purpose (a built-in one Windows cannot delete) passes, however
 //! long unused.
 //! Accounts that do not record whether they hold administrator rights are
-//! listed as insufficient evidence.
+//! listed as insufficient evidence. The log's group changes count: an
+//! account whose latest change added it to an administrators' group is an
+//! administrator, and a record that says otherwise is a finding.
 
 use std::collections::HashMap;
 
@@ -42,6 +44,13 @@ pub const RULE: Rule = Rule {
     eval: evaluate,
 };
 
+/// A group whose members administer: Windows' Administrators, Domain,
+/// Enterprise and Schema Admins, their Japanese names, `wheel`, `sudo`.
+pub(crate) fn is_admin_group(name: &str) -> bool {
+    let n = name.to_lowercase();
+    n.contains("admin") || n.contains("管理者") || n == "wheel" || n == "sudo" || n == "root"
+}
+
 fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let dormant = ctx.int("admin_dormant_days")?;
     let as_of = ctx.as_of();
@@ -49,15 +58,77 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         return Ok(vec![missing_section(SectionKind::Accounts)]);
     };
     let people: Option<People> = ctx.document()?;
+    // From the log: the last successful logon of each account, and whether
+    // its latest change of membership in an administrators' group added it
+    // (a record that says "not privileged" is then out of date).
+    let mut last_seen: HashMap<String, Date> = HashMap::new();
+    let mut made_admin: HashMap<String, (String, String)> = HashMap::new();
+    let known: std::collections::HashSet<String> = accounts
+        .accounts
+        .iter()
+        .map(|a| a.name.to_lowercase())
+        .collect();
+    if let Some(mut events) = ctx.auth_events()? {
+        // Whether each account symbol is a known name, decided once; the
+        // latest logon per symbol, turned into dates and names at the end.
+        let mut watched: PerSymbol<bool> = PerSymbol::new();
+        let mut latest: PerSymbol<i64> = PerSymbol::new();
+        let mut membership: PerSymbol<Option<(String, String)>> = PerSymbol::new();
+        while let Some(e) = events.next_entry()? {
+            let admin_change = matches!(
+                e.kind,
+                AuthKind::GroupMemberAdded | AuthKind::GroupMemberRemoved
+            );
+            if e.kind != AuthKind::LogonSuccess && !admin_change {
+                continue;
+            }
+            let syms = events.symbols();
+            let wanted = *watched.get_or_insert_with(e.account, || {
+                known.contains(&syms.name(e.account).to_lowercase())
+            });
+            if !wanted || local_date(e.time) > as_of {
+                continue;
+            }
+            if admin_change {
+                let Some(group) = e.group.map(|g| syms.name(g)).filter(|g| is_admin_group(g))
+                else {
+                    continue;
+                };
+                let state = (e.kind == AuthKind::GroupMemberAdded)
+                    .then(|| (group.to_owned(), e.origin.locator(syms)));
+                *membership.get_or_insert_with(e.account, || None) = state;
+            } else {
+                let slot = latest.get_or_insert_with(e.account, || e.time);
+                *slot = (*slot).max(e.time);
+            }
+        }
+        let syms = events.symbols();
+        for (account, &time) in latest.iter() {
+            let d = local_date(time);
+            let slot = last_seen
+                .entry(syms.name(account).to_lowercase())
+                .or_insert(d);
+            *slot = (*slot).max(d);
+        }
+        for (account, state) in membership.iter() {
+            if let Some(s) = state {
+                made_admin.insert(syms.name(account).to_lowercase(), s.clone());
+            }
+        }
+    }
     let admins: Vec<&Account> = accounts
         .accounts
         .iter()
-        .filter(|a| a.privileged == Some(true))
+        .filter(|a| a.privileged == Some(true) || made_admin.contains_key(&a.name.to_lowercase()))
         .collect();
     let unrecorded: Vec<&Account> = accounts
         .accounts
         .iter()
-        .filter(|a| a.privileged.is_none() && a.enabled != Some(false))
+        .filter(|a| {
+            a.privileged.is_none()
+                && a.enabled != Some(false)
+                && !made_admin.contains_key(&a.name.to_lowercase())
+        })
         .collect();
     let unrecorded_finding = (!unrecorded.is_empty()).then(|| {
         let n = unrecorded.len();
@@ -85,37 +156,6 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         )
         .because(SectionKind::Accounts, "accounts")]);
     }
-    // Last successful logon per account name, from the log.
-    let mut last_seen: HashMap<String, Date> = HashMap::new();
-    let wanted: std::collections::HashSet<String> =
-        admins.iter().map(|a| a.name.to_lowercase()).collect();
-    if let Some(mut events) = ctx.auth_events()? {
-        // Whether each account symbol is a wanted name, decided once; the
-        // latest logon per symbol, turned into dates and names at the end.
-        let mut watched: PerSymbol<bool> = PerSymbol::new();
-        let mut latest: PerSymbol<i64> = PerSymbol::new();
-        while let Some(e) = events.next_entry()? {
-            if e.kind != AuthKind::LogonSuccess {
-                continue;
-            }
-            let syms = events.symbols();
-            let wanted = *watched.get_or_insert_with(e.account, || {
-                wanted.contains(&syms.name(e.account).to_lowercase())
-            });
-            if wanted {
-                let slot = latest.get_or_insert_with(e.account, || e.time);
-                *slot = (*slot).max(e.time);
-            }
-        }
-        let syms = events.symbols();
-        for (account, &time) in latest.iter() {
-            let d = local_date(time);
-            let slot = last_seen
-                .entry(syms.name(account).to_lowercase())
-                .or_insert(d);
-            *slot = (*slot).max(d);
-        }
-    }
     let persons: HashMap<&str, &Person> = people
         .iter()
         .flat_map(|p| &p.people)
@@ -127,6 +167,17 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         let subject = Subject::account(id);
         let mut problems: Vec<Text> = Vec::new();
         let mut unknown: Vec<Text> = Vec::new();
+        let logged = made_admin
+            .get(&a.name.to_lowercase())
+            .filter(|_| a.privileged != Some(true));
+        if let Some((group, _)) = logged {
+            problems.push(match a.privileged {
+                Some(_) => text!(ja: "記録では管理者権限がありませんが、ログでは管理者グループ {group} に追加されています";
+                                  en: "the account record says it holds no administrator rights, but the log shows it added to the administrators' group {group}"),
+                None => text!(ja: "管理者権限の有無が記録されていませんが、ログでは管理者グループ {group} に追加されています";
+                              en: "the account record does not say whether it holds administrator rights, and the log shows it added to the administrators' group {group}"),
+            });
+        }
         let personal = match a.kind {
             Some(k) => k == AccountKind::Person,
             None => a.person.is_some(),
@@ -214,6 +265,10 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 subject,
                 text!(ja: "管理者アカウント {id} は必要性と利用が確認できます。", en: "administrator account {id} has an owner or purpose and is in use"),
             )
+        };
+        let f = match logged {
+            Some((_, at)) => f.because(SectionKind::AuthEvents, at.clone()),
+            None => f,
         };
         findings.push(f.because(SectionKind::Accounts, format!("accounts[id={id}]")));
     }
@@ -372,6 +427,72 @@ mod tests {
             evaluate(&RULE, &ev, date(2026, 11, 27), &[]).unwrap()[0].status,
             Status::Pass
         );
+    }
+
+    #[test]
+    fn an_account_the_log_adds_to_an_administrators_group_is_an_administrator() {
+        let mut a = admin(
+            AccountKind::Person,
+            Some("P1"),
+            None,
+            Some(date(2026, 11, 20)),
+        );
+        a.privileged = Some(false);
+        let change = |kind: AuthKind, time: &str| AuthEvent {
+            time: time.parse().unwrap(),
+            kind,
+            system: "DC01".into(),
+            account: "adm".into(),
+            domain: None,
+            source: None,
+            logon_type: None,
+            status: None,
+            sub_status: None,
+            method: None,
+            actor: Some("p20".into()),
+            group: Some("Domain Admins".into()),
+            event_id: Some(4728),
+            record_id: None,
+        };
+        let ev = |events: &[AuthEvent]| {
+            Evidence::new()
+                .with(&Accounts {
+                    accounts: vec![a.clone()],
+                })
+                .with(&People {
+                    people: vec![build::person("P1")],
+                })
+                .with_auth_events(events)
+        };
+        let added = change(AuthKind::GroupMemberAdded, "2026-11-10T01:00:00Z");
+        let f = evaluate(
+            &RULE,
+            &ev(std::slice::from_ref(&added)),
+            date(2026, 11, 27),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(f[0].status, Status::Fail, "{}", f[0].message.en);
+        assert!(
+            f[0].message.en.contains("the account record says it holds no administrator rights, but the log shows it added to the administrators' group Domain Admins"),
+            "{}",
+            f[0].message.en
+        );
+        assert!(
+            f[0].refs
+                .iter()
+                .any(|r| r.section == SectionKind::AuthEvents.as_str()),
+            "{:?}",
+            f[0].refs
+        );
+        // Removed again later, or added after the assessment date: not an
+        // administrator.
+        let removed = change(AuthKind::GroupMemberRemoved, "2026-11-12T01:00:00Z");
+        let later = change(AuthKind::GroupMemberAdded, "2026-11-28T01:00:00Z");
+        for events in [vec![added, removed], vec![later]] {
+            let f = evaluate(&RULE, &ev(&events), date(2026, 11, 27), &[]).unwrap();
+            assert_eq!(f[0].status, Status::NotApplicable, "{}", f[0].message.en);
+        }
     }
 
     #[test]

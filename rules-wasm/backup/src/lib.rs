@@ -157,6 +157,30 @@ impl Input {
         (needed, unknown)
     }
 
+    /// The runs dated after `as_of` (which do not exist for the rules),
+    /// noted for the findings of their systems.
+    fn future_runs(&self, as_of: Date) -> mlit_common::Future {
+        let mut future = mlit_common::Future::new(as_of);
+        for r in &self.backups.runs {
+            let day = local_date(r.finished_at.as_second());
+            future.admit_for(Some(&r.system), day, || {
+                format!("backup run {}", r.job.as_deref().unwrap_or(&r.system))
+            });
+        }
+        future
+    }
+
+    /// The restore tests dated after `as_of`, noted likewise.
+    fn future_tests(&self, as_of: Date) -> mlit_common::Future {
+        let mut future = mlit_common::Future::new(as_of);
+        for t in &self.backups.restore_tests {
+            future.admit_for(Some(&t.system), t.tested_on, || {
+                format!("restore test of {}", t.system)
+            });
+        }
+        future
+    }
+
     /// Successful runs of `system` that existed on `as_of`, with their index.
     fn runs<'a>(
         &'a self,
@@ -205,7 +229,7 @@ fn bak_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         })
         .collect();
     findings.append(&mut out);
-    Ok(findings)
+    Ok(i.future_runs(as_of).annotate_all(findings))
 }
 
 fn bak_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
@@ -244,8 +268,13 @@ fn bak_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             });
             let f = match apart {
                 Some((n, r)) => {
-                    let place = r.destination.site.clone().or_else(|| r.destination.region.clone()).unwrap_or_default();
-                    Finding::pass(subject, text!(ja: "{id} のバックアップは拠点 {home} とは別の {place} に保管されています。", en: "{id} keeps a copy at {place}, away from its site {home}"))
+                    // A site by its id; a cloud copy by its region, said to be one.
+                    let place = match (&r.destination.site, &r.destination.region) {
+                        (Some(site), _) => text!(ja: "拠点 {site}", en: "site {site}"),
+                        (None, Some(region)) => text!(ja: "クラウドの地域 {region}", en: "the cloud region {region}"),
+                        (None, None) => text!(ja: "場所の記録のない保管先", en: "a place not recorded"),
+                    };
+                    Finding::pass(subject, text!(ja: "{id} のバックアップは拠点 {home} とは別の{}に保管されています。", place.ja; en: "{id} keeps a copy at {}, away from its site {home}", place.en))
                         .because(SectionKind::Backups, format!("runs[{n}]"))
                 }
                 None if need_region => Finding::fail(subject, text!(ja: "{id} の{max}日以内のバックアップは、拠点 {home} と別の地域に保管されていません。", en: "{id} keeps no copy from the last {max} days in a region other than that of its site {home}")),
@@ -255,7 +284,7 @@ fn bak_02(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         })
         .collect();
     findings.append(&mut out);
-    Ok(findings)
+    Ok(i.future_runs(as_of).annotate_all(findings))
 }
 
 fn bak_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
@@ -294,7 +323,7 @@ fn bak_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         })
         .collect();
     findings.append(&mut out);
-    Ok(findings)
+    Ok(i.future_tests(as_of).annotate_all(findings))
 }
 
 mizuchi_sdk::export_rules!(BAK_01, BAK_02, BAK_03);
@@ -430,6 +459,32 @@ mod tests {
             restore_tests: vec![],
         };
         assert_eq!(eval(&BAK_02, dc, &region)[0].status, Status::Pass);
+        // A cloud copy is named by its region, as a region.
+        let mut cloud = run_at(None, "2026-11-20T00:00:00Z", RunStatus::Success);
+        cloud.destination.region = Some("ap-northeast-3".into());
+        let f = eval(
+            &BAK_02,
+            Backups {
+                runs: vec![cloud],
+                restore_tests: vec![],
+            },
+            &[],
+        );
+        assert_eq!(f[0].status, Status::Pass);
+        assert!(
+            f[0].message
+                .en
+                .contains("keeps a copy at the cloud region ap-northeast-3"),
+            "{}",
+            f[0].message.en
+        );
+        assert!(
+            f[0].message
+                .ja
+                .contains("別のクラウドの地域 ap-northeast-3に保管"),
+            "{}",
+            f[0].message.ja
+        );
     }
 
     #[test]
@@ -524,8 +579,34 @@ mod tests {
             )],
             restore_tests: vec![],
         };
-        assert_eq!(eval(&BAK_01, future.clone(), &[])[0].status, Status::Fail);
-        assert_eq!(eval(&BAK_02, future, &[])[0].status, Status::Fail);
+        for rule in [&BAK_01, &BAK_02] {
+            let f = eval(rule, future.clone(), &[]);
+            assert_eq!(f[0].status, Status::Fail);
+            // …and the finding says it was ignored.
+            assert!(
+                f[0].message.en.contains("(ignored, as dated after the assessment date 2026-11-27: backup run SCADA (2026-12-01))"),
+                "{}",
+                f[0].message.en
+            );
+        }
+        let test_later = Backups {
+            runs: vec![],
+            restore_tests: vec![RestoreTest {
+                system: "SCADA".into(),
+                tested_on: date(2026, 12, 2),
+                succeeded: true,
+                notes: None,
+            }],
+        };
+        let f = eval(&BAK_03, test_later, &[]);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(
+            f[0].message
+                .en
+                .contains("restore test of SCADA (2026-12-02)"),
+            "{}",
+            f[0].message.en
+        );
     }
 
     #[test]

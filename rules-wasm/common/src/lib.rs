@@ -59,7 +59,9 @@ pub fn missing_section(section: SectionKind) -> Finding {
 #[derive(Debug)]
 pub struct Future {
     as_of: Date,
-    ignored: Vec<String>,
+    /// What was ignored, and the subject it concerns (`None`: the whole
+    /// utility).
+    ignored: Vec<(Option<String>, String)>,
 }
 
 impl Future {
@@ -74,8 +76,20 @@ impl Future {
     /// Whether a record dated `date` exists on the as-of; if not, `what`
     /// names it for the note.
     pub fn admit(&mut self, date: Date, what: impl FnOnce() -> String) -> bool {
+        self.admit_for(None, date, what)
+    }
+
+    /// As [`Future::admit`], for a record about the subject `subject` (an
+    /// asset, a system, a person…): its note goes to that subject's finding.
+    pub fn admit_for(
+        &mut self,
+        subject: Option<&str>,
+        date: Date,
+        what: impl FnOnce() -> String,
+    ) -> bool {
         if date > self.as_of {
-            self.ignored.push(format!("{} ({date})", what()));
+            self.ignored
+                .push((subject.map(str::to_owned), format!("{} ({date})", what())));
             false
         } else {
             true
@@ -88,9 +102,33 @@ impl Future {
     }
 
     /// The finding with a note of what was ignored, if anything was.
-    pub fn annotate(&self, mut finding: Finding) -> Finding {
-        if !self.ignored.is_empty() {
-            let list = self.ignored.join(", ");
+    pub fn annotate(&self, finding: Finding) -> Finding {
+        let all: Vec<&str> = self.ignored.iter().map(|(_, w)| w.as_str()).collect();
+        self.note(finding, &all)
+    }
+
+    /// Notes what was ignored on the findings it concerns: a record about a
+    /// subject on that subject's findings, the others on the first finding.
+    pub fn annotate_all(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        let mut out = Vec::with_capacity(findings.len());
+        for (i, f) in findings.into_iter().enumerate() {
+            let mine: Vec<&str> = self
+                .ignored
+                .iter()
+                .filter(|(s, _)| match s {
+                    Some(s) => *s == f.subject.id,
+                    None => i == 0,
+                })
+                .map(|(_, w)| w.as_str())
+                .collect();
+            out.push(self.note(f, &mine));
+        }
+        out
+    }
+
+    fn note(&self, mut finding: Finding, ignored: &[&str]) -> Finding {
+        if !ignored.is_empty() {
+            let list = ignored.join(", ");
             finding.message.ja.push_str(&format!(
                 "（評価日 {} より後の日付の記録は存在しないものとして無視しました: {list}）",
                 self.as_of

@@ -171,11 +171,99 @@ macro_rules! take {
     };
 }
 
+/// Runs `judge`, then notes on its findings the records of `section` dated
+/// after the assessment date, which it ignored: `dated` lists them.
+fn noting_future<T: Document>(
+    ctx: &mut Ctx<'_>,
+    judge: fn(&mut Ctx<'_>) -> Result<Vec<Finding>, RuleError>,
+    dated: fn(&T, &mut mlit_common::Future),
+) -> Result<Vec<Finding>, RuleError> {
+    let findings = judge(ctx)?;
+    let mut future = mlit_common::Future::new(ctx.as_of());
+    if let Some(doc) = ctx.document::<T>()? {
+        dated(&doc, &mut future);
+    }
+    Ok(future.annotate_all(findings))
+}
+
+fn gov_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    noting_future(ctx, gov_01_judged, |g: &Governance, f| {
+        for a in &g.appointments {
+            f.admit(a.appointed_on, || format!("appointment of {}", a.person));
+        }
+    })
+}
+
+fn gov_04(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    noting_future(ctx, gov_04_judged, |t: &Training, f| {
+        for r in &t.records {
+            f.admit_for(Some(&r.person), r.completed_on, || {
+                format!("training \"{}\"", r.course)
+            });
+        }
+    })
+}
+
+fn gov_05(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    noting_future(ctx, gov_05_judged, |g: &Governance, f| {
+        for a in &g.audits {
+            f.admit(a.date, || format!("audit {}", a.id));
+        }
+    })
+}
+
+fn gov_06(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    noting_future(ctx, gov_06_judged, |g: &Governance, f| {
+        for p in &g.continuity_plans {
+            f.admit_for(Some(&p.title), p.adopted_on, || {
+                format!("adoption of \"{}\"", p.title)
+            });
+            if let Some(r) = p.reviewed_on {
+                f.admit_for(Some(&p.title), r, || format!("review of \"{}\"", p.title));
+            }
+            for d in &p.exercised_on {
+                f.admit_for(Some(&p.title), *d, || {
+                    format!("exercise of \"{}\"", p.title)
+                });
+            }
+        }
+    })
+}
+
+fn gov_07(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    noting_future(ctx, gov_07_judged, |g: &Governance, f| {
+        for r in &g.risk_assessments {
+            f.admit(r.date, || format!("risk assessment {}", r.id));
+            for e in &r.plan {
+                if let Some(c) = e.completed_on {
+                    f.admit_for(Some(&e.id), c, || format!("completion of {}", e.id));
+                }
+                for i in &e.improvement_instructions {
+                    f.admit_for(Some(&e.id), i.given_on, || {
+                        format!("improvement instruction for {}", e.id)
+                    });
+                }
+            }
+        }
+    })
+}
+
+fn gov_08(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    noting_future(ctx, gov_08_judged, |g: &Governance, f| {
+        if let Some(p) = &g.policy {
+            f.admit(p.adopted_on, || format!("adoption of \"{}\"", p.title));
+            if let Some(r) = p.reviewed_on {
+                f.admit(r, || format!("review of \"{}\"", p.title));
+            }
+        }
+    })
+}
+
 fn org() -> Subject {
     Subject::organisation()
 }
 
-fn gov_01(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+fn gov_01_judged(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let as_of = ctx.as_of();
     let gov = take!(governance(ctx));
     let people: Option<People> = ctx.document()?;
@@ -330,7 +418,7 @@ fn gov_03(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     Ok(vec![f.because(SectionKind::Governance, "csirt")])
 }
 
-fn gov_04(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+fn gov_04_judged(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let max = ctx.int("training_max_age_days")?;
     let as_of = ctx.as_of();
     let Some(people) = ctx.document::<People>()? else {
@@ -400,7 +488,7 @@ fn gov_04(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .collect())
 }
 
-fn gov_05(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+fn gov_05_judged(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let max = ctx.int("audit_max_age_days")?;
     let as_of = ctx.as_of();
     let gov = take!(governance(ctx));
@@ -442,7 +530,7 @@ fn gov_05(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     Ok(findings)
 }
 
-fn gov_06(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+fn gov_06_judged(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let max = ctx.int("bcp_max_age_days")?;
     let as_of = ctx.as_of();
     let gov = take!(governance(ctx));
@@ -485,7 +573,7 @@ fn gov_06(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .collect())
 }
 
-fn gov_07(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+fn gov_07_judged(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let max = ctx.int("risk_assessment_max_age_days")?;
     let as_of = ctx.as_of();
     let gov = take!(governance(ctx));
@@ -570,7 +658,7 @@ fn gov_07(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     Ok(findings)
 }
 
-fn gov_08(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+fn gov_08_judged(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let gov = take!(governance(ctx));
     let Some(p) = &gov.policy else {
         return Ok(vec![Finding::fail(org(), text!(ja: "組織方針の記録がありません。", en: "no organisational policy is on record")).because(SectionKind::Governance, "policy")]);

@@ -420,3 +420,74 @@ fn gov_08_policy_needs_cybersecurity_and_a_service_level() {
         Status::InsufficientEvidence
     );
 }
+
+/// The class sweep of "records dated after the as-of": every governance
+/// rule that reads a dated record ignores it and its finding says so.
+#[test]
+fn records_dated_after_the_as_of_are_ignored_and_named_by_every_governance_rule() {
+    let later = date(2026, 12, 15);
+    let mut cso = appoint(Role::CybersecurityOfficer, "P2", true);
+    cso.appointed_on = later;
+    let gov = Governance {
+        policy: Some(Policy {
+            title: "方針".into(),
+            adopted_on: later,
+            reviewed_on: None,
+            covers_cybersecurity: Some(true),
+            service_level: None,
+        }),
+        appointments: vec![appoint(Role::Ciso, "P1", true), cso],
+        continuity_plans: vec![ContinuityPlan {
+            kind: PlanKind::ItBcp,
+            title: "IT-BCP".into(),
+            adopted_on: date(2025, 4, 1),
+            reviewed_on: Some(date(2026, 4, 1)),
+            exercised_on: vec![later],
+        }],
+        audits: vec![Audit {
+            id: "A-9".into(),
+            kind: AuditKind::InternalAudit,
+            date: later,
+            auditor: "P9".into(),
+            auditee: "P1".into(),
+            findings: vec![],
+        }],
+        risk_assessments: vec![RiskAssessment {
+            id: "RA-9".into(),
+            date: later,
+            covers_control_systems: Some(true),
+            plan: vec![],
+        }],
+        ..Default::default()
+    };
+    let training = Training {
+        records: vec![TrainingRecord {
+            person: "P1".into(),
+            course: "研修".into(),
+            security: Some(true),
+            completed_on: later,
+        }],
+    };
+    let ev = Evidence::new()
+        .with(&gov)
+        .with(&people(&["P1", "P2"]))
+        .with(&training);
+    for (rule, named) in [
+        (&GOV_01, "appointment of P2 (2026-12-15)"),
+        (&GOV_04, "training \"研修\" (2026-12-15)"),
+        (&GOV_05, "audit A-9 (2026-12-15)"),
+        (&GOV_06, "exercise of \"IT-BCP\" (2026-12-15)"),
+        (&GOV_07, "risk assessment RA-9 (2026-12-15)"),
+        (&GOV_08, "adoption of \"方針\" (2026-12-15)"),
+    ] {
+        let f = evaluate(rule, &ev, AS_OF, &[]).unwrap();
+        let all: Vec<&str> = f.iter().map(|f| f.message.en.as_str()).collect();
+        assert!(
+            all.iter().any(|m| m
+                .contains("ignored, as dated after the assessment date 2026-11-27")
+                && m.contains(named)),
+            "{}: {all:#?}",
+            rule.id
+        );
+    }
+}

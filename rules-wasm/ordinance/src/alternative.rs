@@ -150,38 +150,74 @@ fn media(asset: &Asset) -> Part {
 
 fn approved_measure(asset: &Asset, ev: &Evidence<'_>) -> Part {
     let mut unknown = None;
+    // Why each recorded measure does not count, said in the finding.
+    let mut why_not: Vec<Text> = Vec::new();
     for m in &asset.alternative_measures {
-        if m.approved_on.is_some_and(|on| on > ev.as_of) {
+        let what = &m.description;
+        if let Some(on) = m.approved_on.filter(|on| *on > ev.as_of) {
+            why_not.push(text!(
+                ja: "措置「{what}」の承認日 {on} は評価日より後のため数えません";
+                en: "measure \"{what}\" was approved on {on}, after the assessment date, so it is not counted"
+            ));
             continue;
         }
         if !ev.needs_officer {
             return Part::Yes(text!(
-                ja: "不正プログラムの侵入を防ぐ措置「{}」を記録", m.description;
-                en: "recorded measure \"{}\" preventing malware intrusion", m.description
+                ja: "不正プログラムの侵入を防ぐ措置「{what}」を記録";
+                en: "recorded measure \"{what}\" preventing malware intrusion"
             ));
         }
         let (Some(by), Some(on)) = (&m.approved_by, m.approved_on) else {
+            why_not.push(text!(
+                ja: "措置「{what}」には承認者と承認日の記録がありません";
+                en: "measure \"{what}\" records no approver and date"
+            ));
             continue;
         };
         let Some(gov) = ev.governance else {
             unknown = Some(text!(
-                ja: "代替措置「{}」の承認者がサイバーセキュリティ責任者か確認できません（組織統治記録なし）", m.description;
-                en: "cannot confirm that measure \"{}\" was approved by the cybersecurity officer (no governance records)", m.description
+                ja: "代替措置「{what}」の承認者がサイバーセキュリティ責任者か確認できません（組織統治記録なし）";
+                en: "cannot confirm that measure \"{what}\" was approved by the cybersecurity officer (no governance records)"
             ));
             continue;
         };
-        if gov
+        let officers: Vec<&str> = gov
             .holders_on(Role::CybersecurityOfficer, on)
-            .any(|a| &a.person == by)
-        {
+            .map(|a| a.person.as_str())
+            .collect();
+        if officers.contains(&by.as_str()) {
             return Part::Yes(text!(
-                ja: "不正プログラムの侵入を防ぐ措置「{}」を{on}にサイバーセキュリティ責任者が承認", m.description;
-                en: "measure \"{}\" preventing malware intrusion, approved by the cybersecurity officer on {on}", m.description
+                ja: "不正プログラムの侵入を防ぐ措置「{what}」を{on}にサイバーセキュリティ責任者が承認";
+                en: "measure \"{what}\" preventing malware intrusion, approved by the cybersecurity officer on {on}"
             ));
         }
+        why_not.push(if officers.is_empty() {
+            text!(
+                ja: "措置「{what}」は{on}に{by}が承認しましたが、その日のサイバーセキュリティ責任者の任命が記録されていません";
+                en: "measure \"{what}\" was approved by {by} on {on}, but no cybersecurity officer is recorded as appointed that day"
+            )
+        } else {
+            let should = officers.join(", ");
+            text!(
+                ja: "措置「{what}」は{on}に{by}が承認しましたが、承認すべきはサイバーセキュリティ責任者（{should}）です";
+                en: "measure \"{what}\" was approved by {by} on {on}, but the cybersecurity officer ({should}) should have approved it"
+            )
+        });
     }
     match unknown {
         Some(t) => Part::Unknown(t),
+        None if !why_not.is_empty() => Part::No(Text::new(
+            why_not
+                .iter()
+                .map(|t| t.ja.as_str())
+                .collect::<Vec<_>>()
+                .join("。"),
+            why_not
+                .iter()
+                .map(|t| t.en.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
         None if ev.needs_officer => Part::No(text!(
             ja: "サイバーセキュリティ責任者が承認した代替措置はありません";
             en: "no measure approved by the cybersecurity officer"

@@ -349,7 +349,21 @@ mod tests {
             ..Default::default()
         };
         let ev = Evidence::new().with(&inv).with(&open_network()).with(&gov);
-        assert_eq!(run(&ev, &[]).status, Status::Fail);
+        let f = run(&ev, &[]);
+        assert_eq!(f.status, Status::Fail);
+        // The finding says who approved it and who should have.
+        assert!(
+            f.message.en.contains("measure \"AppLocker allow-list\" was approved by P-OTHER on 2026-04-10, but the cybersecurity officer (P-CSO) should have approved it"),
+            "{}",
+            f.message.en
+        );
+        assert!(
+            f.message.ja.contains(
+                "P-OTHERが承認しましたが、承認すべきはサイバーセキュリティ責任者（P-CSO）です"
+            ),
+            "{}",
+            f.message.ja
+        );
         // Unless the utility does not require the officer's approval.
         assert_eq!(
             run(
@@ -413,6 +427,35 @@ mod tests {
         let f = run(&evidence(a, build::closed_control_network()), &[]);
         // Ignored, so not current; the closed network and blocked ports carry it.
         assert_eq!(f.status, Status::PassAlternative);
+    }
+
+    #[test]
+    fn a_measure_approved_after_the_as_of_does_not_count_and_the_finding_says_so() {
+        let mut a = stale(build::asset("HMI-01"));
+        a.removable_media = None;
+        a.alternative_measures.push(AlternativeMeasure {
+            kind: MeasureKind::ApplicationAllowListing,
+            description: "AppLocker allow-list".into(),
+            approved_by: Some("P-CSO".into()),
+            approved_on: Some(date(2026, 12, 10)),
+        });
+        let inv = Inventory {
+            assets: vec![a],
+            ..Default::default()
+        };
+        let ev = Evidence::new()
+            .with(&inv)
+            .with(&open_network())
+            .with(&Governance::default());
+        let f = run(&ev, &[]);
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message.en.contains(
+                "was approved on 2026-12-10, after the assessment date, so it is not counted"
+            ),
+            "{}",
+            f.message.en
+        );
     }
 
     #[test]

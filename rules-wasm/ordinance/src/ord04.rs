@@ -106,12 +106,16 @@ fn judge(asset: &Asset, have_sites: bool, areas: &HashMap<&str, &Area>) -> Findi
     }
     let why = asset_locator(asset, "location");
     let Some(area_id) = asset.location.as_ref().and_then(|l| l.area.as_deref()) else {
-        return Finding::insufficient(
-            subject,
-            text!(ja: "{id} の設置場所（区域）が記録されていません。";
-                  en: "{id}: the area where it stands is not recorded"),
-        )
-        .because(SectionKind::Inventory, why);
+        // Say what is missing: the whole location, or only its area.
+        let text = match asset.location.as_ref().map(|l| l.site.as_str()) {
+            Some(site) => {
+                text!(ja: "{id} の拠点（{site}）は記録されていますが、設置場所（区域）が記録されていません。";
+                                en: "{id}: its site ({site}) is recorded but not the area where it stands")
+            }
+            None => text!(ja: "{id} の設置場所（拠点・区域とも）が記録されていません。";
+                          en: "{id}: where it stands (neither site nor area) is not recorded"),
+        };
+        return Finding::insufficient(subject, text).because(SectionKind::Inventory, why);
     };
     let Some(area) = areas.get(area_id) else {
         let (ja, en) = if have_sites {
@@ -249,7 +253,27 @@ mod tests {
     fn an_unknown_location_is_insufficient_evidence() {
         let mut a = build::asset("HMI-01");
         a.location = None;
-        assert_eq!(run(a, room(|_| {})).status, Status::InsufficientEvidence);
+        let f = run(a.clone(), room(|_| {}));
+        assert_eq!(f.status, Status::InsufficientEvidence);
+        assert!(
+            f.message
+                .en
+                .contains("where it stands (neither site nor area) is not recorded"),
+            "{}",
+            f.message.en
+        );
+        a.location = Some(Location {
+            site: "plant".into(),
+            area: None,
+        });
+        let f = run(a, room(|_| {}));
+        assert!(
+            f.message
+                .en
+                .contains("its site (plant) is recorded but not the area where it stands"),
+            "{}",
+            f.message.en
+        );
         assert_eq!(
             run(build::asset("HMI-01"), None).status,
             Status::InsufficientEvidence

@@ -48,7 +48,10 @@ pub const PHY_01: Rule = Rule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Reason {
     UnknownPerson,
+    /// Authorised for the area, but not on that day.
     NotAuthorised,
+    /// Never authorised for the area.
+    NeverAuthorised,
     HadLeft,
     NoEscort,
 }
@@ -63,6 +66,10 @@ impl Reason {
             Reason::NotAuthorised => {
                 text!(ja: "{who} は許可のない日に管理区域 {area} に入室しています";
                                            en: "{who} entered controlled area {area} on days without an authorisation")
+            }
+            Reason::NeverAuthorised => {
+                text!(ja: "{who} は入室許可を一度も受けていない管理区域 {area} に入室しています";
+                      en: "{who}, never authorised for controlled area {area}, entered it")
             }
             Reason::HadLeft => text!(ja: "{who} は退職後に管理区域 {area} に入室しています";
                                      en: "{who} entered controlled area {area} after leaving"),
@@ -376,12 +383,13 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 Who::Known { left, who, .. } if left.is_some_and(|l| l <= day) => {
                     Some((Reason::HadLeft, who))
                 }
-                Who::Known { person, who, .. } => {
-                    let ok = authorised
-                        .get(&(person, area))
-                        .is_some_and(|r| held[r.clone()].iter().any(|(_, a)| a.is_valid_on(day)));
-                    (!ok).then_some((Reason::NotAuthorised, who))
-                }
+                Who::Known { person, who, .. } => match authorised.get(&(person, area)) {
+                    None => Some((Reason::NeverAuthorised, who)),
+                    Some(r) if !held[r.clone()].iter().any(|(_, a)| a.is_valid_on(day)) => {
+                        Some((Reason::NotAuthorised, who))
+                    }
+                    Some(_) => None,
+                },
             }
         };
         if let Some((reason, who)) = offence {
@@ -425,15 +433,24 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     for (area, n) in areas.iter().zip(entries) {
         let id = &area.id;
         let bad = offences.keys().any(|&(_, _, a)| a == id);
-        if !bad {
-            findings.push(
-                Finding::pass(
-                    Subject::area(id),
-                    text!(ja: "管理区域 {id} への入室{n}件はすべて許可された者によるものです。"; en: "all {n} entries to controlled area {id} were by authorised people"),
-                )
-                .because(SectionKind::Sites, format!("areas[id={id}]")),
-            );
+        if bad {
+            continue;
         }
+        let finding = if n == 0 {
+            // Nothing to check is not "all were authorised": whether the
+            // area's entries were authorised cannot be told without them.
+            Finding::insufficient(
+                Subject::area(id),
+                text!(ja: "管理区域 {id} への入室は入退室記録に1件もないため、許可された者の入室かを確認できません。入室を記録する手段の記録（入退室記録・鍵の貸出簿）を取り込んでください。";
+                      en: "the door-entry log holds no entry to controlled area {id}, so whether its entries were authorised cannot be checked; import the record of its entries (door log, key ledger)"),
+            )
+        } else {
+            Finding::pass(
+                Subject::area(id),
+                text!(ja: "管理区域 {id} への入室{n}件はすべて許可された者によるものです。"; en: "all {n} entries to controlled area {id} were by authorised people"),
+            )
+        };
+        findings.push(finding.because(SectionKind::Sites, format!("areas[id={id}]")));
     }
     Ok(findings)
 }
@@ -518,6 +535,30 @@ mod tests {
             run(&ev),
             [("C9".into(), Status::Fail), ("P1".into(), Status::Fail)]
         );
+        let f = evaluate(&PHY_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        assert!(f.iter().any(|f| {
+            f.message.en.contains(
+                "P1 entered controlled area control-room on days without an authorisation",
+            )
+        }));
+        // Someone on the roster who never held an authorisation for it.
+        let mut e = entry("2026-11-02T00:00:00Z", None, None);
+        e.person = Some("P2".into());
+        let ev = evidence(
+            vec![build::person("P1"), build::person("P2")],
+            None,
+            &[e],
+            vec![],
+        );
+        let f = evaluate(&PHY_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        assert!(
+            f.iter().any(|f| f
+                .message
+                .en
+                .contains("P2, never authorised for controlled area control-room, entered it")),
+            "{:?}",
+            f.iter().map(|f| &f.message.en).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -538,11 +579,30 @@ mod tests {
     }
 
     #[test]
+    fn an_area_the_log_never_mentions_is_not_an_empty_pass() {
+        let ev = evidence(vec![build::person("P1")], None, &[], vec![]);
+        let f = evaluate(&PHY_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        assert_eq!(f[0].status, Status::InsufficientEvidence);
+        assert!(
+            f[0].message
+                .en
+                .contains("the door-entry log holds no entry to controlled area control-room"),
+            "{}",
+            f[0].message.en
+        );
+    }
+
+    #[test]
     fn the_grace_period_for_revoking_is_a_boundary() {
         let mut p = build::person("P1");
         p.left_on = Some(date(2026, 10, 31));
         // Revoked two days after leaving: late with a grace of 1, in time with 2.
-        let ev = evidence(vec![p], Some(date(2026, 11, 2)), &[], vec![]);
+        let ev = evidence(
+            vec![p],
+            Some(date(2026, 11, 2)),
+            &[entry("2026-10-15T00:00:00Z", Some("C1"), None)],
+            vec![],
+        );
         let with = |g| {
             evaluate(
                 &PHY_01,
