@@ -15,7 +15,7 @@ m=${MIZUCHI:-mizuchi}
   --utility-id JP-MINAMIYAMA-WW \
   --utility-name 南山市上下水道局 \
   --utility-name-en "Minamiyama City Waterworks Bureau" \
-  --collected-on 2026-11-20 --assessment-date 2026-11-27
+  --collected-on 2026-11-27 --assessment-date 2026-11-27
 
 # Workbooks (one sheet per table) and the CSV files of each section, named
 # after their tables; the backup tool's report is found by its header row.

@@ -528,7 +528,7 @@ fn fuzz_seeds(dir: &Path, trust: &Path) -> Result<()> {
     let template = work.join("pack.json");
     std::fs::write(
         &template,
-        r#"{"name":"acme-water","version":"1.0.0","publisher":"ACME","published_on":"2026-01-01","expires_on":"2099-12-31"}"#,
+        r#"{"name":"acme-water","version":"1.0.0","publisher":"ACME","abi":"^2.0","evidence_format":"^2.0","published_on":"2026-01-01","expires_on":"2099-12-31"}"#,
     )?;
     let pack = dir.join("pack/acme.pack");
     std::fs::create_dir_all(dir.join("pack"))?;

@@ -1,10 +1,10 @@
 //! `mizuchi eval`: run packs against an evidence bundle.
 
+use crate::Say;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mizuchi::{Bundle, EvalOptions, Limits, Outcome, ParamOverride, Recorder, SecretKey, evaluate};
 use mizuchi_evidence::Date;
@@ -76,10 +76,11 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let packs = args.packs.load(global, &runtime, Some(today()))?;
     // The logs the rules read are parsed once, while the bundle is verified.
     let bundle = Arc::new(
-        Bundle::open_reading(&args.evidence, &packs.sections(&args.rules)).with_context(|| {
-            format!(
-                "cannot use the evidence bundle `{}`",
-                args.evidence.display()
+        Bundle::open_reading(&args.evidence, &packs.sections(&args.rules)).say(|| {
+            let b = args.evidence.display();
+            (
+                format!("証跡バンドル `{b}` を使えません"),
+                format!("cannot use the evidence bundle `{b}`"),
             )
         })?,
     );

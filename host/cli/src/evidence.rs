@@ -1,10 +1,10 @@
 //! `mizuchi evidence`: validate, summarise, import, create and generate evidence bundles.
 
+use crate::Say;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::render::Lang;
-use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mizuchi::{
@@ -283,13 +283,21 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Schema { out: dir } => {
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create `{}`", dir.display()))?;
+            std::fs::create_dir_all(&dir).say(|| {
+                (
+                    format!("`{}` を作れません", dir.display()),
+                    format!("cannot create `{}`", dir.display()),
+                )
+            })?;
             for f in evidence_schemas() {
                 let path = dir.join(&f.name);
                 let text = serde_json::to_string_pretty(&f.schema)? + "\n";
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+                std::fs::write(&path, text).say(|| {
+                    (
+                        format!("`{}` に書き込めません", path.display()),
+                        format!("cannot write `{}`", path.display()),
+                    )
+                })?;
                 if !global.quiet {
                     eprintln!("wrote {}", path.display());
                 }
@@ -301,8 +309,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             format,
             packs,
         } => {
-            let s = summarize(&bundle)
-                .with_context(|| format!("cannot summarise `{}`", bundle.display()))?;
+            let s = summarize(&bundle).say(|| {
+                (
+                    format!("`{}` の概要を作れません", bundle.display()),
+                    format!("cannot summarise `{}`", bundle.display()),
+                )
+            })?;
             // Coverage needs packs: those named, else the installed ones; a
             // home with none still gets the bundle's own summary.
             let coverage = if packs.is_default() && global.store()?.installed()?.is_empty() {
@@ -397,8 +409,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             reference,
         } => {
             if let Some(path) = reference {
-                std::fs::write(&path, column_reference())
-                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+                std::fs::write(&path, column_reference()).say(|| {
+                    (
+                        format!("`{}` に書き込めません", path.display()),
+                        format!("cannot write `{}`", path.display()),
+                    )
+                })?;
                 if !global.quiet {
                     eprintln!(
                         "{}",
@@ -450,8 +466,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                 )
                 .into());
             }
-            let bytes = mizuchi_ledger::files::read(&file)
-                .with_context(|| format!("cannot read `{}`", file.display()))?;
+            let bytes = mizuchi_ledger::files::read(&file).say(|| {
+                (
+                    format!("`{}` を読めません", file.display()),
+                    format!("cannot read `{}`", file.display()),
+                )
+            })?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -519,8 +539,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                     anyhow::anyhow!("`{}` is not a bundle directory", bundle.display()).into(),
                 );
             }
-            write_archive(&bundle, &file)
-                .with_context(|| format!("cannot write `{}`", file.display()))?;
+            write_archive(&bundle, &file).say(|| {
+                (
+                    format!("`{}` に書き込めません", file.display()),
+                    format!("cannot write `{}`", file.display()),
+                )
+            })?;
             Ok(())
         }
         Command::Synth {
@@ -550,8 +574,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                 door_events,
                 as_of,
             };
-            synth(&dir, &options, &|n| bar.set_position(n))
-                .with_context(|| format!("cannot generate into `{}`", dir.display()))?;
+            synth(&dir, &options, &|n| bar.set_position(n)).say(|| {
+                (
+                    format!("`{}` に生成できません", dir.display()),
+                    format!("cannot generate into `{}`", dir.display()),
+                )
+            })?;
             bar.finish_and_clear();
             Ok(())
         }

@@ -1,9 +1,9 @@
 //! `mizuchi key`: Ed25519 keys for signing results and packs.
 
+use crate::Say;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Subcommand;
 use mizuchi::{PublicKey, SecretKey};
 
@@ -25,9 +25,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
     match command {
         Command::Generate { out } => {
             let key = SecretKey::generate()?;
-            let public = key
-                .write(&out)
-                .with_context(|| format!("cannot write the key `{}`", out.display()))?;
+            let public = key.write(&out).say(|| {
+                (
+                    format!("鍵 `{}` を書き込めません", out.display()),
+                    format!("cannot write the key `{}`", out.display()),
+                )
+            })?;
             if !global.quiet {
                 eprintln!(
                     "private key: {} (keep it secret)\npublic key:  {}",

@@ -1,9 +1,9 @@
 //! `mizuchi ledger`: verify, list, prove and repair ledgers of signed results.
 
+use crate::Say;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Subcommand;
 use mizuchi::PublicKey;
 use mizuchi_ledger::ledger::{self, Checkpoint};
@@ -73,8 +73,12 @@ pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
                 .iter()
                 .map(|p| ledger::read_checkpoint(p).map(|c| (p.display().to_string(), c)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let v = ledger::verify(&ledger, &keys, &earlier)
-                .with_context(|| format!("cannot verify `{}`", ledger.display()))?;
+            let v = ledger::verify(&ledger, &keys, &earlier).say(|| {
+                (
+                    format!("`{}` を検証できません", ledger.display()),
+                    format!("cannot verify `{}`", ledger.display()),
+                )
+            })?;
             match format {
                 Format::Json => out(&(serde_json::to_string_pretty(&v)? + "\n"))?,
                 Format::Text => {
@@ -131,8 +135,12 @@ pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Show { ledger, format } => {
-            let runs = ledger::runs(&ledger)
-                .with_context(|| format!("cannot read `{}`", ledger.display()))?;
+            let runs = ledger::runs(&ledger).say(|| {
+                (
+                    format!("`{}` を読めません", ledger.display()),
+                    format!("cannot read `{}`", ledger.display()),
+                )
+            })?;
             match format {
                 Format::Json => out(&(serde_json::to_string_pretty(&runs)? + "\n"))?,
                 Format::Text => {

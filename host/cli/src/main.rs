@@ -405,23 +405,60 @@ fn localized(cause: &(dyn std::error::Error + 'static), lang: Lang) -> String {
     if let Some(e) = cause.downcast_ref::<mizuchi::ImportError>() {
         return e.text(code);
     }
+    if let Some(e) = cause.downcast_ref::<mizuchi::BundleError>() {
+        return e.text(code);
+    }
     if let Some(e) = cause.downcast_ref::<Bilingual>() {
-        return e.0.get(code).to_owned();
+        return e.text.get(code).to_owned();
     }
     cause.to_string()
 }
 
-/// A context the command line adds to an error, in both languages.
+/// A context the command line adds to an error, in both languages: the
+/// error says what went wrong, this what the command was doing.
 #[derive(Debug)]
-pub(crate) struct Bilingual(pub mizuchi_evidence::Text);
+pub(crate) struct Bilingual {
+    text: mizuchi_evidence::Text,
+    source: Option<anyhow::Error>,
+}
+
+/// An error of the command line's own, in both languages.
+pub(crate) fn said(ja: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Bilingual {
+        text: mizuchi_evidence::Text::new(ja, en),
+        source: None,
+    })
+}
 
 impl std::fmt::Display for Bilingual {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0.en)
+        f.write_str(&self.text.en)
     }
 }
 
-impl std::error::Error for Bilingual {}
+impl std::error::Error for Bilingual {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let e: &(dyn std::error::Error + Send + Sync + 'static) = self.source.as_ref()?.as_ref();
+        Some(e)
+    }
+}
+
+/// `.say(|| (ja, en))`: anyhow's `with_context`, in both languages.
+pub(crate) trait Say<T> {
+    fn say(self, text: impl FnOnce() -> (String, String)) -> anyhow::Result<T>;
+}
+
+impl<T, E: Into<anyhow::Error>> Say<T> for Result<T, E> {
+    fn say(self, text: impl FnOnce() -> (String, String)) -> anyhow::Result<T> {
+        self.map_err(|e| {
+            let (ja, en) = text();
+            anyhow::Error::new(Bilingual {
+                text: mizuchi_evidence::Text::new(ja, en),
+                source: Some(e.into()),
+            })
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,12 @@
 //! `mizuchi pack`: build, sign, verify, inspect, install and update rule packs;
 //! and the `--pack` / `--allow-unsigned` options every evaluating command shares.
 
+use crate::Say;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::render::Lang;
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Subcommand;
 use mizuchi::TrustStore;
 use mizuchi::{
@@ -67,7 +68,13 @@ impl Selection {
         };
         let mut packs = Vec::new();
         for path in &paths {
-            let context = || format!("cannot load the pack `{}`", path.display());
+            let context = || {
+                let p = path.display();
+                (
+                    format!("パック `{p}` を読み込めません"),
+                    format!("cannot load the pack `{p}`"),
+                )
+            };
             let pack = if path.is_dir() {
                 if !self.allow_unsigned {
                     bail!(
@@ -75,14 +82,12 @@ impl Selection {
                         path.display()
                     );
                 }
-                Pack::load_dir(runtime, path).with_context(context)?
+                Pack::load_dir(runtime, path).say(context)?
             } else {
-                let pack = Pack::from_file(runtime, path, verification).with_context(context)?;
+                let pack = Pack::from_file(runtime, path, verification).say(context)?;
                 if pack.signed().is_some() {
-                    let version = semver::Version::parse(pack.version()).with_context(context)?;
-                    store
-                        .check_rollback(pack.name(), &version)
-                        .with_context(context)?;
+                    let version = semver::Version::parse(pack.version()).say(context)?;
+                    store.check_rollback(pack.name(), &version).say(context)?;
                 }
                 pack
             };
@@ -154,7 +159,12 @@ fn components(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     for p in paths {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .with_context(|| format!("cannot read `{}`", p.display()))?
+                .say(|| {
+                    (
+                        format!("`{}` を読めません", p.display()),
+                        format!("cannot read `{}`", p.display()),
+                    )
+                })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == "wasm") && f.is_file())
                 .collect();
@@ -170,8 +180,12 @@ fn components(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes = mizuchi_ledger::files::read(&f)
-            .with_context(|| format!("cannot read `{}`", f.display()))?;
+        let bytes = mizuchi_ledger::files::read(&f).say(|| {
+            (
+                format!("`{}` を読めません", f.display()),
+                format!("cannot read `{}`", f.display()),
+            )
+        })?;
         out.push((name, bytes));
     }
     if out.is_empty() {
@@ -181,7 +195,12 @@ fn components(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
 }
 
 fn read_pack(path: &Path) -> anyhow::Result<PackFile> {
-    PackFile::read(path).with_context(|| format!("cannot read the pack `{}`", path.display()))
+    PackFile::read(path).say(|| {
+        (
+            format!("パック `{}` を読めません", path.display()),
+            format!("cannot read the pack `{}`", path.display()),
+        )
+    })
 }
 
 fn short(id: &str) -> &str {
@@ -293,12 +312,17 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             out: dest,
             modules,
         } => {
-            let text = mizuchi_ledger::files::read(&template)
-                .with_context(|| format!("cannot read the template `{}`", template.display()))?;
-            let template: ManifestTemplate = serde_json::from_slice(&text).with_context(|| {
-                format!(
-                    "`{}` is not a pack manifest template (name, version, publisher, published_on, expires_on)",
-                    template.display()
+            let text = mizuchi_ledger::files::read(&template).say(|| {
+                (
+                    format!("テンプレート `{}` を読めません", template.display()),
+                    format!("cannot read the template `{}`", template.display()),
+                )
+            })?;
+            let template: ManifestTemplate = serde_json::from_slice(&text).say(|| {
+                let t = template.display();
+                (
+                    format!("`{t}` はパックのマニフェストのテンプレート (name, version, publisher, published_on, expires_on) ではありません"),
+                    format!("`{t}` is not a pack manifest template (name, version, publisher, published_on, expires_on)"),
                 )
             })?;
             let runtime = global.runtime(Limits::default())?;
@@ -350,9 +374,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                 None => global.trust()?,
             };
             let pack = read_pack(&path)?;
-            let signed = store
-                .check(&pack, Some(today()))
-                .with_context(|| format!("`{}` is not trusted", path.display()))?;
+            let signed = store.check(&pack, Some(today())).say(|| {
+                (
+                    format!("`{}` は信頼されていません", path.display()),
+                    format!("`{}` is not trusted", path.display()),
+                )
+            })?;
             let m = &pack.manifest();
             let rules: usize = m.modules.iter().map(|x| x.rules.len()).sum();
             out(&format!(
@@ -401,7 +428,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             let i = global
                 .store()?
                 .install(&runtime, &pack, &global.trust()?, today())
-                .with_context(|| format!("`{}` was not installed", pack.display()))?;
+                .say(|| {
+                    (
+                        format!("`{}` はインストールされませんでした", pack.display()),
+                        format!("`{}` was not installed", pack.display()),
+                    )
+                })?;
             out(&installed_line(&i))?;
             Ok(())
         }
@@ -410,7 +442,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             let done = global
                 .store()?
                 .update(&runtime, &from, &global.trust()?, today())
-                .with_context(|| format!("nothing was updated from `{from}`"))?;
+                .say(|| {
+                    (
+                        format!("`{from}` からは何も更新されませんでした"),
+                        format!("nothing was updated from `{from}`"),
+                    )
+                })?;
             if done.is_empty() {
                 say(format!("`{from}` offers no pack"));
             }

@@ -1,10 +1,10 @@
 //! `mizuchi replay`: re-run a recorded run and compare the signed bytes.
 
+use crate::Say;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
 use mizuchi::{Bundle, Difference, Limits, PublicKey};
 
 use crate::pack::Selection;
@@ -37,10 +37,11 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let runtime = global.runtime(Limits::default())?;
     // A pack that has expired since the run may still replay it.
     let packs = args.packs.load(global, &runtime, None)?;
-    let bundle = Bundle::open_reading(&args.evidence, &packs.sections(&[])).with_context(|| {
-        format!(
-            "cannot use the evidence bundle `{}`",
-            args.evidence.display()
+    let bundle = Bundle::open_reading(&args.evidence, &packs.sections(&[])).say(|| {
+        let b = args.evidence.display();
+        (
+            format!("証跡バンドル `{b}` を使えません"),
+            format!("cannot use the evidence bundle `{b}`"),
         )
     })?;
     let r = mizuchi::replay(

@@ -1,9 +1,9 @@
 //! `mizuchi trust`: the publishers whose packs this machine runs.
 
+use crate::Say;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Subcommand;
 use mizuchi::{PublicKey, SecretKey};
 use mizuchi::{Publisher, Rotation, TrustStore};
@@ -154,7 +154,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                 .next()
                 .map(|k| SecretKey::read(k))
                 .transpose()?
-                .context("name a current key with --sign-with")?;
+                .ok_or_else(|| {
+                    crate::said(
+                        "--sign-with で現在の鍵を指定してください",
+                        "name a current key with --sign-with",
+                    )
+                })?;
             let mut envelope = TrustStore::rotation(&rotation, &first)?;
             for k in signers {
                 envelope
@@ -162,8 +167,12 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                     .map_err(anyhow::Error::msg)?;
             }
             let json = serde_json::to_vec_pretty(&envelope)?;
-            std::fs::write(&out, json)
-                .with_context(|| format!("cannot write `{}`", out.display()))?;
+            std::fs::write(&out, json).say(|| {
+                (
+                    format!("`{}` に書き込めません", out.display()),
+                    format!("cannot write `{}`", out.display()),
+                )
+            })?;
             if !global.quiet {
                 eprintln!(
                     "wrote the rotation for `{}` to `{}`; apply it with `mizuchi trust apply`",
@@ -174,13 +183,27 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Apply { rotation } => {
-            let bytes = mizuchi_ledger::files::read(&rotation)
-                .with_context(|| format!("cannot read `{}`", rotation.display()))?;
-            let envelope: Envelope = serde_json::from_slice(&bytes)
-                .with_context(|| format!("`{}` is not a signed rotation", rotation.display()))?;
-            let r = store
-                .apply(&envelope)
-                .with_context(|| format!("`{}` was not applied", rotation.display()))?;
+            let bytes = mizuchi_ledger::files::read(&rotation).say(|| {
+                (
+                    format!("`{}` を読めません", rotation.display()),
+                    format!("cannot read `{}`", rotation.display()),
+                )
+            })?;
+            let envelope: Envelope = serde_json::from_slice(&bytes).say(|| {
+                (
+                    format!(
+                        "`{}` は署名された鍵の切り替えではありません",
+                        rotation.display()
+                    ),
+                    format!("`{}` is not a signed rotation", rotation.display()),
+                )
+            })?;
+            let r = store.apply(&envelope).say(|| {
+                (
+                    format!("`{}` は適用されませんでした", rotation.display()),
+                    format!("`{}` was not applied", rotation.display()),
+                )
+            })?;
             store.save(&path)?;
             writeln!(
                 std::io::stdout(),

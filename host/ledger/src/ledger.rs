@@ -369,13 +369,7 @@ impl Writer {
             path,
         )
         .map_err(io(path))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(LedgerError::Locked(path.to_owned()));
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
-        }
+        lock_exclusive(&file, path)?;
         // Holding the lock: what a killed writer of this ledger left is stale.
         fsx::remove_temps_named(dir_of(path), &[&temp_prefix(path)]).map_err(io(path))?;
         let mut bytes = Vec::new();
@@ -557,6 +551,32 @@ pub struct Repair {
     pub entries: u64,
 }
 
+/// How long taking a ledger's lock waits for it before saying the ledger
+/// is in use.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Takes the ledger's exclusive lock, waiting up to [`LOCK_PATIENCE`].
+/// Why wait at all: a lock (`flock`) belongs to the open file, and a
+/// process that forks to run a program shares its open files with the
+/// child until the child's `exec` closes them, so a lock released a moment
+/// ago can still be held for a moment by someone else's fork. A writer
+/// really at work holds the lock for as long as it runs, and is reported.
+fn lock_exclusive(file: &std::fs::File, path: &Path) -> Result<(), LedgerError> {
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_PATIENCE => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(LedgerError::Locked(path.to_owned()));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
+        }
+    }
+}
+
 /// Removes what an interrupted write left and no writer acknowledged: a torn
 /// last line, and every entry past the published checkpoint (a run is
 /// acknowledged only once its checkpoint is published). The checkpoint must
@@ -572,11 +592,7 @@ pub fn repair(path: &Path, keys: &[PublicKey]) -> Result<Repair, LedgerError> {
             }
             Err(e) => return Err(io(path)(e)),
         };
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Err(LedgerError::Locked(path.to_owned())),
-        Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
-    }
+    lock_exclusive(&file, path)?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).map_err(io(path))?;
     let lines = Lines::split(bytes);

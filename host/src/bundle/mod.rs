@@ -9,6 +9,7 @@
 //! lines again.
 
 pub(crate) mod archive;
+mod dates;
 mod problem;
 mod refs;
 pub(crate) mod spool;
@@ -83,20 +84,46 @@ pub enum BundleError {
 }
 
 fn invalid_text(problems: &[Problem]) -> String {
+    invalid_text_in(problems, "en")
+}
+
+impl BundleError {
+    /// The error in `lang` (`ja` or `en`) where it has words of its own in
+    /// both (the problems of a bundle refused); otherwise its English text.
+    pub fn text(&self, lang: &str) -> String {
+        match self {
+            BundleError::Invalid { problems } => invalid_text_in(problems, lang),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The errors of a bundle refused, in `lang` (`ja` or `en`): at most ten,
+/// by file, line and JSON path.
+fn invalid_text_in(problems: &[Problem], lang: &str) -> String {
     let errors: Vec<&Problem> = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .collect();
-    let mut s = format!(
-        "the bundle has {} error{}:",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    );
+    let ja = lang == "ja";
+    let mut s = if ja {
+        format!("バンドルにエラーが {} 件あります:", errors.len())
+    } else {
+        format!(
+            "the bundle has {} error{}:",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        )
+    };
     for p in errors.iter().take(10) {
-        s.push_str(&format!("\n  {}: {}", p.location(), p.message.en));
+        s.push_str(&format!("\n  {}: {}", p.location(), p.message.get(lang)));
     }
     if errors.len() > 10 {
-        s.push_str(&format!("\n  … and {} more", errors.len() - 10));
+        s.push_str(&if ja {
+            format!("\n  …ほか {} 件", errors.len() - 10)
+        } else {
+            format!("\n  … and {} more", errors.len() - 10)
+        });
     }
     s
 }

@@ -492,6 +492,9 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
             }
         }
         docs.check_references(&mut out, &documents);
+        if matches!(depth, Depth::Full) {
+            super::dates::check(&mut out, &documents, manifest.collected_on);
+        }
         handles
             .into_iter()
             .map(|(kind, h)| {

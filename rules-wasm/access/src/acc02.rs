@@ -450,6 +450,23 @@ mod tests {
     }
 
     #[test]
+    fn whether_an_account_is_enabled_not_recorded_is_insufficient_evidence() {
+        let mut a = account("SATO", "P1", "SCADA", false);
+        a.enabled = None;
+        let ev =
+            evidence(Some(date(2026, 10, 1)), false, &[]).with(&Accounts { accounts: vec![a] });
+        let f = run(&ev, &[]);
+        assert_eq!(statuses(&f), [Status::InsufficientEvidence]);
+        assert!(
+            f[0].message
+                .en
+                .contains("whether it is still enabled is not recorded"),
+            "{}",
+            f[0].message.en
+        );
+    }
+
+    #[test]
     fn an_account_disabled_on_the_day_of_leaving_is_said_to_be() {
         let mut a = account("SATO", "P1", "SCADA", false);
         a.disabled_on = Some(date(2026, 10, 1));

@@ -141,7 +141,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             Finding::insufficient(
                 Subject::organisation(),
                 text!(ja: "{n} 個のアカウントに管理者権限の有無が記録されていません: {list}";
-                      en: "{n} accounts do not record whether they hold administrator rights: {list}"),
+                      en: "accounts that do not record whether they hold administrator rights ({n}): {list}"),
             ),
             |f, a| f.because(SectionKind::Accounts, format!("accounts[id={}]", a.id)),
         )
@@ -544,9 +544,9 @@ mod tests {
         let f = run(a, vec![build::person("P1")], &[]);
         assert_eq!(f.status, Status::InsufficientEvidence);
         assert!(
-            f.message
-                .en
-                .contains("1 accounts do not record whether they hold administrator rights: ADM"),
+            f.message.en.contains(
+                "accounts that do not record whether they hold administrator rights (1): ADM"
+            ),
             "{}",
             f.message.en
         );

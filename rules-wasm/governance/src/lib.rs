@@ -272,18 +272,26 @@ fn gov_01_judged(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .flat_map(|p| &p.people)
         .map(|p| (p.id.as_str(), p))
         .collect();
+    // Subjects are named by the evidence format's codes, the same in every
+    // language; the messages name the roles in words.
     let roles = [
-        (Role::Ciso, "CISO（最高情報セキュリティ責任者）", "CISO"),
+        (
+            Role::Ciso,
+            "ciso",
+            "CISO（最高情報セキュリティ責任者）",
+            "CISO",
+        ),
         (
             Role::CybersecurityOfficer,
+            "cybersecurity-officer",
             "サイバーセキュリティ責任者",
             "cybersecurity officer",
         ),
     ];
     Ok(roles
         .into_iter()
-        .map(|(role, ja, en)| {
-            let subject = Subject::new("role", en);
+        .map(|(role, code, ja, en)| {
+            let subject = Subject::new("role", code);
             let holders: Vec<&Appointment> = gov.holders_on(role, as_of).collect();
             let f = match holders.first() {
                 None => Finding::fail(subject, text!(ja: "{ja}が任命されていません。", en: "no {en} is appointed")),
@@ -493,16 +501,26 @@ fn gov_05_judged(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let as_of = ctx.as_of();
     let gov = take!(governance(ctx));
     let mut findings = Vec::new();
-    for (kind, ja, en) in [
-        (AuditKind::InternalAudit, "内部監査", "internal audit"),
-        (AuditKind::SelfInspection, "自己点検", "self-inspection"),
+    for (kind, code, ja, en) in [
+        (
+            AuditKind::InternalAudit,
+            "internal-audit",
+            "内部監査",
+            "internal audit",
+        ),
+        (
+            AuditKind::SelfInspection,
+            "self-inspection",
+            "自己点検",
+            "self-inspection",
+        ),
     ] {
         let latest = gov
             .audits
             .iter()
             .filter(|a| a.kind == kind && a.date <= as_of)
             .max_by_key(|a| a.date);
-        let subject = Subject::new("audit-kind", en);
+        let subject = Subject::new("audit-kind", code);
         let f = match latest {
             Some(a) if days_between(a.date, as_of) <= max => Finding::pass(subject, text!(ja: "{ja}を{}に実施しています。", a.date; en: "the last {en} was on {}", a.date))
                 .because(SectionKind::Governance, format!("audits[id={}]", a.id)),

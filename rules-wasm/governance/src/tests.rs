@@ -46,8 +46,8 @@ fn gov_01_both_roles_appointed_by_management_pass() {
     assert_eq!(
         run(&GOV_01, &ev, &[]),
         [
-            ("CISO".into(), Status::Pass),
-            ("cybersecurity officer".into(), Status::Pass)
+            ("ciso".into(), Status::Pass),
+            ("cybersecurity-officer".into(), Status::Pass)
         ]
     );
 }
@@ -69,8 +69,8 @@ fn gov_01_a_missing_role_a_departed_holder_or_no_management_fail() {
     assert_eq!(
         run(&GOV_01, &ev, &[]),
         [
-            ("CISO".into(), Status::Fail),
-            ("cybersecurity officer".into(), Status::Fail)
+            ("ciso".into(), Status::Fail),
+            ("cybersecurity-officer".into(), Status::Fail)
         ]
     );
     let ev = Evidence::new()
@@ -254,7 +254,7 @@ fn gov_05_audits_within_a_year_with_improvement_actions() {
     assert_eq!(
         r,
         [
-            ("internal audit".into(), Status::Pass),
+            ("internal-audit".into(), Status::Pass),
             ("self-inspection".into(), Status::Fail),
             ("SelfInspection/F1".into(), Status::Fail)
         ]

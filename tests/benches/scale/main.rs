@@ -24,6 +24,7 @@
 )]
 
 mod floor;
+mod intake;
 mod measure;
 mod native;
 mod peer;
@@ -623,6 +624,7 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
 fn orchestrate(args: &[String]) -> ExitCode {
     let mut sizes: Vec<u64> = vec![10_000, 1_000_000, 10_000_000];
     let mut out: Option<PathBuf> = None;
+    let mut only_intake = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -633,8 +635,12 @@ fn orchestrate(args: &[String]) -> ExitCode {
                     .unwrap_or_default();
             }
             "--out" => out = it.next().map(PathBuf::from),
+            // Only the intake section, spliced into the existing file.
+            "--only-intake" => only_intake = true,
             other => {
-                eprintln!("bench: unknown argument `{other}`; use --sizes N,N,… and --out FILE");
+                eprintln!(
+                    "bench: unknown argument `{other}`; use --sizes N,N,…, --only-intake and --out FILE"
+                );
                 return ExitCode::from(2);
             }
         }
@@ -645,11 +651,21 @@ fn orchestrate(args: &[String]) -> ExitCode {
         "build first: `cargo xtask bench` builds the release binary and the pack"
     );
     std::fs::create_dir_all(&p.bench).expect("the bench directory");
+    let out = out.unwrap_or_else(|| p.root.join("BENCHMARKS.md"));
+    if only_intake {
+        let section = intake::render(&intake::measure(&p));
+        println!("{section}");
+        let doc = std::fs::read_to_string(&out).unwrap_or_default();
+        std::fs::write(&out, intake::splice(&doc, &section)).expect("write BENCHMARKS.md");
+        eprintln!("bench: wrote the intake section of {}", out.display());
+        return ExitCode::SUCCESS;
+    }
     prepare(&p);
     let rows: Vec<SizeRow> = sizes.iter().map(|&n| measure_size(&p, n)).collect();
     eprintln!("bench: start-up");
     let start = startup(&p);
-    let body = render(&rows, &start);
+    let intake = intake::render(&intake::measure(&p));
+    let body = intake::splice(&render(&rows, &start), &intake);
     let date = Command::new("date")
         .args(["-u", "+%Y-%m-%d"])
         .output()
@@ -672,7 +688,6 @@ fn orchestrate(args: &[String]) -> ExitCode {
         machine()
     );
     println!("{body}");
-    let out = out.unwrap_or_else(|| p.root.join("BENCHMARKS.md"));
     std::fs::write(&out, doc).expect("write BENCHMARKS.md");
     eprintln!("bench: wrote {}", out.display());
     ExitCode::SUCCESS
@@ -694,6 +709,8 @@ fn main() -> ExitCode {
             println!("{}", findings.len());
         }
         Some("peer") => peer::helper(&args[1..]),
+        Some("evtx-floor") => println!("{}", intake::evtx_floor(Path::new(&args[1]))),
+        Some("csv-floor") => println!("{}", intake::csv_floor(Path::new(&args[1]))),
         _ => return orchestrate(&args),
     }
     ExitCode::SUCCESS

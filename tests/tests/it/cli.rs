@@ -126,6 +126,32 @@ fn malformed_evidence_exits_2_naming_file_and_field() {
     );
     assert!(err.contains("inventory.json"), "{err}");
     assert!(err.contains("assets[0].control_system"), "{err}");
+    // The same error in Japanese: the command line's own words and the
+    // bundle's problems.
+    let out = run(&[
+        "--lang",
+        "ja",
+        "eval",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(&bundle),
+    ]);
+    assert_eq!(out.code, 2);
+    let err = &out.stderr;
+    assert!(err.starts_with("エラー: 証跡バンドル `"), "{err}");
+    assert!(
+        err.contains("を使えません: バンドルにエラーが 1 件あります:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("inventory.json $.assets[0].control_system: 型が違います"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ヒント: `mizuchi evidence validate BUNDLE`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -625,3 +625,44 @@ fn the_summary_says_before_evaluation_which_rules_lack_which_sections() {
         text.stdout
     );
 }
+
+#[test]
+fn validation_warns_about_records_dated_after_the_collection_date() {
+    let dir = tempfile::tempdir().unwrap();
+    // Collected on 2026-11-20: a training on 2026-12-01 cannot have
+    // happened yet; a contract ending in 2027 may well lie ahead.
+    let training = br#"{"records": [{"person": "P1", "course": "c", "security": true, "completed_on": "2026-12-01"}]}"#;
+    let contracts = br#"{"contracts": [{"id": "C1", "contractor": "x", "title": "s", "scope": ["information-systems"], "starts_on": "2026-04-01", "ends_on": "2027-03-31"}]}"#;
+    mizuchi_tests::write_bundle(
+        dir.path(),
+        &[
+            ("training.json", "training", training.to_vec()),
+            ("contracts.json", "contracts", contracts.to_vec()),
+        ],
+    );
+    let v = run(&["evidence", "validate", s(dir.path()), "--format", "json"]).json();
+    let problems = v["problems"].as_array().unwrap();
+    let dated: Vec<&Value> = problems
+        .iter()
+        .filter(|p| {
+            p["message"]["en"]
+                .as_str()
+                .unwrap()
+                .contains("after the day the evidence was collected")
+        })
+        .collect();
+    assert_eq!(dated.len(), 1, "{problems:#?}");
+    assert!(
+        problems.iter().all(|p| p["severity"] == "warning"),
+        "{problems:#?}"
+    );
+    assert_eq!(dated[0]["severity"], "warning");
+    assert_eq!(dated[0]["file"], "training.json");
+    assert_eq!(dated[0]["path"], "$.records[0].completed_on");
+    assert!(
+        dated[0]["message"]["ja"]
+            .as_str()
+            .unwrap()
+            .contains("証跡の収集日 2026-11-20 より後")
+    );
+}

@@ -1,0 +1,236 @@
+//! Intake: importing what a utility keeps, against the parsing library
+//! alone on the same file.
+//!
+//! - A Windows Security log: the real `security.evtx` of the shared corpus,
+//!   its chunks repeated into a larger file (the header's chunk count and
+//!   CRC32 made right). The floor is the `evtx` crate iterating every record
+//!   as JSON, as the importer's own reading does, on one thread; Mizuchi is
+//!   `mizuchi evidence import evtx` into a fresh bundle: checking each
+//!   chunk's CRC32s, mapping every event, writing the JSON Lines file and the
+//!   manifest.
+//! - An asset register of 100,000 rows with Japanese headers, as a UTF-8 CSV
+//!   saved by Excel (with BOM). The floor is the `csv` crate reading every
+//!   record; Mizuchi is `mizuchi evidence import sheet`: detecting the
+//!   encoding, reading every cell as its column's type, building and
+//!   checking the inventory document, writing it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::measure::{self, Cost};
+use crate::{Paths, best};
+
+/// Size of an `.evtx` file header and of a chunk.
+const HEADER: usize = 4096;
+const CHUNK: usize = 65536;
+
+/// One input measured both ways.
+pub(crate) struct Row {
+    what: String,
+    bytes: u64,
+    records: u64,
+    floor: Cost,
+    ours: Cost,
+}
+
+/// Writes `copies` times the chunks of the `.evtx` file `src` as one file.
+fn repeat_evtx(src: &Path, copies: usize, out: &Path) {
+    let bytes = std::fs::read(src).expect("read the source .evtx");
+    let chunks = &bytes[HEADER..HEADER + (bytes.len() - HEADER) / CHUNK * CHUNK];
+    let n = chunks.len() / CHUNK * copies;
+    let count = u16::try_from(n).expect("at most 65535 chunks");
+    let mut header = bytes[..HEADER].to_vec();
+    // Last chunk number (u64 at 16), chunk count (u16 at 42), CRC32 of the
+    // first 120 bytes (at 124).
+    header[16..24].copy_from_slice(&(n as u64 - 1).to_le_bytes());
+    header[42..44].copy_from_slice(&count.to_le_bytes());
+    let crc = crc32(&header[..120]);
+    header[124..128].copy_from_slice(&crc.to_le_bytes());
+    let mut file = header;
+    for _ in 0..copies {
+        file.extend_from_slice(chunks);
+    }
+    std::fs::write(out, file).expect("write the repeated .evtx");
+}
+
+/// CRC-32 (IEEE), as the `.evtx` format uses.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// Writes an asset register of `rows` rows (UTF-8 with BOM, CRLF, Japanese
+/// headers, ○/× and Japanese dates as Excel users write them).
+fn asset_register(rows: usize, out: &Path) {
+    let mut s = String::from(
+        "\u{feff}資産ID,名称,種別,ホスト名,IPアドレス,OS,ビルド,認証方式,自動ログオン,空パスワード,\
+         ウイルス対策,定義ファイル更新日,自動スキャン,外部媒体制御,外部媒体制御の方法\r\n",
+    );
+    let kinds = ["サーバ", "事務端末", "監視操作端末", "ネットワーク機器"];
+    for i in 0..rows {
+        let _ = write!(
+            s,
+            "A-{i:06},機器{i},{},host-{i:06},10.{}.{}.{},Windows 11,26100,パスワード,×,×,○,2026/11/{},○,無効化,技術的\r\n",
+            kinds[i % kinds.len()],
+            (i >> 16) & 255,
+            (i >> 8) & 255,
+            i & 255,
+            1 + i % 26,
+        );
+    }
+    std::fs::write(out, s).expect("write the asset register");
+}
+
+/// The `evtx-floor FILE` helper: every record of the file as JSON, counted.
+pub(crate) fn evtx_floor(path: &Path) -> u64 {
+    let mut parser = evtx::EvtxParser::from_path(path).expect("open the .evtx");
+    parser.records_json_value().filter(Result::is_ok).count() as u64
+}
+
+/// The `csv-floor FILE` helper: every record of the file, counted.
+pub(crate) fn csv_floor(path: &Path) -> u64 {
+    let bytes = std::fs::read(path).expect("read the CSV");
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    reader.records().filter(Result::is_ok).count() as u64
+}
+
+fn floor(helper: &str, input: &Path) -> Cost {
+    let me = std::env::current_exe().expect("the benchmark knows its own path");
+    measure::run(&me, &[helper.to_owned(), crate::s(input)], &[], None)
+}
+
+/// `mizuchi evidence import KIND INPUT` into a bundle made fresh for each run.
+fn import(p: &Paths, kind: &str, input: &Path, into: &Path) -> Cost {
+    let _ = std::fs::remove_dir_all(into);
+    let args = [
+        "-q".to_owned(),
+        "evidence".to_owned(),
+        "import".to_owned(),
+        kind.to_owned(),
+        crate::s(input),
+        "--into".to_owned(),
+        crate::s(into),
+    ];
+    let cost = measure::run(&p.mizuchi, &args, &[], None);
+    assert_eq!(cost.code, 0, "mizuchi evidence import {kind} failed");
+    cost
+}
+
+/// Measures every input.
+pub(crate) fn measure(p: &Paths) -> Vec<Row> {
+    let dir = p.bench.join("intake");
+    std::fs::create_dir_all(&dir).expect("the intake directory");
+    let into = dir.join("bundle");
+    let mut rows = Vec::new();
+    let security = p
+        .root
+        .join("../shared/realworld/windows-security/security.evtx");
+    for copies in [30, 120] {
+        let file = dir.join(format!("security-x{copies}.evtx"));
+        if !file.exists() {
+            repeat_evtx(&security, copies, &file);
+        }
+        eprintln!("bench: intake {}", file.display());
+        let records = evtx_floor(&file);
+        let floor = best(3, || floor("evtx-floor", &file));
+        let ours = best(3, || import(p, "evtx", &file, &into));
+        rows.push(Row {
+            what: format!("`security.evtx`, its chunks ×{copies}"),
+            bytes: std::fs::metadata(&file).map_or(0, |m| m.len()),
+            records,
+            floor,
+            ours,
+        });
+    }
+    let csv: PathBuf = dir.join("資産.csv");
+    if !csv.exists() {
+        asset_register(100_000, &csv);
+    }
+    eprintln!("bench: intake {}", csv.display());
+    let records = csv_floor(&csv) - 1;
+    let floor = best(3, || floor("csv-floor", &csv));
+    let ours = best(3, || import(p, "sheet", &csv, &into));
+    rows.push(Row {
+        what: "asset register, 100,000 rows (CSV, UTF-8 with BOM)".into(),
+        bytes: std::fs::metadata(&csv).map_or(0, |m| m.len()),
+        records,
+        floor,
+        ours,
+    });
+    let _ = std::fs::remove_dir_all(&into);
+    rows
+}
+
+/// The section of `BENCHMARKS.md`.
+pub(crate) fn render(rows: &[Row]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "## Intake\n\n\
+         Importing what a utility keeps, against the parsing library alone on the same file \
+         (`tests/benches/scale/intake.rs`): for the Windows log, the `evtx` crate iterating every \
+         record as JSON on one thread; for the asset register, the `csv` crate reading every \
+         record. Mizuchi's import also checks each chunk's CRC32s or each cell's type, maps the \
+         records, and writes the bundle file and its manifest.\n\n\
+         | input | size | records | floor | import | import ÷ floor | floor peak RSS | import peak RSS |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for r in rows {
+        let _ = writeln!(
+            o,
+            "| {} | {} MB | {} | {:.0} ms | {:.0} ms | **{:.2}×** | {:.0} MiB | {:.0} MiB |",
+            r.what,
+            r.bytes / 1_000_000,
+            r.records,
+            r.floor.wall_ms,
+            r.ours.wall_ms,
+            r.ours.wall_ms / r.floor.wall_ms,
+            r.floor.rss_mib,
+            r.ours.rss_mib,
+        );
+    }
+    let ratio = |evtx: bool| {
+        rows.iter()
+            .filter(|r| r.what.contains("evtx") == evtx)
+            .map(|r| r.ours.wall_ms / r.floor.wall_ms)
+            .fold(0.0_f64, f64::max)
+    };
+    let met = |ok: bool| if ok { "met" } else { "**not met**" };
+    let (e, c) = (ratio(true), ratio(false));
+    let _ = writeln!(
+        o,
+        "\nGoals: EVTX import within 1.5× of the `evtx` crate: worst {e:.2}× — {}. \
+         A 100,000-row asset register within 2× of the `csv` crate: {c:.2}× — {}.",
+        met(e <= 1.5),
+        met(c <= 2.0)
+    );
+    o
+}
+
+/// `doc` with its intake section replaced by `section` (or added before
+/// the goals).
+pub(crate) fn splice(doc: &str, section: &str) -> String {
+    if let Some(start) = doc.find("## Intake") {
+        let end = doc[start + 1..]
+            .find("\n## ")
+            .map_or(doc.len(), |i| start + 1 + i + 1);
+        format!("{}{section}\n{}", &doc[..start], &doc[end..])
+    } else if let Some(goals) = doc.find("## Goals") {
+        format!("{}{section}\n{}", &doc[..goals], &doc[goals..])
+    } else {
+        format!("{doc}\n{section}")
+    }
+}
