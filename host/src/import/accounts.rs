@@ -115,20 +115,7 @@ fn read_ad(
         _ => text.trim_start_matches('\u{feff}'),
     };
     let line_offset = u64::from(body.len() != text.trim_start_matches('\u{feff}').len());
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            Text::new(
-                format!("見出し行を読めません: {e}"),
-                format!("cannot read the header row: {e}"),
-            )
-        })?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (mut reader, headers) = super::text::csv_with_headers(body)?;
     const USED: &[&str] = &[
         "SamAccountName",
         "Enabled",

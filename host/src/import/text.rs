@@ -221,6 +221,26 @@ pub fn parse_offset(s: &str) -> Result<jiff::tz::Offset, OffsetError> {
     jiff::tz::Offset::from_seconds(sign * (h * 3600 + m * 60)).map_err(|_| bad())
 }
 
+/// A CSV reader over `text` (rows of any length) and its header row, as
+/// written.
+pub(crate) fn csv_with_headers(text: &str) -> Result<(csv::Reader<&[u8]>, Vec<String>), Text> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            Text::new(
+                format!("見出し行を読めません: {e}"),
+                format!("cannot read the header row: {e}"),
+            )
+        })?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    Ok((reader, headers))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

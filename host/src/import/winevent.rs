@@ -786,20 +786,8 @@ pub(crate) fn read_csv(
     offset: jiff::tz::Offset,
     problems: &mut Vec<RowProblem>,
 ) -> Result<LogRead<AuthEvent>, Text> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            Text::new(
-                format!("見出し行を読めません: {e}"),
-                format!("cannot read the header row: {e}"),
-            )
-        })?
-        .iter()
-        .map(super::text::header_key)
-        .collect();
+    let (mut reader, headers) = super::text::csv_with_headers(text)?;
+    let headers: Vec<String> = headers.iter().map(|h| super::text::header_key(h)).collect();
     let find = |names: &[&str]| {
         headers
             .iter()
