@@ -278,7 +278,7 @@ fn read_passwd(
         text.lines()
             .filter_map(|l| {
                 let f: Vec<&str> = l.split(':').collect();
-                (f.len() >= 4 && ["sudo", "wheel", "admin", "root"].contains(&f[0])).then_some(f[3])
+                (f.len() >= 4 && ["sudo", "wheel", "admin", "root"].contains(&f[0])).then(|| f[3])
             })
             .flat_map(|m| m.split(','))
             .map(str::trim)
@@ -540,6 +540,23 @@ mod tests {
         assert_eq!(r.ignored[0].header, "Department");
         assert_eq!(r.ignored[0].cells, 1);
         assert_eq!(r.assumed.len(), 2);
+    }
+
+    #[test]
+    fn a_short_group_line_is_not_read_past_its_end() {
+        // Found by `cargo xtask fuzz` (target csv): `sudo:x` has no member
+        // field, and the member list was read before its length was checked.
+        let passwd = "alice:x:1000:1000:Alice:/home/alice:/bin/bash\n";
+        let r = read_passwd(
+            passwd,
+            "passwd",
+            "gw",
+            None,
+            None,
+            Some("sudo:x\nwheel"),
+            &mut Vec::new(),
+        );
+        assert_eq!(r.accounts.len(), 1);
     }
 
     #[test]
