@@ -525,20 +525,7 @@ pub(crate) fn merge(doc: &mut Value, read: &Read, problems: &mut Vec<RowProblem>
             doc[*field] = Value::Array(new);
         }
         Placement::Root => {
-            for r in read.rows.iter().skip(1) {
-                problems.push(RowProblem {
-                    input: read.label.clone(),
-                    line: r.line,
-                    column: None,
-                    message: Text::new(
-                        format!(
-                            "表「{}」は1行だけです。2行目以降は書けません",
-                            table.title.ja
-                        ),
-                        format!("the table `{}` holds one row; this is another", table.name),
-                    ),
-                });
-            }
+            extra_rows(read, problems);
             if let (Some(obj), Some(row)) = (doc.as_object_mut(), read.rows.first()) {
                 for c in &table.columns {
                     merged.replaced |= obj.get(c.path.as_str()).is_some_and(|v| !v.is_null());
@@ -554,22 +541,7 @@ pub(crate) fn merge(doc: &mut Value, read: &Read, problems: &mut Vec<RowProblem>
             }
         }
         Placement::Single(field) => {
-            if read.rows.len() > 1 {
-                for r in &read.rows[1..] {
-                    problems.push(RowProblem {
-                        input: read.label.clone(),
-                        line: r.line,
-                        column: None,
-                        message: Text::new(
-                            format!(
-                                "表「{}」は1行だけです。2行目以降は書けません",
-                                table.title.ja
-                            ),
-                            format!("the table `{}` holds one row; this is another", table.name),
-                        ),
-                    });
-                }
-            }
+            extra_rows(read, problems);
             let old = doc.get(*field).cloned();
             merged.replaced = old.as_ref().is_some_and(|o| !o.is_null());
             match read.rows.first() {
@@ -666,6 +638,25 @@ pub(crate) fn filled(doc: &Value, section: mizuchi_evidence::SectionKind) -> Vec
         .filter(|t| counts.contains_key(t.name))
         .map(|t| t.name)
         .collect()
+}
+
+/// A problem for every row after the first of a table that holds one row.
+fn extra_rows(read: &Read, problems: &mut Vec<RowProblem>) {
+    let table = read.table;
+    for r in read.rows.iter().skip(1) {
+        problems.push(RowProblem {
+            input: read.label.clone(),
+            line: r.line,
+            column: None,
+            message: Text::new(
+                format!(
+                    "表「{}」は1行だけです。2行目以降は書けません",
+                    table.title.ja
+                ),
+                format!("the table `{}` holds one row; this is another", table.name),
+            ),
+        });
+    }
 }
 
 #[cfg(test)]
