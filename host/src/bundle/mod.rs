@@ -32,6 +32,7 @@ pub use upgrade::{Upgrade, UpgradeError, upgrade};
 #[cfg(feature = "fuzzing")]
 pub(crate) use validate::fuzz_check;
 pub use validate::{LogStats, Validation};
+pub(crate) use write::LogSink;
 pub(crate) use write::write_atomic;
 pub use write::{BundleWriter, WriteError};
 

@@ -141,9 +141,15 @@ impl LogSink {
             source: std::io::Error::other(e),
         })?;
         line.push(b'\n');
-        self.hasher.update(&line);
+        self.push_line(&line)
+    }
+
+    /// Appends one record already serialised as one JSON line, its newline
+    /// included.
+    pub(crate) fn push_line(&mut self, line: &[u8]) -> Result<(), WriteError> {
+        self.hasher.update(line);
         self.records += 1;
-        self.tmp.write_all(&line).map_err(io(Path::new(&self.rel)))
+        self.tmp.write_all(line).map_err(io(Path::new(&self.rel)))
     }
 
     /// Records written so far.

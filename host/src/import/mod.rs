@@ -24,6 +24,7 @@
 //! not overwritten unless the caller says to replace it.
 
 mod accounts;
+mod ordered;
 mod sheet;
 mod sshd;
 pub(crate) mod text;
@@ -33,11 +34,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use mizuchi_evidence::{SectionKind, Source, Text, Timestamp};
+use mizuchi_evidence::{SectionKind, Source, Text};
 use serde::Serialize;
 
 use crate::bundle::{BundleWriter, WriteError};
 use mizuchi_ledger::digest::sha256_hex;
+use ordered::TimeOrdered;
 
 pub use sheet::{TemplateError, TemplateFormat, column_reference, template_tables, write_template};
 pub use text::{OffsetError, parse_offset};
@@ -474,14 +476,13 @@ pub(crate) struct LogOrigin<'a> {
     pub(crate) assumed: BTreeMap<String, String>,
 }
 
-/// Writes a log read from `origin.input` (sorted by time, stably) as one
+/// Writes a log read from `origin.input` (put in time order, stably) as one
 /// bundle file, replacing what an earlier import of the same input wrote.
 /// Returns the file and whether it changed.
-fn write_log<T: Serialize>(
+fn write_log(
     into: &mut BundleWriter,
     origin: LogOrigin<'_>,
-    mut records: Vec<T>,
-    time: impl Fn(&T) -> Timestamp,
+    records: TimeOrdered,
     replace: bool,
 ) -> Result<(String, bool), ImportError> {
     let LogOrigin {
@@ -522,12 +523,9 @@ fn write_log<T: Serialize>(
     for f in &earlier {
         into.remove_file(&f.path)?;
     }
-    records.sort_by_key(|r| time(r));
-    let n = records.len() as u64;
+    let n = records.len();
     let mut sink = into.log_sink(section, &rel)?;
-    for r in &records {
-        sink.push(r)?;
-    }
+    records.drain_into(&mut sink)?;
     let source = Source {
         importer: kind.as_str().to_owned(),
         input: file_name(input),
@@ -561,10 +559,6 @@ pub fn import(
         path: input.to_owned(),
         source,
     };
-    // Read once: the digest that names the imported file and the records in
-    // it come from the same bytes.
-    let raw = sheet::read_input(input).map_err(read_err)?;
-    let digest = sha256_hex(&raw);
     let mut report = ImportReport::new(kind, input);
     let format = |message: Text| ImportError::Format {
         path: input.to_owned(),
@@ -572,6 +566,45 @@ pub fn import(
     };
     let mut problems = Vec::new();
     let label = file_name(input);
+    if kind == ImportKind::Evtx {
+        // A log can be larger than memory: read it as a stream, hashing the
+        // very bytes the records are read from.
+        let file = mizuchi_ledger::files::open_regular_nofollow(input).map_err(read_err)?;
+        let mut hashing = HashingReader::new(std::io::BufReader::with_capacity(1 << 20, file));
+        let mut kept = TimeOrdered::default();
+        let read = winevent::read_evtx(
+            &mut hashing,
+            &label,
+            options.strict,
+            &mut problems,
+            &mut kept,
+        )
+        .map_err(|e| match e {
+            winevent::EvtxError::Format(message) => format(message),
+            winevent::EvtxError::Read(source) => read_err(source),
+            winevent::EvtxError::Write(e) => ImportError::Write(e),
+        })?;
+        let digest = hashing.finish().map_err(read_err)?;
+        return finish_log_import(
+            into,
+            options,
+            report,
+            problems,
+            read,
+            kept,
+            LogOrigin {
+                kind,
+                section: SectionKind::AuthEvents,
+                input,
+                input_digest: &digest,
+                assumed: BTreeMap::new(),
+            },
+        );
+    }
+    // Read once: the digest that names the imported file and the records in
+    // it come from the same bytes.
+    let raw = sheet::read_input(input).map_err(read_err)?;
+    let digest = sha256_hex(&raw);
     match kind {
         ImportKind::Sheet => {
             sheet::import(input, &raw, &digest, into, options, &mut report)?;
@@ -585,9 +618,6 @@ pub fn import(
     }
     let mut assumed = BTreeMap::new();
     let read = match kind {
-        ImportKind::Evtx => {
-            winevent::read_evtx(&raw, &label, options.strict, &mut problems).map_err(format)?
-        }
         ImportKind::WindowsXml => {
             let (text, enc) = text_of(input, &raw)?;
             report.encoding = Some(enc.name().to_owned());
@@ -625,11 +655,40 @@ pub fn import(
             }
             read.log
         }
-        ImportKind::Sheet | ImportKind::AdUsers | ImportKind::Passwd => unreachable_kind(kind)?,
+        ImportKind::Sheet | ImportKind::AdUsers | ImportKind::Passwd | ImportKind::Evtx => {
+            unreachable_kind(kind)?
+        }
     };
+    // Text logs are decoded whole; their records go in order the same way.
+    let mut kept = TimeOrdered::default();
+    let mut read = read;
+    for r in std::mem::take(&mut read.records) {
+        kept.push(r.time, &r)?;
+    }
+    let origin = LogOrigin {
+        kind,
+        section: SectionKind::AuthEvents,
+        input,
+        input_digest: &digest,
+        assumed,
+    };
+    finish_log_import(into, options, report, problems, read, kept, origin)
+}
+
+/// The end of every log import: refuses unreadable records (unless told to
+/// skip them), reports what was left out, and writes the kept records.
+fn finish_log_import(
+    into: &mut BundleWriter,
+    options: &ImportOptions,
+    mut report: ImportReport,
+    problems: Vec<RowProblem>,
+    read: LogRead<mizuchi_evidence::AuthEvent>,
+    kept: TimeOrdered,
+    origin: LogOrigin<'_>,
+) -> Result<ImportReport, ImportError> {
     if !problems.is_empty() && !options.skip_bad_rows {
         return Err(ImportError::Rows {
-            path: input.to_owned(),
+            path: origin.input.to_owned(),
             problems,
         });
     }
@@ -641,18 +700,42 @@ pub fn import(
         .collect();
     report.assumed = read.assumed;
     report.warnings = read.warnings;
-    report.records = read.records.len() as u64;
-    let origin = LogOrigin {
-        kind,
-        section: SectionKind::AuthEvents,
-        input,
-        input_digest: &digest,
-        assumed,
-    };
-    let (file, changed) = write_log(into, origin, read.records, |e| e.time, options.replace)?;
+    report.records = kept.len();
+    let (file, changed) = write_log(into, origin, kept, options.replace)?;
     report.files.push(file);
     report.unchanged = !changed;
     Ok(report)
+}
+
+/// A reader that hashes (SHA-256) every byte read through it.
+struct HashingReader<R> {
+    inner: R,
+    hasher: sha2::Sha256,
+}
+
+impl<R: std::io::Read> HashingReader<R> {
+    fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: <sha2::Sha256 as sha2::Digest>::new(),
+        }
+    }
+
+    /// The hex digest of every byte read, after reading the rest to the end
+    /// (so that the digest names the whole input, as a digest of the file
+    /// read at once would).
+    fn finish(mut self) -> Result<String, std::io::Error> {
+        std::io::copy(&mut self, &mut std::io::sink())?;
+        Ok(hex::encode(sha2::Digest::finalize(self.hasher)))
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        sha2::Digest::update(&mut self.hasher, &buf[..n]);
+        Ok(n)
+    }
 }
 
 /// Kinds handled before the match that calls this never reach it.
@@ -676,7 +759,8 @@ pub(crate) fn fuzz_parse(kind: ImportKind, data: &[u8], options: &ImportOptions)
     match kind {
         ImportKind::Sheet => sheet::fuzz_parse(data, options, &mut problems),
         ImportKind::Evtx => {
-            let _ = winevent::read_evtx(data, "input", options.strict, &mut problems);
+            let mut kept = TimeOrdered::default();
+            let _ = winevent::read_evtx(data, "input", options.strict, &mut problems, &mut kept);
         }
         ImportKind::WindowsXml => {
             if let Some(t) = text() {

@@ -22,10 +22,12 @@
 //! EventRecordID, as the XML export has it.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::sync::Arc;
 
 use mizuchi_evidence::{AuthEvent, AuthKind, Text, Timestamp};
 
+use super::ordered::TimeOrdered;
 use super::text::norm;
 use super::{LogRead, RowProblem};
 
@@ -392,54 +394,82 @@ fn damaged(
     Ok(())
 }
 
-/// Reads the events of an `.evtx` file, chunk by chunk, checking each
-/// chunk's CRC32s. A damaged chunk is a warning naming its offset (an error
-/// with `strict`); records that cannot be read are problems.
+/// What an `.evtx` file could not give, as [`read_evtx`] reports it.
+#[derive(Debug)]
+pub(crate) enum EvtxError {
+    /// The file is not a usable event log (or, strictly, has a damaged chunk).
+    Format(Text),
+    /// The file could not be read.
+    Read(std::io::Error),
+    /// A kept event could not be put in order.
+    Write(crate::bundle::WriteError),
+}
+
+impl From<Text> for EvtxError {
+    fn from(t: Text) -> Self {
+        EvtxError::Format(t)
+    }
+}
+
+/// Reads up to `buf.len()` bytes, fewer only at the end of the input.
+fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match input.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Reads the events of an `.evtx` file as a stream, one chunk at a time,
+/// checking each chunk's CRC32s: memory does not grow with the file. Kept
+/// events go to `kept`; the returned read counts what was left out. A
+/// damaged chunk is a warning naming its offset (an error with `strict`);
+/// records that cannot be read are problems.
 pub(crate) fn read_evtx(
-    bytes: &[u8],
-    input: &str,
+    mut input: impl Read,
+    label: &str,
     strict: bool,
     problems: &mut Vec<RowProblem>,
-) -> Result<LogRead<AuthEvent>, Text> {
-    if bytes.len() < FILE_HEADER || !bytes.starts_with(b"ElfFile\0") {
-        return Err(Text::new(
+    kept: &mut TimeOrdered,
+) -> Result<LogRead<AuthEvent>, EvtxError> {
+    let mut header = vec![0u8; FILE_HEADER];
+    let got = read_full(&mut input, &mut header).map_err(EvtxError::Read)?;
+    if got < FILE_HEADER || !header.starts_with(b"ElfFile\0") {
+        return Err(EvtxError::Format(Text::new(
             "Windows イベントログ (.evtx) ではありません (先頭が ElfFile ではありません)",
             "it is not a Windows event log (.evtx): it does not start with `ElfFile`",
-        ));
+        )));
     }
+    let mut log = LogRead::default();
     let mut warnings = Vec::new();
-    let header_crc = u32::from_le_bytes([bytes[124], bytes[125], bytes[126], bytes[127]]);
-    if crc32fast::hash(&bytes[..120]) != header_crc {
+    let header_crc = u32::from_le_bytes([header[124], header[125], header[126], header[127]]);
+    if crc32fast::hash(&header[..120]) != header_crc {
         warnings.push(Text::new(
             "ファイルヘッダの CRC32 が一致しません。チャンクごとに確認して読みます",
             "the file header's CRC32 does not match; the chunks are checked and read one by one",
         ));
     }
-    let declared = usize::from(u16::from_le_bytes([bytes[42], bytes[43]]));
-    let body = &bytes[FILE_HEADER..];
-    let present = body.len() / CHUNK;
-    let tail = body.len() % CHUNK;
-    if present < declared || tail != 0 {
-        warnings.push(Text::new(
-            format!(
-                "ファイルが途中で切れています: ヘッダのチャンク数 {declared}、完全なチャンク {present}{}",
-                if tail != 0 { format!("、末尾に不完全な {tail} バイト") } else { String::new() }
-            ),
-            format!(
-                "the file is truncated: its header counts {declared} chunks, {present} are complete{}",
-                if tail != 0 { format!(", and {tail} bytes of a partial one follow") } else { String::new() }
-            ),
-        ));
-    }
+    let declared = usize::from(u16::from_le_bytes([header[42], header[43]]));
     let settings = Arc::new(evtx::ParserSettings::new());
-    let mut events = Vec::new();
-    for i in 0..present {
+    let mut present = 0;
+    let tail = loop {
+        let mut data = vec![0u8; CHUNK];
+        let got = read_full(&mut input, &mut data).map_err(EvtxError::Read)?;
+        if got < CHUNK {
+            break got;
+        }
+        let i = present;
+        present += 1;
         let offset = FILE_HEADER + i * CHUNK;
-        let data = &bytes[offset..offset + CHUNK];
         if data.iter().all(|b| *b == 0) {
             continue;
         }
-        let mut chunk = match evtx::EvtxChunkData::new(data.to_vec(), true) {
+        let mut chunk = match evtx::EvtxChunkData::new(data, true) {
             Ok(c) => c,
             Err(e) => {
                 damaged(
@@ -474,9 +504,12 @@ pub(crate) fn read_evtx(
             match json {
                 Ok(r) if r.recovered => {}
                 Ok(r) => match from_json(&r.data) {
-                    Some(e) => events.push(e),
+                    Some(e) => match e.to_auth() {
+                        Ok(a) => kept.push(a.time, &a).map_err(EvtxError::Write)?,
+                        Err((key, what)) => log.skip(key, || what),
+                    },
                     None => problems.push(RowProblem {
-                        input: input.to_owned(),
+                        input: label.to_owned(),
                         line: 0,
                         column: None,
                         message: Text::new(
@@ -486,7 +519,7 @@ pub(crate) fn read_evtx(
                     }),
                 },
                 Err(e) => problems.push(RowProblem {
-                    input: input.to_owned(),
+                    input: label.to_owned(),
                     line: 0,
                     column: None,
                     message: Text::new(
@@ -496,8 +529,19 @@ pub(crate) fn read_evtx(
                 }),
             }
         }
+    };
+    if present < declared || tail != 0 {
+        warnings.push(Text::new(
+            format!(
+                "ファイルが途中で切れています: ヘッダのチャンク数 {declared}、完全なチャンク {present}{}",
+                if tail != 0 { format!("、末尾に不完全な {tail} バイト") } else { String::new() }
+            ),
+            format!(
+                "the file is truncated: its header counts {declared} chunks, {present} are complete{}",
+                if tail != 0 { format!(", and {tail} bytes of a partial one follow") } else { String::new() }
+            ),
+        ));
     }
-    let mut log = to_log(events);
     log.warnings.extend(warnings);
     Ok(log)
 }

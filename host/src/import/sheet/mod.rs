@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::{
     IgnoredColumn, ImportError, ImportKind, ImportOptions, ImportReport, LogOrigin, RowProblem,
-    TableImport, file_name, write_log,
+    TableImport, file_name, ordered::TimeOrdered, write_log,
 };
 use crate::bundle::BundleWriter;
 use assemble::{Detected, Read};
@@ -312,18 +312,16 @@ pub(crate) fn import(
             input_digest: digest,
             assumed: log_assumed,
         };
-        let (file, changed) = write_log(
-            into,
-            origin,
-            records,
-            |v| {
-                v.get("time")
-                    .and_then(Value::as_str)
-                    .and_then(mizuchi_evidence::parse_timestamp)
-                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            },
-            options.replace,
-        )?;
+        let mut kept = TimeOrdered::default();
+        for v in &records {
+            let time = v
+                .get("time")
+                .and_then(Value::as_str)
+                .and_then(mizuchi_evidence::parse_timestamp)
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+            kept.push(time, v)?;
+        }
+        let (file, changed) = write_log(into, origin, kept, options.replace)?;
         report.unchanged &= !changed;
         report.files.push(file);
     }
