@@ -650,6 +650,14 @@ fn fuzz(args: Vec<String>) -> Result<()> {
         for d in [&corpus, &artifacts, &logs] {
             std::fs::create_dir_all(d)?;
         }
+        // Crashes an earlier run found go into the corpus, which libFuzzer
+        // runs first: a crash that was fixed stays as a regression input, one
+        // that was not is found again at once. So what is left in the
+        // artifacts afterwards is what this run found.
+        for a in std::fs::read_dir(&artifacts)? {
+            let a = a?;
+            std::fs::rename(a.path(), corpus.join(a.file_name()))?;
+        }
         let log = logs.join(format!("{t}.log"));
         eprintln!(
             "xtask: fuzzing {t} for {seconds} s (log: {})",
