@@ -14,7 +14,7 @@ use crate::bundle::Bundle;
 use crate::engine::Runtime;
 use crate::pack::{Module, ModuleState, Pack, PackSet, ParamKind, RuleInfo};
 use crate::record::{Evaluation, Settings};
-use crate::report::{
+use mizuchi_report::{
     EvidenceInfo, EvidenceRef, Finding, HostInfo, Outcome, ParamValue, REPORT_FORMAT, Report,
     RuleFailure, RuleResult, Status, Subject,
 };

@@ -59,7 +59,6 @@ mod pack;
 mod packfile;
 mod record;
 mod replay;
-mod report;
 mod sandbox;
 mod schema;
 mod store;
@@ -91,7 +90,7 @@ pub use packfile::{
 };
 pub use record::{Evaluation, RecordError, Recorded, Recorder, Settings, run_id, statements};
 pub use replay::{Difference, Replay, ReplayError, RuleReplay, replay};
-pub use report::{
+pub use mizuchi_report::{
     Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
     ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
 };

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::bundle::Bundle;
 use crate::pack::{Pack, PackSet};
-use crate::report::{ParamValue, Report, RuleResult};
+use mizuchi_report::{ParamValue, Report, RuleResult};
 
 /// How a run was asked for, as `evaluate` resolved it: what its header
 /// records and what replaying it repeats.

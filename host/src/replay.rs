@@ -18,7 +18,7 @@ use crate::engine::Runtime;
 use crate::eval::{EvalError, EvalOptions, ParamInput, ParamOverride, evaluate};
 use crate::pack::PackSet;
 use crate::record::{RecordError, statements};
-use crate::report::ParamValue;
+use mizuchi_report::ParamValue;
 
 /// Why a replayed statement differs from the recorded one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -113,7 +113,8 @@ impl Report {
         self.results.iter().any(|r| outcomes.contains(&r.outcome))
     }
 
-    pub(crate) fn summarise(results: &[RuleResult]) -> Summary {
+    /// Counts the outcomes of `results`, ordinance apart from recommended.
+    pub fn summarise(results: &[RuleResult]) -> Summary {
         let mut s = Summary::default();
         for r in results {
             let counts = match r.force {

@@ -1,0 +1,666 @@
+//! The HTML report: one self-contained page for a utility's management and
+//! the regulator.
+//!
+//! Everything is in the file: the styles, the charts (inline SVG), no
+//! script, no font or image fetched. It reads top down as a manager asks:
+//! who vouches for these results; how do ordinance and recommended rules
+//! stand (counted apart, never netted into one score); how does each
+//! guideline chapter stand; what needs action, on which subjects, from which
+//! evidence; what was accepted as a risk, by whom, until when; which
+//! parameters the run changed; then every rule and every finding. The print
+//! styles lay it out on A4, so the browser's "print" (or `--format pdf`)
+//! gives a clean PDF.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use mizuchi_evidence::Text;
+
+use crate::chapter::Chapter;
+use crate::model::{Finding, Force, Outcome, Status};
+use crate::run::{Lang, RuleRow, Run};
+
+/// Escapes text for HTML element content and attribute values.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// The colour an outcome is drawn in (also distinguishable in greyscale
+/// print by its label, which is always written next to it).
+fn colour(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "#2e7d32",
+        Outcome::PassAlternative => "#00897b",
+        Outcome::Fail => "#c62828",
+        Outcome::InsufficientEvidence => "#ef8f00",
+        Outcome::NotApplicable => "#9e9e9e",
+        Outcome::Waived => "#1565c0",
+        Outcome::Error => "#6a1b9a",
+    }
+}
+
+/// The CSS class of a status or outcome name.
+fn class(name: &str) -> String {
+    format!("o-{name}")
+}
+
+const STYLE: &str = r#"
+:root { --ink:#1a1a1a; --muted:#5f6368; --line:#d0d7de; --bg:#f6f8fa; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0 auto; max-width: 1100px; padding: 24px 32px; color: var(--ink);
+  font: 14px/1.6 "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", Meiryo, system-ui, sans-serif;
+  overflow-wrap: anywhere; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--ink); }
+h3 { font-size: 16px; margin: 20px 0 6px; }
+p.sub { margin: 0; color: var(--muted); }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; margin: 8px 0 16px; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: var(--bg); font-weight: 600; }
+td.n, th.n { text-align: right; width: 7em; }
+code, .mono { font-family: "Noto Sans Mono CJK JP", ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
+.badge { display: inline-block; padding: 0 8px; border-radius: 10px; color: #fff; font-size: 12px; white-space: nowrap; }
+.o-pass { background: #2e7d32; } .o-pass-alternative { background: #00897b; } .o-fail { background: #c62828; }
+.o-insufficient-evidence { background: #ef8f00; } .o-not-applicable { background: #9e9e9e; }
+.o-waived { background: #1565c0; } .o-error { background: #6a1b9a; } .o-warn { background: #8d6e63; }
+.prov { border: 1px solid var(--line); background: var(--bg); padding: 8px 16px; border-radius: 6px; }
+.prov.unsigned { border: 2px solid #c62828; background: #fff5f5; }
+.prov dl { display: grid; grid-template-columns: 12em 1fr; gap: 2px 12px; margin: 4px 0; }
+.prov dt { color: var(--muted); } .prov dd { margin: 0; }
+.cards { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 16px; }
+.card h3 { margin-top: 4px; }
+.chart svg { width: 100%; height: auto; display: block; }
+.legend span { margin-right: 12px; white-space: nowrap; font-size: 12px; }
+.legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
+.rule { break-inside: avoid; }
+.muted { color: var(--muted); }
+footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  h2 { break-after: avoid; }
+  tr, .card, .prov, .chart { break-inside: avoid; }
+  .badge { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  .legend i, .chart svg { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
+@media (max-width: 700px) { .cards { grid-template-columns: 1fr; } .prov dl { grid-template-columns: 1fr; } }
+"#;
+
+/// A badge naming an outcome.
+fn badge(o: Outcome, lang: Lang) -> String {
+    format!(
+        "<span class=\"badge {}\">{}</span>",
+        class(o.as_str()),
+        esc(o.label().get(lang.as_str()))
+    )
+}
+
+/// A badge naming a finding's status.
+fn status_badge(s: Status, lang: Lang) -> String {
+    let label = match s {
+        Status::Pass => Outcome::Pass.label(),
+        Status::PassAlternative => Outcome::PassAlternative.label(),
+        Status::Fail => Outcome::Fail.label(),
+        Status::NotApplicable => Outcome::NotApplicable.label(),
+        Status::InsufficientEvidence => Outcome::InsufficientEvidence.label(),
+        Status::Waived => Outcome::Waived.label(),
+        Status::Warn => Text::new("注意", "warning"),
+    };
+    format!(
+        "<span class=\"badge {}\">{}</span>",
+        class(s.as_str()),
+        esc(label.get(lang.as_str()))
+    )
+}
+
+/// The counts of one force as a table.
+fn counts_table(o: &mut String, counts: &BTreeMap<Outcome, u64>, lang: Lang) {
+    let total: u64 = counts.values().sum();
+    let _ = write!(
+        o,
+        "<table><thead><tr><th>{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        lang.pick("結果", "Outcome"),
+        lang.pick("規則数", "Rules")
+    );
+    for outcome in Outcome::ALL {
+        let n = counts.get(&outcome).copied().unwrap_or(0);
+        if n > 0 {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td class=\"n\">{n}</td></tr>",
+                badge(outcome, lang)
+            );
+        }
+    }
+    let _ = write!(
+        o,
+        "<tr><th>{}</th><th class=\"n\">{total}</th></tr></tbody></table>",
+        lang.pick("計", "Total")
+    );
+}
+
+/// One stacked bar per chapter: each outcome's share of the chapter's rules.
+fn chapter_chart(o: &mut String, run: &Run, lang: Lang) {
+    let mut by: BTreeMap<Chapter, BTreeMap<Outcome, u64>> = BTreeMap::new();
+    for r in run.rules() {
+        *by.entry(Chapter::of(r.section.as_deref()))
+            .or_default()
+            .entry(r.outcome)
+            .or_default() += 1;
+    }
+    let (label_w, bar_w, row_h) = (380.0_f64, 560.0_f64, 30.0_f64);
+    let height = row_h * by.len() as f64 + 8.0;
+    let _ = write!(
+        o,
+        "<div class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {height}\" role=\"img\" aria-label=\"{}\">",
+        label_w + bar_w + 10.0,
+        esc(lang.pick("章ごとの結果", "Outcomes by chapter"))
+    );
+    for (row, (chapter, counts)) in by.iter().enumerate() {
+        let y = row as f64 * row_h + 4.0;
+        let total: u64 = counts.values().sum();
+        let _ = write!(
+            o,
+            "<text x=\"0\" y=\"{}\" font-size=\"13\" fill=\"#1a1a1a\">{} ({total})</text>",
+            y + 17.0,
+            esc(chapter.title().get(lang.as_str()))
+        );
+        let mut x = label_w;
+        for outcome in Outcome::ALL {
+            let n = counts.get(&outcome).copied().unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let w = bar_w * n as f64 / total.max(1) as f64;
+            let _ = write!(
+                o,
+                "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"><title>{}: {n}</title></rect>",
+                row_h - 8.0,
+                colour(outcome),
+                esc(outcome.label().get(lang.as_str()))
+            );
+            if w >= 18.0 {
+                let _ = write!(
+                    o,
+                    "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#fff\" text-anchor=\"middle\">{n}</text>",
+                    x + w / 2.0,
+                    y + 16.0
+                );
+            }
+            x += w;
+        }
+    }
+    o.push_str("</svg><div class=\"legend\">");
+    for outcome in Outcome::ALL {
+        let _ = write!(
+            o,
+            "<span><i style=\"background:{}\"></i>{}</span>",
+            colour(outcome),
+            esc(outcome.label().get(lang.as_str()))
+        );
+    }
+    o.push_str("</div></div>");
+}
+
+/// The evidence a finding cites.
+fn refs(f: &Finding) -> String {
+    let list: Vec<String> = f
+        .refs
+        .iter()
+        .map(|r| format!("<code>{}: {}</code>", esc(&r.section), esc(&r.locator)))
+        .collect();
+    list.join("<br>")
+}
+
+/// A table of findings.
+fn findings_table<'a>(o: &mut String, findings: impl Iterator<Item = &'a Finding>, lang: Lang) {
+    let _ = write!(
+        o,
+        "<table><colgroup><col style=\"width:18%\"><col style=\"width:10em\"><col><col style=\"width:26%\"></colgroup>\
+         <thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        lang.pick("対象", "Subject"),
+        lang.pick("判定", "Status"),
+        lang.pick("内容", "Finding"),
+        lang.pick("根拠となる証跡", "Evidence")
+    );
+    for f in findings {
+        let _ = write!(
+            o,
+            "<tr><td><code>{}:{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&f.subject.kind),
+            esc(&f.subject.id),
+            status_badge(f.status, lang),
+            esc(f.message.get(lang.as_str())),
+            refs(f)
+        );
+    }
+    o.push_str("</tbody></table>");
+}
+
+/// The heading line of a rule.
+fn rule_heading(o: &mut String, r: &RuleRow, lang: Lang) {
+    let force = match r.force {
+        Some(Force::Ordinance) => lang.pick("省令", "ordinance"),
+        Some(Force::Recommended) => lang.pick("推奨", "recommended"),
+        None => "",
+    };
+    let _ = write!(
+        o,
+        "<h3 id=\"{}\">{} <code>{}</code> {}</h3><p class=\"sub\">{}{}{}</p>",
+        esc(&r.id),
+        badge(r.outcome, lang),
+        esc(&r.id),
+        esc(r.title_in(lang)),
+        esc(force),
+        r.section
+            .as_deref()
+            .map(|s| format!(" · {} {}", lang.pick("ガイドライン", "guideline"), esc(s)))
+            .unwrap_or_default(),
+        r.version
+            .as_deref()
+            .map(|v| format!(" · v{}", esc(v)))
+            .unwrap_or_default(),
+    );
+}
+
+/// Who vouches for the results.
+fn provenance(o: &mut String, run: &Run, lang: Lang) {
+    let row = |o: &mut String, k: &str, v: String| {
+        let _ = write!(o, "<dt>{}</dt><dd>{v}</dd>", esc(k));
+    };
+    match run.signed() {
+        Some(s) => {
+            let _ = write!(
+                o,
+                "<section class=\"prov\"><h3>✔ {}</h3><dl>",
+                lang.pick(
+                    "署名付き台帳から作成し、検証済みです",
+                    "Made from a signed ledger, verified"
+                )
+            );
+            row(o, lang.pick("台帳", "Ledger"), format!("<code>{}</code>", esc(&s.ledger)));
+            row(
+                o,
+                lang.pick("実行", "Run"),
+                format!(
+                    "<code>{}</code> ({} {})",
+                    esc(run.id().unwrap_or("")),
+                    lang.pick("見出し項目", "header entry"),
+                    s.entry
+                ),
+            );
+            row(
+                o,
+                lang.pick("チェックポイント", "Checkpoint"),
+                format!(
+                    "{} {} / {} {}",
+                    s.acknowledged,
+                    lang.pick("項目を署名付きで確認", "entries acknowledged by a signed checkpoint"),
+                    s.entries,
+                    lang.pick("項目", "entries")
+                ),
+            );
+            row(o, lang.pick("台帳のルート", "Ledger root"), format!("<code>{}</code>", esc(&s.root)));
+            row(
+                o,
+                lang.pick("結果の署名鍵", "Results signed by"),
+                s.signers
+                    .iter()
+                    .map(|k| format!("<code>{}</code>", esc(k)))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
+            );
+        }
+        None => {
+            let _ = write!(
+                o,
+                "<section class=\"prov unsigned\"><h3>⚠ {}</h3><p>{}</p><dl>",
+                lang.pick("署名のない結果", "Unsigned results"),
+                lang.pick(
+                    "この報告は `mizuchi eval --format json` の出力から作りました。署名がなく、誰も内容を保証しません。提出には `mizuchi eval --ledger` で記録した台帳から作った報告を使ってください。",
+                    "This report was made from the output of `mizuchi eval --format json`. It is not signed and nobody vouches for it; to hand results over, report from a ledger recorded with `mizuchi eval --ledger`."
+                )
+            );
+        }
+    }
+    for p in run.packs() {
+        let who = match (&p.publisher, p.unsigned) {
+            (_, true) => format!(
+                "<span class=\"badge o-fail\">{}</span>",
+                lang.pick("署名のないパック", "unsigned pack")
+            ),
+            (Some(publisher), false) => format!(
+                "{} {} {}",
+                lang.pick("発行者", "publisher"),
+                esc(publisher),
+                p.signed_by
+                    .iter()
+                    .map(|k| format!("<code>{}</code>", esc(k)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (None, false) => String::new(),
+        };
+        row(
+            o,
+            lang.pick("規則パック", "Rule pack"),
+            format!(
+                "<code>{}@{}</code> sha256 <code>{}</code><br>{who}",
+                esc(&p.name),
+                esc(&p.version),
+                esc(&p.digest)
+            ),
+        );
+    }
+    row(
+        o,
+        lang.pick("証跡", "Evidence"),
+        format!(
+            "{} {} · sha256 <code>{}</code>",
+            lang.pick("収集日", "collected on"),
+            run.collected_on(),
+            esc(run.evidence_digest())
+        ),
+    );
+    o.push_str("</dl></section>");
+}
+
+/// Renders `run` as one self-contained HTML page in `lang`.
+pub fn render(run: &Run, lang: Lang) -> String {
+    let l = lang.as_str();
+    let mut o = String::with_capacity(64 * 1024);
+    let title = format!(
+        "{} — {} ({})",
+        run.utility_name().get(l),
+        lang.pick("水道サイバーセキュリティ評価", "Water cybersecurity assessment"),
+        run.as_of()
+    );
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"{l}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body>",
+        esc(&title)
+    );
+    let _ = write!(
+        o,
+        "<header><h1>{}</h1><p class=\"sub\">{} <code>{}</code> · {} {} · {}</p></header>",
+        esc(run.utility_name().get(l)),
+        lang.pick("事業体", "Utility"),
+        esc(run.utility_id()),
+        lang.pick("評価基準日", "Assessed as of"),
+        run.as_of(),
+        esc(lang.pick(
+            "国土交通省「水道分野における情報セキュリティ確保に係る安全ガイドライン」(2025年3月) と水道施設の技術的基準を定める省令による",
+            "Against MLIT's water-sector cybersecurity guideline (March 2025) and the ordinance on the technical standards of water facilities"
+        ))
+    );
+    provenance(&mut o, run, lang);
+
+    // Ordinance and recommended, apart.
+    let _ = write!(o, "<h2>{}</h2><div class=\"cards\">", lang.pick("概要", "Summary"));
+    for (force, heading, note) in [
+        (
+            Some(Force::Ordinance),
+            lang.pick("省令の要件", "Ordinance requirements"),
+            lang.pick("法令上の義務です。", "Legal obligations."),
+        ),
+        (
+            Some(Force::Recommended),
+            lang.pick("ガイドラインの推奨事項", "Guideline recommendations"),
+            lang.pick("ガイドラインが推奨する対策です。", "Measures the guideline recommends."),
+        ),
+    ] {
+        let _ = write!(
+            o,
+            "<div class=\"card\"><h3>{}</h3><p class=\"sub\">{}</p>",
+            esc(heading),
+            esc(note)
+        );
+        counts_table(&mut o, &run.counts(force), lang);
+        o.push_str("</div>");
+    }
+    o.push_str("</div>");
+    let other = run.counts(None);
+    if !other.is_empty() {
+        let _ = write!(o, "<h3>{}</h3>", lang.pick("区分のない結果", "Results of no known force"));
+        counts_table(&mut o, &other, lang);
+    }
+
+    let _ = write!(o, "<h2>{}</h2>", lang.pick("章ごとの結果", "By guideline chapter"));
+    chapter_chart(&mut o, run, lang);
+
+    // What needs action.
+    let _ = write!(o, "<h2>{}</h2>", lang.pick("対応が必要な事項", "What needs action"));
+    let failing: Vec<&RuleRow> = run
+        .rules()
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::Error))
+        .collect();
+    if failing.is_empty() {
+        let _ = write!(
+            o,
+            "<p>{}</p>",
+            lang.pick("不適合の規則はありません。", "No rule failed.")
+        );
+    }
+    for r in &failing {
+        o.push_str("<div class=\"rule\">");
+        rule_heading(&mut o, r, lang);
+        if let Some(e) = &r.error {
+            let _ = write!(
+                o,
+                "<p>{}: <code>{}</code> {}</p>",
+                lang.pick("実行できませんでした", "It could not run"),
+                esc(&e.cause),
+                esc(&e.message)
+            );
+        }
+        findings_table(&mut o, r.failed(), lang);
+        o.push_str("</div>");
+    }
+    let insufficient: Vec<&RuleRow> = run
+        .rules()
+        .iter()
+        .filter(|r| r.outcome == Outcome::InsufficientEvidence)
+        .collect();
+    if !insufficient.is_empty() {
+        let _ = write!(
+            o,
+            "<h3>{}</h3><p class=\"sub\">{}</p>",
+            lang.pick("証跡が足りず判定できない規則", "Rules that could not decide for lack of evidence"),
+            lang.pick(
+                "証跡を補って再評価してください。",
+                "Add the evidence they need and evaluate again."
+            )
+        );
+        for r in insufficient {
+            o.push_str("<div class=\"rule\">");
+            rule_heading(&mut o, r, lang);
+            findings_table(
+                &mut o,
+                r.findings
+                    .iter()
+                    .filter(|f| f.status == Status::InsufficientEvidence),
+                lang,
+            );
+            o.push_str("</div>");
+        }
+    }
+
+    // Risk acceptances.
+    let _ = write!(o, "<h2>{}</h2>", lang.pick("リスク受容", "Risk acceptances"));
+    let waived: Vec<(&RuleRow, &Finding)> = run
+        .rules()
+        .iter()
+        .flat_map(|r| {
+            r.findings
+                .iter()
+                .filter(|f| f.status == Status::Waived)
+                .map(move |f| (r, f))
+        })
+        .collect();
+    if waived.is_empty() {
+        let _ = write!(o, "<p>{}</p>", lang.pick("ありません。", "None."));
+    } else {
+        let _ = write!(
+            o,
+            "<table><colgroup><col style=\"width:22%\"><col style=\"width:18%\"><col></colgroup><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            lang.pick("規則", "Rule"),
+            lang.pick("対象", "Subject"),
+            lang.pick("受容の内容 (承認者・期限・理由)", "Acceptance (approver, expiry, reason)")
+        );
+        for (r, f) in waived {
+            let _ = write!(
+                o,
+                "<tr><td><code>{}</code> {}</td><td><code>{}:{}</code></td><td>{}</td></tr>",
+                esc(&r.id),
+                esc(r.title_in(lang)),
+                esc(&f.subject.kind),
+                esc(&f.subject.id),
+                esc(f.message.get(l))
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
+
+    // Parameters the run set.
+    let _ = write!(
+        o,
+        "<h2>{}</h2>",
+        lang.pick("既定値から変えたパラメータ", "Parameters changed from the pack's defaults")
+    );
+    if run.signed().is_none() {
+        let _ = write!(
+            o,
+            "<p class=\"muted\">{}</p>",
+            lang.pick(
+                "署名のない結果には記録されていません。各規則の詳細に使われた値があります。",
+                "Not recorded in unsigned results; each rule's details list the values used."
+            )
+        );
+    } else if run.overrides().is_empty() {
+        let _ = write!(
+            o,
+            "<p>{}</p>",
+            lang.pick("ありません (すべてパックの既定値)。", "None: every parameter has the pack's default.")
+        );
+    } else {
+        let _ = write!(
+            o,
+            "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>",
+            lang.pick("パラメータ", "Parameter"),
+            lang.pick("この評価で使った値", "Value used")
+        );
+        for (k, v) in run.overrides() {
+            let _ = write!(
+                o,
+                "<tr><td><code>{}</code></td><td><code>{}</code></td></tr>",
+                esc(k),
+                esc(&v.to_string())
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
+
+    // Every rule.
+    let _ = write!(o, "<h2>{}</h2>", lang.pick("すべての規則", "Every rule"));
+    let _ = write!(
+        o,
+        "<table><colgroup><col style=\"width:9.5em\"><col><col style=\"width:13em\"><col style=\"width:11em\"><col style=\"width:5em\"></colgroup>\
+         <thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        lang.pick("規則", "Rule"),
+        lang.pick("名称", "Title"),
+        lang.pick("ガイドライン", "Guideline"),
+        lang.pick("結果", "Outcome"),
+        lang.pick("対象数", "Subjects")
+    );
+    for r in run.rules() {
+        let subjects = r
+            .findings
+            .iter()
+            .map(|f| (&f.subject.kind, &f.subject.id))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        let _ = write!(
+            o,
+            "<tr><td><a href=\"#d-{}\"><code>{}</code></a></td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{subjects}</td></tr>",
+            esc(&r.id),
+            esc(&r.id),
+            esc(r.title_in(lang)),
+            esc(r.section.as_deref().unwrap_or("")),
+            badge(r.outcome, lang)
+        );
+    }
+    o.push_str("</tbody></table>");
+
+    // Details.
+    let _ = write!(o, "<h2>{}</h2>", lang.pick("規則ごとの詳細", "Details of every rule"));
+    for r in run.rules() {
+        let _ = write!(o, "<div class=\"rule\" id=\"d-{}\">", esc(&r.id));
+        rule_heading(&mut o, r, lang);
+        let params: Vec<String> = r
+            .parameters
+            .iter()
+            .map(|(k, v)| format!("<code>{}={}</code>", esc(k), esc(&v.to_string())))
+            .collect();
+        let _ = write!(
+            o,
+            "<p class=\"sub\">{} {} · {} {}{}</p>",
+            lang.pick("パック", "pack"),
+            esc(&r.pack),
+            lang.pick("燃料", "fuel"),
+            r.fuel,
+            if params.is_empty() {
+                String::new()
+            } else {
+                format!(" · {} {}", lang.pick("パラメータ", "parameters"), params.join(" "))
+            }
+        );
+        if r.findings.is_empty() {
+            let _ = write!(o, "<p class=\"muted\">{}</p>", lang.pick("所見はありません。", "No findings."));
+        } else {
+            findings_table(&mut o, r.findings.iter(), lang);
+        }
+        o.push_str("</div>");
+    }
+
+    let _ = write!(
+        o,
+        "<footer>Mizuchi {} · {} {} · {}</footer></body></html>\n",
+        esc(&run.host().version),
+        lang.pick("規則 ABI", "rule ABI"),
+        esc(&run.host().rule_abi),
+        esc(lang.pick(
+            "同じパック・証跡・パラメータ・評価基準日からは、同じ結果が得られます (mizuchi replay)。",
+            "The same pack, evidence, parameters and assessment date give the same results (mizuchi replay)."
+        ))
+    );
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_in_content_and_attributes() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+    }
+}

@@ -1,0 +1,30 @@
+//! Reports of Mizuchi runs.
+//!
+//! A run's results have two sources: the signed ledger (verified first, so
+//! the report can say by whom and under which checkpoint) and the JSON of
+//! `mizuchi eval --format json` (unsigned, and marked so). Both become one
+//! [`Run`], which the renderers turn into what people act on:
+//!
+//! | renderer | for |
+//! | --- | --- |
+//! | [`html`] | management: one self-contained page, printable on A4 |
+//! | [`junit`] | CI pipelines: a test case per rule, a failure per failing finding |
+//! | [`findings_csv`] | spreadsheets: one row per finding (UTF-8 with BOM) |
+//!
+//! This crate links neither the WebAssembly runtime nor a command-line
+//! parser: a verifier or the regulator's hub renders reports with it.
+//! Nothing here prints.
+
+mod chapter;
+pub mod findings_csv;
+pub mod html;
+pub mod junit;
+mod model;
+mod run;
+
+pub use chapter::Chapter;
+pub use model::{
+    Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
+    ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
+};
+pub use run::{Lang, ReportError, Run, RuleRow, SignedBy, Titles};
