@@ -14,11 +14,11 @@ use crate::bundle::Bundle;
 use crate::engine::Runtime;
 use crate::pack::{Module, ModuleState, Pack, PackSet, ParamKind, RuleInfo};
 use crate::record::{Evaluation, Settings};
+use crate::sandbox::{self, Failure, Limit, RunInput};
 use mizuchi_report::{
     EvidenceInfo, EvidenceRef, Finding, HostInfo, Outcome, ParamValue, REPORT_FORMAT, Report,
     RuleFailure, RuleResult, Status, Subject,
 };
-use crate::sandbox::{self, Failure, Limit, RunInput};
 
 /// The version of the report format.
 pub const REPORT_VERSION: &str = "1.0.0";

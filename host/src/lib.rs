@@ -80,6 +80,10 @@ pub use import::{
     import, parse_offset, template_tables, write_template,
 };
 pub use mizuchi_ledger::keys::{KeyError, PublicKey, SecretKey, public_path};
+pub use mizuchi_report::{
+    Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
+    ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
+};
 pub use pack::{
     Module, Need, Pack, PackError, PackSet, ParamKind, ParamSpec, RuleCoverage, RuleInfo,
     SectionCoverage, Verification, build_pack,
@@ -90,10 +94,6 @@ pub use packfile::{
 };
 pub use record::{Evaluation, RecordError, Recorded, Recorder, Settings, run_id, statements};
 pub use replay::{Difference, Replay, ReplayError, RuleReplay, replay};
-pub use mizuchi_report::{
-    Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
-    ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
-};
 pub use sandbox::Limit;
 pub use schema::{SchemaFile, evidence_schemas};
 pub use store::{Index, IndexEntry, InstallError, Installation, PackStore, write_index};

@@ -18,10 +18,10 @@ use semver::{Version, VersionReq};
 use crate::abi::{self, RuleModulePre, wit_types as ty};
 use crate::engine::{Runtime, RuntimeError};
 use crate::packfile::{ManifestTemplate, PackFile, PackFileError, RuleEntry};
-use mizuchi_report::{Force, ModuleInfo, PackInfo, ParamValue};
 use crate::sandbox::{self, Failure, RunInput};
 use crate::trust::{Signed, TrustError, TrustStore};
 use mizuchi_ledger::digest::sha256_hex;
+use mizuchi_report::{Force, ModuleInfo, PackInfo, ParamValue};
 
 /// Why a pack cannot be loaded.
 #[derive(Debug, thiserror::Error)]

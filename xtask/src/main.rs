@@ -7,7 +7,8 @@
 //! - `demo`: `build`, then plays regulator and utility: signs the pack with a
 //!   demo regulator key, trusts that key and installs the pack in a demo home,
 //!   evaluates the installed pack against the bundled sample utility (printing
-//!   the per-rule table and recording signed results), and verifies the ledger.
+//!   the per-rule table and recording signed results), verifies the ledger,
+//!   and renders the run's reports (HTML, JUnit XML, CSV) from it.
 //! - `test`: format check, clippy with warnings denied (native, and the guests
 //!   for the component target), the public crates' docs, `build`, then every test.
 //! - `bench`: `build`, the release binary, then the benchmark
@@ -267,7 +268,19 @@ fn demo() -> Result<()> {
         .arg("verify")
         .arg(&ledger)
         .arg("--trust")
-        .arg(demo.join("DEMO-ONLY-utility-key.pub.pem")))
+        .arg(demo.join("DEMO-ONLY-utility-key.pub.pem")))?;
+    // The reports of the run just recorded, made from the verified ledger:
+    // the HTML page for management (in Japanese), JUnit XML and the findings
+    // as CSV. (`--format pdf` adds a PDF where Chromium is installed.)
+    let reports = demo.join("report");
+    println!("reports of the last run, from the verified ledger:");
+    run(mz()
+        .args(["--lang", "ja", "report", "--ledger"])
+        .arg(&ledger)
+        .arg("--trust")
+        .arg(demo.join("DEMO-ONLY-utility-key.pub.pem"))
+        .args(["--format", "html,junit,csv", "--out-dir"])
+        .arg(&reports))
 }
 
 fn test() -> Result<()> {
@@ -312,6 +325,7 @@ fn test() -> Result<()> {
     run(cargo()
         .args(["doc", "--no-deps", "--package", "mizuchi-evidence"])
         .args(["--package", "mizuchi-sdk", "--package", "mizuchi-ledger"])
+        .args(["--package", "mizuchi-report"])
         .args(["--package", "mizuchi"])
         .env("RUSTDOCFLAGS", "-D warnings"))
     .context("the public crates' documentation has broken links or missing docs")?;

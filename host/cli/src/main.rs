@@ -16,6 +16,7 @@ mod ledger;
 mod pack;
 mod render;
 mod replay;
+mod report;
 mod rules;
 mod trust;
 
@@ -89,6 +90,8 @@ enum Command {
     Ledger(ledger::Command),
     /// Re-run a recorded run and compare the signed results byte for byte.
     Replay(replay::Args),
+    /// Render a run for people: HTML, PDF, JUnit XML, CSV of findings.
+    Report(report::Args),
     /// Rule packs: build, sign, verify, inspect, install, update.
     #[command(subcommand)]
     Pack(pack::Command),
@@ -236,6 +239,7 @@ fn main() -> ExitCode {
         Command::Key(command) => key::run(&global, command),
         Command::Ledger(command) => ledger::run(&global, command),
         Command::Replay(args) => replay::run(&global, args),
+        Command::Report(args) => report::run(&global, args),
         Command::Pack(command) => pack::run(&global, command),
         Command::Trust(command) => trust::run(&global, command),
     };
@@ -410,6 +414,9 @@ fn localized(cause: &(dyn std::error::Error + 'static), lang: Lang) -> String {
     }
     if let Some(e) = cause.downcast_ref::<Bilingual>() {
         return e.text.get(code).to_owned();
+    }
+    if let Some(e) = cause.downcast_ref::<mizuchi_report::ReportError>() {
+        return e.text(code);
     }
     cause.to_string()
 }

@@ -291,7 +291,11 @@ fn provenance(o: &mut String, run: &Run, lang: Lang) {
                     "Made from a signed ledger, verified"
                 )
             );
-            row(o, lang.pick("台帳", "Ledger"), format!("<code>{}</code>", esc(&s.ledger)));
+            row(
+                o,
+                lang.pick("台帳", "Ledger"),
+                format!("<code>{}</code>", esc(&s.ledger)),
+            );
             row(
                 o,
                 lang.pick("実行", "Run"),
@@ -305,15 +309,22 @@ fn provenance(o: &mut String, run: &Run, lang: Lang) {
             row(
                 o,
                 lang.pick("チェックポイント", "Checkpoint"),
-                format!(
-                    "{} {} / {} {}",
-                    s.acknowledged,
-                    lang.pick("項目を署名付きで確認", "entries acknowledged by a signed checkpoint"),
-                    s.entries,
-                    lang.pick("項目", "entries")
-                ),
+                match lang {
+                    Lang::Ja => format!(
+                        "台帳の {} 項目のうち {} 項目を、署名付きチェックポイントが確認",
+                        s.entries, s.acknowledged
+                    ),
+                    Lang::En => format!(
+                        "{} of the ledger's {} entries acknowledged by a signed checkpoint",
+                        s.acknowledged, s.entries
+                    ),
+                },
             );
-            row(o, lang.pick("台帳のルート", "Ledger root"), format!("<code>{}</code>", esc(&s.root)));
+            row(
+                o,
+                lang.pick("台帳のルート", "Ledger root"),
+                format!("<code>{}</code>", esc(&s.root)),
+            );
             row(
                 o,
                 lang.pick("結果の署名鍵", "Results signed by"),
@@ -385,7 +396,10 @@ pub fn render(run: &Run, lang: Lang) -> String {
     let title = format!(
         "{} — {} ({})",
         run.utility_name().get(l),
-        lang.pick("水道サイバーセキュリティ評価", "Water cybersecurity assessment"),
+        lang.pick(
+            "水道サイバーセキュリティ評価",
+            "Water cybersecurity assessment"
+        ),
         run.as_of()
     );
     let _ = write!(
@@ -411,7 +425,11 @@ pub fn render(run: &Run, lang: Lang) -> String {
     provenance(&mut o, run, lang);
 
     // Ordinance and recommended, apart.
-    let _ = write!(o, "<h2>{}</h2><div class=\"cards\">", lang.pick("概要", "Summary"));
+    let _ = write!(
+        o,
+        "<h2>{}</h2><div class=\"cards\">",
+        lang.pick("概要", "Summary")
+    );
     for (force, heading, note) in [
         (
             Some(Force::Ordinance),
@@ -421,7 +439,10 @@ pub fn render(run: &Run, lang: Lang) -> String {
         (
             Some(Force::Recommended),
             lang.pick("ガイドラインの推奨事項", "Guideline recommendations"),
-            lang.pick("ガイドラインが推奨する対策です。", "Measures the guideline recommends."),
+            lang.pick(
+                "ガイドラインが推奨する対策です。",
+                "Measures the guideline recommends.",
+            ),
         ),
     ] {
         let _ = write!(
@@ -436,15 +457,27 @@ pub fn render(run: &Run, lang: Lang) -> String {
     o.push_str("</div>");
     let other = run.counts(None);
     if !other.is_empty() {
-        let _ = write!(o, "<h3>{}</h3>", lang.pick("区分のない結果", "Results of no known force"));
+        let _ = write!(
+            o,
+            "<h3>{}</h3>",
+            lang.pick("区分のない結果", "Results of no known force")
+        );
         counts_table(&mut o, &other, lang);
     }
 
-    let _ = write!(o, "<h2>{}</h2>", lang.pick("章ごとの結果", "By guideline chapter"));
+    let _ = write!(
+        o,
+        "<h2>{}</h2>",
+        lang.pick("章ごとの結果", "By guideline chapter")
+    );
     chapter_chart(&mut o, run, lang);
 
     // What needs action.
-    let _ = write!(o, "<h2>{}</h2>", lang.pick("対応が必要な事項", "What needs action"));
+    let _ = write!(
+        o,
+        "<h2>{}</h2>",
+        lang.pick("対応が必要な事項", "What needs action")
+    );
     let failing: Vec<&RuleRow> = run
         .rules()
         .iter()
@@ -481,7 +514,10 @@ pub fn render(run: &Run, lang: Lang) -> String {
         let _ = write!(
             o,
             "<h3>{}</h3><p class=\"sub\">{}</p>",
-            lang.pick("証跡が足りず判定できない規則", "Rules that could not decide for lack of evidence"),
+            lang.pick(
+                "証跡が足りず判定できない規則",
+                "Rules that could not decide for lack of evidence"
+            ),
             lang.pick(
                 "証跡を補って再評価してください。",
                 "Add the evidence they need and evaluate again."
@@ -502,7 +538,11 @@ pub fn render(run: &Run, lang: Lang) -> String {
     }
 
     // Risk acceptances.
-    let _ = write!(o, "<h2>{}</h2>", lang.pick("リスク受容", "Risk acceptances"));
+    let _ = write!(
+        o,
+        "<h2>{}</h2>",
+        lang.pick("リスク受容", "Risk acceptances")
+    );
     let waived: Vec<(&RuleRow, &Finding)> = run
         .rules()
         .iter()
@@ -521,7 +561,10 @@ pub fn render(run: &Run, lang: Lang) -> String {
             "<table><colgroup><col style=\"width:22%\"><col style=\"width:18%\"><col></colgroup><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
             lang.pick("規則", "Rule"),
             lang.pick("対象", "Subject"),
-            lang.pick("受容の内容 (承認者・期限・理由)", "Acceptance (approver, expiry, reason)")
+            lang.pick(
+                "受容の内容 (承認者・期限・理由)",
+                "Acceptance (approver, expiry, reason)"
+            )
         );
         for (r, f) in waived {
             let _ = write!(
@@ -541,7 +584,10 @@ pub fn render(run: &Run, lang: Lang) -> String {
     let _ = write!(
         o,
         "<h2>{}</h2>",
-        lang.pick("既定値から変えたパラメータ", "Parameters changed from the pack's defaults")
+        lang.pick(
+            "既定値から変えたパラメータ",
+            "Parameters changed from the pack's defaults"
+        )
     );
     if run.signed().is_none() {
         let _ = write!(
@@ -556,7 +602,10 @@ pub fn render(run: &Run, lang: Lang) -> String {
         let _ = write!(
             o,
             "<p>{}</p>",
-            lang.pick("ありません (すべてパックの既定値)。", "None: every parameter has the pack's default.")
+            lang.pick(
+                "ありません (すべてパックの既定値)。",
+                "None: every parameter has the pack's default."
+            )
         );
     } else {
         let _ = write!(
@@ -608,7 +657,11 @@ pub fn render(run: &Run, lang: Lang) -> String {
     o.push_str("</tbody></table>");
 
     // Details.
-    let _ = write!(o, "<h2>{}</h2>", lang.pick("規則ごとの詳細", "Details of every rule"));
+    let _ = write!(
+        o,
+        "<h2>{}</h2>",
+        lang.pick("規則ごとの詳細", "Details of every rule")
+    );
     for r in run.rules() {
         let _ = write!(o, "<div class=\"rule\" id=\"d-{}\">", esc(&r.id));
         rule_heading(&mut o, r, lang);
@@ -627,20 +680,28 @@ pub fn render(run: &Run, lang: Lang) -> String {
             if params.is_empty() {
                 String::new()
             } else {
-                format!(" · {} {}", lang.pick("パラメータ", "parameters"), params.join(" "))
+                format!(
+                    " · {} {}",
+                    lang.pick("パラメータ", "parameters"),
+                    params.join(" ")
+                )
             }
         );
         if r.findings.is_empty() {
-            let _ = write!(o, "<p class=\"muted\">{}</p>", lang.pick("所見はありません。", "No findings."));
+            let _ = write!(
+                o,
+                "<p class=\"muted\">{}</p>",
+                lang.pick("所見はありません。", "No findings.")
+            );
         } else {
             findings_table(&mut o, r.findings.iter(), lang);
         }
         o.push_str("</div>");
     }
 
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<footer>Mizuchi {} · {} {} · {}</footer></body></html>\n",
+        "<footer>Mizuchi {} · {} {} · {}</footer></body></html>",
         esc(&run.host().version),
         lang.pick("規則 ABI", "rule ABI"),
         esc(&run.host().rule_abi),

@@ -55,9 +55,9 @@ impl Tally {
 /// One test case.
 fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
     let l = lang.as_str();
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n",
+        "    <testcase classname=\"{}\" name=\"{}\" time=\"0\">",
         esc(suite),
         esc(&format!("{} {}", r.id, r.title_in(lang)))
     );
@@ -69,9 +69,9 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
                     .iter()
                     .map(|x| format!("{}: {}", x.section, x.locator))
                     .collect();
-                let _ = write!(
+                let _ = writeln!(
                     o,
-                    "      <failure type=\"{}:{}\" message=\"{}\">{}</failure>\n",
+                    "      <failure type=\"{}:{}\" message=\"{}\">{}</failure>",
                     esc(&f.subject.kind),
                     esc(&f.subject.id),
                     esc(f.message.get(l)),
@@ -84,9 +84,9 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
                 .error
                 .as_ref()
                 .map_or(("error", ""), |e| (e.cause.as_str(), e.message.as_str()));
-            let _ = write!(
+            let _ = writeln!(
                 o,
-                "      <error type=\"{}\" message=\"{}\"/>\n",
+                "      <error type=\"{}\" message=\"{}\"/>",
                 esc(cause),
                 esc(message)
             );
@@ -98,25 +98,33 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
                 .filter(|f| f.status == Status::InsufficientEvidence)
                 .map(|f| f.message.get(l))
                 .collect();
-            let _ = write!(
+            let _ = writeln!(
                 o,
-                "      <skipped message=\"{}\"/>\n",
-                esc(&format!("{}: {}", Outcome::InsufficientEvidence.label().get(l), why.join(" / ")))
+                "      <skipped message=\"{}\"/>",
+                esc(&format!(
+                    "{}: {}",
+                    Outcome::InsufficientEvidence.label().get(l),
+                    why.join(" / ")
+                ))
             );
         }
         Outcome::NotApplicable => {
-            let _ = write!(
+            let _ = writeln!(
                 o,
-                "      <skipped message=\"{}\"/>\n",
+                "      <skipped message=\"{}\"/>",
                 esc(Outcome::NotApplicable.label().get(l))
             );
         }
         Outcome::Pass | Outcome::PassAlternative | Outcome::Waived => {}
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "      <system-out>{}</system-out>\n    </testcase>\n",
-        esc(&format!("{}: {}", lang.pick("結果", "outcome"), r.outcome.label().get(l)))
+        "      <system-out>{}</system-out>\n    </testcase>",
+        esc(&format!(
+            "{}: {}",
+            lang.pick("結果", "outcome"),
+            r.outcome.label().get(l)
+        ))
     );
 }
 
@@ -138,9 +146,9 @@ pub fn render(run: &Run, lang: Lang) -> String {
             all.add(r);
         }
         let name = chapter.title().get(lang.as_str()).to_owned();
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\" timestamp=\"{}T00:00:00\">\n",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\" timestamp=\"{}T00:00:00\">",
             esc(&name),
             t.tests,
             t.failures,
@@ -175,6 +183,9 @@ mod tests {
 
     #[test]
     fn control_characters_cannot_break_the_xml() {
-        assert_eq!(esc("a\u{1}b<c>\"d\"&'\n"), "ab&lt;c&gt;&quot;d&quot;&amp;&apos;&#10;");
+        assert_eq!(
+            esc("a\u{1}b<c>\"d\"&'\n"),
+            "ab&lt;c&gt;&quot;d&quot;&amp;&apos;&#10;"
+        );
     }
 }

@@ -27,4 +27,4 @@ pub use model::{
     Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
     ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
 };
-pub use run::{Lang, ReportError, Run, RuleRow, SignedBy, Titles};
+pub use run::{Lang, ReportError, RuleRow, Run, SignedBy, Titles};

@@ -79,6 +79,33 @@ pub enum ReportError {
     },
 }
 
+impl ReportError {
+    /// The message in `lang` (`ja` or `en`).
+    pub fn text(&self, lang: &str) -> String {
+        if lang != "ja" {
+            return self.to_string();
+        }
+        match self {
+            ReportError::NotVerified { path, why } => format!(
+                "`{}` は検証に通りません ({why})。どこが違うかは `mizuchi ledger verify` で確かめられます。この台帳からは何も報告しません",
+                path.display()
+            ),
+            ReportError::NoRuns(path) => format!(
+                "`{}` には確認済みの実行がありません。`mizuchi eval --ledger` で記録してください",
+                path.display()
+            ),
+            ReportError::NoRun { path, run } => format!(
+                "`{}` に実行 `{run}` はありません。実行の一覧は `mizuchi ledger show` で見られます",
+                path.display()
+            ),
+            ReportError::Malformed { path, index, why } => format!(
+                "`{}` の項目 {index} は署名されていますが、その実行の結果ではありません: {why}",
+                path.display()
+            ),
+        }
+    }
+}
+
 /// Who vouches for a run read from a ledger: what verification established.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignedBy {
@@ -262,7 +289,10 @@ impl Run {
         for (k, e) in body.iter().take(count).enumerate() {
             let i = start + 1 + k;
             if e.predicate_type != RESULT_PREDICATE {
-                return Err(malformed(i, format!("its predicate is `{}`", e.predicate_type)));
+                return Err(malformed(
+                    i,
+                    format!("its predicate is `{}`", e.predicate_type),
+                ));
             }
             let r = serde_json::from_slice::<Statement<ResultPredicate>>(&e.statement)
                 .map_err(|e| malformed(i, e.to_string()))?

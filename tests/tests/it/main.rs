@@ -17,6 +17,7 @@ mod hostile;
 mod intake;
 mod ledger;
 mod official_pack;
+mod report;
 mod sandbox;
 mod schemas;
 mod signed_packs;

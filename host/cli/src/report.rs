@@ -1,0 +1,283 @@
+//! `mizuchi report`: render a run for the people who act on it.
+//!
+//! The run comes from a signed ledger (verified first; the report shows by
+//! whom and under which checkpoint) or from `mizuchi eval --format json`
+//! output (marked unsigned). The renderers live in the `mizuchi-report`
+//! library; this command finds the rule titles in the installed packs,
+//! writes the files and, for PDF, drives a headless Chromium.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::ValueEnum;
+use mizuchi::{Limits, PublicKey};
+use mizuchi_report::{Lang, Report, Run, Titles};
+
+use crate::pack::Selection;
+use crate::{Failure, Global, Say, said};
+
+/// A format `mizuchi report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// One self-contained HTML page (`report.html`).
+    Html,
+    /// The same page printed on A4 by headless Chromium (`report.pdf`).
+    Pdf,
+    /// JUnit XML, a test case per rule (`junit.xml`).
+    Junit,
+    /// Every finding, for spreadsheets (`findings.csv`, UTF-8 with BOM).
+    Csv,
+}
+
+impl ReportFormat {
+    fn file_name(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "report.html",
+            ReportFormat::Pdf => "report.pdf",
+            ReportFormat::Junit => "junit.xml",
+            ReportFormat::Csv => "findings.csv",
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// A ledger of signed results (`mizuchi eval --ledger`): it is verified
+    /// first, and nothing is reported from a ledger that does not verify.
+    #[arg(
+        long,
+        value_name = "LEDGER",
+        conflicts_with = "from_json",
+        required_unless_present = "from_json"
+    )]
+    ledger: Option<PathBuf>,
+    /// Public keys whose signatures are trusted (PEM), to verify the ledger. Repeatable.
+    #[arg(long = "trust", value_name = "KEY", requires = "ledger")]
+    trust: Vec<PathBuf>,
+    /// The run to report (see `mizuchi ledger show`) [default: the ledger's last run].
+    #[arg(long, requires = "ledger")]
+    run: Option<String>,
+    /// The output of `mizuchi eval --format json` instead of a ledger: the
+    /// report is marked unsigned.
+    #[arg(long, value_name = "FILE")]
+    from_json: Option<PathBuf>,
+    /// What to write, comma-separated or repeated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "html")]
+    format: Vec<ReportFormat>,
+    /// The directory the files are written to (made if missing).
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    /// Where rule titles come from [default: the installed packs].
+    #[command(flatten)]
+    packs: Selection,
+}
+
+/// Titles and sections of the rules of the packs `selection` names (or the
+/// installed ones), for a ledger, which records rule ids only. A pack that
+/// cannot be loaded leaves its rules untitled, with a warning.
+fn titles(global: &Global, selection: &Selection) -> Titles {
+    let mut out = Titles::new();
+    let loaded = global
+        .runtime(Limits::default())
+        .and_then(|runtime| selection.load(global, &runtime, None));
+    match loaded {
+        Ok(packs) => {
+            for (_, _, rule) in packs.rules() {
+                out.insert(
+                    rule.id.clone(),
+                    (rule.title.clone(), Some(rule.section.clone())),
+                );
+            }
+        }
+        Err(e) => tracing::warn!("rule titles are not shown: {e:#}"),
+    }
+    out
+}
+
+/// Writes `bytes` to `path` through a temporary file, so that a report being
+/// replaced is never left half written.
+fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = mizuchi_ledger::files::temp_in(dir, false)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A Chromium to print with: `$MIZUCHI_CHROMIUM`, or the first of the usual
+/// names on `PATH`.
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("MIZUCHI_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in [
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+        ] {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Prints `html` (a file) to `pdf` with headless Chromium.
+fn print_pdf(html: &Path, pdf: &Path) -> anyhow::Result<()> {
+    let Some(browser) = chromium() else {
+        return Err(said(
+            "PDF を作る Chromium が見つかりません。Debian では `apt-get install chromium fonts-noto-cjk` で入れるか、MIZUCHI_CHROMIUM に場所を設定してください (HTML はブラウザの印刷でも PDF にできます)",
+            "no Chromium was found to print the PDF; install it (Debian: `apt-get install chromium fonts-noto-cjk`) or set MIZUCHI_CHROMIUM to its path (the HTML report also prints to PDF from any browser)",
+        ));
+    };
+    let html = std::path::absolute(html)?;
+    let profile = tempfile::tempdir()?;
+    let out = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .say(|| {
+            let b = browser.display();
+            (
+                format!("`{b}` を起動できません"),
+                format!("cannot start `{b}`"),
+            )
+        })?;
+    let made = std::fs::metadata(pdf).map(|m| m.len() > 0).unwrap_or(false);
+    if !out.status.success() || !made {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last = stderr.lines().last().unwrap_or("").to_owned();
+        return Err(said(
+            format!(
+                "`{}` が PDF を作れませんでした ({}): {last}",
+                browser.display(),
+                out.status
+            ),
+            format!(
+                "`{}` did not print the PDF ({}): {last}",
+                browser.display(),
+                out.status
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
+    let lang = match global.lang {
+        crate::render::Lang::Ja => Lang::Ja,
+        crate::render::Lang::En => Lang::En,
+    };
+    let run = match (&args.ledger, &args.from_json) {
+        (Some(ledger), _) => {
+            if args.trust.is_empty() {
+                return Err(said(
+                    "台帳を検証する公開鍵を --trust で指定してください",
+                    "give the public key that signed the ledger with --trust, to verify it",
+                )
+                .into());
+            }
+            let keys = args
+                .trust
+                .iter()
+                .map(|k| PublicKey::read(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let (verification, entries) =
+                mizuchi_ledger::ledger::verify_entries(ledger, &keys, &[]).say(|| {
+                    let l = ledger.display();
+                    (
+                        format!("`{l}` を検証できません"),
+                        format!("cannot verify `{l}`"),
+                    )
+                })?;
+            let titles = titles(global, &args.packs);
+            Run::from_ledger(
+                ledger,
+                &verification,
+                &entries,
+                args.run.as_deref(),
+                &titles,
+            )?
+        }
+        (None, Some(json)) => {
+            let text = std::fs::read_to_string(json).say(|| {
+                let j = json.display();
+                (format!("`{j}` を読めません"), format!("cannot read `{j}`"))
+            })?;
+            let report: Report = serde_json::from_str(&text).say(|| {
+                let j = json.display();
+                (
+                    format!("`{j}` は `mizuchi eval --format json` の出力ではありません"),
+                    format!("`{j}` is not the output of `mizuchi eval --format json`"),
+                )
+            })?;
+            Run::unsigned(&report)
+        }
+        (None, None) => {
+            return Err(said(
+                "--ledger か --from-json で報告する実行を指定してください",
+                "name the run to report with --ledger or --from-json",
+            )
+            .into());
+        }
+    };
+    std::fs::create_dir_all(&args.out_dir).say(|| {
+        let d = args.out_dir.display();
+        (
+            format!("`{d}` を作れません"),
+            format!("cannot create `{d}`"),
+        )
+    })?;
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+    let html = mizuchi_report::html::render(&run, lang);
+    let html_path = args.out_dir.join(ReportFormat::Html.file_name());
+    let mut written = Vec::new();
+    for f in &formats {
+        let path = args.out_dir.join(f.file_name());
+        match f {
+            ReportFormat::Html => write(&path, html.as_bytes())?,
+            ReportFormat::Junit => {
+                write(&path, mizuchi_report::junit::render(&run, lang).as_bytes())?;
+            }
+            ReportFormat::Csv => {
+                write(
+                    &path,
+                    mizuchi_report::findings_csv::render(&run, lang).as_bytes(),
+                )?;
+            }
+            ReportFormat::Pdf => {
+                // Chromium prints a file: the HTML report is written too.
+                if !formats.contains(&ReportFormat::Html) {
+                    write(&html_path, html.as_bytes())?;
+                    written.push(html_path.clone());
+                }
+                print_pdf(&html_path, &path)?;
+            }
+        }
+        written.push(path);
+    }
+    if !global.quiet {
+        let mut out = String::new();
+        for p in &written {
+            out.push_str(&format!("{}\n", p.display()));
+        }
+        std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
+    }
+    Ok(())
+}

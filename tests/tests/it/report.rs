@@ -1,0 +1,302 @@
+//! `mizuchi report`: what people read, checked as they would read it: the
+//! HTML in a real browser (headless Chromium), the JUnit file by a real
+//! consumer (`junitparser`), the CSV as a spreadsheet would open it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use mizuchi_tests::{official_pack, run, s, sample};
+use serde_json::Value;
+
+/// A signed run of the official pack over the sample: (its directory, the
+/// ledger, the public key, the eval JSON).
+fn signed_run() -> (tempfile::TempDir, PathBuf, PathBuf, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("utility.pem");
+    assert_eq!(run(&["key", "generate", "-q", "--out", s(&key)]).code, 0);
+    let ledger = dir.path().join("results.jsonl");
+    let pack = official_pack();
+    let out = run(&[
+        "eval",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(&sample()),
+        "--format",
+        "json",
+        "--ledger",
+        s(&ledger),
+        "--key",
+        s(&key),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    (dir, ledger, mizuchi::public_path(&key), report)
+}
+
+/// `mizuchi report` over the signed run into `out`, in `lang`.
+fn report(ledger: &Path, key: &Path, out: &Path, lang: &str, formats: &str) -> mizuchi_tests::Run {
+    let pack = official_pack();
+    run(&[
+        "--lang",
+        lang,
+        "report",
+        "--ledger",
+        s(ledger),
+        "--trust",
+        s(key),
+        "--pack",
+        s(&pack),
+        "--format",
+        formats,
+        "--out-dir",
+        s(out),
+    ])
+}
+
+/// The rules of the official pack: (id, Japanese title, English title).
+fn titles() -> Vec<(String, String, String)> {
+    let pack = official_pack();
+    let out = run(&["rules", "--pack", s(&pack), "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.json()["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                r["title"]["ja"].as_str().unwrap().to_owned(),
+                r["title"]["en"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// HTML text as it appears in the page (the renderer escapes these).
+fn escaped(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// What headless Chromium measured of a page at a window width: the page's
+/// scroll width, and what the console said.
+struct Measured {
+    scroll_width: u64,
+    console: Vec<String>,
+}
+
+/// Opens `html` in headless Chromium at `width` pixels with a probe script
+/// added (the report itself has none) that writes the document's scroll
+/// width into the DOM, which `--dump-dom` prints.
+fn measure(html: &Path, width: u32) -> Measured {
+    let page = std::fs::read_to_string(html).unwrap();
+    let probe = "<script>window.addEventListener('load',()=>{const d=document.createElement('pre');\
+                 d.id='probe';d.textContent='scroll-width='+document.documentElement.scrollWidth;\
+                 document.body.appendChild(d);});</script>";
+    let probed = html.with_extension("probe.html");
+    std::fs::write(&probed, page.replace("</body>", &format!("{probe}</body>"))).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+        ])
+        .arg(format!("--window-size={width},900"))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", probed.display()))
+        .output()
+        .expect("headless Chromium (Debian package `chromium`, installed by .ci/run)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let scroll_width = dom
+        .split("id=\"probe\">scroll-width=")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the probe did not run at {width} px"));
+    let console = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_owned)
+        .collect();
+    Measured {
+        scroll_width,
+        console,
+    }
+}
+
+#[test]
+fn the_html_report_names_every_rule_in_both_languages_and_fits_screen_and_a4() {
+    let (dir, ledger, key, eval) = signed_run();
+    let titles = titles();
+    assert_eq!(titles.len(), 29);
+    for lang in ["ja", "en"] {
+        let out_dir = dir.path().join(format!("report-{lang}"));
+        let r = report(&ledger, &key, &out_dir, lang, "html");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let html_path = out_dir.join("report.html");
+        let html = std::fs::read_to_string(&html_path).unwrap();
+        for (id, ja, en) in &titles {
+            let title = if lang == "ja" { ja } else { en };
+            assert!(
+                html.contains(&escaped(title)),
+                "{lang}: no title of {id}: {title}"
+            );
+        }
+        // Verified provenance on the page: the pack's digest and the run.
+        let digest = eval["packs"][0]["digest"].as_str().unwrap();
+        assert!(html.contains(digest));
+        let shown = run(&["ledger", "show", s(&ledger), "--format", "json"]).json();
+        assert!(html.contains(shown[0]["run"].as_str().unwrap()));
+        // Self-contained: nothing is fetched.
+        for fetch in ["<script", "<link", "src=\"http", "url(http", "@import"] {
+            assert!(
+                !html.contains(fetch),
+                "{lang}: the page fetches or runs `{fetch}`"
+            );
+        }
+        // A4 is 210 mm wide; less 12 mm margins each side at 96 px per inch
+        // that is 703 px of printable width.
+        for width in [1280, 703] {
+            let m = measure(&html_path, width);
+            assert!(
+                m.scroll_width <= u64::from(width),
+                "{lang}: the page is {} px wide in a {width} px window",
+                m.scroll_width
+            );
+            assert!(m.console.is_empty(), "{lang}: console: {:?}", m.console);
+        }
+    }
+}
+
+#[test]
+fn junit_csv_and_pdf_are_read_by_real_consumers_with_the_expected_counts() {
+    let (dir, ledger, key, eval) = signed_run();
+    let out_dir = dir.path().join("ci");
+    let r = report(&ledger, &key, &out_dir, "en", "junit,csv,pdf");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The PDF, printed by Chromium from the HTML, on A4 (595 × 842 points).
+    let pdf = std::fs::read(out_dir.join("report.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/MediaBox [0 0 594.9"), "not A4");
+    let results = eval["results"].as_array().unwrap();
+    let failed_rules = results.iter().filter(|r| r["outcome"] == "fail").count();
+    let failed_findings: usize = results
+        .iter()
+        .filter(|r| r["outcome"] == "fail")
+        .map(|r| {
+            r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["status"] == "fail")
+                .count()
+        })
+        .sum();
+    let skipped = results
+        .iter()
+        .filter(|r| r["outcome"] == "insufficient-evidence" || r["outcome"] == "not-applicable")
+        .count();
+    let script = r#"
+import sys
+from junitparser import JUnitXml, Failure, Skipped, Error
+xml = JUnitXml.fromfile(sys.argv[1])
+cases = [c for suite in xml for c in suite]
+failed = [c for c in cases if any(isinstance(r, Failure) for r in c.result)]
+failures = sum(1 for c in cases for r in c.result if isinstance(r, Failure))
+skipped = sum(1 for c in cases if any(isinstance(r, Skipped) for r in c.result))
+errors = sum(1 for c in cases if any(isinstance(r, Error) for r in c.result))
+print(len(cases), len(failed), failures, skipped, errors)
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(out_dir.join("junit.xml"))
+        .output()
+        .expect("python3 with junitparser (installed by .ci/run)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(
+        counts,
+        format!("29 {failed_rules} {failed_findings} {skipped} 0"),
+        "cases, failed cases, failures, skipped, errors"
+    );
+
+    // The CSV: a byte order mark for Excel, a header and a row per finding.
+    let csv = std::fs::read(out_dir.join("findings.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let findings: usize = results
+        .iter()
+        .map(|r| r["findings"].as_array().map_or(0, Vec::len))
+        .sum();
+    let mut reader = ::csv::ReaderBuilder::new().from_reader(&csv[3..]);
+    assert_eq!(reader.records().count(), findings);
+}
+
+#[test]
+fn an_unsigned_report_says_so_and_a_ledger_that_does_not_verify_reports_nothing() {
+    let (dir, ledger, key, eval) = signed_run();
+    let json = dir.path().join("eval.json");
+    std::fs::write(&json, serde_json::to_vec(&eval).unwrap()).unwrap();
+    let out_dir = dir.path().join("unsigned");
+    let r = run(&["report", "--from-json", s(&json), "--out-dir", s(&out_dir)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    assert!(html.contains("Unsigned results") || html.contains("署名のない結果"));
+
+    // A run that is not in the ledger.
+    let r = report(&ledger, &key, &dir.path().join("x"), "en", "html");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let missing = run(&[
+        "report",
+        "--ledger",
+        s(&ledger),
+        "--trust",
+        s(&key),
+        "--run",
+        "run-0000000000000000",
+        "--out-dir",
+        s(&dir.path().join("y")),
+    ]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("holds no run `run-0000000000000000`"),
+        "{}",
+        missing.stderr
+    );
+
+    // One changed byte in a signed entry: nothing is reported.
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    std::fs::write(
+        &ledger,
+        text.replacen("\"payload\":\"", "\"payload\":\"A", 1),
+    )
+    .unwrap();
+    let out_dir = dir.path().join("tampered");
+    let r = report(&ledger, &key, &out_dir, "ja", "html");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("検証"), "{}", r.stderr);
+    assert!(!out_dir.join("report.html").exists());
+}
