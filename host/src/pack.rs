@@ -250,6 +250,7 @@ pub struct Pack {
     name: String,
     version: String,
     digest: String,
+    published_on: Option<mizuchi_evidence::Date>,
     signed: Option<Signed>,
     modules: Vec<Module>,
 }
@@ -487,6 +488,7 @@ impl Pack {
             name,
             version,
             digest: sha256_hex(listing.as_bytes()),
+            published_on: None,
             signed: None,
             modules,
         };
@@ -562,6 +564,7 @@ impl Pack {
             name: file.manifest().name.clone(),
             version: file.manifest().version.clone(),
             digest: file.digest(),
+            published_on: Some(file.manifest().published_on),
             signed,
             modules,
         };
@@ -572,6 +575,12 @@ impl Pack {
     /// The pack's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// When its publisher published it, as its manifest says; `None` for a
+    /// directory of components, which has no manifest.
+    pub fn published_on(&self) -> Option<mizuchi_evidence::Date> {
+        self.published_on
     }
 
     /// The pack's version, as its manifest says.

@@ -146,6 +146,41 @@ pub(crate) enum Command {
     Index { dir: PathBuf },
     /// List installed packs.
     List,
+    /// Write the OSCAL catalog of the guideline sections the packs' rules
+    /// check (the one `mizuchi report --format oscal` results refer to).
+    OscalCatalog {
+        #[command(flatten)]
+        packs: Selection,
+        /// Write it here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// The OSCAL catalog of the rules of `packs`, in `lang`.
+pub(crate) fn oscal_catalog(
+    packs: &mizuchi::PackSet,
+    lang: mizuchi_report::Lang,
+) -> serde_json::Value {
+    let rules: Vec<mizuchi_report::oscal::CatalogRule> = packs
+        .rules()
+        .map(|(_, _, r)| mizuchi_report::oscal::CatalogRule {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            section: r.section.clone(),
+            force: r.force,
+        })
+        .collect();
+    let name: Vec<&str> = packs.packs().iter().map(|p| p.name()).collect();
+    let version: Vec<&str> = packs.packs().iter().map(|p| p.version()).collect();
+    // A directory of components has no publication date: it is dated today.
+    let date = packs
+        .packs()
+        .iter()
+        .filter_map(|p| p.published_on())
+        .max()
+        .unwrap_or_else(crate::today);
+    mizuchi_report::oscal::catalog(&name.join("+"), &version.join("+"), date, &rules, lang)
 }
 
 fn out(text: &str) -> anyhow::Result<()> {
@@ -462,6 +497,20 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                 out(&format!("{} {} {}\n", p.name, p.version, p.file))?;
             }
             say(format!("wrote `{}`", dir.join("index.json").display()));
+            Ok(())
+        }
+        Command::OscalCatalog { packs, out: file } => {
+            let runtime = global.runtime(mizuchi::Limits::default())?;
+            let packs = packs.load(global, &runtime, None)?;
+            let catalog = oscal_catalog(&packs, global.lang);
+            let text = serde_json::to_string_pretty(&catalog)? + "\n";
+            match file {
+                Some(path) => std::fs::write(&path, text).say(|| {
+                    let p = path.display();
+                    (format!("`{p}` に書けません"), format!("cannot write `{p}`"))
+                })?,
+                None => out(&text)?,
+            }
             Ok(())
         }
         Command::List => {

@@ -10,36 +10,26 @@ use mizuchi_evidence::Text;
 use mizuchi::{Force, Outcome, PackInfo, Report, RuleResult, Status};
 use mizuchi::{Pack, PackSet};
 
-/// A report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub(crate) enum Lang {
-    #[default]
-    Ja,
-    En,
-}
+pub(crate) use mizuchi_report::Lang;
 
 /// The text of `lang` among a Japanese and an English one.
 pub(crate) fn t(lang: Lang, ja: &str, en: &str) -> String {
-    match lang {
-        Lang::Ja => ja.to_owned(),
-        Lang::En => en.to_owned(),
-    }
+    lang.pick(ja, en).to_owned()
 }
 
-impl Lang {
-    fn pick(self, t: &Text) -> &str {
-        match self {
-            Lang::Ja => &t.ja,
-            Lang::En => &t.en,
-        }
+/// Texts in the report's language.
+trait InLang {
+    fn text(self, t: &Text) -> &str;
+    fn t(self, ja: &'static str, en: &'static str) -> &'static str;
+}
+
+impl InLang for Lang {
+    fn text(self, t: &Text) -> &str {
+        t.get(self.as_str())
     }
 
     fn t(self, ja: &'static str, en: &'static str) -> &'static str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
+        self.pick(ja, en)
     }
 }
 
@@ -85,7 +75,7 @@ fn counts_line(report: &Report, force: Option<Force>, lang: Lang) -> String {
         .filter_map(|o| {
             counts
                 .get(o)
-                .map(|n| format!("{} {n}", lang.pick(&o.label())))
+                .map(|n| format!("{} {n}", lang.text(&o.label())))
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -97,7 +87,7 @@ pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{} ({}) — {} {}",
-        lang.pick(&report.evidence.utility_name),
+        lang.text(&report.evidence.utility_name),
         report.evidence.utility_id,
         lang.t("評価日", "as of"),
         report.as_of
@@ -121,8 +111,8 @@ pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
         for r in &rows {
             table.add_row(vec![
                 Cell::new(&r.rule),
-                Cell::new(r.title.as_ref().map(|t| lang.pick(t)).unwrap_or("")),
-                Cell::new(lang.pick(&r.outcome.label())),
+                Cell::new(r.title.as_ref().map(|t| lang.text(t)).unwrap_or("")),
+                Cell::new(lang.text(&r.outcome.label())),
                 Cell::new(r.subjects).set_alignment(CellAlignment::Right),
                 Cell::new(r.fuel).set_alignment(CellAlignment::Right),
             ]);
@@ -154,13 +144,13 @@ pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
                 out,
                 "\n{} {}",
                 r.rule,
-                r.title.as_ref().map(|t| lang.pick(t)).unwrap_or("")
+                r.title.as_ref().map(|t| lang.text(t)).unwrap_or("")
             );
             if let Some(e) = &r.error {
                 let _ = writeln!(
                     out,
                     "  [{}] {} ({})",
-                    lang.pick(&Outcome::Error.label()),
+                    lang.text(&Outcome::Error.label()),
                     e.message,
                     e.cause
                 );
@@ -173,7 +163,7 @@ pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
                     Status::Waived => lang.t("リスク受容", "waived"),
                     _ => continue,
                 };
-                let _ = writeln!(out, "  [{label}] {}", lang.pick(&f.message));
+                let _ = writeln!(out, "  [{label}] {}", lang.text(&f.message));
             }
         }
     }
@@ -274,7 +264,7 @@ pub(crate) fn summary_text(s: &mizuchi::BundleSummary, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{} ({}) — {} {}, {} {}, {} {}",
-        lang.pick(&s.utility_name),
+        lang.text(&s.utility_name),
         s.utility_id,
         lang.t("形式", "format"),
         s.format_version,
@@ -297,7 +287,7 @@ pub(crate) fn summary_text(s: &mizuchi::BundleSummary, lang: Lang) -> String {
     for (name, sec) in &s.sections {
         let title = name
             .parse::<mizuchi_evidence::SectionKind>()
-            .map(|k| lang.pick(&k.title()).to_owned())
+            .map(|k| lang.text(&k.title()).to_owned())
             .unwrap_or_else(|_| name.clone());
         let records = sec
             .records
@@ -380,13 +370,13 @@ pub(crate) fn coverage_text(coverage: Option<&[mizuchi::RuleCoverage]>, lang: La
     for c in short {
         let missing: Vec<String> = c
             .missing()
-            .map(|k| format!("{} ({})", lang.pick(&k.title()), k.as_str()))
+            .map(|k| format!("{} ({})", lang.text(&k.title()), k.as_str()))
             .collect();
         let _ = writeln!(
             out,
             "  {} {}: {}",
             c.rule,
-            lang.pick(&c.title),
+            lang.text(&c.title),
             missing.join(", ")
         );
     }

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use clap::ValueEnum;
 use mizuchi::{Limits, PublicKey};
-use mizuchi_report::{Lang, Report, Run, Titles};
+use mizuchi_report::{Report, Run, Titles};
 
 use crate::pack::Selection;
 use crate::{Failure, Global, Say, said};
@@ -27,6 +27,9 @@ pub(crate) enum ReportFormat {
     Junit,
     /// Every finding, for spreadsheets (`findings.csv`, UTF-8 with BOM).
     Csv,
+    /// OSCAL 1.1 for the regulator: `assessment-results.json`, `poam.json`
+    /// and the `catalog.json` they refer to.
+    Oscal,
 }
 
 impl ReportFormat {
@@ -36,6 +39,7 @@ impl ReportFormat {
             ReportFormat::Pdf => "report.pdf",
             ReportFormat::Junit => "junit.xml",
             ReportFormat::Csv => "findings.csv",
+            ReportFormat::Oscal => "assessment-results.json",
         }
     }
 }
@@ -178,10 +182,7 @@ fn print_pdf(html: &Path, pdf: &Path) -> anyhow::Result<()> {
 }
 
 pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
-    let lang = match global.lang {
-        crate::render::Lang::Ja => Lang::Ja,
-        crate::render::Lang::En => Lang::En,
-    };
+    let lang = global.lang;
     let run = match (&args.ledger, &args.from_json) {
         (Some(ledger), _) => {
             if args.trust.is_empty() {
@@ -260,6 +261,45 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
                     &path,
                     mizuchi_report::findings_csv::render(&run, lang).as_bytes(),
                 )?;
+            }
+            ReportFormat::Oscal => {
+                use mizuchi_report::oscal;
+                let json = |v: &serde_json::Value| -> anyhow::Result<Vec<u8>> {
+                    Ok((serde_json::to_string_pretty(v)? + "\n").into_bytes())
+                };
+                // The catalog of the sections the run's rules check, which the
+                // results refer to by file name.
+                let rules: Vec<oscal::CatalogRule> = run
+                    .rules()
+                    .iter()
+                    .filter_map(|r| {
+                        Some(oscal::CatalogRule {
+                            id: r.id.clone(),
+                            title: r.title.clone()?,
+                            section: r.section.clone()?,
+                            force: r.force?,
+                        })
+                    })
+                    .collect();
+                let names: Vec<&str> = run.packs().iter().map(|p| p.name.as_str()).collect();
+                let versions: Vec<&str> = run.packs().iter().map(|p| p.version.as_str()).collect();
+                let catalog = args.out_dir.join("catalog.json");
+                let c = oscal::catalog(
+                    &names.join("+"),
+                    &versions.join("+"),
+                    run.as_of(),
+                    &rules,
+                    lang,
+                );
+                write(&catalog, &json(&c)?)?;
+                written.push(catalog);
+                write(
+                    &path,
+                    &json(&oscal::assessment_results(&run, "catalog.json", lang))?,
+                )?;
+                let poam = args.out_dir.join("poam.json");
+                write(&poam, &json(&oscal::poam(&run, lang))?)?;
+                written.push(poam);
             }
             ReportFormat::Pdf => {
                 // Chromium prints a file: the HTML report is written too.

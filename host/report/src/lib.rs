@@ -10,6 +10,7 @@
 //! | [`html`] | management: one self-contained page, printable on A4 |
 //! | [`junit`] | CI pipelines: a test case per rule, a failure per failing finding |
 //! | [`findings_csv`] | spreadsheets: one row per finding (UTF-8 with BOM) |
+//! | [`oscal`] | the regulator: OSCAL catalog, assessment results, POA&M |
 //!
 //! This crate links neither the WebAssembly runtime nor a command-line
 //! parser: a verifier or the regulator's hub renders reports with it.
@@ -20,6 +21,7 @@ pub mod findings_csv;
 pub mod html;
 pub mod junit;
 mod model;
+pub mod oscal;
 mod run;
 
 pub use chapter::Chapter;

@@ -300,3 +300,95 @@ fn an_unsigned_report_says_so_and_a_ledger_that_does_not_verify_reports_nothing(
     assert!(r.stderr.contains("検証"), "{}", r.stderr);
     assert!(!out_dir.join("report.html").exists());
 }
+
+#[test]
+fn the_oscal_catalog_results_and_poam_pass_trestle_validate() {
+    let (dir, ledger, key, eval) = signed_run();
+    let out_dir = dir.path().join("oscal");
+    let r = report(&ledger, &key, &out_dir, "ja", "oscal");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pack = official_pack();
+    let pack_catalog = dir.path().join("pack-catalog.json");
+    let c = run(&[
+        "pack",
+        "oscal-catalog",
+        "--pack",
+        s(&pack),
+        "--out",
+        s(&pack_catalog),
+    ]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+
+    // What the documents hold: every rule observed, an item per failure.
+    let read = |p: &Path| -> Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
+    let ar = read(&out_dir.join("assessment-results.json"));
+    let result = &ar["assessment-results"]["results"][0];
+    assert_eq!(result["observations"].as_array().unwrap().len(), 29);
+    let poam = read(&out_dir.join("poam.json"));
+    let failed_findings = eval["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["findings"].as_array().cloned().unwrap_or_default())
+        .filter(|f| f["status"] == "fail")
+        .count();
+    assert_eq!(
+        poam["plan-of-action-and-milestones"]["poam-items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        failed_findings
+    );
+    let controls = read(&pack_catalog)["catalog"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["controls"].as_array().unwrap().len())
+        .sum::<usize>();
+    assert!(controls >= 29, "{controls} controls");
+
+    // compliance-trestle, in a trestle workspace of its own.
+    let ws = dir.path().join("trestle");
+    std::fs::create_dir_all(&ws).unwrap();
+    let trestle = |args: &[&str]| {
+        Command::new("trestle")
+            .args(args)
+            .current_dir(&ws)
+            .output()
+            .expect("compliance-trestle (installed by .ci/run)")
+    };
+    assert!(trestle(&["init"]).status.success());
+    let place = |from: &Path, kind: &str, name: &str, file: &str| {
+        let d = ws.join(kind).join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::copy(from, d.join(file)).unwrap();
+    };
+    place(
+        &out_dir.join("catalog.json"),
+        "catalogs",
+        "run",
+        "catalog.json",
+    );
+    place(&pack_catalog, "catalogs", "pack", "catalog.json");
+    place(
+        &out_dir.join("assessment-results.json"),
+        "assessment-results",
+        "run",
+        "assessment-results.json",
+    );
+    place(
+        &out_dir.join("poam.json"),
+        "plan-of-action-and-milestones",
+        "run",
+        "plan-of-action-and-milestones.json",
+    );
+    let v = trestle(&["validate", "-a"]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&v.stdout),
+        String::from_utf8_lossy(&v.stderr)
+    );
+    assert!(v.status.success(), "{text}");
+    assert_eq!(text.matches("VALID: Model").count(), 4, "{text}");
+    assert!(!text.contains("INVALID"), "{text}");
+}
