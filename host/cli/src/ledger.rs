@@ -26,9 +26,13 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// List the runs of a ledger and their outcomes.
+    /// List the runs of a ledger and their outcomes (read without checking
+    /// signatures: `verify` does that).
     Show {
         ledger: PathBuf,
+        /// Show this run alone, with each rule's outcome.
+        #[arg(long)]
+        run: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -134,13 +138,35 @@ pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Show { ledger, format } => {
-            let runs = ledger::runs(&ledger).say(|| {
+        Command::Show {
+            ledger,
+            run,
+            format,
+        } => {
+            let mut runs = ledger::runs(&ledger).say(|| {
                 (
                     format!("`{}` を読めません", ledger.display()),
                     format!("cannot read `{}`", ledger.display()),
                 )
             })?;
+            if let Some(id) = &run {
+                runs.retain(|r| &r.run == id);
+                if runs.is_empty() {
+                    return Err(crate::said(
+                        format!(
+                            "`{}` に実行 `{id}` はありません。`mizuchi ledger show {}` で一覧を見られます",
+                            ledger.display(),
+                            ledger.display()
+                        ),
+                        format!(
+                            "`{}` holds no run `{id}`; `mizuchi ledger show {}` lists its runs",
+                            ledger.display(),
+                            ledger.display()
+                        ),
+                    )
+                    .into());
+                }
+            }
             match format {
                 Format::Json => out(&(serde_json::to_string_pretty(&runs)? + "\n"))?,
                 Format::Text => {
@@ -151,15 +177,51 @@ pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
                             .iter()
                             .map(|(o, n)| format!("{} {n}", o.as_str()))
                             .collect();
+                        let packs: Vec<String> = r
+                            .packs
+                            .iter()
+                            .map(|p| {
+                                format!(
+                                    "{} {}{}",
+                                    p.name,
+                                    p.version,
+                                    if p.unsigned { " (UNSIGNED)" } else { "" }
+                                )
+                            })
+                            .collect();
                         s.push_str(&format!(
                             "{}  entry {}  {}  as of {}  {}  {}\n",
                             r.run,
                             r.index,
                             r.utility_id,
                             r.as_of,
-                            r.packs,
+                            packs.join(", "),
                             counts.join(", ")
                         ));
+                        if !r.overrides.is_empty() {
+                            let set: Vec<String> = r
+                                .overrides
+                                .iter()
+                                .map(|(k, v)| format!("{k}={v}"))
+                                .collect();
+                            s.push_str(&format!("  overrides: {}\n", set.join(", ")));
+                        }
+                        if run.is_some() {
+                            for rule in &r.rules {
+                                let line = format!(
+                                    "  {:<12} {:<22} {}",
+                                    rule.rule,
+                                    rule.outcome.as_str(),
+                                    if rule.failed > 0 {
+                                        format!("{} failed", rule.failed)
+                                    } else {
+                                        String::new()
+                                    }
+                                );
+                                s.push_str(line.trim_end());
+                                s.push('\n');
+                            }
+                        }
                     }
                     out(&s)?;
                 }

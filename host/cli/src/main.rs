@@ -90,7 +90,7 @@ enum Command {
     Ledger(ledger::Command),
     /// Re-run a recorded run and compare the signed results byte for byte.
     Replay(replay::Args),
-    /// Render a run for people: HTML, PDF, JUnit XML, CSV of findings.
+    /// Render a run for people (HTML, PDF, OSCAL, JUnit XML, CSV), or compare two runs.
     Report(report::Args),
     /// Rule packs: build, sign, verify, inspect, install, update.
     #[command(subcommand)]

@@ -45,7 +45,40 @@ impl ReportFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Option<Sub>,
+    #[command(flatten)]
+    render: RenderArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// What changed between two runs of a ledger: new failures, fixed and
+    /// changed findings, changed outcomes, and what changed in between
+    /// (packs, parameters, evidence files by digest).
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    /// The ledger of signed results; it is verified first.
+    #[arg(long, value_name = "LEDGER")]
+    ledger: PathBuf,
+    /// Public keys whose signatures are trusted (PEM). Repeatable.
+    #[arg(long = "trust", value_name = "KEY", required = true)]
+    trust: Vec<PathBuf>,
+    /// The earlier run (see `mizuchi ledger show`).
+    run_a: String,
+    /// The later run.
+    run_b: String,
+    #[arg(long, value_enum, default_value = "text")]
+    format: crate::Format,
+}
+
+#[derive(Debug, clap::Args)]
+struct RenderArgs {
     /// A ledger of signed results (`mizuchi eval --ledger`): it is verified
     /// first, and nothing is reported from a ledger that does not verify.
     #[arg(
@@ -69,8 +102,8 @@ pub(crate) struct Args {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "html")]
     format: Vec<ReportFormat>,
     /// The directory the files are written to (made if missing).
-    #[arg(long, value_name = "DIR")]
-    out_dir: PathBuf,
+    #[arg(long, value_name = "DIR", required = true)]
+    out_dir: Option<PathBuf>,
     /// Where rule titles come from [default: the installed packs].
     #[command(flatten)]
     packs: Selection,
@@ -181,38 +214,70 @@ fn print_pdf(html: &Path, pdf: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Verifies `ledger` with the keys in `trust` and returns what verified.
+fn verified(
+    ledger: &Path,
+    trust: &[PathBuf],
+) -> anyhow::Result<(
+    mizuchi_ledger::ledger::Verification,
+    Vec<mizuchi_ledger::ledger::VerifiedEntry>,
+)> {
+    if trust.is_empty() {
+        return Err(said(
+            "台帳を検証する公開鍵を --trust で指定してください",
+            "give the public key that signed the ledger with --trust, to verify it",
+        ));
+    }
+    let keys = trust
+        .iter()
+        .map(|k| PublicKey::read(k))
+        .collect::<Result<Vec<_>, _>>()?;
+    mizuchi_ledger::ledger::verify_entries(ledger, &keys, &[]).say(|| {
+        let l = ledger.display();
+        (
+            format!("`{l}` を検証できません"),
+            format!("cannot verify `{l}`"),
+        )
+    })
+}
+
+fn diff(global: &Global, args: DiffArgs) -> Result<(), Failure> {
+    let (v, entries) = verified(&args.ledger, &args.trust)?;
+    let titles = Titles::new();
+    let a = Run::from_ledger(&args.ledger, &v, &entries, Some(&args.run_a), &titles)?;
+    let b = Run::from_ledger(&args.ledger, &v, &entries, Some(&args.run_b), &titles)?;
+    let d = mizuchi_report::diff::RunDiff::between(&a, &b);
+    let text = match args.format {
+        crate::Format::Json => serde_json::to_string_pretty(&d)? + "\n",
+        crate::Format::Text => d.text(global.lang),
+    };
+    std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
+    Ok(())
+}
+
 pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
+    if let Some(Sub::Diff(d)) = args.command {
+        return diff(global, d);
+    }
+    let args = args.render;
+    let Some(out_dir) = args.out_dir.clone() else {
+        return Err(said("--out-dir を指定してください", "give --out-dir").into());
+    };
     let lang = global.lang;
+    let mut previous = None;
     let run = match (&args.ledger, &args.from_json) {
         (Some(ledger), _) => {
-            if args.trust.is_empty() {
-                return Err(said(
-                    "台帳を検証する公開鍵を --trust で指定してください",
-                    "give the public key that signed the ledger with --trust, to verify it",
-                )
-                .into());
-            }
-            let keys = args
-                .trust
-                .iter()
-                .map(|k| PublicKey::read(k))
-                .collect::<Result<Vec<_>, _>>()?;
-            let (verification, entries) =
-                mizuchi_ledger::ledger::verify_entries(ledger, &keys, &[]).say(|| {
-                    let l = ledger.display();
-                    (
-                        format!("`{l}` を検証できません"),
-                        format!("cannot verify `{l}`"),
-                    )
-                })?;
+            let (verification, entries) = verified(ledger, &args.trust)?;
             let titles = titles(global, &args.packs);
-            Run::from_ledger(
+            let run = Run::from_ledger(
                 ledger,
                 &verification,
                 &entries,
                 args.run.as_deref(),
                 &titles,
-            )?
+            )?;
+            previous = Run::previous_in_ledger(ledger, &verification, &entries, &run, &titles)?;
+            run
         }
         (None, Some(json)) => {
             let text = std::fs::read_to_string(json).say(|| {
@@ -236,8 +301,8 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
             .into());
         }
     };
-    std::fs::create_dir_all(&args.out_dir).say(|| {
-        let d = args.out_dir.display();
+    std::fs::create_dir_all(&out_dir).say(|| {
+        let d = out_dir.display();
         (
             format!("`{d}` を作れません"),
             format!("cannot create `{d}`"),
@@ -246,11 +311,11 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
-    let html = mizuchi_report::html::render(&run, lang);
-    let html_path = args.out_dir.join(ReportFormat::Html.file_name());
+    let html = mizuchi_report::html::render(&run, previous.as_ref(), lang);
+    let html_path = out_dir.join(ReportFormat::Html.file_name());
     let mut written = Vec::new();
     for f in &formats {
-        let path = args.out_dir.join(f.file_name());
+        let path = out_dir.join(f.file_name());
         match f {
             ReportFormat::Html => write(&path, html.as_bytes())?,
             ReportFormat::Junit => {
@@ -283,7 +348,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
                     .collect();
                 let names: Vec<&str> = run.packs().iter().map(|p| p.name.as_str()).collect();
                 let versions: Vec<&str> = run.packs().iter().map(|p| p.version.as_str()).collect();
-                let catalog = args.out_dir.join("catalog.json");
+                let catalog = out_dir.join("catalog.json");
                 let c = oscal::catalog(
                     &names.join("+"),
                     &versions.join("+"),
@@ -297,7 +362,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
                     &path,
                     &json(&oscal::assessment_results(&run, "catalog.json", lang))?,
                 )?;
-                let poam = args.out_dir.join("poam.json");
+                let poam = out_dir.join("poam.json");
                 write(&poam, &json(&oscal::poam(&run, lang))?)?;
                 written.push(poam);
             }

@@ -45,8 +45,8 @@ use crate::statement::{RUN_PREDICATE, RunPredicate, Statement};
 
 pub use crate::checkpoint::{Checkpoint, CheckpointError, key_hash, key_name};
 pub use crate::verify::{
-    CheckpointCheck, InclusionProof, RunSummary, Verification, VerifiedEntry, inclusion_proof,
-    runs, verify, verify_entries,
+    CheckpointCheck, InclusionProof, PackSummary, RuleSummary, RunSummary, Verification,
+    VerifiedEntry, inclusion_proof, runs, verify, verify_entries,
 };
 
 /// The `prev` of the first entry.

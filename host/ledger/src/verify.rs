@@ -356,6 +356,33 @@ pub fn verify_entries(
     Ok((v, verified))
 }
 
+/// A pack as `ledger show` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackSummary {
+    /// The pack's name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// SHA-256 of its manifest.
+    pub digest: String,
+    /// Its publisher, for a signed pack.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// The pack was run without a signature check (`--allow-unsigned`).
+    pub unsigned: bool,
+}
+
+/// One rule's result as `ledger show --run` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSummary {
+    /// The rule id.
+    pub rule: String,
+    /// What it decided.
+    pub outcome: Outcome,
+    /// How many of its findings failed.
+    pub failed: u64,
+}
+
 /// A run as `ledger show` lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
@@ -367,12 +394,17 @@ pub struct RunSummary {
     pub utility_id: String,
     /// The assessment date.
     pub as_of: mizuchi_evidence::Date,
-    /// The packs run, `name version`, comma-separated.
-    pub packs: String,
+    /// The packs run, in order.
+    pub packs: Vec<PackSummary>,
+    /// Parameters set for the run (`RULE.KEY` → value), overriding the packs'
+    /// defaults.
+    pub overrides: BTreeMap<String, mizuchi_evidence::verdict::ParamValue>,
     /// The SHA-256 of the evidence bundle's manifest.
     pub evidence_digest: String,
     /// The number of results per outcome.
     pub outcomes: BTreeMap<Outcome, u64>,
+    /// Each rule's outcome, in the order recorded.
+    pub rules: Vec<RuleSummary>,
 }
 
 /// The runs of a ledger, read without checking signatures (use `verify` for that).
@@ -392,11 +424,18 @@ pub fn runs(path: &Path) -> Result<Vec<RunSummary>, LedgerError> {
                 packs: run
                     .packs
                     .iter()
-                    .map(|p| format!("{} {}", p.name, p.version))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                    .map(|p| PackSummary {
+                        name: p.name.clone(),
+                        version: p.version.clone(),
+                        digest: p.digest.clone(),
+                        publisher: p.publisher.clone(),
+                        unsigned: p.unsigned,
+                    })
+                    .collect(),
+                overrides: run.overrides,
                 evidence_digest: run.evidence.digest,
                 outcomes: BTreeMap::new(),
+                rules: Vec::new(),
             });
             continue;
         }
@@ -407,7 +446,17 @@ pub fn runs(path: &Path) -> Result<Vec<RunSummary>, LedgerError> {
             continue;
         };
         if let Some(r) = out.last_mut().filter(|r| r.run == s.predicate.run) {
-            *r.outcomes.entry(s.predicate.outcome).or_default() += 1;
+            let p = s.predicate;
+            *r.outcomes.entry(p.outcome).or_default() += 1;
+            r.rules.push(RuleSummary {
+                failed: p
+                    .findings
+                    .iter()
+                    .filter(|f| f.status == mizuchi_evidence::Status::Fail)
+                    .count() as u64,
+                rule: p.rule.id,
+                outcome: p.outcome,
+            });
         }
     }
     Ok(out)

@@ -17,7 +17,8 @@ use std::fmt::Write as _;
 use mizuchi_evidence::Text;
 
 use crate::chapter::Chapter;
-use crate::model::{Finding, Force, Outcome, Status};
+use crate::diff::RunDiff;
+use crate::model::{Finding, Force, Outcome, ParamValue, Status};
 use crate::run::{Lang, RuleRow, Run};
 
 /// Escapes text for HTML element content and attribute values.
@@ -389,8 +390,142 @@ fn provenance(o: &mut String, run: &Run, lang: Lang) {
     o.push_str("</dl></section>");
 }
 
-/// Renders `run` as one self-contained HTML page in `lang`.
-pub fn render(run: &Run, lang: Lang) -> String {
+/// How the run compares with the utility's previous run.
+fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
+    let l = lang.as_str();
+    let d = RunDiff::between(previous, run);
+    let _ = write!(
+        o,
+        "<h2>{}</h2><p class=\"sub\">{} <code>{}</code> ({} {})</p>",
+        lang.pick("前回の評価からの変化", "Since the previous run"),
+        lang.pick("前回", "Previous run"),
+        esc(previous.id().unwrap_or("")),
+        lang.pick("評価基準日", "as of"),
+        previous.as_of()
+    );
+    let _ = write!(
+        o,
+        "<table><thead><tr><th>{}</th>",
+        lang.pick("結果", "Outcome")
+    );
+    for head in [
+        lang.pick("省令 前回", "Ordinance, before"),
+        lang.pick("省令 今回", "Ordinance, now"),
+        lang.pick("推奨 前回", "Recommended, before"),
+        lang.pick("推奨 今回", "Recommended, now"),
+    ] {
+        let _ = write!(o, "<th class=\"n\">{}</th>", esc(head));
+    }
+    o.push_str("</tr></thead><tbody>");
+    let counts = [
+        previous.counts(Some(Force::Ordinance)),
+        run.counts(Some(Force::Ordinance)),
+        previous.counts(Some(Force::Recommended)),
+        run.counts(Some(Force::Recommended)),
+    ];
+    for outcome in Outcome::ALL {
+        let row: Vec<u64> = counts
+            .iter()
+            .map(|c| c.get(&outcome).copied().unwrap_or(0))
+            .collect();
+        if row.iter().all(|n| *n == 0) {
+            continue;
+        }
+        let _ = write!(o, "<tr><td>{}</td>", badge(outcome, lang));
+        for n in row {
+            let _ = write!(o, "<td class=\"n\">{n}</td>");
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</tbody></table>");
+    let list = |o: &mut String, title: &str, items: Vec<String>| {
+        if items.is_empty() {
+            return;
+        }
+        let _ = write!(o, "<h3>{} ({})</h3><ul>", esc(title), items.len());
+        for i in items {
+            let _ = write!(o, "<li>{i}</li>");
+        }
+        o.push_str("</ul>");
+    };
+    let finding = |rule: &str, f: &Finding| {
+        format!(
+            "<code>{}</code> <code>{}:{}</code> {}",
+            esc(rule),
+            esc(&f.subject.kind),
+            esc(&f.subject.id),
+            esc(f.message.get(l))
+        )
+    };
+    list(
+        o,
+        lang.pick("新たな不適合", "New failures"),
+        d.new_failures
+            .iter()
+            .map(|x| finding(&x.rule, &x.finding))
+            .collect(),
+    );
+    list(
+        o,
+        lang.pick("解消した不適合", "Fixed"),
+        d.fixed
+            .iter()
+            .map(|x| finding(&x.rule, &x.before))
+            .collect(),
+    );
+    let mut between = Vec::new();
+    for (k, c) in &d.parameters {
+        let v = |x: &Option<ParamValue>| {
+            x.as_ref().map_or_else(
+                || lang.pick("既定値", "default").to_owned(),
+                ToString::to_string,
+            )
+        };
+        between.push(format!(
+            "{} <code>{}</code>: {} → {}",
+            lang.pick("パラメータ", "parameter"),
+            esc(k),
+            esc(&v(&c.before)),
+            esc(&v(&c.after))
+        ));
+    }
+    for (k, c) in &d.packs {
+        between.push(format!(
+            "{} <code>{}</code>: {} → {}",
+            lang.pick("パック", "pack"),
+            esc(k),
+            esc(c.before.as_deref().unwrap_or("—")),
+            esc(c.after.as_deref().unwrap_or("—"))
+        ));
+    }
+    if !d.evidence.is_empty() {
+        between.push(format!(
+            "{}: {}",
+            lang.pick("変わった証跡ファイル", "evidence files changed"),
+            d.evidence
+                .keys()
+                .map(|k| format!("<code>{}</code>", esc(k)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    list(
+        o,
+        lang.pick("その間に変わったもの", "What changed in between"),
+        between,
+    );
+    if d.results_unchanged() {
+        let _ = write!(
+            o,
+            "<p>{}</p>",
+            lang.pick("結果に変わりはありません。", "The results are the same.")
+        );
+    }
+}
+
+/// Renders `run` as one self-contained HTML page in `lang`; with the
+/// utility's `previous` run, it also shows what changed since.
+pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
     let l = lang.as_str();
     let mut o = String::with_capacity(64 * 1024);
     let title = format!(
@@ -463,6 +598,10 @@ pub fn render(run: &Run, lang: Lang) -> String {
             lang.pick("区分のない結果", "Results of no known force")
         );
         counts_table(&mut o, &other, lang);
+    }
+
+    if let Some(previous) = previous {
+        trend(&mut o, run, previous, lang);
     }
 
     let _ = write!(

@@ -10,6 +10,7 @@
 //! | [`html`] | management: one self-contained page, printable on A4 |
 //! | [`junit`] | CI pipelines: a test case per rule, a failure per failing finding |
 //! | [`findings_csv`] | spreadsheets: one row per finding (UTF-8 with BOM) |
+//! | [`diff`] | auditors: what changed between two runs, and why |
 //! | [`oscal`] | the regulator: OSCAL catalog, assessment results, POA&M |
 //!
 //! This crate links neither the WebAssembly runtime nor a command-line
@@ -17,6 +18,7 @@
 //! Nothing here prints.
 
 mod chapter;
+pub mod diff;
 pub mod findings_csv;
 pub mod html;
 pub mod junit;

@@ -181,6 +181,8 @@ pub struct Run {
     host: HostInfo,
     packs: Vec<PackInfo>,
     overrides: BTreeMap<String, ParamValue>,
+    /// Evidence files the run read, with their SHA-256 (signed runs only).
+    files: BTreeMap<String, String>,
     rules: Vec<RuleRow>,
 }
 
@@ -199,6 +201,7 @@ impl Run {
             host: report.host.clone(),
             packs: report.packs.clone(),
             overrides,
+            files: BTreeMap::new(),
             rules: report
                 .results
                 .iter()
@@ -250,29 +253,35 @@ impl Run {
             index: index as u64,
             why,
         };
-        let headers: Vec<(usize, RunPredicate)> = entries
+        let headers: Vec<(usize, Statement<RunPredicate>)> = entries
             .iter()
             .enumerate()
             .filter(|(_, e)| e.predicate_type == RUN_PREDICATE)
             .map(|(i, e)| {
                 serde_json::from_slice::<Statement<RunPredicate>>(&e.statement)
-                    .map(|s| (i, s.predicate))
+                    .map(|s| (i, s))
                     .map_err(|e| malformed(i, e.to_string()))
             })
             .collect::<Result<_, _>>()?;
-        let (start, header) = match run {
+        let (start, statement) = match run {
             None => headers
                 .into_iter()
                 .next_back()
                 .ok_or_else(|| ReportError::NoRuns(ledger.to_owned()))?,
             Some(id) => headers
                 .into_iter()
-                .find(|(_, h)| h.run == id)
+                .find(|(_, h)| h.predicate.run == id)
                 .ok_or_else(|| ReportError::NoRun {
                     path: ledger.to_owned(),
                     run: id.to_owned(),
                 })?,
         };
+        let files = statement
+            .subject
+            .iter()
+            .filter_map(|d| Some((d.name.clone(), d.digest.get("sha256")?.clone())))
+            .collect();
+        let header = statement.predicate;
         let count = usize::try_from(header.results).unwrap_or(usize::MAX);
         let body = entries.get(start + 1..).unwrap_or_default();
         if body.len() < count {
@@ -333,8 +342,38 @@ impl Run {
             host: header.host,
             packs: header.packs,
             overrides: header.overrides,
+            files,
             rules,
         })
+    }
+
+    /// The run of the same utility recorded just before `run` in the same
+    /// verified ledger, if any: what a report compares against.
+    pub fn previous_in_ledger(
+        ledger: &Path,
+        verification: &Verification,
+        entries: &[VerifiedEntry],
+        run: &Run,
+        titles: &Titles,
+    ) -> Result<Option<Run>, ReportError> {
+        let Some(id) = run.id() else {
+            return Ok(None);
+        };
+        let mut previous = None;
+        for e in entries.iter().filter(|e| e.predicate_type == RUN_PREDICATE) {
+            let Ok(s) = serde_json::from_slice::<Statement<RunPredicate>>(&e.statement) else {
+                continue;
+            };
+            if s.predicate.run == id {
+                break;
+            }
+            if s.predicate.evidence.utility_id == run.utility_id() {
+                previous = Some(s.predicate.run);
+            }
+        }
+        previous
+            .map(|p| Run::from_ledger(ledger, verification, entries, Some(&p), titles))
+            .transpose()
     }
 
     /// What verification established, or `None` for an unsigned run.
@@ -386,6 +425,12 @@ impl Run {
     /// from the pack's defaults. Not recorded for an unsigned run.
     pub fn overrides(&self) -> &BTreeMap<String, ParamValue> {
         &self.overrides
+    }
+
+    /// Evidence files the run read (bundle path → SHA-256); empty for an
+    /// unsigned run, whose report does not list them.
+    pub fn files(&self) -> &BTreeMap<String, String> {
+        &self.files
     }
 
     /// Each rule's result, in pack order.

@@ -392,3 +392,112 @@ fn the_oscal_catalog_results_and_poam_pass_trestle_validate() {
     assert_eq!(text.matches("VALID: Model").count(), 4, "{text}");
     assert!(!text.contains("INVALID"), "{text}");
 }
+
+#[test]
+fn the_diff_of_two_runs_names_exactly_the_changed_finding_and_the_parameter() {
+    let (dir, ledger, key, _) = signed_run();
+    let pack = official_pack();
+    let second = run(&[
+        "eval",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(&sample()),
+        "--param",
+        "MLIT-BAK-01.backup_max_age_days=30",
+        "--ledger",
+        s(&ledger),
+        "--key",
+        s(&dir.path().join("utility.pem")),
+        "-q",
+    ]);
+    assert_eq!(second.code, 1, "{}", second.stderr);
+
+    // `ledger show`: packs as an array, the overrides, one run with --run.
+    let shown = run(&["ledger", "show", s(&ledger), "--format", "json"]).json();
+    let runs = shown.as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["packs"][0]["name"], "mlit-water");
+    assert_eq!(runs[1]["packs"][0]["unsigned"], false);
+    assert_eq!(runs[0]["overrides"], serde_json::json!({}));
+    assert_eq!(
+        runs[1]["overrides"],
+        serde_json::json!({"MLIT-BAK-01.backup_max_age_days": 30})
+    );
+    let (a, b) = (
+        runs[0]["run"].as_str().unwrap(),
+        runs[1]["run"].as_str().unwrap(),
+    );
+    let one = run(&["ledger", "show", s(&ledger), "--run", b]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(
+        one.stdout
+            .contains("overrides: MLIT-BAK-01.backup_max_age_days=30")
+    );
+    assert_eq!(
+        one.stdout
+            .lines()
+            .filter(|l| l.starts_with("  MLIT-"))
+            .count(),
+        29
+    );
+
+    let diff = run(&[
+        "report",
+        "diff",
+        "--ledger",
+        s(&ledger),
+        "--trust",
+        s(&key),
+        a,
+        b,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    let d = diff.json();
+    let new: Vec<&str> = d["new_failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(new, ["MLIT-BAK-01"], "{d:#}");
+    assert_eq!(d["fixed"], serde_json::json!([]));
+    assert_eq!(d["changed"], serde_json::json!([]));
+    assert_eq!(d["removed"], serde_json::json!([]));
+    assert_eq!(
+        d["outcomes"],
+        serde_json::json!({"MLIT-BAK-01": {"before": "pass", "after": "fail"}})
+    );
+    assert_eq!(
+        d["parameters"],
+        serde_json::json!({"MLIT-BAK-01.backup_max_age_days": {"before": null, "after": 30}})
+    );
+    assert_eq!(d["packs"], serde_json::json!({}));
+    assert_eq!(d["evidence"], serde_json::json!({}));
+    let text = run(&[
+        "report",
+        "diff",
+        "--ledger",
+        s(&ledger),
+        "--trust",
+        s(&key),
+        a,
+        b,
+    ]);
+    assert!(text.stdout.contains("New failures (1)"), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("MLIT-BAK-01.backup_max_age_days: default → 30")
+    );
+
+    // The HTML report of the second run shows the trend since the first.
+    let out_dir = dir.path().join("trend");
+    let r = report(&ledger, &key, &out_dir, "en", "html");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    assert!(html.contains("Since the previous run"));
+    assert!(html.contains(a));
+    assert!(html.contains("<code>MLIT-BAK-01.backup_max_age_days</code>: default → 30"));
+}
