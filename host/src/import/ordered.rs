@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::bundle::{LogSink, WriteError};
 
 /// How many bytes of serialised records a run holds before it is spilled.
-const RUN_BYTES: usize = 32 << 20;
+const RUN_BYTES: usize = 8 << 20;
 
 /// Records being put in time order; see the module documentation.
 pub(crate) struct TimeOrdered {

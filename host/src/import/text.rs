@@ -58,6 +58,13 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
 /// NFKC and trimmed: full-width `２０２４` and `ＡＢＣ` become `2024` and
 /// `ABC`, half-width katakana become full-width.
 pub(crate) fn norm(s: &str) -> String {
+    // Most cells are already normal (ASCII always is): skip composing them
+    // again, which is most of what reading a large register costs.
+    if s.is_ascii()
+        || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return s.trim().to_owned();
+    }
     s.nfkc().collect::<String>().trim().to_owned()
 }
 

@@ -299,6 +299,20 @@ pub(crate) fn read(
         _ => &[],
     };
     let fixed = tables::fixed(table);
+    // Cells of a choice, a flag or a date repeat down their column (`○`,
+    // `2026/11/01`): each distinct one is read once.
+    let mut memo: Vec<std::collections::HashMap<String, Result<Value, Text>>> =
+        vec![std::collections::HashMap::new(); mapped.len()];
+    let repeats = |kind: CellKind| {
+        matches!(
+            kind,
+            CellKind::Bool
+                | CellKind::Choice(_)
+                | CellKind::Choices(_)
+                | CellKind::Date
+                | CellKind::Dates
+        )
+    };
     let mut rows = Vec::new();
     let mut comments = 0;
     for (line, cells) in &grid.rows[1..] {
@@ -319,12 +333,20 @@ pub(crate) fn read(
         }
         let before = problems.len();
         let mut record = Map::new();
-        for (i, column) in &mapped {
+        for (m, (i, column)) in mapped.iter().enumerate() {
             let raw = cells.get(*i).map(String::as_str).unwrap_or("");
             if norm(raw).is_empty() {
                 continue;
             }
-            match cell_value(column.kind, raw, offset) {
+            let value = if repeats(column.kind) {
+                memo[m]
+                    .entry(raw.to_owned())
+                    .or_insert_with(|| cell_value(column.kind, raw, offset))
+                    .clone()
+            } else {
+                cell_value(column.kind, raw, offset)
+            };
+            match value {
                 Ok(v) => put(&mut record, &column.path, v),
                 Err(message) => problems.push(RowProblem {
                     input: label.to_owned(),
@@ -467,9 +489,10 @@ pub(crate) struct Merged {
 }
 
 /// Puts the records of `read` into the section document `doc`, replacing
-/// what the table held. A child row whose parent is not in the document is
-/// a problem.
-pub(crate) fn merge(doc: &mut Value, read: &Read, problems: &mut Vec<RowProblem>) -> Merged {
+/// what the table held (the records of a list table are moved, not copied:
+/// `read` keeps its rows' lines and keys). A child row whose parent is not
+/// in the document is a problem.
+pub(crate) fn merge(doc: &mut Value, read: &mut Read, problems: &mut Vec<RowProblem>) -> Merged {
     if !doc.is_object() {
         *doc = Value::Object(Map::new());
     }
@@ -494,18 +517,23 @@ pub(crate) fn merge(doc: &mut Value, read: &Read, problems: &mut Vec<RowProblem>
                 .cloned()
                 .unwrap_or_default();
             merged.replaced = !old.is_empty();
-            let mut new: Vec<Value> = read.rows.iter().map(|r| r.record.clone()).collect();
+            let mut new: Vec<Value> = read
+                .rows
+                .iter_mut()
+                .map(|r| std::mem::take(&mut r.record))
+                .collect();
             let id = |v: &Value| v.get("id").and_then(Value::as_str).map(str::to_owned);
+            let by_id: std::collections::HashMap<String, usize> = old
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| Some((id(o)?, i)))
+                .collect();
             let mut kept = vec![false; old.len()];
             for n in &mut new {
                 let Some(nid) = id(n) else { continue };
-                if let Some(i) = old
-                    .iter()
-                    .position(|o| id(o).as_deref() == Some(nid.as_str()))
-                {
+                if let Some(&i) = by_id.get(&nid) {
                     kept[i] = true;
-                    let o = old[i].clone();
-                    carry(&o, n);
+                    carry(&old[i], n);
                 }
             }
             for k in &kids {
@@ -740,9 +768,9 @@ mod tests {
         let mut problems = Vec::new();
         let assets = grid("資産ID,名称,種別\nA1,端末,サーバ\nA2,端末,サーバ\n");
         let measures = grid("資産ID,種類,内容\nA1,書込み保護,読み取り専用イメージ\nA9,その他,x\n");
-        let r = read(table("assets"), &assets, "a.csv", jst(), &mut problems).unwrap();
-        merge(&mut doc, &r, &mut problems);
-        let m = read(
+        let mut r = read(table("assets"), &assets, "a.csv", jst(), &mut problems).unwrap();
+        merge(&mut doc, &mut r, &mut problems);
+        let mut m = read(
             table("alternative_measures"),
             &measures,
             "m.csv",
@@ -750,7 +778,7 @@ mod tests {
             &mut problems,
         )
         .unwrap();
-        merge(&mut doc, &m, &mut problems);
+        merge(&mut doc, &mut m, &mut problems);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
             problems[0]
@@ -764,8 +792,8 @@ mod tests {
         );
         // The asset register again, without A2: A1 keeps its measure.
         let again = grid("資産ID,名称,種別\nA1,端末1,サーバ\n");
-        let r = read(table("assets"), &again, "a.csv", jst(), &mut problems).unwrap();
-        let merged = merge(&mut doc, &r, &mut problems);
+        let mut r = read(table("assets"), &again, "a.csv", jst(), &mut problems).unwrap();
+        let merged = merge(&mut doc, &mut r, &mut problems);
         assert!(merged.replaced);
         assert_eq!(doc["assets"][0]["name"], "端末1");
         assert_eq!(

@@ -159,6 +159,8 @@ pub(crate) fn import(
             }
         }
     }
+    // Every table is read: the cells are no longer needed.
+    drop(grids);
     // A header problem refuses its table whatever `skip_bad_rows` says: no
     // row of it can be read rightly.
     if !header_errors.is_empty() {
@@ -223,7 +225,7 @@ pub(crate) fn import(
                 });
             }
         }
-        for r in reads.iter().filter(|r| r.table.section == section) {
+        for r in reads.iter_mut().filter(|r| r.table.section == section) {
             let merged = assemble::merge(&mut doc, r, &mut problems);
             report.tables.push(TableImport {
                 table: r.table.name.to_owned(),
