@@ -130,7 +130,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let report = evaluation.report();
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(report)? + "\n",
-        Format::Text => render::report_text(report, global.lang),
+        Format::Text => render::report_text(report, global.lang, &render::Term::stdout()),
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     if report.any(&args.fail_on) {

@@ -33,20 +33,145 @@ impl InLang for Lang {
     }
 }
 
-fn new_table(lang: Lang, with_fuel: bool) -> Table {
+/// Where text goes: how wide it may be and whether it may be coloured.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Term {
+    /// Columns of the terminal (`COLUMNS` first); `None` when piped without
+    /// `COLUMNS`: tables then take a fixed width and findings are not
+    /// wrapped, so that each stays on one line for tools.
+    width: Option<usize>,
+    /// Outcomes in colour: on a terminal, unless `NO_COLOR` is set or the
+    /// terminal is `dumb`.
+    colour: bool,
+}
+
+/// The width tables take when nothing says how wide the output is.
+const PIPED_WIDTH: u16 = 120;
+
+impl Term {
+    /// Standard output, as it is.
+    pub(crate) fn stdout() -> Term {
+        let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|c| *c >= 40);
+        let width = columns.or_else(|| {
+            // comfy-table asks the terminal when there is one.
+            Table::new().width().map(usize::from).filter(|_| tty)
+        });
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        Term {
+            width,
+            colour: tty && !no_color && !dumb,
+        }
+    }
+
+    /// Wraps `text` to the width, indenting continuation lines by `indent`
+    /// columns; CJK characters count two columns.
+    fn wrap(&self, text: &str, first: &str, indent: usize) -> String {
+        let Some(width) = self.width else {
+            return format!("{first}{text}");
+        };
+        let mut out = String::from(first);
+        let mut col = unicode_width::UnicodeWidthStr::width(first);
+        let limit = width.max(indent + 20);
+        for word in split_words(text) {
+            let w = unicode_width::UnicodeWidthStr::width(word);
+            if col + w > limit && col > indent {
+                out.truncate(out.trim_end().len());
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                col = indent;
+                if word == " " {
+                    continue;
+                }
+            }
+            out.push_str(word);
+            col += w;
+        }
+        out
+    }
+
+    /// `text` in the colour of `outcome`, when colour is on.
+    fn paint(&self, text: &str, outcome: Outcome) -> String {
+        if !self.colour {
+            return text.to_owned();
+        }
+        format!("\x1b[{}m{text}\x1b[0m", ansi(outcome))
+    }
+}
+
+/// Pieces a line may break between: spaces, each CJK character, and runs of
+/// anything else.
+fn split_words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let wide = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > 1;
+        if c == ' ' || wide {
+            if start < i {
+                out.push(&text[start..i]);
+            }
+            out.push(&text[i..i + c.len_utf8()]);
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// The ANSI colour of an outcome.
+fn ansi(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "32",
+        Outcome::PassAlternative => "36",
+        Outcome::Fail => "31",
+        Outcome::InsufficientEvidence => "33",
+        Outcome::NotApplicable => "90",
+        Outcome::Waived => "34",
+        Outcome::Error => "35",
+    }
+}
+
+/// The colour of an outcome in a table cell.
+fn cell_colour(o: Outcome) -> comfy_table::Color {
+    use comfy_table::Color;
+    match o {
+        Outcome::Pass => Color::Green,
+        Outcome::PassAlternative => Color::Cyan,
+        Outcome::Fail => Color::Red,
+        Outcome::InsufficientEvidence => Color::Yellow,
+        Outcome::NotApplicable => Color::DarkGrey,
+        Outcome::Waived => Color::Blue,
+        Outcome::Error => Color::Magenta,
+    }
+}
+
+/// A results table: rule, title (wrapped to the width), outcome, subjects.
+/// The fuel each rule used is in the JSON and HTML reports, not here.
+fn new_table(lang: Lang, term: &Term) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    let mut header = vec![
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(
+            term.width
+                .map_or(PIPED_WIDTH, |w| u16::try_from(w).unwrap_or(u16::MAX)),
+        );
+    if term.colour {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(vec![
         lang.t("ルール", "rule"),
         lang.t("名称", "title"),
         lang.t("結果", "outcome"),
         lang.t("対象数", "subjects"),
-    ];
-    if with_fuel {
-        header.push(lang.t("燃料", "fuel"));
-    }
-    t.set_header(header);
+    ]);
     t
 }
 
@@ -81,19 +206,20 @@ fn counts_line(report: &Report, force: Option<Force>, lang: Lang) -> String {
         .join(", ")
 }
 
-/// The per-rule table and the findings that need attention.
-pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
+/// The per-rule table and the findings that need attention, laid out for
+/// `term`.
+pub(crate) fn report_text(report: &Report, lang: Lang, term: &Term) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
+    let title = format!(
         "{} ({}) — {} {}",
         lang.text(&report.evidence.utility_name),
         report.evidence.utility_id,
         lang.t("評価日", "as of"),
         report.as_of
     );
+    let _ = writeln!(out, "{}", term.wrap(&title, "", 2));
     for p in &report.packs {
-        let _ = writeln!(out, "{}", pack_line(p, lang));
+        let _ = writeln!(out, "{}", term.wrap(&pack_line(p, lang), "", 2));
     }
     let _ = writeln!(
         out,
@@ -107,18 +233,25 @@ pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
             continue;
         }
         let _ = writeln!(out, "\n{}", group_heading(force, lang));
-        let mut table = new_table(lang, true);
+        let mut table = new_table(lang, term);
         for r in &rows {
+            let mut outcome = Cell::new(lang.text(&r.outcome.label()));
+            if term.colour {
+                outcome = outcome.fg(cell_colour(r.outcome));
+            }
             table.add_row(vec![
                 Cell::new(&r.rule),
                 Cell::new(r.title.as_ref().map(|t| lang.text(t)).unwrap_or("")),
-                Cell::new(lang.text(&r.outcome.label())),
+                outcome,
                 Cell::new(r.subjects).set_alignment(CellAlignment::Right),
-                Cell::new(r.fuel).set_alignment(CellAlignment::Right),
             ]);
         }
         let _ = writeln!(out, "{table}");
-        let _ = writeln!(out, "{}", counts_line(report, force, lang));
+        let _ = writeln!(
+            out,
+            "{}",
+            term.wrap(&counts_line(report, force, lang), "", 2)
+        );
     }
     let attention: Vec<&RuleResult> = report
         .results
@@ -140,12 +273,12 @@ pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
             lang.t("要対応の所見", "Findings that need attention")
         );
         for r in attention {
-            let _ = writeln!(
-                out,
-                "\n{} {}",
+            let heading = format!(
+                "{} {}",
                 r.rule,
                 r.title.as_ref().map(|t| lang.text(t)).unwrap_or("")
             );
+            let _ = writeln!(out, "\n{}", term.wrap(&heading, "", 2));
             if let Some(e) = &r.error {
                 let _ = writeln!(
                     out,
@@ -156,14 +289,22 @@ pub(crate) fn report_text(report: &Report, lang: Lang) -> String {
                 );
             }
             for f in &r.findings {
-                let label = match f.status {
-                    Status::Fail => lang.t("不適合", "fail"),
-                    Status::InsufficientEvidence => lang.t("証跡不足", "insufficient evidence"),
-                    Status::Warn => lang.t("注意", "warning"),
-                    Status::Waived => lang.t("リスク受容", "waived"),
+                let (label, colour) = match f.status {
+                    Status::Fail => (lang.t("不適合", "fail"), Outcome::Fail),
+                    Status::InsufficientEvidence => (
+                        lang.t("証跡不足", "insufficient evidence"),
+                        Outcome::InsufficientEvidence,
+                    ),
+                    Status::Warn => (lang.t("注意", "warning"), Outcome::InsufficientEvidence),
+                    Status::Waived => (lang.t("リスク受容", "waived"), Outcome::Waived),
                     _ => continue,
                 };
-                let _ = writeln!(out, "  [{label}] {}", lang.text(&f.message));
+                // Wrapped with the plain label, which is then coloured: the
+                // colour codes take no columns.
+                let plain = format!("  [{label}] ");
+                let wrapped = term.wrap(lang.text(&f.message), &plain, 4);
+                let painted = format!("  [{}] ", term.paint(label, colour));
+                let _ = writeln!(out, "{}", wrapped.replacen(&plain, &painted, 1));
             }
         }
     }
@@ -381,4 +522,53 @@ pub(crate) fn coverage_text(coverage: Option<&[mizuchi::RuleCoverage]>, lang: La
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn width(s: &str) -> usize {
+        unicode_width::UnicodeWidthStr::width(s)
+    }
+
+    #[test]
+    fn wrapped_lines_fit_the_width_counting_cjk_as_two_columns() {
+        let term = Term {
+            width: Some(30),
+            colour: false,
+        };
+        let text = "HGS-HMI-01 のアカウント operator で10分以内に5回以上のログオン失敗がありました";
+        let wrapped = term.wrap(text, "  [不適合] ", 4);
+        for line in wrapped.lines() {
+            assert!(width(line) <= 30, "{line:?} is {} columns", width(line));
+        }
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    ")));
+        // Nothing is lost but the breaks.
+        let joined: String = wrapped.lines().map(str::trim).collect();
+        assert_eq!(
+            joined.replace(' ', ""),
+            format!("[不適合]{text}").replace(' ', "")
+        );
+        // Piped without COLUMNS: one line, unwrapped.
+        let piped = Term {
+            width: None,
+            colour: false,
+        };
+        assert_eq!(piped.wrap(text, "> ", 4), format!("> {text}"));
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let plain = Term {
+            width: None,
+            colour: false,
+        };
+        assert_eq!(plain.paint("fail", Outcome::Fail), "fail");
+        let tty = Term {
+            width: None,
+            colour: true,
+        };
+        assert_eq!(tty.paint("fail", Outcome::Fail), "\x1b[31mfail\x1b[0m");
+    }
 }

@@ -61,7 +61,8 @@ pub(crate) fn norm(s: &str) -> String {
     // Most cells are already normal (ASCII always is): skip composing them
     // again, which is most of what reading a large register costs.
     if s.is_ascii()
-        || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+        || unicode_normalization::is_nfkc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         return s.trim().to_owned();
     }

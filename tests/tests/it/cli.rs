@@ -319,3 +319,50 @@ fn a_reader_that_goes_away_ends_the_command_quietly_not_with_a_panic() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(2), "{status:?}");
 }
+
+#[test]
+fn the_terminal_report_fits_the_width_has_no_fuel_column_and_no_colour_when_piped() {
+    let pack = official_pack();
+    let sample = sample();
+    for (lang, columns) in [("ja", 60usize), ("en", 60), ("en", 100)] {
+        let out = mizuchi_tests::mizuchi()
+            .args([
+                "--lang",
+                lang,
+                "eval",
+                "--pack",
+                s(&pack),
+                "--evidence",
+                s(&sample),
+            ])
+            .env("COLUMNS", columns.to_string())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("MLIT-ORD-01"));
+        for line in text.lines() {
+            // East Asian wide characters take two columns.
+            let width: usize = line
+                .chars()
+                .map(|c| {
+                    if ('\u{1100}'..='\u{FFDC}').contains(&c)
+                        && !('\u{2500}'..='\u{257F}').contains(&c)
+                        && c != '…'
+                        && c != '—'
+                        && c != '→'
+                    {
+                        2
+                    } else {
+                        1
+                    }
+                })
+                .sum();
+            assert!(
+                width <= columns,
+                "{lang} at {columns}: {width} columns: {line}"
+            );
+        }
+        assert!(!text.contains("fuel") && !text.contains("燃料"));
+        assert!(!text.contains('\u{1b}'), "colour codes in piped output");
+    }
+}
