@@ -349,6 +349,7 @@ fn run_rule(
         findings: Vec::new(),
         error: None,
         log: None,
+        acceptances: Vec::new(),
     };
     let ModuleState::Ready { pre, .. } = &module.state else {
         return error_result(base, "abi", module.refusal().unwrap_or_default().to_owned());
@@ -417,21 +418,42 @@ fn run_rule(
 }
 
 /// Turns failed findings covered by a recorded, current risk acceptance into
-/// waived ones, and recomputes the outcome.
+/// waived ones, and recomputes the outcome. An acceptance that covered a
+/// failed finding but expired before the assessment date leaves it failed,
+/// and says so ("was waived until …"). Every acceptance found is recorded
+/// with the result, whoever reads it later can see who accepted what.
 fn apply_risk_acceptances(result: &mut RuleResult, governance: Option<&Governance>, as_of: Date) {
     let Some(gov) = governance else { return };
     let mut changed = false;
+    let mut found: Vec<mizuchi_report::Acceptance> = Vec::new();
+    let mut record = |a: &mizuchi_evidence::RiskAcceptance, expired: bool| {
+        let r = mizuchi_report::Acceptance {
+            subject: a.subject.clone(),
+            approved_by: a.approved_by.clone(),
+            approved_on: a.approved_on,
+            expires_on: a.expires_on,
+            reason: a.reason.clone(),
+            expired,
+        };
+        if !found.contains(&r) {
+            found.push(r);
+        }
+    };
     for f in &mut result.findings {
         if f.status != Status::Fail {
             continue;
         }
-        let accepted = gov.risk_acceptances.iter().find(|a| {
+        let covers = |a: &&mizuchi_evidence::RiskAcceptance| {
             a.rule == result.rule
                 && a.subject.as_deref().is_none_or(|s| s == f.subject.id)
                 && a.approved_on <= as_of
-                && as_of <= a.expires_on
-        });
-        if let Some(a) = accepted {
+        };
+        let current = gov
+            .risk_acceptances
+            .iter()
+            .filter(covers)
+            .find(|a| as_of <= a.expires_on);
+        if let Some(a) = current {
             f.status = Status::Waived;
             f.message.ja.push_str(&format!(
                 "（{}が{}まで受容済み: {}）",
@@ -445,9 +467,31 @@ fn apply_risk_acceptances(result: &mut RuleResult, governance: Option<&Governanc
                 section: SectionKind::Governance.as_str().into(),
                 locator: format!("risk_acceptances[rule={}]", a.rule),
             });
+            record(a, false);
             changed = true;
+        } else if let Some(a) = gov
+            .risk_acceptances
+            .iter()
+            .filter(covers)
+            .filter(|a| a.expires_on < as_of)
+            .max_by_key(|a| a.expires_on)
+        {
+            f.message.ja.push_str(&format!(
+                "（{}が{}まで受容していましたが、期限が切れています: {}）",
+                a.approved_by, a.expires_on, a.reason
+            ));
+            f.message.en.push_str(&format!(
+                " (was waived until {} by {}; the acceptance has expired: {})",
+                a.expires_on, a.approved_by, a.reason
+            ));
+            f.refs.push(EvidenceRef {
+                section: SectionKind::Governance.as_str().into(),
+                locator: format!("risk_acceptances[rule={}]", a.rule),
+            });
+            record(a, true);
         }
     }
+    result.acceptances = found;
     if changed {
         result.outcome = Outcome::from_statuses(result.findings.iter().map(|f| f.status));
     }
@@ -622,12 +666,76 @@ fn refused(job: &Job<'_>) -> RuleResult {
             message,
         }),
         log: None,
+        acceptances: Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A failed finding covered by a current acceptance is waived, one
+    /// whose acceptance expired stays failed and says until when it was
+    /// waived; both acceptances are recorded with the result.
+    #[test]
+    fn current_acceptances_waive_and_expired_ones_are_named() {
+        let acceptance = |subject: &str, expires: Date| mizuchi_evidence::RiskAcceptance {
+            rule: "MLIT-BAK-02".into(),
+            subject: Some(subject.into()),
+            approved_by: "P-001".into(),
+            approved_on: jiff::civil::date(2025, 4, 1),
+            reason: "offsite copy planned".into(),
+            expires_on: expires,
+        };
+        let gov = Governance {
+            risk_acceptances: vec![
+                acceptance("SYS-A", jiff::civil::date(2027, 3, 31)),
+                acceptance("SYS-B", jiff::civil::date(2026, 3, 31)),
+            ],
+            ..Governance::default()
+        };
+        let fail = |id: &str| Finding::fail(Subject::system(id), Text::new("失敗", "failed"));
+        let mut result = RuleResult {
+            rule: "MLIT-BAK-02".into(),
+            version: None,
+            title: None,
+            section: None,
+            force: Some(mizuchi_report::Force::Recommended),
+            pack: "p".into(),
+            module: "m".into(),
+            outcome: Outcome::Fail,
+            subjects: 3,
+            fuel: 0,
+            parameters: BTreeMap::new(),
+            findings: vec![fail("SYS-A"), fail("SYS-B"), fail("SYS-C")],
+            error: None,
+            log: None,
+            acceptances: Vec::new(),
+        };
+        apply_risk_acceptances(&mut result, Some(&gov), jiff::civil::date(2026, 11, 27));
+        let statuses: Vec<Status> = result.findings.iter().map(|f| f.status).collect();
+        assert_eq!(statuses, [Status::Waived, Status::Fail, Status::Fail]);
+        assert_eq!(result.outcome, Outcome::Fail);
+        assert!(
+            result.findings[1]
+                .message
+                .en
+                .contains("was waived until 2026-03-31 by P-001")
+        );
+        assert!(
+            result.findings[1]
+                .message
+                .ja
+                .contains("2026-03-31まで受容していました")
+        );
+        assert!(!result.findings[2].message.en.contains("waived"));
+        let recorded: Vec<(Option<&str>, bool)> = result
+            .acceptances
+            .iter()
+            .map(|a| (a.subject.as_deref(), a.expired))
+            .collect();
+        assert_eq!(recorded, [(Some("SYS-A"), false), (Some("SYS-B"), true)]);
+    }
 
     #[test]
     fn overrides_parse_rule_key_and_value() {

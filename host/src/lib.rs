@@ -81,8 +81,8 @@ pub use import::{
 };
 pub use mizuchi_ledger::keys::{KeyError, PublicKey, SecretKey, public_path};
 pub use mizuchi_report::{
-    Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
-    ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
+    Acceptance, Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome,
+    PackInfo, ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
 };
 pub use pack::{
     Module, Need, Pack, PackError, PackSet, ParamKind, ParamSpec, RuleCoverage, RuleInfo,

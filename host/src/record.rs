@@ -290,6 +290,7 @@ fn result_statement(
             outcome: r.outcome,
             findings: r.findings.clone(),
             error: r.error.clone(),
+            acceptances: r.acceptances.clone(),
         },
     })
 }

@@ -175,6 +175,29 @@ pub struct ResultPredicate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// Why the rule could not run, when its outcome is `error`.
     pub error: Option<RuleFailure>,
+    /// The risk acceptances recorded in the evidence for this rule's failed
+    /// findings: current ones made them `waived`; expired ones did not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acceptances: Vec<Acceptance>,
+}
+
+/// A recorded risk acceptance the host found for a rule's failed findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acceptance {
+    /// The subject id it covers; `None`: every subject of the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Who approved it (a person id).
+    pub approved_by: String,
+    /// When it was approved.
+    pub approved_on: Date,
+    /// The last day it holds.
+    pub expires_on: Date,
+    /// Why the risk is accepted.
+    pub reason: String,
+    /// It had expired by the assessment date, so the findings it covered
+    /// stay failed.
+    pub expired: bool,
 }
 
 /// The host that produced a report.

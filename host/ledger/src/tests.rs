@@ -90,6 +90,7 @@ fn run(n: u64, results: u64) -> Vec<Vec<u8>> {
                 outcome: Outcome::Pass,
                 findings: vec![],
                 error: None,
+                acceptances: vec![],
             },
         };
         out.push(serde_json::to_vec(&s).unwrap());

@@ -676,44 +676,60 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
         }
     }
 
-    // Risk acceptances.
+    // Risk acceptances: who accepted which risk, why, until when; and those
+    // that expired, whose findings are failures again.
     let _ = write!(
         o,
         "<h2>{}</h2>",
         lang.pick("リスク受容", "Risk acceptances")
     );
-    let waived: Vec<(&RuleRow, &Finding)> = run
+    let accepted: Vec<(&RuleRow, &crate::model::Acceptance)> = run
         .rules()
         .iter()
-        .flat_map(|r| {
-            r.findings
-                .iter()
-                .filter(|f| f.status == Status::Waived)
-                .map(move |f| (r, f))
-        })
+        .flat_map(|r| r.acceptances.iter().map(move |a| (r, a)))
         .collect();
-    if waived.is_empty() {
+    if accepted.is_empty() {
         let _ = write!(o, "<p>{}</p>", lang.pick("ありません。", "None."));
     } else {
         let _ = write!(
             o,
-            "<table><colgroup><col style=\"width:22%\"><col style=\"width:18%\"><col></colgroup><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            "<table><colgroup><col style=\"width:22%\"><col style=\"width:13%\"><col style=\"width:12%\"><col style=\"width:17%\"><col></colgroup>\
+             <thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
             lang.pick("規則", "Rule"),
             lang.pick("対象", "Subject"),
-            lang.pick(
-                "受容の内容 (承認者・期限・理由)",
-                "Acceptance (approver, expiry, reason)"
-            )
+            lang.pick("承認者", "Approved by"),
+            lang.pick("期限", "Expiry"),
+            lang.pick("理由", "Reason")
         );
-        for (r, f) in waived {
+        for (r, a) in accepted {
+            let expiry = if a.expired {
+                format!(
+                    "<span class=\"badge o-fail\">{}</span> {}",
+                    lang.pick("期限切れ", "expired"),
+                    esc(&match lang {
+                        Lang::Ja => format!("{} まで受容されていました", a.expires_on),
+                        Lang::En => format!("was waived until {}", a.expires_on),
+                    })
+                )
+            } else {
+                format!(
+                    "{} ({} {})",
+                    a.expires_on,
+                    lang.pick("承認", "approved"),
+                    a.approved_on
+                )
+            };
             let _ = write!(
                 o,
-                "<tr><td><code>{}</code> {}</td><td><code>{}:{}</code></td><td>{}</td></tr>",
+                "<tr><td><code>{}</code> {}</td><td>{}</td><td><code>{}</code></td><td>{expiry}</td><td>{}</td></tr>",
                 esc(&r.id),
                 esc(r.title_in(lang)),
-                esc(&f.subject.kind),
-                esc(&f.subject.id),
-                esc(f.message.get(l))
+                a.subject.as_deref().map_or_else(
+                    || esc(lang.pick("すべての対象", "every subject")),
+                    |s| format!("<code>{}</code>", esc(s))
+                ),
+                esc(&a.approved_by),
+                esc(&a.reason)
             );
         }
         o.push_str("</tbody></table>");

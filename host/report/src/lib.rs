@@ -28,7 +28,7 @@ mod run;
 
 pub use chapter::Chapter;
 pub use model::{
-    Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome, PackInfo,
-    ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
+    Acceptance, Counts, EvidenceInfo, EvidenceRef, Finding, Force, HostInfo, ModuleInfo, Outcome,
+    PackInfo, ParamValue, REPORT_FORMAT, Report, RuleFailure, RuleResult, Status, Subject, Summary,
 };
 pub use run::{Lang, ReportError, RuleRow, Run, SignedBy, Titles};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub use mizuchi_evidence::verdict::{
     EvidenceRef, Finding, Force, Outcome, ParamValue, Status, Subject,
 };
-pub use mizuchi_ledger::statement::{HostInfo, ModuleInfo, PackInfo, RuleFailure};
+pub use mizuchi_ledger::statement::{Acceptance, HostInfo, ModuleInfo, PackInfo, RuleFailure};
 
 /// One rule's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +51,10 @@ pub struct RuleResult {
     /// What the rule wrote to stdout and stderr, capped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
+    /// Risk acceptances recorded for its failed findings, current (which
+    /// waived them) or expired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acceptances: Vec<Acceptance>,
 }
 
 /// Counts of outcomes, for one force.

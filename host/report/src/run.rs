@@ -11,7 +11,8 @@ use mizuchi_ledger::statement::{
 use serde::Serialize;
 
 use crate::model::{
-    Finding, Force, HostInfo, Outcome, PackInfo, ParamValue, Report, RuleFailure, Status,
+    Acceptance, Finding, Force, HostInfo, Outcome, PackInfo, ParamValue, Report, RuleFailure,
+    Status,
 };
 
 /// The language a report is written in.
@@ -152,6 +153,8 @@ pub struct RuleRow {
     pub fuel: u64,
     /// Why it could not run.
     pub error: Option<RuleFailure>,
+    /// Risk acceptances recorded for its failed findings, current or expired.
+    pub acceptances: Vec<Acceptance>,
 }
 
 impl RuleRow {
@@ -217,6 +220,7 @@ impl Run {
                     findings: r.findings.clone(),
                     fuel: r.fuel,
                     error: r.error.clone(),
+                    acceptances: r.acceptances.clone(),
                 })
                 .collect(),
         }
@@ -322,6 +326,7 @@ impl Run {
                 findings: r.findings,
                 fuel: r.fuel,
                 error: r.error,
+                acceptances: r.acceptances,
             });
         }
         Ok(Run {

@@ -163,6 +163,8 @@ fn the_html_report_names_every_rule_in_both_languages_and_fits_screen_and_a4() {
         assert!(html.contains(digest));
         let shown = run(&["ledger", "show", s(&ledger), "--format", "json"]).json();
         assert!(html.contains(shown[0]["run"].as_str().unwrap()));
+        // The sample's risk acceptance, with its approver and expiry.
+        assert!(html.contains("<code>P-001</code>") && html.contains("2027-03-31"));
         // Self-contained: nothing is fetched.
         for fetch in ["<script", "<link", "src=\"http", "url(http", "@import"] {
             assert!(
