@@ -328,6 +328,24 @@ const FILE_HEADER: usize = 4096;
 /// Size of a chunk.
 const CHUNK: usize = 65536;
 
+/// The ids [`WinEvent::to_auth`] may map (from their channel and provider);
+/// every other event is counted as not used.
+const MAPPED: &[u32] = &[
+    104, 1100, 1102, 4624, 4625, 4648, 4720, 4722, 4723, 4724, 4725, 4726, 4728, 4729, 4732, 4733,
+    4738, 4740, 4756, 4757, 4767, 4768, 4771, 4776, 4781,
+];
+
+/// The event id of an event read as JSON by the `evtx` crate.
+fn event_id(value: &serde_json::Value) -> Option<u32> {
+    json_text(&value["Event"]["System"]["EventID"]).and_then(|s| s.parse().ok())
+}
+
+/// The event is one [`WinEvent::to_auth`] may map (or has no id, which
+/// [`from_json`] reports): its data must be read.
+fn maps(value: &serde_json::Value) -> bool {
+    event_id(value).is_none_or(|id| MAPPED.contains(&id))
+}
+
 /// One event read as JSON by the `evtx` crate, as a [`WinEvent`].
 fn from_json(value: &serde_json::Value) -> Option<WinEvent> {
     let event = &value["Event"];
@@ -503,6 +521,16 @@ pub(crate) fn read_evtx(
             let json = record.and_then(|r| r.into_json_value());
             match json {
                 Ok(r) if r.recovered => {}
+                Ok(r) if !maps(&r.data) => {
+                    // Most of a Security log is events no rule uses: count
+                    // them by id without reading their data.
+                    let id = event_id(&r.data).unwrap_or_default();
+                    let (key, what) = skip_reason(&WinEvent {
+                        id,
+                        ..WinEvent::default()
+                    });
+                    log.skip(key, || what);
+                }
                 Ok(r) => match from_json(&r.data) {
                     Some(e) => match e.to_auth() {
                         Ok(a) => kept.push(a.time, &a).map_err(EvtxError::Write)?,
@@ -1045,6 +1073,45 @@ mod tests {
             (c.kind, c.account.as_str(), c.actor.as_deref()),
             (AuthKind::AccountCreated, "op9", Some("admin"))
         );
+    }
+
+    /// The ids read past the prefilter are exactly those the mapping uses:
+    /// an id it maps from some channel and provider is in `MAPPED`, and
+    /// every id in `MAPPED` is mapped from one.
+    #[test]
+    fn the_prefilter_passes_exactly_the_ids_the_mapping_uses() {
+        let sources = [
+            (AUDITING, "Security"),
+            (EVENTLOG, "Security"),
+            (EVENTLOG, "System"),
+        ];
+        let mut used = std::collections::BTreeSet::new();
+        for id in 0..=u32::from(u16::MAX) {
+            for (provider, channel) in sources {
+                let mut e = event(
+                    id,
+                    &[
+                        ("Status", "0xC000006A"),
+                        ("TargetUserName", "u"),
+                        ("SubjectUserName", "s"),
+                    ],
+                );
+                e.provider = Some(provider.into());
+                e.channel = Some(channel.into());
+                let unused = skip_reason(&e).0;
+                match e.to_auth() {
+                    Ok(_) => {
+                        used.insert(id);
+                    }
+                    Err((key, _)) if key != unused => {
+                        used.insert(id);
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        let mapped: std::collections::BTreeSet<u32> = MAPPED.iter().copied().collect();
+        assert_eq!(used, mapped);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! nothing, it reports.
 //!
 //! Usage (through `cargo xtask bench [--sizes 10000,1000000]`):
-//! `scale [--sizes N,N,…] [--out FILE]`; the helpers `measure`, `floor`,
+//! `scale [--sizes N,N,…] [--only-intake] [--only-reports] [--out FILE]`; the helpers `measure`, `floor`,
 //! `native` and `peer` are this same binary run as child processes, so that
 //! each figure of memory belongs to one process.
 
@@ -28,6 +28,7 @@ mod intake;
 mod measure;
 mod native;
 mod peer;
+mod reports;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -621,10 +622,26 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
     o
 }
 
+/// `doc` with the section that starts with `heading` replaced by
+/// `section` (or, if it has none, added before the goals).
+fn splice(doc: &str, heading: &str, section: &str) -> String {
+    if let Some(start) = doc.find(heading) {
+        let end = doc[start + 1..]
+            .find("\n## ")
+            .map_or(doc.len(), |i| start + 1 + i + 1);
+        format!("{}{section}\n{}", &doc[..start], &doc[end..])
+    } else if let Some(goals) = doc.find("## Goals") {
+        format!("{}{section}\n{}", &doc[..goals], &doc[goals..])
+    } else {
+        format!("{doc}\n{section}")
+    }
+}
+
 fn orchestrate(args: &[String]) -> ExitCode {
     let mut sizes: Vec<u64> = vec![10_000, 1_000_000, 10_000_000];
     let mut out: Option<PathBuf> = None;
     let mut only_intake = false;
+    let mut only_reports = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -637,9 +654,11 @@ fn orchestrate(args: &[String]) -> ExitCode {
             "--out" => out = it.next().map(PathBuf::from),
             // Only the intake section, spliced into the existing file.
             "--only-intake" => only_intake = true,
+            // Only the reports section, spliced into the existing file.
+            "--only-reports" => only_reports = true,
             other => {
                 eprintln!(
-                    "bench: unknown argument `{other}`; use --sizes N,N,…, --only-intake and --out FILE"
+                    "bench: unknown argument `{other}`; use --sizes N,N,…, --only-intake, --only-reports and --out FILE"
                 );
                 return ExitCode::from(2);
             }
@@ -652,12 +671,21 @@ fn orchestrate(args: &[String]) -> ExitCode {
     );
     std::fs::create_dir_all(&p.bench).expect("the bench directory");
     let out = out.unwrap_or_else(|| p.root.join("BENCHMARKS.md"));
-    if only_intake {
-        let section = intake::render(&intake::measure(&p));
-        println!("{section}");
-        let doc = std::fs::read_to_string(&out).unwrap_or_default();
-        std::fs::write(&out, intake::splice(&doc, &section)).expect("write BENCHMARKS.md");
-        eprintln!("bench: wrote the intake section of {}", out.display());
+    if only_intake || only_reports {
+        let mut doc = std::fs::read_to_string(&out).unwrap_or_default();
+        if only_intake {
+            let section = intake::render(&intake::measure(&p));
+            println!("{section}");
+            doc = splice(&doc, "## Intake", &section);
+        }
+        if only_reports {
+            prepare(&p);
+            let section = reports::render(&reports::measure(&p));
+            println!("{section}");
+            doc = splice(&doc, "## Reports", &section);
+        }
+        std::fs::write(&out, doc).expect("write BENCHMARKS.md");
+        eprintln!("bench: wrote {}", out.display());
         return ExitCode::SUCCESS;
     }
     prepare(&p);
@@ -665,7 +693,10 @@ fn orchestrate(args: &[String]) -> ExitCode {
     eprintln!("bench: start-up");
     let start = startup(&p);
     let intake = intake::render(&intake::measure(&p));
-    let body = intake::splice(&render(&rows, &start), &intake);
+    let mut body = splice(&render(&rows, &start), "## Intake", &intake);
+    if sizes.contains(&reports::EVENTS) {
+        body = splice(&body, "## Reports", &reports::render(&reports::measure(&p)));
+    }
     let date = Command::new("date")
         .args(["-u", "+%Y-%m-%d"])
         .output()
