@@ -30,14 +30,40 @@ use anyhow::{Context, Result, bail};
 /// The target rule modules are built for.
 const WASM_TARGET: &str = "wasm32-wasip2";
 
-/// Workspace packages that are native-only and never built for WebAssembly.
-const NATIVE_ONLY: &[&str] = &[
-    "mizuchi",
-    "mizuchi-cli",
-    "mizuchi-ledger",
-    "mizuchi-tests",
-    "xtask",
-];
+/// The folders whose packages are WebAssembly guests: the official rules and
+/// the test guests. Only they (and what they depend on) are built for the
+/// component target: a native crate added to the workspace can never join
+/// that build and, through feature unification, change the rules' bytes.
+const GUEST_FOLDERS: &[&str] = &["rules-wasm", "tests/guests"];
+
+/// The guests' own libraries, linted for the component target with them.
+const GUEST_LIBRARIES: &[&str] = &["mizuchi-sdk", "mizuchi-evidence"];
+
+/// The package names of the guests: every `Cargo.toml` one level under a
+/// folder of [`GUEST_FOLDERS`].
+fn guest_packages() -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for folder in GUEST_FOLDERS {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join(folder))
+            .with_context(|| format!("cannot list {folder}"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|d| d.join("Cargo.toml").is_file())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            let manifest = std::fs::read_to_string(d.join("Cargo.toml"))?;
+            let name = manifest
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once('=')?;
+                    (k.trim() == "name").then(|| v.trim().trim_matches('"').to_owned())
+                })
+                .with_context(|| format!("{} names no package", d.display()))?;
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
 
 /// The official pack's name; its manifest template is `rules-wasm/pack.json`.
 const OFFICIAL_PACK: &str = "mlit-water";
@@ -119,16 +145,9 @@ const RULES_PROFILE: &str = "rules";
 fn build() -> Result<()> {
     ensure_wasm_target()?;
     let mut guests = cargo();
-    guests.args([
-        "build",
-        "--profile",
-        RULES_PROFILE,
-        "--target",
-        WASM_TARGET,
-        "--workspace",
-    ]);
-    for p in NATIVE_ONLY {
-        guests.args(["--exclude", p]);
+    guests.args(["build", "--profile", RULES_PROFILE, "--target", WASM_TARGET]);
+    for p in guest_packages()? {
+        guests.args(["--package", &p]);
     }
     run(&mut guests)?;
     run(cargo().args(["build", "--package", "mizuchi-cli", "--bin", "mizuchi"]))?;
@@ -317,9 +336,13 @@ fn test() -> Result<()> {
     // where the SDK's bindings and `export_rules!` expand. Their unit tests
     // run natively, so only the libraries are checked here.
     let mut guests = cargo();
-    guests.args(["clippy", "--workspace", "--target", WASM_TARGET]);
-    for p in NATIVE_ONLY {
-        guests.args(["--exclude", p]);
+    guests.args(["clippy", "--target", WASM_TARGET]);
+    for p in guest_packages()?
+        .iter()
+        .map(String::as_str)
+        .chain(GUEST_LIBRARIES.iter().copied())
+    {
+        guests.args(["--package", p]);
     }
     run(guests.args(["--", "-D", "warnings"]))?;
     run(cargo()

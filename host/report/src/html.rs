@@ -226,7 +226,44 @@ fn refs(f: &Finding) -> String {
     list.join("<br>")
 }
 
-/// A table of findings.
+/// How many findings a table shows: a page people read, not a listing. A
+/// large utility's rule can decide about thousands of subjects; every
+/// finding is in the CSV, JUnit and OSCAL reports.
+const SHOWN: usize = 25;
+
+/// The line that stands for the findings a table leaves out.
+fn more(o: &mut String, left: usize, columns: usize, lang: Lang) {
+    if left == 0 {
+        return;
+    }
+    let _ = write!(
+        o,
+        "<tr><td colspan=\"{columns}\" class=\"muted\">{}</td></tr>",
+        esc(&match lang {
+            Lang::Ja => format!(
+                "ほか {left} 件。すべての所見は findings.csv・junit.xml・OSCAL の結果にあります (mizuchi report --format csv,junit,oscal)"
+            ),
+            Lang::En => format!(
+                "and {left} more; every finding is in findings.csv, junit.xml and the OSCAL results (mizuchi report --format csv,junit,oscal)"
+            ),
+        })
+    );
+}
+
+/// How much a finding's status asks for attention: what is shown first.
+fn urgency(s: Status) -> u8 {
+    match s {
+        Status::Fail => 0,
+        Status::InsufficientEvidence => 1,
+        Status::Waived => 2,
+        Status::Warn => 3,
+        Status::PassAlternative => 4,
+        Status::Pass => 5,
+        Status::NotApplicable => 6,
+    }
+}
+
+/// A table of findings: the first [`SHOWN`], and how many more there are.
 fn findings_table<'a>(o: &mut String, findings: impl Iterator<Item = &'a Finding>, lang: Lang) {
     let _ = write!(
         o,
@@ -237,7 +274,12 @@ fn findings_table<'a>(o: &mut String, findings: impl Iterator<Item = &'a Finding
         lang.pick("内容", "Finding"),
         lang.pick("根拠となる証跡", "Evidence")
     );
-    for f in findings {
+    let mut left = 0;
+    for (i, f) in findings.enumerate() {
+        if i >= SHOWN {
+            left += 1;
+            continue;
+        }
         let _ = write!(
             o,
             "<tr><td><code>{}:{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -248,6 +290,7 @@ fn findings_table<'a>(o: &mut String, findings: impl Iterator<Item = &'a Finding
             refs(f)
         );
     }
+    more(o, left, 4, lang);
     o.push_str("</tbody></table>");
 }
 
@@ -443,8 +486,19 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
             return;
         }
         let _ = write!(o, "<h3>{} ({})</h3><ul>", esc(title), items.len());
-        for i in items {
+        let total = items.len();
+        for i in items.into_iter().take(SHOWN) {
             let _ = write!(o, "<li>{i}</li>");
+        }
+        if total > SHOWN {
+            let _ = write!(
+                o,
+                "<li class=\"muted\">{}</li>",
+                esc(&match lang {
+                    Lang::Ja => format!("ほか {} 件 (mizuchi report diff)", total - SHOWN),
+                    Lang::En => format!("and {} more (mizuchi report diff)", total - SHOWN),
+                })
+            );
         }
         o.push_str("</ul>");
     };
@@ -849,7 +903,21 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
                 lang.pick("所見はありません。", "No findings.")
             );
         } else {
-            findings_table(&mut o, r.findings.iter(), lang);
+            // What asks for attention first; the counts say what the rest is.
+            let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
+            for f in &r.findings {
+                *counts.entry(f.status).or_default() += 1;
+            }
+            if r.findings.len() > SHOWN {
+                let list: Vec<String> = counts
+                    .iter()
+                    .map(|(st, n)| format!("{} {n}", status_badge(*st, lang)))
+                    .collect();
+                let _ = write!(o, "<p>{}</p>", list.join(" "));
+            }
+            let mut sorted: Vec<&Finding> = r.findings.iter().collect();
+            sorted.sort_by_key(|f| urgency(f.status));
+            findings_table(&mut o, sorted.into_iter(), lang);
         }
         o.push_str("</div>");
     }
@@ -871,6 +939,48 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rule deciding about thousands of subjects: the page shows the
+    /// first findings of each table and says how many more there are.
+    #[test]
+    fn long_lists_of_findings_are_cut_and_say_how_many_more() {
+        let findings: Vec<serde_json::Value> = (0..100)
+            .map(|i| {
+                serde_json::json!({
+                    "subject": {"kind": "asset", "id": format!("A-{i:03}")},
+                    "status": if i % 2 == 0 { "fail" } else { "pass" },
+                    "message": {"ja": "所見", "en": "finding"},
+                })
+            })
+            .collect();
+        let report: crate::Report = serde_json::from_value(serde_json::json!({
+            "format": "mizuchi-report",
+            "format_version": "1.0.0",
+            "host": {"version": "0.1.0", "rule_abi": "2.0.0"},
+            "as_of": "2026-11-27",
+            "evidence": {
+                "utility_id": "U", "utility_name": {"ja": "水道", "en": "Water"},
+                "collected_on": "2026-11-27", "format_version": "2.0.0", "digest": "d",
+            },
+            "packs": [],
+            "summary": {"ordinance": {}, "recommended": {}},
+            "results": [{
+                "rule": "R-1", "force": "recommended", "pack": "p", "module": "m",
+                "outcome": "fail", "subjects": 100, "fuel": 1, "findings": findings,
+            }],
+        }))
+        .expect("a report");
+        let html = render(&Run::unsigned(&report), None, Lang::En);
+        // Needs action: 50 failures, 25 shown.
+        assert!(
+            html.contains("and 25 more; every finding is in findings.csv"),
+            "{html}"
+        );
+        // Details: 100 findings, failures first, 25 shown.
+        assert!(html.contains("and 75 more;"));
+        let details = &html[html.find("Details of every rule").expect("details")..];
+        assert!(details.contains("A-048") && !details.contains("A-001<"));
+    }
 
     #[test]
     fn text_is_escaped_in_content_and_attributes() {

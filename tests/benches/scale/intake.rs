@@ -274,7 +274,8 @@ pub(crate) fn render(rows: &[Row]) -> String {
     // one a quarter its size, both far beyond what is kept in memory.
     let evtx: Vec<&Row> = rows.iter().filter(|r| r.evtx).collect();
     let memory = match evtx.as_slice() {
-        [.., small, large] if large.bytes >= 4 * small.bytes => {
+        // (Four times the chunks, one header: a little under 4× the bytes.)
+        [.., small, large] if large.bytes * 10 >= small.bytes * 39 => {
             let growth = large.ours.rss_mib / small.ours.rss_mib;
             format!(
                 "{:.0} MiB for {} MB, {:.0} MiB for {} MB ({growth:.2}×) — {}",
