@@ -255,6 +255,63 @@ fn diff(global: &Global, args: DiffArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A rendering job: the file it makes and how.
+type Job<'a> = (
+    &'static str,
+    Box<dyn Fn() -> anyhow::Result<Vec<u8>> + Sync + 'a>,
+);
+
+/// The files of `formats` but the PDF (which Chromium prints from the HTML
+/// file), rendered at once on the worker threads, in a fixed order.
+fn render_files(
+    run: &Run,
+    previous: Option<&Run>,
+    formats: &[ReportFormat],
+    lang: mizuchi_report::Lang,
+) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+    use mizuchi_report::{findings_csv, html, junit, oscal};
+    use rayon::prelude::*;
+    let json = |v: serde_json::Value| -> anyhow::Result<Vec<u8>> {
+        Ok((serde_json::to_string_pretty(&v)? + "\n").into_bytes())
+    };
+    let wants = |f: ReportFormat| formats.contains(&f);
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    if wants(ReportFormat::Html) || wants(ReportFormat::Pdf) {
+        jobs.push((
+            ReportFormat::Html.file_name(),
+            Box::new(move || Ok(html::render(run, previous, lang).into_bytes())),
+        ));
+    }
+    if wants(ReportFormat::Junit) {
+        jobs.push((
+            ReportFormat::Junit.file_name(),
+            Box::new(move || Ok(junit::render(run, lang).into_bytes())),
+        ));
+    }
+    if wants(ReportFormat::Csv) {
+        jobs.push((
+            ReportFormat::Csv.file_name(),
+            Box::new(move || Ok(findings_csv::render(run, lang).into_bytes())),
+        ));
+    }
+    if wants(ReportFormat::Oscal) {
+        // The catalog of the sections the run's rules check, which the
+        // results refer to by file name.
+        jobs.push((
+            "catalog.json",
+            Box::new(move || json(oscal::catalog_of_run(run, lang))),
+        ));
+        jobs.push((
+            ReportFormat::Oscal.file_name(),
+            Box::new(move || json(oscal::assessment_results(run, "catalog.json", lang))),
+        ));
+        jobs.push(("poam.json", Box::new(move || json(oscal::poam(run, lang)))));
+    }
+    jobs.par_iter()
+        .map(|(name, render)| Ok((*name, render()?)))
+        .collect()
+}
+
 pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     if let Some(Sub::Diff(d)) = args.command {
         return diff(global, d);
@@ -280,11 +337,11 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
             run
         }
         (None, Some(json)) => {
-            let text = std::fs::read_to_string(json).say(|| {
+            let bytes = std::fs::read(json).say(|| {
                 let j = json.display();
                 (format!("`{j}` を読めません"), format!("cannot read `{j}`"))
             })?;
-            let report: Report = serde_json::from_str(&text).say(|| {
+            let report: Report = serde_json::from_slice(&bytes).say(|| {
                 let j = json.display();
                 (
                     format!("`{j}` は `mizuchi eval --format json` の出力ではありません"),
@@ -311,71 +368,18 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
-    let html = mizuchi_report::html::render(&run, previous.as_ref(), lang);
-    let html_path = out_dir.join(ReportFormat::Html.file_name());
+    let files = render_files(&run, previous.as_ref(), &formats, lang)?;
     let mut written = Vec::new();
-    for f in &formats {
-        let path = out_dir.join(f.file_name());
-        match f {
-            ReportFormat::Html => write(&path, html.as_bytes())?,
-            ReportFormat::Junit => {
-                write(&path, mizuchi_report::junit::render(&run, lang).as_bytes())?;
-            }
-            ReportFormat::Csv => {
-                write(
-                    &path,
-                    mizuchi_report::findings_csv::render(&run, lang).as_bytes(),
-                )?;
-            }
-            ReportFormat::Oscal => {
-                use mizuchi_report::oscal;
-                let json = |v: &serde_json::Value| -> anyhow::Result<Vec<u8>> {
-                    Ok((serde_json::to_string_pretty(v)? + "\n").into_bytes())
-                };
-                // The catalog of the sections the run's rules check, which the
-                // results refer to by file name.
-                let rules: Vec<oscal::CatalogRule> = run
-                    .rules()
-                    .iter()
-                    .filter_map(|r| {
-                        Some(oscal::CatalogRule {
-                            id: r.id.clone(),
-                            title: r.title.clone()?,
-                            section: r.section.clone()?,
-                            force: r.force?,
-                        })
-                    })
-                    .collect();
-                let names: Vec<&str> = run.packs().iter().map(|p| p.name.as_str()).collect();
-                let versions: Vec<&str> = run.packs().iter().map(|p| p.version.as_str()).collect();
-                let catalog = out_dir.join("catalog.json");
-                let c = oscal::catalog(
-                    &names.join("+"),
-                    &versions.join("+"),
-                    run.as_of(),
-                    &rules,
-                    lang,
-                );
-                write(&catalog, &json(&c)?)?;
-                written.push(catalog);
-                write(
-                    &path,
-                    &json(&oscal::assessment_results(&run, "catalog.json", lang))?,
-                )?;
-                let poam = out_dir.join("poam.json");
-                write(&poam, &json(&oscal::poam(&run, lang))?)?;
-                written.push(poam);
-            }
-            ReportFormat::Pdf => {
-                // Chromium prints a file: the HTML report is written too.
-                if !formats.contains(&ReportFormat::Html) {
-                    write(&html_path, html.as_bytes())?;
-                    written.push(html_path.clone());
-                }
-                print_pdf(&html_path, &path)?;
-            }
-        }
+    for (name, bytes) in &files {
+        let path = out_dir.join(name);
+        write(&path, bytes)?;
         written.push(path);
+    }
+    if formats.contains(&ReportFormat::Pdf) {
+        // Chromium prints the HTML file just written.
+        let pdf = out_dir.join(ReportFormat::Pdf.file_name());
+        print_pdf(&out_dir.join(ReportFormat::Html.file_name()), &pdf)?;
+        written.push(pdf);
     }
     if !global.quiet {
         let mut out = String::new();

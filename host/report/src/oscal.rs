@@ -210,6 +210,33 @@ pub fn catalog(
     })
 }
 
+/// The catalog of the sections the rules of `run` check (those whose
+/// title, section and force are known), dated by the run: the one its
+/// assessment results refer to when no pack's catalog is at hand.
+pub fn catalog_of_run(run: &Run, lang: Lang) -> Value {
+    let rules: Vec<CatalogRule> = run
+        .rules()
+        .iter()
+        .filter_map(|r| {
+            Some(CatalogRule {
+                id: r.id.clone(),
+                title: r.title.clone()?,
+                section: r.section.clone()?,
+                force: r.force?,
+            })
+        })
+        .collect();
+    let names: Vec<&str> = run.packs().iter().map(|p| p.name.as_str()).collect();
+    let versions: Vec<&str> = run.packs().iter().map(|p| p.version.as_str()).collect();
+    catalog(
+        &names.join("+"),
+        &versions.join("+"),
+        run.as_of(),
+        &rules,
+        lang,
+    )
+}
+
 /// `satisfied` or `not-satisfied`, with the reason, for an outcome.
 fn state(o: Outcome) -> (&'static str, &'static str) {
     match o {
@@ -230,9 +257,8 @@ fn observation(run: &Run, r: &RuleRow, lang: Lang, key: &str) -> Value {
     let mut seen = BTreeSet::new();
     for f in &r.findings {
         for x in &f.refs {
-            let d = format!("{}: {}", x.section, x.locator);
-            if seen.insert(d.clone()) {
-                evidence.push(json!({ "description": d }));
+            if seen.insert((x.section.as_str(), x.locator.as_str())) {
+                evidence.push(json!({ "description": format!("{}: {}", x.section, x.locator) }));
             }
         }
     }

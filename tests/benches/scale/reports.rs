@@ -19,12 +19,15 @@ const PAIRS: usize = 3;
 
 /// What rendering cost beside evaluating.
 pub(crate) struct Row {
-    formats: String,
     findings: u64,
     eval: Cost,
-    render: Cost,
-    /// Rendering ÷ evaluation of each pair, sorted.
-    ratios: Vec<f64>,
+    /// HTML, JUnit, CSV and OSCAL, rendered by Mizuchi.
+    text: Cost,
+    /// The PDF, printed by Chromium from the HTML (`None`: no Chromium).
+    pdf: Option<Cost>,
+    /// (Text ÷ evaluation, everything ÷ evaluation) of each pair, sorted
+    /// by the first.
+    ratios: Vec<(f64, f64)>,
 }
 
 /// Chromium is on `PATH` (or named by `MIZUCHI_CHROMIUM`).
@@ -43,11 +46,7 @@ pub(crate) fn measure(p: &Paths) -> Row {
         ("MIZUCHI_HOME", p.home.as_path()),
         ("MIZUCHI_CACHE_DIR", p.cache.as_path()),
     ];
-    let formats = if has_chromium() {
-        "html,pdf,junit,csv,oscal"
-    } else {
-        "html,junit,csv,oscal"
-    };
+    let chromium = has_chromium();
     let eval = || {
         measure::run(
             &p.mizuchi,
@@ -65,7 +64,7 @@ pub(crate) fn measure(p: &Paths) -> Row {
             Some(&json),
         )
     };
-    let render = || {
+    let render = |formats: &str| {
         let _ = std::fs::remove_dir_all(&out);
         let cost = measure::run(
             &p.mizuchi,
@@ -82,15 +81,28 @@ pub(crate) fn measure(p: &Paths) -> Row {
             &env,
             None,
         );
-        assert_eq!(cost.code, 0, "mizuchi report failed");
+        assert_eq!(cost.code, 0, "mizuchi report --format {formats} failed");
         cost
     };
-    eprintln!("bench: reports of the {EVENTS}-event run ({formats})");
-    let pairs: Vec<(Cost, Cost)> = (0..PAIRS).map(|_| (eval(), render())).collect();
-    let mut ratios: Vec<f64> = pairs.iter().map(|(e, r)| r.wall_ms / e.wall_ms).collect();
-    ratios.sort_by(f64::total_cmp);
-    let median = |side: fn(&(Cost, Cost)) -> Cost| {
-        let mut v: Vec<Cost> = pairs.iter().map(side).collect();
+    eprintln!("bench: reports of the {EVENTS}-event run");
+    let runs: Vec<(Cost, Cost, Option<Cost>)> = (0..PAIRS)
+        .map(|_| {
+            let e = eval();
+            let t = render("html,junit,csv,oscal");
+            let pdf = chromium.then(|| render("pdf"));
+            (e, t, pdf)
+        })
+        .collect();
+    let mut ratios: Vec<(f64, f64)> = runs
+        .iter()
+        .map(|(e, t, pdf)| {
+            let all = t.wall_ms + pdf.map_or(0.0, |c| c.wall_ms);
+            (t.wall_ms / e.wall_ms, all / e.wall_ms)
+        })
+        .collect();
+    ratios.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let median = |costs: Vec<Cost>| {
+        let mut v = costs;
         v.sort_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms));
         v[v.len() / 2]
     };
@@ -105,10 +117,10 @@ pub(crate) fn measure(p: &Paths) -> Row {
         })
         .unwrap_or(0);
     Row {
-        formats: formats.to_owned(),
         findings,
-        eval: median(|p| p.0),
-        render: median(|p| p.1),
+        eval: median(runs.iter().map(|r| r.0).collect()),
+        text: median(runs.iter().map(|r| r.1).collect()),
+        pdf: chromium.then(|| median(runs.iter().filter_map(|r| r.2).collect())),
         ratios,
     }
 }
@@ -116,33 +128,50 @@ pub(crate) fn measure(p: &Paths) -> Row {
 /// The section of `BENCHMARKS.md`.
 pub(crate) fn render(r: &Row) -> String {
     let mut o = String::new();
-    let median = r.ratios[r.ratios.len() / 2];
+    let mid = r.ratios[r.ratios.len() / 2];
+    let mut all: Vec<f64> = r.ratios.iter().map(|x| x.1).collect();
+    all.sort_by(f64::total_cmp);
+    let all_mid = all[all.len() / 2];
+    let pct = |x: f64| x * 100.0;
     let _ = writeln!(
         o,
         "## Reports\n\n\
-         Rendering every format of the full pack's run over {EVENTS} authentication events \
-         ({} findings) with `mizuchi report --from-json` (`{}`), against evaluating it \
-         (`mizuchi eval --format json`), in {PAIRS} pairs back to back \
-         (`tests/benches/scale/reports.rs`); times are medians.\n\n\
-         | evaluation | rendering | rendering ÷ evaluation | rendering peak RSS |\n\
-         | ---: | ---: | ---: | ---: |\n\
-         | {:.0} ms | {:.0} ms | **{:.1}%** ({:.1}–{:.1}%) | {:.0} MiB |\n\n\
-         Goal: rendering every format at most 10% of the run's evaluation: {:.1}% — {}.{}",
+         Rendering the full pack's run over {EVENTS} authentication events ({} findings) \
+         with `mizuchi report --from-json`, against evaluating it (`mizuchi eval --format \
+         json`), in {PAIRS} rounds back to back (`tests/benches/scale/reports.rs`); times are \
+         medians. HTML, JUnit, CSV and OSCAL are rendered by Mizuchi in one process (which \
+         also reads the evaluation's JSON); the PDF is Chromium printing the HTML.\n\n\
+         | evaluation | HTML, JUnit, CSV, OSCAL | ÷ evaluation | PDF (Chromium) | every format ÷ evaluation | rendering peak RSS |\n\
+         | ---: | ---: | ---: | ---: | ---: | ---: |\n\
+         | {:.0} ms | {:.0} ms | **{:.1}%** ({:.1}–{:.1}%) | {} | **{}** | {:.0} MiB |\n",
         r.findings,
-        r.formats,
         r.eval.wall_ms,
-        r.render.wall_ms,
-        median * 100.0,
-        r.ratios[0] * 100.0,
-        r.ratios[r.ratios.len() - 1] * 100.0,
-        r.render.rss_mib,
-        median * 100.0,
-        if median <= 0.10 { "met" } else { "**not met**" },
-        if r.formats.contains("pdf") {
-            ""
+        r.text.wall_ms,
+        pct(mid.0),
+        pct(r.ratios[0].0),
+        pct(r.ratios[r.ratios.len() - 1].0),
+        r.pdf.map_or_else(
+            || "not measured (no Chromium)".to_owned(),
+            |c| format!("{:.0} ms", c.wall_ms)
+        ),
+        if r.pdf.is_some() {
+            format!("{:.1}%", pct(all_mid))
         } else {
-            " (PDF not measured: no Chromium on this machine.)"
-        }
+            "not measured".to_owned()
+        },
+        r.text.rss_mib.max(r.pdf.map_or(0.0, |c| c.rss_mib)),
+    );
+    let met = |x: f64| if x <= 0.10 { "met" } else { "**not met**" };
+    let _ = writeln!(
+        o,
+        "Goal: rendering every format at most 10% of the run's evaluation: {} (without the PDF: {:.1}% — {}).",
+        if r.pdf.is_some() {
+            format!("{:.1}% — {}", pct(all_mid), met(all_mid))
+        } else {
+            "not measured (no Chromium for the PDF)".to_owned()
+        },
+        pct(mid.0),
+        met(mid.0)
     );
     o
 }
