@@ -358,9 +358,9 @@ pub(crate) fn fuzz_parse(raw: &[u8], options: &ImportOptions, problems: &mut Vec
     let mut doc = Value::Object(Default::default());
     for g in &grids {
         if let Ok(Detected::Table(t)) = assemble::detect(g, g.sheet.as_deref(), None)
-            && let Ok(r) = assemble::read(t, g, "input", options.utc_offset, problems)
+            && let Ok(mut r) = assemble::read(t, g, "input", options.utc_offset, problems)
         {
-            assemble::merge(&mut doc, &r, problems);
+            assemble::merge(&mut doc, &mut r, problems);
         }
     }
 }
