@@ -453,20 +453,30 @@ fn apply_risk_acceptances(result: &mut RuleResult, governance: Option<&Governanc
             .iter()
             .filter(covers)
             .find(|a| as_of <= a.expires_on);
+        // The finding says which acceptance it met, and cites it.
+        let note =
+            |f: &mut Finding, a: &mizuchi_evidence::RiskAcceptance, ja: String, en: String| {
+                f.message.ja.push_str(&ja);
+                f.message.en.push_str(&en);
+                f.refs.push(EvidenceRef {
+                    section: SectionKind::Governance.as_str().into(),
+                    locator: format!("risk_acceptances[rule={}]", a.rule),
+                });
+            };
         if let Some(a) = current {
             f.status = Status::Waived;
-            f.message.ja.push_str(&format!(
-                "（{}が{}まで受容済み: {}）",
-                a.approved_by, a.expires_on, a.reason
-            ));
-            f.message.en.push_str(&format!(
-                " (risk accepted by {} until {}: {})",
-                a.approved_by, a.expires_on, a.reason
-            ));
-            f.refs.push(EvidenceRef {
-                section: SectionKind::Governance.as_str().into(),
-                locator: format!("risk_acceptances[rule={}]", a.rule),
-            });
+            note(
+                f,
+                a,
+                format!(
+                    "（{}が{}まで受容済み: {}）",
+                    a.approved_by, a.expires_on, a.reason
+                ),
+                format!(
+                    " (risk accepted by {} until {}: {})",
+                    a.approved_by, a.expires_on, a.reason
+                ),
+            );
             record(a, false);
             changed = true;
         } else if let Some(a) = gov
@@ -476,18 +486,18 @@ fn apply_risk_acceptances(result: &mut RuleResult, governance: Option<&Governanc
             .filter(|a| a.expires_on < as_of)
             .max_by_key(|a| a.expires_on)
         {
-            f.message.ja.push_str(&format!(
-                "（{}が{}まで受容していましたが、期限が切れています: {}）",
-                a.approved_by, a.expires_on, a.reason
-            ));
-            f.message.en.push_str(&format!(
-                " (was waived until {} by {}; the acceptance has expired: {})",
-                a.expires_on, a.approved_by, a.reason
-            ));
-            f.refs.push(EvidenceRef {
-                section: SectionKind::Governance.as_str().into(),
-                locator: format!("risk_acceptances[rule={}]", a.rule),
-            });
+            note(
+                f,
+                a,
+                format!(
+                    "（{}が{}まで受容していましたが、期限が切れています: {}）",
+                    a.approved_by, a.expires_on, a.reason
+                ),
+                format!(
+                    " (was waived until {} by {}; the acceptance has expired: {})",
+                    a.expires_on, a.approved_by, a.reason
+                ),
+            );
             record(a, true);
         }
     }

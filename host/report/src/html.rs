@@ -582,15 +582,7 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
 pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
     let l = lang.as_str();
     let mut o = String::with_capacity(64 * 1024);
-    let title = format!(
-        "{} — {} ({})",
-        run.utility_name().get(l),
-        lang.pick(
-            "水道サイバーセキュリティ評価",
-            "Water cybersecurity assessment"
-        ),
-        run.as_of()
-    );
+    let title = run.title(lang);
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"{l}\"><head><meta charset=\"utf-8\">\

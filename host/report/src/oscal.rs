@@ -372,15 +372,7 @@ pub fn assessment_results(run: &Run, catalog: &str, lang: Lang) -> Value {
         }
     }
     let selections: Vec<Value> = controls.iter().map(|c| json!({"control-id": c})).collect();
-    let title = format!(
-        "{} — {} ({})",
-        run.utility_name().get(l),
-        lang.pick(
-            "水道サイバーセキュリティ評価",
-            "Water cybersecurity assessment"
-        ),
-        run.as_of()
-    );
+    let title = run.title(lang);
     // The assessment plan is the pack itself: its rules, their parameters
     // and the controls they check, described in the back matter.
     let plan = uuid(&format!("plan:{key}"));

@@ -381,6 +381,19 @@ impl Run {
             .transpose()
     }
 
+    /// The report's title: the utility, what was assessed, the date.
+    pub fn title(&self, lang: Lang) -> String {
+        format!(
+            "{} — {} ({})",
+            self.utility_name.get(lang.as_str()),
+            lang.pick(
+                "水道サイバーセキュリティ評価",
+                "Water cybersecurity assessment"
+            ),
+            self.as_of
+        )
+    }
+
     /// What verification established, or `None` for an unsigned run.
     pub fn signed(&self) -> Option<&SignedBy> {
         self.signed.as_ref()
