@@ -418,6 +418,9 @@ fn localized(cause: &(dyn std::error::Error + 'static), lang: Lang) -> String {
     if let Some(e) = cause.downcast_ref::<mizuchi_report::ReportError>() {
         return e.text(code);
     }
+    if let Some(e) = cause.downcast_ref::<mizuchi_ledger::ledger::LedgerError>() {
+        return e.text(code);
+    }
     cause.to_string()
 }
 

@@ -149,6 +149,56 @@ pub enum LedgerError {
     Invalid(String),
 }
 
+impl LedgerError {
+    /// The message in `lang` (`ja` or `en`). Details that come from the
+    /// verification of one entry (`why`) stay as they were written.
+    pub fn text(&self, lang: &str) -> String {
+        if lang != "ja" {
+            return self.to_string();
+        }
+        match self {
+            LedgerError::Io { path, source } => {
+                format!("台帳 `{}` を使えません: {source}", path.display())
+            }
+            LedgerError::NoLedger(p) => format!("台帳 `{}` がありません", p.display()),
+            LedgerError::NoCheckpoint(p) => format!(
+                "チェックポイント `{}` がありません。台帳は、書き手が実行ごとに公開する署名付きチェックポイントで検証します。控えから戻してください",
+                p.display()
+            ),
+            LedgerError::Locked(p) => format!(
+                "別の mizuchi が台帳 `{}` に書き込んでいます。終わるまで待ってください",
+                p.display()
+            ),
+            LedgerError::NeedsRepair(what) => {
+                format!("{what}。追記する前に台帳を修復してください (mizuchi ledger repair)")
+            }
+            LedgerError::OtherUtility { path, ledger, run } => format!(
+                "台帳 `{}` は事業体 `{ledger}` のもので、`{run}` のものではありません。事業体ごとに台帳を分けてください",
+                path.display()
+            ),
+            LedgerError::Checkpoint { path, message } => {
+                format!(
+                    "`{}` はチェックポイントではありません: {message}",
+                    path.display()
+                )
+            }
+            LedgerError::UntrustedCheckpoint { path, by } => format!(
+                "チェックポイント `{}` は {by} の署名ではありません。何も変えていません (台帳は一つの鍵で書きます: その鍵を使うか、台帳自身のチェックポイントを戻してください)",
+                path.display()
+            ),
+            LedgerError::Diverged { path, size, why } => format!(
+                "チェックポイント `{}` は {size} 項目を確認していますが、台帳がそれと違います: {why}。何も変えていません",
+                path.display()
+            ),
+            LedgerError::DoesNotVerify { path, why } => {
+                format!("台帳 `{}` は検証に通りません: {why}", path.display())
+            }
+            LedgerError::Sign(e) => format!("台帳の記録に署名できません: {e}"),
+            LedgerError::Invalid(e) => e.clone(),
+        }
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
     move |source| LedgerError::Io {
         path: path.to_owned(),

@@ -378,3 +378,34 @@ fn a_run_reads_and_vouches_for_only_the_logs_its_rules_read() {
         );
     }
 }
+
+#[test]
+fn ledger_errors_are_said_in_japanese_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("k.pem");
+    assert_eq!(run(&["key", "generate", "-q", "--out", s(&key)]).code, 0);
+    let missing = dir.path().join("missing.jsonl");
+    let pubkey = mizuchi::public_path(&key);
+    let ja = run(&[
+        "--lang",
+        "ja",
+        "ledger",
+        "verify",
+        s(&missing),
+        "--trust",
+        s(&pubkey),
+    ]);
+    assert_eq!(ja.code, 2);
+    assert!(ja.stderr.contains("がありません"), "{}", ja.stderr);
+    assert!(!ja.stderr.contains("does not exist"), "{}", ja.stderr);
+    let en = run(&[
+        "--lang",
+        "en",
+        "ledger",
+        "verify",
+        s(&missing),
+        "--trust",
+        s(&pubkey),
+    ]);
+    assert!(en.stderr.contains("does not exist"), "{}", en.stderr);
+}
