@@ -353,7 +353,10 @@ fn the_oscal_catalog_results_and_poam_pass_trestle_validate() {
     let ws = dir.path().join("trestle");
     std::fs::create_dir_all(&ws).unwrap();
     let trestle = |args: &[&str]| {
-        Command::new("trestle")
+        // Through the python3 that `.ci/run` installed it for, whatever
+        // directory pip put its scripts in.
+        Command::new("python3")
+            .args(["-m", "trestle"])
             .args(args)
             .current_dir(&ws)
             .output()
