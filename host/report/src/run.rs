@@ -114,7 +114,7 @@ pub struct SignedBy {
     pub ledger: String,
     /// The index of the run's header entry.
     pub entry: u64,
-    /// Entries in the ledger, and how many a signed checkpoint covers.
+    /// Entries in the ledger.
     pub entries: u64,
     /// Entries covered by the ledger's signed checkpoint.
     pub acknowledged: u64,
