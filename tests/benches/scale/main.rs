@@ -80,6 +80,30 @@ impl Paths {
         }
     }
 
+    /// What every measured `mizuchi` runs with: the bench's home and cache.
+    fn env(&self) -> [(&'static str, &Path); 2] {
+        [
+            ("MIZUCHI_HOME", self.home.as_path()),
+            ("MIZUCHI_CACHE_DIR", self.cache.as_path()),
+        ]
+    }
+
+    /// `mizuchi eval` of the signed pack over `bundle`, as JSON, with `extra`.
+    fn eval_args(&self, bundle: &Path, extra: &[&str]) -> Vec<String> {
+        let mut args = vec![
+            "eval".to_owned(),
+            "-q".into(),
+            "--pack".into(),
+            s(&self.signed_pack),
+            "--evidence".into(),
+            s(bundle),
+            "--format".into(),
+            "json".into(),
+        ];
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        args
+    }
+
     fn mizuchi(&self) -> Command {
         let mut c = Command::new(&self.mizuchi);
         c.env("MIZUCHI_HOME", &self.home)
@@ -232,24 +256,8 @@ fn measure_size(p: &Paths, n: u64) -> SizeRow {
     });
     eprintln!("bench: {n} events: full pack");
     let report = p.bench.join(format!("report-{n}.json"));
-    let env = [
-        ("MIZUCHI_HOME", p.home.as_path()),
-        ("MIZUCHI_CACHE_DIR", p.cache.as_path()),
-    ];
-    let eval = |extra: &[&str]| {
-        let mut args = vec![
-            "eval".to_owned(),
-            "-q".into(),
-            "--pack".into(),
-            s(&p.signed_pack),
-            "--evidence".into(),
-            s(&dir),
-            "--format".into(),
-            "json".into(),
-        ];
-        args.extend(extra.iter().map(|a| (*a).to_owned()));
-        args
-    };
+    let env = p.env();
+    let eval = |extra: &[&str]| p.eval_args(&dir, extra);
     let pack = best(runs, || {
         measure::run(&p.mizuchi, &eval(&[]), &env, Some(&report))
     });

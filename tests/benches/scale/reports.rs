@@ -42,28 +42,9 @@ pub(crate) fn measure(p: &Paths) -> Row {
     let dir = bundle(p, EVENTS);
     let json = p.bench.join(format!("report-{EVENTS}.json"));
     let out = p.bench.join("rendered");
-    let env = [
-        ("MIZUCHI_HOME", p.home.as_path()),
-        ("MIZUCHI_CACHE_DIR", p.cache.as_path()),
-    ];
+    let env = p.env();
     let chromium = has_chromium();
-    let eval = || {
-        measure::run(
-            &p.mizuchi,
-            &[
-                "eval".into(),
-                "-q".into(),
-                "--pack".into(),
-                s(&p.signed_pack),
-                "--evidence".into(),
-                s(&dir),
-                "--format".into(),
-                "json".into(),
-            ],
-            &env,
-            Some(&json),
-        )
-    };
+    let eval = || measure::run(&p.mizuchi, &p.eval_args(&dir, &[]), &env, Some(&json));
     let render = |formats: &str| {
         let _ = std::fs::remove_dir_all(&out);
         let cost = measure::run(

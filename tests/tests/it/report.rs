@@ -8,6 +8,30 @@ use std::process::Command;
 use mizuchi_tests::{official_pack, run, s, sample};
 use serde_json::Value;
 
+/// The official pack over the sample, as JSON, recorded in `ledger` with
+/// `key`, with `extra` arguments; the sample fails rules (exit 1).
+fn eval_into(ledger: &Path, key: &Path, extra: &[&str]) -> Value {
+    let pack = official_pack();
+    let sample = sample();
+    let mut args = vec![
+        "eval",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(&sample),
+        "--format",
+        "json",
+        "--ledger",
+        s(ledger),
+        "--key",
+        s(key),
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    out.json()
+}
+
 /// A signed run of the official pack over the sample: (its directory, the
 /// ledger, the public key, the eval JSON).
 fn signed_run() -> (tempfile::TempDir, PathBuf, PathBuf, Value) {
@@ -15,22 +39,7 @@ fn signed_run() -> (tempfile::TempDir, PathBuf, PathBuf, Value) {
     let key = dir.path().join("utility.pem");
     assert_eq!(run(&["key", "generate", "-q", "--out", s(&key)]).code, 0);
     let ledger = dir.path().join("results.jsonl");
-    let pack = official_pack();
-    let out = run(&[
-        "eval",
-        "--pack",
-        s(&pack),
-        "--evidence",
-        s(&sample()),
-        "--format",
-        "json",
-        "--ledger",
-        s(&ledger),
-        "--key",
-        s(&key),
-    ]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    let report = out.json();
+    let report = eval_into(&ledger, &key, &[]);
     (dir, ledger, mizuchi::public_path(&key), report)
 }
 
@@ -401,22 +410,11 @@ fn the_oscal_catalog_results_and_poam_pass_trestle_validate() {
 #[test]
 fn the_diff_of_two_runs_names_exactly_the_changed_finding_and_the_parameter() {
     let (dir, ledger, key, _) = signed_run();
-    let pack = official_pack();
-    let second = run(&[
-        "eval",
-        "--pack",
-        s(&pack),
-        "--evidence",
-        s(&sample()),
-        "--param",
-        "MLIT-BAK-01.backup_max_age_days=30",
-        "--ledger",
-        s(&ledger),
-        "--key",
-        s(&dir.path().join("utility.pem")),
-        "-q",
-    ]);
-    assert_eq!(second.code, 1, "{}", second.stderr);
+    eval_into(
+        &ledger,
+        &dir.path().join("utility.pem"),
+        &["--param", "MLIT-BAK-01.backup_max_age_days=30"],
+    );
 
     // `ledger show`: packs as an array, the overrides, one run with --run.
     let shown = run(&["ledger", "show", s(&ledger), "--format", "json"]).json();
