@@ -3,7 +3,7 @@
 //! outcome of a rule. One definition, so that what a rule returns, what the
 //! host reports and what a ledger records can never drift apart.
 //!
-//! The enums mirror the rule ABI's (`wit/rule.wit`) and the signed record
+//! The enums mirror the rule ABI's (`sdk/wit/rule.wit`) and the signed record
 //! format: a new variant is a change of both, so they are exhaustive.
 
 use std::fmt;

@@ -127,7 +127,8 @@ fn both_event_layouts_encode_to_the_golden_bytes_of_their_version() {
 
 #[test]
 fn the_wit_package_names_the_encoding_of_this_crate() {
-    let wit = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wit/deps/encoding/encoding.wit");
+    let wit =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../sdk/wit/deps/encoding/encoding.wit");
     let text = std::fs::read_to_string(&wit).unwrap();
     assert!(
         text.contains(&format!("package mizuchi:encoding@{ENCODING};")),

@@ -1,4 +1,4 @@
-//! The rule ABI: bindings generated from `wit/rule.wit`, and the version check
+//! The rule ABI: bindings generated from `sdk/wit/rule.wit`, and the version check
 //! that runs before any module is instantiated.
 
 use semver::{Comparator, Op, Prerelease, Version, VersionReq};
@@ -6,7 +6,7 @@ use wasmtime::Engine;
 use wasmtime::component::Component;
 
 wasmtime::component::bindgen!({
-    path: "../wit",
+    path: "../sdk/wit",
     world: "rule-module",
     with: {
         "mizuchi:rule/evidence.log-cursor": crate::sandbox::JsonCursor,

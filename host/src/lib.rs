@@ -39,7 +39,8 @@
 //! (the format and its verification are the `mizuchi-ledger` crate's);
 //! [`replay`] evaluates a recorded run again and compares the signed bytes.
 //! [`PackStore`] installs packs with rollback protection; [`import`] turns a
-//! utility's spreadsheets and logs into evidence.
+//! utility's spreadsheets and logs into evidence; a [`CaseRunner`] runs rule
+//! tests written as data ([`CaseFile`]).
 //!
 //! Nothing here prints: progress is reported through callbacks, problems
 //! through typed errors and [`Problem`]s, logs through `tracing`.
@@ -48,6 +49,7 @@
 
 mod abi;
 mod bundle;
+mod cases;
 mod engine;
 mod eval;
 #[cfg(feature = "fuzzing")]
@@ -72,6 +74,10 @@ pub use bundle::{
     SectionSummary, Severity, Upgrade, UpgradeError, Validation, WriteError, summarize, upgrade,
     validate, write_archive,
 };
+pub use cases::{
+    Case, CaseError, CaseFile, CaseResult, CaseRunner, Expectation, RuleCheck, find_case_files,
+    junit as cases_junit, merge_patch,
+};
 pub use engine::{Limits, Runtime, RuntimeError};
 pub use eval::{EvalError, EvalOptions, ParamInput, ParamOverride, REPORT_VERSION, evaluate};
 pub use import::{
@@ -95,7 +101,7 @@ pub use packfile::{
 pub use record::{Evaluation, RecordError, Recorded, Recorder, Settings, run_id, statements};
 pub use replay::{Difference, Replay, ReplayError, RuleReplay, replay};
 pub use sandbox::Limit;
-pub use schema::{SchemaFile, evidence_schemas};
+pub use schema::{SchemaFile, case_file_schema, evidence_schemas};
 pub use store::{Index, IndexEntry, InstallError, Installation, PackStore, write_index};
 pub use synth::{SynthOptions, synth};
 pub use trust::{Publisher, ROTATION_TYPE, Rotation, Signed, TrustError, TrustStore};

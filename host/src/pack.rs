@@ -467,9 +467,20 @@ impl Pack {
                 });
             }
         };
+        Pack::load_components(runtime, name, version, &files)
+    }
+
+    /// Loads rule components (`*.wasm` files) as one unsigned pack named
+    /// `name` at `version`, for a rule author's local work and tests.
+    pub fn load_components(
+        runtime: &Runtime,
+        name: String,
+        version: String,
+        files: &[PathBuf],
+    ) -> Result<Pack, PackError> {
         let mut modules = Vec::new();
         for path in files {
-            let bytes = mizuchi_ledger::files::read(&path).map_err(|source| PackError::Io {
+            let bytes = mizuchi_ledger::files::read(path).map_err(|source| PackError::Io {
                 path: path.clone(),
                 source,
             })?;

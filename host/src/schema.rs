@@ -110,6 +110,16 @@ fn generate<T: JsonSchema>(name: &str, title: &str) -> Value {
     Value::Object(out)
 }
 
+/// The JSON Schema of rule test case files (`mizuchi rule test`), for
+/// editors and reviewers: `schemas/rule-cases.schema.json`.
+pub fn case_file_schema() -> Value {
+    let mut v = generate::<crate::cases::FileSpec>("rule-cases", "Mizuchi rule test cases");
+    if let Some(id) = v.get_mut("$id") {
+        *id = Value::String("urn:mizuchi:rule-cases:1".into());
+    }
+    v
+}
+
 /// The schema of a section's document, or of one line of a log section.
 fn section_schema(kind: SectionKind) -> Value {
     let name = kind.as_str();

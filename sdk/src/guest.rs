@@ -9,11 +9,11 @@ use mizuchi_evidence::{Date, SectionKind, Text};
 use crate::ctx::{Batches, BundleInfo, EvidenceSource, SourceError, decode_into};
 use crate::{Ctx, Finding, Force, ParamDefault, ParamValue, Rule, Status};
 
-/// Bindings generated from `wit/rule.wit`, the one definition of the ABI.
+/// Bindings generated from `sdk/wit/rule.wit`, the one definition of the ABI.
 #[allow(missing_docs, unreachable_pub, clippy::all)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "wit",
         world: "rule-module",
         generate_all,
         pub_export_macro: true,

@@ -50,6 +50,11 @@ pub use rule::{
     EvalFn, Force, Need, ParamDefault, ParamSpec, ParamValue, Params, Rule, StaticText,
 };
 
+// The README's rule example compiles: its `rust` block is a doc test here.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExample;
+
 /// The evidence model, for rule authors.
 pub use mizuchi_evidence as evidence;
 pub use mizuchi_evidence::Text;

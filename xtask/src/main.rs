@@ -10,7 +10,9 @@
 //!   the per-rule table and recording signed results), verifies the ledger,
 //!   and renders the run's reports (HTML, JUnit XML, CSV) from it.
 //! - `test`: format check, clippy with warnings denied (native, and the guests
-//!   for the component target), the public crates' docs, `build`, then every test.
+//!   for the component target), the public crates' docs, a dry run of
+//!   publishing the SDK and evidence crates, `build`, then every test (the
+//!   official pack's rule test cases among them).
 //! - `bench`: `build`, the release binary, then the benchmark
 //!   (`tests/benches/scale`), which writes `BENCHMARKS.md`.
 //! - `fuzz [--seconds N] [--reuse-seeds] [TARGET…]`: `build`, then every
@@ -353,6 +355,13 @@ fn test() -> Result<()> {
         .args(["--package", "mizuchi"])
         .env("RUSTDOCFLAGS", "-D warnings"))
     .context("the public crates' documentation has broken links or missing docs")?;
+    // The crates third parties build rules with (`mizuchi rule new` depends
+    // on them by version) stay publishable: packaged together, the SDK
+    // against the packaged evidence crate, and built from the packages alone.
+    run(cargo()
+        .args(["publish", "--dry-run", "--allow-dirty", "--quiet"])
+        .args(["--package", "mizuchi-evidence", "--package", "mizuchi-sdk"]))
+    .context("the SDK or the evidence crate could not be published as they are")?;
     build()?;
     run(cargo().args(["test", "--workspace"]))
 }

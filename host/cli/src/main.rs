@@ -17,6 +17,7 @@ mod pack;
 mod render;
 mod replay;
 mod report;
+mod rule;
 mod rules;
 mod trust;
 
@@ -39,7 +40,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "mizuchi", version, about, max_term_width = 100)]
 pub(crate) struct Cli {
-    /// More log output (-v info, -vv debug). `MIZUCHI_LOG` takes a full filter.
+    /// More output: log lines (-v info, -vv debug; `MIZUCHI_LOG` takes a full
+    /// filter), and for `rule test` every case and the findings that differ.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
     /// No progress bar and only errors in the log.
@@ -79,6 +81,9 @@ enum Command {
     Eval(eval::Args),
     /// List the rules of a pack and what they declare, without evaluating.
     Rules(rules::Args),
+    /// Write rules: make a new rule crate, run rule test cases.
+    #[command(subcommand)]
+    Rule(rule::Command),
     /// Evidence bundles: validate, summarise, import, create, generate.
     #[command(subcommand)]
     Evidence(evidence::Command),
@@ -140,6 +145,8 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 /// Global options every command uses.
 pub(crate) struct Global {
     pub quiet: bool,
+    /// `-v` given this many times.
+    pub verbose: u8,
     /// The language of reports, messages and errors.
     pub lang: Lang,
     cache_dir: Option<PathBuf>,
@@ -227,6 +234,7 @@ fn main() -> ExitCode {
     }
     let global = Global {
         quiet: cli.quiet,
+        verbose: cli.verbose,
         lang: cli.lang.into(),
         cache_dir: cli.cache_dir,
         no_cache: cli.no_cache,
@@ -235,6 +243,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Eval(args) => eval::run(&global, args),
         Command::Rules(args) => rules::run(&global, args),
+        Command::Rule(command) => rule::run(&global, command),
         Command::Evidence(command) => evidence::run(&global, command),
         Command::Key(command) => key::run(&global, command),
         Command::Ledger(command) => ledger::run(&global, command),
@@ -410,6 +419,9 @@ fn localized(cause: &(dyn std::error::Error + 'static), lang: Lang) -> String {
         return e.text(code);
     }
     if let Some(e) = cause.downcast_ref::<mizuchi::BundleError>() {
+        return e.text(code);
+    }
+    if let Some(e) = cause.downcast_ref::<mizuchi::CaseError>() {
         return e.text(code);
     }
     if let Some(e) = cause.downcast_ref::<Bilingual>() {

@@ -10,7 +10,7 @@
 //! nothing, it reports.
 //!
 //! Usage (through `cargo xtask bench [--sizes 10000,1000000]`):
-//! `scale [--sizes N,N,…] [--only-intake] [--only-reports] [--out FILE]`; the helpers `measure`, `floor`,
+//! `scale [--sizes N,N,…] [--only-intake] [--only-reports] [--only-authoring] [--out FILE]`; the helpers `measure`, `floor`,
 //! `native` and `peer` are this same binary run as child processes, so that
 //! each figure of memory belongs to one process.
 
@@ -23,6 +23,7 @@
     clippy::print_stderr
 )]
 
+mod authoring;
 mod floor;
 mod intake;
 mod measure;
@@ -650,6 +651,7 @@ fn orchestrate(args: &[String]) -> ExitCode {
     let mut out: Option<PathBuf> = None;
     let mut only_intake = false;
     let mut only_reports = false;
+    let mut only_authoring = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -664,9 +666,11 @@ fn orchestrate(args: &[String]) -> ExitCode {
             "--only-intake" => only_intake = true,
             // Only the reports section, spliced into the existing file.
             "--only-reports" => only_reports = true,
+            // Only the rule tests section, spliced into the existing file.
+            "--only-authoring" => only_authoring = true,
             other => {
                 eprintln!(
-                    "bench: unknown argument `{other}`; use --sizes N,N,…, --only-intake, --only-reports and --out FILE"
+                    "bench: unknown argument `{other}`; use --sizes N,N,…, --only-intake, --only-reports, --only-authoring and --out FILE"
                 );
                 return ExitCode::from(2);
             }
@@ -679,7 +683,7 @@ fn orchestrate(args: &[String]) -> ExitCode {
     );
     std::fs::create_dir_all(&p.bench).expect("the bench directory");
     let out = out.unwrap_or_else(|| p.root.join("BENCHMARKS.md"));
-    if only_intake || only_reports {
+    if only_intake || only_reports || only_authoring {
         let mut doc = std::fs::read_to_string(&out).unwrap_or_default();
         if only_intake {
             let section = intake::render(&intake::measure(&p));
@@ -691,6 +695,11 @@ fn orchestrate(args: &[String]) -> ExitCode {
             let section = reports::render(&reports::measure(&p));
             println!("{section}");
             doc = splice(&doc, "## Reports", &section);
+        }
+        if only_authoring {
+            let section = authoring::render(&authoring::measure(&p));
+            println!("{section}");
+            doc = splice(&doc, "## Rule tests", &section);
         }
         std::fs::write(&out, doc).expect("write BENCHMARKS.md");
         eprintln!("bench: wrote {}", out.display());
@@ -705,6 +714,11 @@ fn orchestrate(args: &[String]) -> ExitCode {
     if sizes.contains(&reports::EVENTS) {
         body = splice(&body, "## Reports", &reports::render(&reports::measure(&p)));
     }
+    body = splice(
+        &body,
+        "## Rule tests",
+        &authoring::render(&authoring::measure(&p)),
+    );
     let date = Command::new("date")
         .args(["-u", "+%Y-%m-%d"])
         .output()

@@ -3,12 +3,15 @@
 //! instead of eleven keeps `cargo xtask test` quicker and `target/` smaller.
 //!
 //! They run what `cargo xtask build` built (the `mizuchi` binary, the rule
-//! components, the official pack) and never run Cargo themselves: run them
-//! with `cargo xtask test`, or `cargo xtask build` then `cargo test`.
+//! components, the official pack) and never run Cargo themselves, but for
+//! one: a third party's crate made by `mizuchi rule new` is built as its
+//! author would build it (`authoring`). Run them with `cargo xtask test`,
+//! or `cargo xtask build` then `cargo test`.
 
 // A failed unwrap here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod authoring;
 mod cli;
 mod crash;
 mod determinism;
