@@ -117,7 +117,7 @@ fn trusted() -> &'static mizuchi_ledger::keys::PublicKey {
 }
 
 /// A ledger and its checkpoint, separated by the first NUL byte (checkpoint
-/// first), verified against [`trusted`].
+/// first), verified against the fuzz target's fixed trusted key.
 pub fn ledger(data: &[u8]) {
     let (checkpoint, lines) = match data.iter().position(|b| *b == 0) {
         Some(i) => (&data[..i], &data[i + 1..]),
