@@ -18,6 +18,22 @@ pub use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 /// A value decided once per [`Symbol`], in a table indexed by the symbol's
 /// number. Symbols are numbered densely from 0 in order of first appearance,
 /// so the table grows with the distinct strings of a log, not its events.
+///
+/// ```
+/// use mizuchi_sdk::collections::PerSymbol;
+/// use mizuchi_sdk::evidence::stream::Symbols;
+///
+/// let mut symbols = Symbols::new();
+/// let (a, b) = (symbols.intern("op1"), symbols.intern("op2"));
+/// let mut failures: PerSymbol<u32> = PerSymbol::new();
+/// for account in [a, b, a] {
+///     *failures.get_or_insert_with(account, || 0) += 1;
+/// }
+/// assert_eq!(failures.get(a), Some(&2));
+/// assert_eq!(failures.iter().count(), 2);
+/// ```
+///
+/// In a rule: the example at [`Ctx`](crate::Ctx).
 #[derive(Debug, Clone)]
 pub struct PerSymbol<T> {
     slots: Vec<Option<T>>,

@@ -139,7 +139,7 @@ impl<E: Copy> Events<E> {
         }
     }
 
-    /// The next entry, `None` at the end of the log.
+    /// The next entry, `None` at the end of the log. Example: [`Ctx`].
     #[inline]
     pub fn next_entry(&mut self) -> Result<Option<E>, RuleError> {
         // Called for every event of a log: the common case is one index.
@@ -170,7 +170,8 @@ impl<E: Copy> Events<E> {
         Ok(Some(entry))
     }
 
-    /// The strings behind the symbols of the entries read so far.
+    /// The strings behind the symbols of the entries read so far
+    /// (`symbols().name(entry.account)`; example at [`Ctx`]).
     pub fn symbols(&self) -> &Symbols {
         &self.symbols
     }
@@ -191,7 +192,84 @@ fn source_error(section: SectionKind, e: SourceError) -> RuleError {
     }
 }
 
-/// The evaluation context of one rule.
+/// The evaluation context of one rule: the assessment date, the parameters
+/// in force and the evidence the rule declared.
+///
+/// A rule that reads a parameter, streams a log one entry at a time, keeps
+/// a count per account in a [`PerSymbol`](crate::collections::PerSymbol)
+/// table and gives one finding per account; then the same rule run
+/// natively, as `cargo test` runs it:
+///
+/// ```
+/// use mizuchi_sdk::collections::PerSymbol;
+/// use mizuchi_sdk::prelude::*;
+/// use mizuchi_sdk::testing::{Evidence, evaluate};
+///
+/// const RULE: Rule = Rule {
+///     id: "ACME-FAIL-01",
+///     version: "1.0.0",
+///     title: StaticText { ja: "ログオン失敗の多いアカウント", en: "Accounts with many failed logons" },
+///     section: "5.4.2",
+///     force: Force::Recommended,
+///     needs: &[Need::v2(SectionKind::AuthEvents)],
+///     params: &[ParamSpec {
+///         key: "max_failures",
+///         default: ParamDefault::Integer(3),
+///         description: StaticText { ja: "失敗回数の上限", en: "Most failed logons allowed" },
+///     }],
+///     eval: failures,
+/// };
+///
+/// fn failures(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+///     let max = ctx.int("max_failures")?;
+///     let Some(mut events) = ctx.auth_events()? else {
+///         // Absent is "not recorded", never a pass.
+///         return Ok(vec![Finding::insufficient(
+///             Subject::organisation(),
+///             text!(ja: "認証ログがありません", en: "there is no authentication log"),
+///         )]);
+///     };
+///     let mut counts: PerSymbol<i64> = PerSymbol::new();
+///     while let Some(e) = events.next_entry()? {
+///         let n = counts.get_or_insert_with(e.account, || 0);
+///         if e.kind == AuthKind::LogonFailure {
+///             *n += 1;
+///         }
+///     }
+///     Ok(counts
+///         .iter()
+///         .map(|(account, n)| {
+///             let subject = Subject::new("account", events.symbols().name(account));
+///             let message = text!(ja: "失敗 {} 回", n; en: "{} failed logons", n);
+///             if *n > max {
+///                 Finding::fail(subject, message)
+///             } else {
+///                 Finding::pass(subject, message)
+///             }
+///         })
+///         .collect())
+/// }
+///
+/// let event = |account: &str, kind: &str| -> AuthEvent {
+///     serde_json::from_value(serde_json::json!({
+///         "time": "2026-11-20T01:00:00Z", "kind": kind, "system": "hmi-01", "account": account,
+///     }))
+///     .unwrap()
+/// };
+/// let mut log = vec![event("op1", "logon-success")];
+/// log.extend((0..4).map(|_| event("op2", "logon-failure")));
+/// let evidence = Evidence::new().with_auth_events(&log);
+/// let as_of = jiff::civil::date(2026, 11, 27);
+///
+/// let findings = evaluate(&RULE, &evidence, as_of, &[]).unwrap();
+/// let decided: Vec<(&str, Status)> =
+///     findings.iter().map(|f| (f.subject.id.as_str(), f.status)).collect();
+/// assert_eq!(decided, [("op1", Status::Pass), ("op2", Status::Fail)]);
+///
+/// // A utility may tailor the parameter; the value used is in the signed result.
+/// let tailored = evaluate(&RULE, &evidence, as_of, &[("max_failures", ParamValue::Integer(5))]).unwrap();
+/// assert_eq!(tailored[1].status, Status::Pass);
+/// ```
 pub struct Ctx<'a> {
     rule: &'a Rule,
     as_of: Date,
@@ -225,7 +303,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The assessment date. Judge every date against it, never a clock.
+    /// The assessment date. Judge every date against it, never a clock
+    /// (a rule has none). Example: the rule `mizuchi rule new` writes.
     pub fn as_of(&self) -> Date {
         self.as_of
     }
@@ -246,7 +325,8 @@ impl<'a> Ctx<'a> {
             .ok_or_else(|| RuleError::UnknownParam(key.to_owned()))
     }
 
-    /// An integer parameter.
+    /// An integer parameter, by the key its [`ParamSpec`](crate::ParamSpec)
+    /// declares. Example: [`Ctx`].
     pub fn int(&self, key: &str) -> Result<i64, RuleError> {
         match self.param(key)? {
             ParamValue::Integer(v) => Ok(*v),
@@ -254,7 +334,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A boolean parameter.
+    /// A boolean parameter (see [`Ctx::int`] and the example at [`Ctx`]).
     pub fn flag(&self, key: &str) -> Result<bool, RuleError> {
         match self.param(key)? {
             ParamValue::Boolean(v) => Ok(*v),
@@ -262,7 +342,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A text parameter.
+    /// A text parameter (see [`Ctx::int`] and the example at [`Ctx`]).
     pub fn text(&self, key: &str) -> Result<&str, RuleError> {
         match self.param(key)? {
             ParamValue::Text(v) => Ok(v),
@@ -270,7 +350,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A list parameter.
+    /// A list parameter (see [`Ctx::int`] and the example at [`Ctx`]).
     pub fn list(&self, key: &str) -> Result<&[String], RuleError> {
         match self.param(key)? {
             ParamValue::TextList(v) => Ok(v),
@@ -291,7 +371,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A document section, `None` if the bundle does not hold it.
+    /// A document section, `None` if the bundle does not hold it. The
+    /// section must be declared in [`Rule::needs`](crate::Rule::needs).
+    /// Example: the crate's front page.
     pub fn document<T: Document>(&mut self) -> Result<Option<T>, RuleError> {
         self.check_declared(T::KIND)?;
         let Some(bytes) = self
@@ -309,7 +391,8 @@ impl<'a> Ctx<'a> {
             })
     }
 
-    /// The authentication events, `None` if the bundle holds none.
+    /// The authentication events, `None` if the bundle holds none: a
+    /// stream in time order, one batch in memory at a time. Example: [`Ctx`].
     pub fn auth_events(&mut self) -> Result<Option<Events<AuthEntry>>, RuleError> {
         let section = SectionKind::AuthEvents;
         self.check_declared(section)?;
@@ -320,7 +403,8 @@ impl<'a> Ctx<'a> {
         Ok(source.map(|s| Events::new(section, s)))
     }
 
-    /// The door-entry events, `None` if the bundle holds none.
+    /// The door-entry events, `None` if the bundle holds none; read as
+    /// [`Ctx::auth_events`] (example at [`Ctx`]).
     pub fn door_events(&mut self) -> Result<Option<Events<DoorEntry>>, RuleError> {
         let section = SectionKind::DoorEvents;
         self.check_declared(section)?;

@@ -405,3 +405,88 @@ fn a_third_party_rule_from_the_scaffold_builds_tests_signs_and_runs_beside_the_o
         29
     );
 }
+
+/// `componentize-py`, from PyPI (installed by `.ci/run`).
+fn componentize_py() -> Command {
+    Command::new(std::env::var_os("COMPONENTIZE_PY").unwrap_or_else(|| "componentize-py".into()))
+}
+
+#[test]
+fn a_rule_in_python_built_from_source_decides_as_the_same_rule_in_rust() {
+    // Built from source with componentize-py against the same WIT.
+    let dir = tempfile::tempdir().unwrap();
+    let python = dir.path().join("python");
+    std::fs::create_dir_all(&python).unwrap();
+    // Built in a copy: componentize-py's interpreter writes `__pycache__`
+    // beside the sources it imports, and nothing is written into the tree.
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::copy(root().join("tests/python-guest/app.py"), src.join("app.py")).unwrap();
+    let built = componentize_py()
+        .current_dir(&src)
+        .args(["-d", s(&root().join("sdk/wit")), "-w", "rule-module"])
+        .args(["componentize", "app", "-o", s(&python.join("acme_py.wasm"))])
+        .output()
+        .expect(
+            "componentize-py (PyPI `componentize-py`, installed by .ci/run; or set COMPONENTIZE_PY)",
+        );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let rust = mizuchi_tests::pack_of("acme-rust", &["acme_guest.wasm"]);
+
+    // The same cases pass against both, in the sandbox.
+    let cases = root().join("tests/python-guest/cases");
+    for pack in [&python, &rust] {
+        let out = run(&[
+            "rule",
+            "test",
+            s(&cases),
+            "--pack",
+            s(pack),
+            "--allow-unsigned",
+            "-v",
+        ]);
+        assert_eq!(
+            out.code,
+            0,
+            "{}: {}{}",
+            pack.display(),
+            out.stdout,
+            out.stderr
+        );
+        assert!(out.stdout.ends_with("PASS: 5/5\n"), "{}", out.stdout);
+    }
+
+    // And on the sample, the very same findings, messages and evidence
+    // references included.
+    let findings = |pack: &Path| {
+        let out = run(&[
+            "eval",
+            "--allow-unsigned",
+            "--pack",
+            s(pack),
+            "--evidence",
+            s(&sample()),
+            "--format",
+            "json",
+        ]);
+        assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+        let report = out.json();
+        let result = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == "ACME-CS-01")
+            .cloned()
+            .unwrap();
+        (result["outcome"].clone(), result["findings"].clone())
+    };
+    let (py_outcome, py) = findings(&python);
+    let (rs_outcome, rs) = findings(&rust);
+    assert_eq!(py_outcome, rs_outcome);
+    assert_eq!(py, rs);
+    assert!(py.as_array().unwrap().len() >= 10, "{py}");
+}
