@@ -254,7 +254,9 @@ fn state(o: Outcome) -> (&'static str, &'static str) {
 fn observation(run: &Run, r: &RuleRow, lang: Lang, key: &str) -> Value {
     let l = lang.as_str();
     let mut evidence = Vec::new();
-    let mut seen = BTreeSet::new();
+    // Tens of thousands of references on a large run: hashed, not ordered
+    // (the list keeps the findings' order).
+    let mut seen = std::collections::HashSet::new();
     for f in &r.findings {
         for x in &f.refs {
             if seen.insert((x.section.as_str(), x.locator.as_str())) {

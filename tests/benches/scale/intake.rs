@@ -40,35 +40,10 @@ pub(crate) struct Row {
 /// How many pairs each input is measured with.
 const PAIRS: usize = 5;
 
-/// The median of sorted figures.
-fn median(sorted: &[f64]) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    }
-}
-
-/// `PAIRS` pairs, floor then import back to back, so that a busy machine
-/// slows both sides of a pair alike: each pair's ratio counts, and the
-/// figures are the medians.
+/// `PAIRS` pairs, floor then import back to back (see [`measure::paired`]).
 fn paired(floor: impl Fn() -> Cost, ours: impl Fn() -> Cost) -> (Cost, Cost, Vec<f64>) {
-    let pairs: Vec<(Cost, Cost)> = (0..PAIRS).map(|_| (floor(), ours())).collect();
-    let mut ratios: Vec<f64> = pairs.iter().map(|(f, o)| o.wall_ms / f.wall_ms).collect();
-    ratios.sort_by(f64::total_cmp);
-    let med = |side: &dyn Fn(&(Cost, Cost)) -> Cost| {
-        let mut wall: Vec<f64> = pairs.iter().map(|p| side(p).wall_ms).collect();
-        let mut cpu: Vec<f64> = pairs.iter().map(|p| side(p).cpu_ms).collect();
-        wall.sort_by(f64::total_cmp);
-        cpu.sort_by(f64::total_cmp);
-        Cost {
-            wall_ms: median(&wall),
-            cpu_ms: median(&cpu),
-            rss_mib: pairs.iter().map(|p| side(p).rss_mib).fold(0.0, f64::max),
-            code: pairs.iter().map(|p| side(p).code).max().unwrap_or(0),
-        }
-    };
-    (med(&|p| p.0), med(&|p| p.1), ratios)
+    let p = measure::paired(PAIRS, floor, ours);
+    (p.a, p.b, p.wall.0)
 }
 
 /// Writes `copies` times the chunks of the `.evtx` file `src` as one file.
@@ -250,7 +225,7 @@ pub(crate) fn render(rows: &[Row]) -> String {
             r.records,
             r.floor.wall_ms,
             r.ours.wall_ms,
-            median(&r.ratios),
+            measure::median(&r.ratios),
             r.ratios.first().copied().unwrap_or(f64::NAN),
             r.ratios.last().copied().unwrap_or(f64::NAN),
             r.floor.rss_mib,
@@ -261,7 +236,7 @@ pub(crate) fn render(rows: &[Row]) -> String {
         let m: Vec<f64> = rows
             .iter()
             .filter(|r| r.evtx == evtx)
-            .map(|r| median(&r.ratios))
+            .map(|r| measure::median(&r.ratios))
             .collect();
         (!m.is_empty()).then(|| m.into_iter().fold(0.0_f64, f64::max))
     };

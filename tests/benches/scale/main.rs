@@ -49,6 +49,10 @@ const LOG_RULES: &[&str] = &["MLIT-ACC-01", "MLIT-ACC-02", "MLIT-PHY-01", "MLIT-
 /// as a tree of values, which at 10 million events would not fit this machine.
 const PEER_MAX: u64 = 1_000_000;
 
+/// How many pairs (floor then pack, native then sandbox) each size is
+/// measured in: every ratio is a pair's, the figure their median.
+const PAIRS: usize = 3;
+
 struct Paths {
     root: PathBuf,
     bench: PathBuf,
@@ -204,6 +208,8 @@ struct RuleRow {
     rule: &'static str,
     native: Cost,
     sandbox: Cost,
+    /// Sandbox ÷ native, per pair.
+    ratios: measure::Ratios,
 }
 
 struct PeerRow {
@@ -217,8 +223,13 @@ struct PeerRow {
 struct SizeRow {
     events: u64,
     bundle_mb: f64,
+    /// The load averages when this size's measurements began.
+    load: String,
     floor: Cost,
     pack: Cost,
+    /// Pack ÷ floor, per pair, in wall and processor time.
+    wall: measure::Ratios,
+    cpu: measure::Ratios,
     /// One document-only rule over the same bundle: what opening it costs
     /// without reading any log (documents scale with the bundle too).
     documents_only: Cost,
@@ -250,18 +261,17 @@ fn measure_size(p: &Paths, n: u64) -> SizeRow {
     let dir = bundle(p, n);
     warm_page_cache(&dir);
     let me = std::env::current_exe().expect("the bench binary");
+    let load = measure::load();
     let runs = if n >= 10_000_000 { 2 } else { 3 };
-    eprintln!("bench: {n} events: floor");
-    let floor = best(runs, || {
-        measure::run(&me, &["floor".into(), s(&dir)], &[], None)
-    });
-    eprintln!("bench: {n} events: full pack");
+    eprintln!("bench: {n} events: floor and full pack, in pairs");
     let report = p.bench.join(format!("report-{n}.json"));
     let env = p.env();
     let eval = |extra: &[&str]| p.eval_args(&dir, extra);
-    let pack = best(runs, || {
-        measure::run(&p.mizuchi, &eval(&[]), &env, Some(&report))
-    });
+    let pair = measure::paired(
+        PAIRS,
+        || measure::run(&me, &["floor".into(), s(&dir)], &[], None),
+        || measure::run(&p.mizuchi, &eval(&[]), &env, Some(&report)),
+    );
     let documents_only = best(runs, || {
         measure::run(&p.mizuchi, &eval(&["--rule", "MLIT-GOV-01"]), &env, None)
     });
@@ -274,16 +284,16 @@ fn measure_size(p: &Paths, n: u64) -> SizeRow {
     let mut rules = Vec::new();
     for &rule in LOG_RULES {
         eprintln!("bench: {n} events: {rule} native and sandboxed");
-        let native = best(runs, || {
-            measure::run(&me, &["native".into(), rule.into(), s(&dir)], &[], None)
-        });
-        let sandbox = best(runs, || {
-            measure::run(&p.mizuchi, &eval(&["--rule", rule]), &env, None)
-        });
+        let pair = measure::paired(
+            PAIRS,
+            || measure::run(&me, &["native".into(), rule.into(), s(&dir)], &[], None),
+            || measure::run(&p.mizuchi, &eval(&["--rule", rule]), &env, None),
+        );
         rules.push(RuleRow {
             rule,
-            native,
-            sandbox,
+            native: pair.a,
+            sandbox: pair.b,
+            ratios: pair.wall,
         });
     }
     let mut peers = Vec::new();
@@ -342,8 +352,11 @@ fn measure_size(p: &Paths, n: u64) -> SizeRow {
     SizeRow {
         events: n,
         bundle_mb: dir_size(&dir) as f64 / 1e6,
-        floor,
-        pack,
+        load,
+        floor: pair.a,
+        pack: pair.b,
+        wall: pair.wall,
+        cpu: pair.cpu,
         documents_only,
         errors,
         rules,
@@ -440,28 +453,35 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
     let _ = writeln!(o, "## Full pack against the floor\n");
     let _ = writeln!(
         o,
-        "| auth events | bundle | floor | pack (29 rules, all limits on) | pack ÷ floor | floor CPU | pack CPU | CPU ÷ | pack per million events | pack peak RSS | RSS without logs | rules in error |"
+        "Floor and pack are measured in {PAIRS} pairs, back to back; times are medians, each ratio the median of \
+         the pairs' ratios with their range in brackets (a busy machine widens the range rather than moving the \
+         figure). The load averages (1, 5, 15 minutes) when each size began are in the last column.\n"
     );
     let _ = writeln!(
         o,
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| auth events | bundle | floor | pack (29 rules, all limits on) | pack ÷ floor | floor CPU | pack CPU | CPU ÷ | pack per million events | pack peak RSS | RSS without logs | rules in error | load |"
+    );
+    let _ = writeln!(
+        o,
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     for r in rows {
         let _ = writeln!(
             o,
-            "| {} | {:.0} MB | {:.0} ms | {:.0} ms | **{:.2}×** | {:.0} ms | {:.0} ms | {:.2}× | {:.0} ms | {:.0} MiB | {:.0} MiB | {} |",
+            "| {} | {:.0} MB | {:.0} ms | {:.0} ms | **{}** | {:.0} ms | {:.0} ms | {} | {:.0} ms | {:.0} MiB | {:.0} MiB | {} | {} |",
             r.events,
             r.bundle_mb,
             r.floor.wall_ms,
             r.pack.wall_ms,
-            r.pack.wall_ms / r.floor.wall_ms,
+            r.wall.shown(2),
             r.floor.cpu_ms,
             r.pack.cpu_ms,
-            r.pack.cpu_ms / r.floor.cpu_ms,
+            r.cpu.shown(2),
             per_million(r.pack.wall_ms, r.events),
             r.pack.rss_mib,
             r.documents_only.rss_mib,
-            r.errors
+            r.errors,
+            r.load
         );
     }
     let _ = writeln!(o, "\n## Sandbox overhead of the log-heavy rules\n");
@@ -479,12 +499,12 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
         for x in &r.rules {
             let _ = writeln!(
                 o,
-                "| {} | {} | {:.0} ms | {:.0} ms | **{:.2}×** |",
+                "| {} | {} | {:.0} ms | {:.0} ms | **{}** |",
                 r.events,
                 x.rule,
                 x.native.wall_ms,
                 x.sandbox.wall_ms,
-                x.sandbox.wall_ms / x.native.wall_ms
+                x.ratios.shown(2)
             );
         }
     }
@@ -524,14 +544,11 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
     );
     let _ = writeln!(o, "\n## Goals\n");
     let big: Vec<&SizeRow> = rows.iter().filter(|r| r.events >= 1_000_000).collect();
-    let worst_pack = big
-        .iter()
-        .map(|r| r.pack.wall_ms / r.floor.wall_ms)
-        .fold(0.0, f64::max);
+    let worst_pack = big.iter().map(|r| r.wall.median()).fold(0.0, f64::max);
     let worst_rule = rows
         .iter()
         .filter(|r| r.events >= 1_000_000)
-        .flat_map(|r| r.rules.iter().map(|x| x.sandbox.wall_ms / x.native.wall_ms))
+        .flat_map(|r| r.rules.iter().map(|x| x.ratios.median()))
         .fold(0.0, f64::max);
     let worst_peer = rows
         .iter()
@@ -539,10 +556,7 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
         .fold(f64::INFINITY, f64::min);
     let largest = rows.iter().max_by_key(|r| r.events);
     let mark = |ok: bool| if ok { "met" } else { "**not met**" };
-    let worst_cpu = big
-        .iter()
-        .map(|r| r.pack.cpu_ms / r.floor.cpu_ms)
-        .fold(0.0, f64::max);
+    let worst_cpu = big.iter().map(|r| r.cpu.median()).fold(0.0, f64::max);
     let unmeasured = "not measured (no size of 1M events or more was run)";
     if big.is_empty() {
         let _ = writeln!(
@@ -556,13 +570,13 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
     } else {
         let _ = writeln!(
             o,
-            "1. Full pack at ≥ 1M events ≤ 2× the floor: worst {worst_pack:.2}× in wall time — {} \
-             (processor time, all cores: worst {worst_cpu:.2}×).",
+            "1. Full pack at ≥ 1M events ≤ 2× the floor: worst median {worst_pack:.2}× in wall time — {} \
+             (processor time, all cores: worst median {worst_cpu:.2}×).",
             mark(worst_pack <= 2.0)
         );
         let _ = writeln!(
             o,
-            "2. Sandbox overhead per log-heavy rule ≤ 1.3× native (≥ 1M events): worst {worst_rule:.2}× — {}.",
+            "2. Sandbox overhead per log-heavy rule ≤ 1.3× native (≥ 1M events): worst median {worst_rule:.2}× — {}.",
             mark(worst_rule <= 1.3)
         );
     }
@@ -578,12 +592,20 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
             format!("{least:.1}× at {}", r.events)
         })
         .collect();
-    let _ = writeln!(
-        o,
-        "3. ≥ 10× faster than regorus: least {worst_peer:.1}× ({}) — {}.",
-        per_size.join(", "),
-        mark(worst_peer >= 10.0)
-    );
+    if per_size.is_empty() {
+        // No size at or under PEER_MAX was run: nothing was compared.
+        let _ = writeln!(
+            o,
+            "3. ≥ 10× faster than regorus: not measured (no size of {PEER_MAX} events or fewer was run)."
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "3. ≥ 10× faster than regorus: least {worst_peer:.1}× ({}) — {}.",
+            per_size.join(", "),
+            mark(worst_peer >= 10.0)
+        );
+    }
     if let Some(l) = largest {
         let rss: Vec<String> = rows
             .iter()
@@ -705,6 +727,7 @@ fn orchestrate(args: &[String]) -> ExitCode {
         eprintln!("bench: wrote {}", out.display());
         return ExitCode::SUCCESS;
     }
+    let load_start = measure::load();
     prepare(&p);
     let rows: Vec<SizeRow> = sizes.iter().map(|&n| measure_size(&p, n)).collect();
     eprintln!("bench: start-up");
@@ -737,8 +760,10 @@ fn orchestrate(args: &[String]) -> ExitCode {
          the like-for-like cost beside the wall time. \"RSS without logs\" is one document-only \
          rule over the same bundle. Every program, the floor included, uses the same allocator \
          (mimalloc). Each bundle is read once before it is measured, so every contender finds it \
-         in the page cache. Each figure is the best of 3 runs (2 runs at 10 million events: this machine's times vary by tens of percent from run to run).\n\n{body}",
-        machine()
+         in the page cache. Contenders are measured in pairs, back to back, and each figure is the median of the \
+         pairs (regorus: the best of each side's runs). Load averages at the start: {load_start}; at the end: {}.\n\n{body}",
+        machine(),
+        measure::load()
     );
     println!("{body}");
     std::fs::write(&out, doc).expect("write BENCHMARKS.md");

@@ -22,6 +22,89 @@ pub(crate) struct Cost {
     pub(crate) code: i32,
 }
 
+/// Ratios of one side to the other over pairs of runs, sorted.
+#[derive(Debug, Clone)]
+pub(crate) struct Ratios(pub(crate) Vec<f64>);
+
+impl Ratios {
+    fn new(mut v: Vec<f64>) -> Ratios {
+        v.sort_by(f64::total_cmp);
+        Ratios(v)
+    }
+
+    /// The median (NaN when there is none).
+    pub(crate) fn median(&self) -> f64 {
+        median(&self.0)
+    }
+
+    /// `1.23× (1.10–1.40×)`: the median, then the range over the pairs.
+    pub(crate) fn shown(&self, digits: usize) -> String {
+        match (self.0.first(), self.0.last()) {
+            (Some(lo), Some(hi)) => {
+                format!("{:.digits$}× ({lo:.digits$}–{hi:.digits$}×)", self.median())
+            }
+            _ => "not measured".into(),
+        }
+    }
+}
+
+/// The median of sorted values.
+pub(crate) fn median(sorted: &[f64]) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+/// Two commands measured in pairs.
+#[derive(Debug, Clone)]
+pub(crate) struct Paired {
+    /// The first side: median wall and processor time, highest RSS.
+    pub(crate) a: Cost,
+    /// The second side, likewise.
+    pub(crate) b: Cost,
+    /// `b ÷ a` in wall time, per pair.
+    pub(crate) wall: Ratios,
+    /// `b ÷ a` in processor time, per pair.
+    pub(crate) cpu: Ratios,
+}
+
+/// `pairs` pairs of runs, `a` then `b` back to back, so that a busy machine
+/// slows both sides of a pair alike: each pair's ratio counts, and the
+/// figures are medians with the range over the pairs (a busy machine widens
+/// the range rather than moving the figure).
+pub(crate) fn paired(pairs: usize, a: impl Fn() -> Cost, b: impl Fn() -> Cost) -> Paired {
+    let runs: Vec<(Cost, Cost)> = (0..pairs).map(|_| (a(), b())).collect();
+    let side = |pick: &dyn Fn(&(Cost, Cost)) -> Cost| {
+        let mut wall: Vec<f64> = runs.iter().map(|p| pick(p).wall_ms).collect();
+        let mut cpu: Vec<f64> = runs.iter().map(|p| pick(p).cpu_ms).collect();
+        wall.sort_by(f64::total_cmp);
+        cpu.sort_by(f64::total_cmp);
+        Cost {
+            wall_ms: median(&wall),
+            cpu_ms: median(&cpu),
+            rss_mib: runs.iter().map(|p| pick(p).rss_mib).fold(0.0, f64::max),
+            code: runs.iter().map(|p| pick(p).code).max().unwrap_or(0),
+        }
+    };
+    Paired {
+        a: side(&|p| p.0),
+        b: side(&|p| p.1),
+        wall: Ratios::new(runs.iter().map(|(a, b)| b.wall_ms / a.wall_ms).collect()),
+        cpu: Ratios::new(runs.iter().map(|(a, b)| b.cpu_ms / a.cpu_ms).collect()),
+    }
+}
+
+/// The machine's load averages (1, 5 and 15 minutes), as `/proc/loadavg`
+/// gives them.
+pub(crate) fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".into())
+}
+
 /// Runs `program args…` under a `measure` process; its stdout goes to
 /// `stdout` (or nowhere).
 pub(crate) fn run(
