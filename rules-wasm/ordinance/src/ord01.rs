@@ -16,7 +16,7 @@ use mlit_common::scope::{asset_locator, control_assets, nothing_in_scope};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ORD-01",
-    version: "2.0.0",
+    version: "2.0.1",
     title: StaticText {
         ja: "電子計算機の主体認証機能",
         en: "Subject authentication on control-system computers",
@@ -48,37 +48,52 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     if scoped.is_empty() {
         return Ok(vec![nothing_in_scope()]);
     }
+    let index = accounts.as_ref().map(AccountIndex::new);
     let mut out: Vec<Finding> = scoped
         .assets
         .iter()
-        .map(|a| judge(a, accounts.as_ref(), individual))
+        .map(|a| judge(a, index.as_ref(), individual))
         .collect();
     out.extend(scoped.unknown_findings());
     Ok(out)
 }
 
-/// The accounts that log on to `asset`: those on the asset itself, else
-/// those of its system.
-fn accounts_of<'a>(asset: &Asset, accounts: &'a Accounts) -> Vec<&'a Account> {
-    let own: Vec<&Account> = accounts
-        .accounts
-        .iter()
-        .filter(|a| a.system == asset.id)
-        .collect();
-    if !own.is_empty() {
-        return own;
+/// The most accounts a finding names one by one.
+const MAX_ACCOUNT_REFS: usize = 10;
+
+/// The accounts by the system (or asset) they log on to, built once: a
+/// utility has thousands of assets and accounts, and scanning every account
+/// for every asset ran out of fuel at 20,000 assets.
+struct AccountIndex<'a> {
+    by_system: FastMap<&'a str, Vec<&'a Account>>,
+}
+
+impl<'a> AccountIndex<'a> {
+    fn new(accounts: &'a Accounts) -> Self {
+        let mut by_system: FastMap<&str, Vec<&Account>> = FastMap::default();
+        for a in &accounts.accounts {
+            by_system.entry(a.system.as_str()).or_default().push(a);
+        }
+        AccountIndex { by_system }
     }
-    match &asset.system {
-        Some(sys) => accounts
-            .accounts
-            .iter()
-            .filter(|a| &a.system == sys)
-            .collect(),
-        None => Vec::new(),
+
+    /// The accounts that log on to `asset`: those on the asset itself, else
+    /// those of its system, in the order the section lists them; with the
+    /// system (or asset) they are recorded under.
+    fn of<'s>(&'s self, asset: &'s Asset) -> (&'s str, &'s [&'a Account]) {
+        let on = |key: &str| self.by_system.get(key).map_or(&[][..], Vec::as_slice);
+        let own = on(&asset.id);
+        if !own.is_empty() {
+            return (asset.id.as_str(), own);
+        }
+        match asset.system.as_deref() {
+            Some(sys) => (sys, on(sys)),
+            None => (asset.id.as_str(), &[]),
+        }
     }
 }
 
-fn judge(asset: &Asset, accounts: Option<&Accounts>, individual: bool) -> Finding {
+fn judge(asset: &Asset, accounts: Option<&AccountIndex<'_>>, individual: bool) -> Finding {
     let subject = Subject::asset(&asset.id);
     let id = &asset.id;
     let why = asset_locator(asset, "authentication");
@@ -160,7 +175,7 @@ fn judge(asset: &Asset, accounts: Option<&Accounts>, individual: bool) -> Findin
         .because(SectionKind::Inventory, why)
         .because(SectionKind::Accounts, "(absent)");
     };
-    let mine = accounts_of(asset, accounts);
+    let (under, mine) = accounts.of(asset);
     if mine.is_empty() {
         return Finding::insufficient(
             subject,
@@ -171,18 +186,37 @@ fn judge(asset: &Asset, accounts: Option<&Accounts>, individual: bool) -> Findin
         .because(SectionKind::Accounts, format!("accounts[system={id}]"));
     }
     let shared_only = mine.iter().all(|a| a.kind == Some(AccountKind::Shared));
+    // Each account when there are few; the system's accounts as one
+    // reference when there are many (a finding per asset naming every
+    // account of a large system made results of tens of megabytes).
     let refs = |f: Finding| {
-        mine.iter()
-            .fold(f.because(SectionKind::Inventory, why.clone()), |f, a| {
-                f.because(SectionKind::Accounts, format!("accounts[id={}]", a.id))
-            })
+        let f = f.because(SectionKind::Inventory, why.clone());
+        if mine.len() > MAX_ACCOUNT_REFS {
+            return f.because(SectionKind::Accounts, format!("accounts[system={under}]"));
+        }
+        mine.iter().fold(f, |f, a| {
+            f.because(SectionKind::Accounts, format!("accounts[id={}]", a.id))
+        })
     };
     if shared_only && individual {
-        let names: Vec<&str> = mine.iter().map(|a| a.name.as_str()).collect();
+        let shown: Vec<&str> = mine
+            .iter()
+            .take(MAX_ACCOUNT_REFS)
+            .map(|a| a.name.as_str())
+            .collect();
+        let more = mine.len().saturating_sub(MAX_ACCOUNT_REFS);
+        let (ja, en) = if more > 0 {
+            (
+                format!("{} ほか{more}件", shown.join("、")),
+                format!("{} and {more} more", shown.join(", ")),
+            )
+        } else {
+            (shown.join("、"), shown.join(", "))
+        };
         return refs(Finding::fail(
             subject,
-            text!(ja: "{id} のアカウント ({}) はすべて複数人の共有で、アクセスした者を識別できません。", names.join("、");
-                  en: "{id}: its only accounts ({}) are shared by several people, so it cannot identify who accessed it", names.join(", ")),
+            text!(ja: "{id} のアカウント ({ja}) はすべて複数人の共有で、アクセスした者を識別できません。";
+                  en: "{id}: its only accounts ({en}) are shared by several people, so it cannot identify who accessed it"),
         ));
     }
     if mine.iter().any(|a| a.kind.is_none())
@@ -347,6 +381,40 @@ mod tests {
         assert_eq!(
             run_with(vec![a], &none, &[])[0].status,
             Status::InsufficientEvidence
+        );
+    }
+
+    #[test]
+    fn a_system_with_many_accounts_is_referenced_once_not_account_by_account() {
+        let mut a = build::asset("HMI-01");
+        a.system = Some("SCADA".into());
+        let many = |kind| Accounts {
+            accounts: (0..25)
+                .map(|i| personal("SCADA", &format!("op{i}"), Some(kind)))
+                .collect(),
+        };
+        let f = run_with(vec![a.clone()], &many(AccountKind::Person), &[]);
+        assert_eq!(f[0].status, Status::Pass);
+        let accounts: Vec<&str> = f[0]
+            .refs
+            .iter()
+            .filter(|r| r.section == "accounts")
+            .map(|r| r.locator.as_str())
+            .collect();
+        assert_eq!(accounts, ["accounts[system=SCADA]"]);
+        let f = run_with(vec![a], &many(AccountKind::Shared), &[]);
+        assert_eq!(f[0].status, Status::Fail);
+        assert!(
+            f[0].message
+                .en
+                .contains("(op0, op1, op2, op3, op4, op5, op6, op7, op8, op9 and 15 more)"),
+            "{}",
+            f[0].message.en
+        );
+        assert!(
+            f[0].message.ja.contains("op9 ほか15件"),
+            "{}",
+            f[0].message.ja
         );
     }
 

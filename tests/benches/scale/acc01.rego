@@ -1,10 +1,11 @@
 # MLIT-ACC-01 in Rego, for comparison with the official rule (bench only).
 #
 # A burst is `threshold` failed logons in a row for one account on one system
-# (no success in between) within `window`; it must be followed by a lockout
-# of the account, or an alert about the account or its system, before the
-# window after its last failure closes. Returns the `account@system` subjects
-# with an unhandled burst.
+# (no success in between) within `window`. The catalog (second edition) asks
+# for both a lockout and a notification: a burst not followed, before the
+# window after its last failure closes, by a lockout of the account fails, and
+# so does one followed by no alert about the account or its system. Returns
+# the `account@system` subjects with a burst that lacks either.
 package mlit.acc01
 
 threshold := 5
@@ -17,12 +18,17 @@ attempts := sort([[e.system, e.account, time.parse_rfc3339_ns(e.time), e.kind] |
 	e.kind in {"logon-failure", "logon-success"}
 ])
 
-handled_by_account contains [lower(e.account), time.parse_rfc3339_ns(e.time)] if {
+lockouts contains [lower(e.account), time.parse_rfc3339_ns(e.time)] if {
 	some e in input.events
-	e.kind in {"lockout", "alert"}
+	e.kind == "lockout"
 }
 
-handled_by_system contains [lower(e.system), time.parse_rfc3339_ns(e.time)] if {
+alerts_by_account contains [lower(e.account), time.parse_rfc3339_ns(e.time)] if {
+	some e in input.events
+	e.kind == "alert"
+}
+
+alerts_by_system contains [lower(e.system), time.parse_rfc3339_ns(e.time)] if {
 	some e in input.events
 	e.kind == "alert"
 }
@@ -39,15 +45,22 @@ bursts contains [a[0], a[1], a[2], b[2]] if {
 	}
 }
 
-handled(b) if {
-	some h in handled_by_account
+locked(b) if {
+	some h in lockouts
 	h[0] == lower(b[1])
 	h[1] >= b[2]
 	h[1] <= b[3] + window
 }
 
-handled(b) if {
-	some h in handled_by_system
+notified(b) if {
+	some h in alerts_by_account
+	h[0] == lower(b[1])
+	h[1] >= b[2]
+	h[1] <= b[3] + window
+}
+
+notified(b) if {
+	some h in alerts_by_system
 	h[0] == lower(b[0])
 	h[1] >= b[2]
 	h[1] <= b[3] + window
@@ -55,5 +68,10 @@ handled(b) if {
 
 unhandled contains sprintf("%s@%s", [b[1], b[0]]) if {
 	some b in bursts
-	not handled(b)
+	not locked(b)
+}
+
+unhandled contains sprintf("%s@%s", [b[1], b[0]]) if {
+	some b in bursts
+	not notified(b)
 }

@@ -36,7 +36,7 @@ fn rules_lists_the_ordinance_rules_with_metadata_in_both_languages() {
     );
     for r in ord {
         assert_eq!(r["force"], "ordinance");
-        assert_eq!(r["version"], "2.0.0");
+        assert!(r["version"].as_str().unwrap().starts_with("2.0."), "{r}");
         assert!(r["section"].as_str().unwrap().starts_with("コラム2"));
         assert!(!r["title"]["ja"].as_str().unwrap().is_empty());
         assert!(r["title"]["en"].as_str().unwrap().is_ascii());
