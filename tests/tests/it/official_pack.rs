@@ -367,3 +367,79 @@ fn a_parameter_override_changes_the_outcome_and_is_recorded() {
     assert_eq!(failed, ["SYS-GIS"]);
     assert!(bak["findings"].to_string().contains("(limit 30)"));
 }
+
+/// Every rule's fuel over a synthetic utility of `assets` assets (twice as
+/// many people and their accounts, a few events), by rule.
+fn fuel_at(assets: u32) -> BTreeMap<String, u64> {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("utility");
+    let assets = assets.to_string();
+    let people = (2 * assets.parse::<u32>().unwrap()).to_string();
+    let synth = run(&[
+        "evidence",
+        "synth",
+        "-q",
+        "--seed",
+        "7",
+        "--out",
+        s(&bundle),
+        "--assets",
+        &assets,
+        "--people",
+        &people,
+        "--auth-events",
+        "20000",
+        "--door-events",
+        "10000",
+    ]);
+    assert_eq!(synth.code, 0, "{}", synth.stderr);
+    let out = run(&[
+        "eval",
+        "--pack",
+        s(&official_pack()),
+        "--evidence",
+        s(&bundle),
+        "--format",
+        "json",
+    ]);
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let report = out.json();
+    let mut fuel = BTreeMap::new();
+    for r in report["results"].as_array().unwrap() {
+        let rule = r["rule"].as_str().unwrap().to_owned();
+        assert_ne!(
+            r["outcome"], "error",
+            "{rule} at {assets} assets: {}",
+            r["error"]
+        );
+        fuel.insert(rule, r["fuel"].as_u64().unwrap());
+    }
+    fuel
+}
+
+/// A rule whose work grows with the square of the documents (every account
+/// scanned for every asset, as MLIT-ORD-01 2.0.0 did) runs out of fuel, or
+/// over the output cap, on a large utility while it passes on the sample:
+/// every rule's fuel must grow at most in proportion when the utility
+/// doubles, and no rule may end in error at 20,000 assets.
+#[test]
+fn every_rule_scales_linearly_with_the_size_of_the_utility() {
+    // The one known exception: MLIT-NET-01 searches the network graph from
+    // each network declared closed (a breadth-first search per network, so
+    // that each gets the shortest path that breaks it, the same path every
+    // time). That is quadratic in the number of networks: 3.4× here for
+    // 253 → 503 networks, 52 million fuel units at 503, a hundredth of the
+    // budget. A utility has tens of networks, not thousands.
+    let allowed = |rule: &str| if rule == "MLIT-NET-01" { 4.0 } else { 2.5 };
+    let small = fuel_at(10_000);
+    let large = fuel_at(20_000);
+    assert_eq!(small.len(), 29);
+    for (rule, &f) in &large {
+        let ratio = f as f64 / small[rule] as f64;
+        assert!(
+            ratio <= allowed(rule),
+            "{rule}: {} fuel at 10,000 assets, {f} at 20,000 ({ratio:.2}×): its work grows faster than the utility",
+            small[rule]
+        );
+    }
+}
