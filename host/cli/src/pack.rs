@@ -30,6 +30,14 @@ pub(crate) struct Selection {
 }
 
 impl Selection {
+    /// These packs, checked or (`allow_unsigned`) not.
+    pub(crate) fn new(packs: Vec<PathBuf>, allow_unsigned: bool) -> Selection {
+        Selection {
+            packs,
+            allow_unsigned,
+        }
+    }
+
     /// No pack was named: the installed packs are meant.
     pub(crate) fn is_default(&self) -> bool {
         self.packs.is_empty()

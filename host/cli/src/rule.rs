@@ -33,11 +33,19 @@ pub(crate) enum Command {
     /// findings out) against built rule components, in the sandbox.
     Test {
         /// A case file, or a directory whose `cases/` (or itself) holds case
-        /// files; a rule crate made by `rule new` [default: `.`].
+        /// files: a rule crate made by `rule new`.
         #[arg(default_value = ".")]
         path: PathBuf,
-        #[command(flatten)]
-        packs: Selection,
+        /// Test the rules of this pack: a signed `.pack` file, or with
+        /// `--allow-unsigned` an unsigned one or a directory of components.
+        /// Repeatable [default: the component the crate at PATH built,
+        /// `target/wasm32-wasip2/release/<crate>.wasm`].
+        #[arg(long = "pack", value_name = "PACK")]
+        packs: Vec<PathBuf>,
+        /// Load the packs without checking their signatures (nothing a
+        /// test does is signed).
+        #[arg(long)]
+        allow_unsigned: bool,
         /// Also write the results as JUnit XML.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
@@ -72,13 +80,14 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
         Command::Test {
             path,
             packs,
+            allow_unsigned,
             junit,
             only,
             keep,
         } => test(
             global,
             &path,
-            &packs,
+            &Selection::new(packs, allow_unsigned),
             junit.as_deref(),
             only.as_deref(),
             keep.as_deref(),
