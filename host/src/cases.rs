@@ -48,6 +48,7 @@ use crate::bundle::{Bundle, BundleWriter};
 use crate::engine::Runtime;
 use crate::eval::{EvalOptions, ParamInput, ParamOverride, evaluate};
 use crate::pack::PackSet;
+use mizuchi_report::junit::escape;
 
 /// The most case files, and cases in one file, a run reads: a directory
 /// with more is a mistake (a bundle of logs named `*.json`, say).
@@ -1260,24 +1261,6 @@ pub fn junit(results: &[CaseResult]) -> String {
     }
     x.push_str("</testsuites>\n");
     x
-}
-
-/// Escapes text for XML attributes and content.
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            // XML 1.0 has no form for other control characters.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => o.push('\u{fffd}'),
-            c => o.push(c),
-        }
-    }
-    o
 }
 
 #[cfg(test)]

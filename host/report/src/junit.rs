@@ -12,8 +12,9 @@ use crate::model::{Outcome, Status};
 use crate::run::{Lang, RuleRow, Run};
 
 /// Escapes text for XML content and attribute values; characters XML 1.0
-/// cannot hold are dropped.
-fn esc(s: &str) -> String {
+/// cannot hold are dropped. For every JUnit XML Mizuchi writes (a run's
+/// and `mizuchi rule test`'s).
+pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -58,8 +59,8 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
     let _ = writeln!(
         o,
         "    <testcase classname=\"{}\" name=\"{}\" time=\"0\">",
-        esc(suite),
-        esc(&format!("{} {}", r.id, r.title_in(lang)))
+        escape(suite),
+        escape(&format!("{} {}", r.id, r.title_in(lang)))
     );
     match r.outcome {
         Outcome::Fail => {
@@ -72,10 +73,10 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
                 let _ = writeln!(
                     o,
                     "      <failure type=\"{}:{}\" message=\"{}\">{}</failure>",
-                    esc(&f.subject.kind),
-                    esc(&f.subject.id),
-                    esc(f.message.get(l)),
-                    esc(&refs.join("\n"))
+                    escape(&f.subject.kind),
+                    escape(&f.subject.id),
+                    escape(f.message.get(l)),
+                    escape(&refs.join("\n"))
                 );
             }
         }
@@ -87,8 +88,8 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
             let _ = writeln!(
                 o,
                 "      <error type=\"{}\" message=\"{}\"/>",
-                esc(cause),
-                esc(message)
+                escape(cause),
+                escape(message)
             );
         }
         Outcome::InsufficientEvidence => {
@@ -101,7 +102,7 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
             let _ = writeln!(
                 o,
                 "      <skipped message=\"{}\"/>",
-                esc(&format!(
+                escape(&format!(
                     "{}: {}",
                     Outcome::InsufficientEvidence.label().get(l),
                     why.join(" / ")
@@ -112,7 +113,7 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
             let _ = writeln!(
                 o,
                 "      <skipped message=\"{}\"/>",
-                esc(Outcome::NotApplicable.label().get(l))
+                escape(Outcome::NotApplicable.label().get(l))
             );
         }
         Outcome::Pass | Outcome::PassAlternative | Outcome::Waived => {}
@@ -120,7 +121,7 @@ fn case(o: &mut String, suite: &str, r: &RuleRow, lang: Lang) {
     let _ = writeln!(
         o,
         "      <system-out>{}</system-out>\n    </testcase>",
-        esc(&format!(
+        escape(&format!(
             "{}: {}",
             lang.pick("結果", "outcome"),
             r.outcome.label().get(l)
@@ -149,7 +150,7 @@ pub fn render(run: &Run, lang: Lang) -> String {
         let _ = writeln!(
             body,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\" timestamp=\"{}T00:00:00\">",
-            esc(&name),
+            escape(&name),
             t.tests,
             t.failures,
             t.errors,
@@ -169,7 +170,7 @@ pub fn render(run: &Run, lang: Lang) -> String {
     );
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\">\n{body}</testsuites>\n",
-        esc(&name),
+        escape(&name),
         all.tests,
         all.failures,
         all.errors,
@@ -184,7 +185,7 @@ mod tests {
     #[test]
     fn control_characters_cannot_break_the_xml() {
         assert_eq!(
-            esc("a\u{1}b<c>\"d\"&'\n"),
+            escape("a\u{1}b<c>\"d\"&'\n"),
             "ab&lt;c&gt;&quot;d&quot;&amp;&apos;&#10;"
         );
     }
