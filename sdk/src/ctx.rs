@@ -7,7 +7,15 @@ use mizuchi_evidence::{Date, Document, SectionKind, Text};
 use crate::rule::{ParamValue, Params, Rule};
 
 /// Why a rule could not run. A requirement that is not met is a failed
-/// finding, never an error.
+/// finding, never an error: return `Err` only when the rule cannot decide
+/// at all (the host records the outcome `error` with this text).
+///
+/// ```
+/// use mizuchi_sdk::RuleError;
+///
+/// let e = RuleError::msg("the lifecycle table has no entry for this product");
+/// assert_eq!(e.to_string(), "the lifecycle table has no entry for this product");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RuleError {
@@ -40,7 +48,8 @@ impl RuleError {
     }
 }
 
-/// A failure of an evidence source, before the SDK names the section.
+/// A failure of an evidence source, before the SDK names the section (an
+/// [`EvidenceSource`] returns it; rules see [`RuleError`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SourceError {
@@ -50,7 +59,8 @@ pub enum SourceError {
     Unreadable(String),
 }
 
-/// The bundle being assessed.
+/// The bundle being assessed ([`Ctx::bundle`]; in findings, rarely needed:
+/// the signed result names the bundle already).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleInfo {
     /// The utility's id.
@@ -63,7 +73,9 @@ pub struct BundleInfo {
     pub format_version: String,
 }
 
-/// A source of log entries, one batch at a time.
+/// A source of log entries, one batch at a time: what [`Events`] reads from
+/// (the host in the sandbox, files or values in [`crate::testing`]). Rules
+/// use [`Events`], not this; an example of that is at [`Ctx`].
 pub trait Batches<E> {
     /// Appends up to `max` entries to `out` and any new symbols to `symbols`.
     /// Returns `false` once the log is exhausted.
@@ -88,11 +100,14 @@ pub(crate) fn decode_into<E: Encoded>(bytes: &[u8], out: &mut Vec<E>) -> Result<
     Ok(())
 }
 
-/// Where evidence comes from: the host in the sandbox, files or values natively.
+/// Where evidence comes from: the host in the sandbox, files or values
+/// natively ([`crate::testing::Evidence`], whose module shows it in use).
+/// Rules never call it; [`Ctx`] does.
 ///
 /// Rule authors do not implement this; the SDK provides the sources.
 pub trait EvidenceSource {
-    /// The bundle being assessed.
+    /// The bundle being assessed ([`Ctx::bundle`]; in findings, rarely needed:
+    /// the signed result names the bundle already).
     fn bundle_info(&mut self) -> BundleInfo;
     /// The section's document, checked and encoded with
     /// `mizuchi_evidence::Document::encode` (the encoding this crate was

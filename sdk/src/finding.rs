@@ -52,6 +52,13 @@ const COUNTED: &[(&str, &str)] = &[
 /// English with every count agreeing with its noun: a message formatted as
 /// `{n} days` reads "1 day" when `n` is 1, so that no rule has to spell
 /// both forms (`text!` applies this to every English text).
+///
+/// ```
+/// use mizuchi_sdk::english_number;
+///
+/// assert_eq!(english_number("1 days since the last backup".into()), "1 day since the last backup");
+/// assert_eq!(english_number("21 days since the last backup".into()), "21 days since the last backup");
+/// ```
 pub fn english_number(text: String) -> String {
     if !text.contains("1 ") {
         return text;

@@ -9,7 +9,8 @@ use mizuchi_evidence::SectionKind;
 
 use crate::{Ctx, Finding, RuleError};
 
-/// A text in both report languages, fixed at compile time.
+/// A text in both report languages, fixed at compile time: a rule's title
+/// and its parameters' descriptions. Example: [`Rule`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StaticText {
     /// Japanese.
@@ -20,7 +21,8 @@ pub struct StaticText {
 
 pub use mizuchi_evidence::verdict::{Force, ParamValue};
 
-/// An evidence section a rule reads and the evidence-format versions it understands.
+/// An evidence section a rule reads and the evidence-format versions it
+/// understands; a rule can read no section it does not need. Example: [`Rule`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Need {
     /// The section.
@@ -40,7 +42,8 @@ impl Need {
     }
 }
 
-/// The default value, and so the type, of a parameter.
+/// The default value, and so the type, of a parameter. Example: [`Rule`],
+/// and a rule reading it: [`Ctx`](crate::Ctx).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ParamDefault {
@@ -68,7 +71,8 @@ impl ParamDefault {
     }
 }
 
-/// A parameter a utility may tailor.
+/// A parameter a utility may tailor (`--param RULE.KEY=VALUE`; the value
+/// used is signed with the result). Example: [`Rule`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParamSpec {
     /// The parameter's key, as utilities set it (`RULE.KEY=VALUE`).
@@ -79,13 +83,49 @@ pub struct ParamSpec {
     pub description: StaticText,
 }
 
-/// The parameters in force, by key.
+/// The parameters in force, by key ([`Ctx::params`](crate::Ctx::params)).
 pub type Params = BTreeMap<String, ParamValue>;
 
-/// The function that evaluates a rule.
+/// The function that evaluates a rule: evidence in through the [`Ctx`](crate::Ctx),
+/// one finding per subject out. Example: [`Rule`].
 pub type EvalFn = fn(&mut Ctx<'_>) -> Result<Vec<Finding>, RuleError>;
 
 /// A rule: its declaration and the function that evaluates it.
+///
+/// ```
+/// use mizuchi_sdk::prelude::*;
+///
+/// /// Contracts name the contractor's person in charge.
+/// pub const RULE: Rule = Rule {
+///     id: "ACME-CON-01",
+///     version: "1.0.0",
+///     title: StaticText { ja: "委託先の責任者", en: "The contractor's person in charge" },
+///     section: "5.6",
+///     force: Force::Recommended,
+///     needs: &[Need::v2(SectionKind::Contracts)],
+///     params: &[ParamSpec {
+///         key: "strict",
+///         default: ParamDefault::Boolean(false),
+///         description: StaticText { ja: "厳格に判定する", en: "Judge strictly" },
+///     }],
+///     eval: evaluate,
+/// };
+///
+/// fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+///     let _strict = ctx.flag("strict")?;
+///     let contracts: Contracts = ctx.document()?.unwrap_or_default();
+///     Ok(vec![Finding::pass(
+///         Subject::organisation(),
+///         text!(ja: "{} 件", contracts.contracts.len(); en: "{} contracts", contracts.contracts.len()),
+///     )])
+/// }
+///
+/// assert!(RULE.reads(SectionKind::Contracts));
+/// assert!(!RULE.reads(SectionKind::Inventory));
+/// let params = RULE.resolve_params(&[("strict".into(), ParamValue::Boolean(true))]).unwrap();
+/// assert_eq!(params["strict"], ParamValue::Boolean(true));
+/// assert!(RULE.resolve_params(&[("nope".into(), ParamValue::Boolean(true))]).is_err());
+/// ```
 #[derive(Clone, Copy)]
 pub struct Rule {
     /// Stable identifier, e.g. `MLIT-ORD-01`.

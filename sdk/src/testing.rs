@@ -59,7 +59,9 @@ struct LogFile {
     data: LogData,
 }
 
-/// Evidence for native evaluation.
+/// Evidence for native evaluation, built from typed values, JSON text or
+/// events, or opened from a bundle directory. Examples: the module, and
+/// [`Ctx`] (events).
 #[derive(Debug, Clone)]
 pub struct Evidence {
     info: BundleInfo,
@@ -73,7 +75,7 @@ impl Default for Evidence {
     }
 }
 
-/// A bundle directory could not be opened.
+/// A bundle directory could not be opened ([`Evidence::open`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OpenError {
@@ -110,7 +112,7 @@ impl Evidence {
         }
     }
 
-    /// Adds (or replaces) a document section.
+    /// Adds (or replaces) a document section. Example: the module.
     pub fn with<T: Document + Serialize>(mut self, document: &T) -> Self {
         let json = serde_json::to_string(document).unwrap_or_default();
         self.documents.insert(T::KIND, json);
@@ -123,7 +125,7 @@ impl Evidence {
         self
     }
 
-    /// Adds a file of authentication events.
+    /// Adds a file of authentication events. Example: [`Ctx`].
     pub fn with_auth_events(self, events: &[AuthEvent]) -> Self {
         self.with_log(SectionKind::AuthEvents, events)
     }
