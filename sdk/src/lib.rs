@@ -82,7 +82,8 @@ pub mod __private {
 /// Exports rules as the module's `rules` interface.
 ///
 /// Defines `pub const RULES: &[Rule]` in the calling crate, in the order given,
-/// and, when compiling for WebAssembly, the component exports.
+/// and, when compiling for WebAssembly, the component exports. Example: the
+/// crate's front page (and the crate `mizuchi rule new` writes).
 #[macro_export]
 macro_rules! export_rules {
     ($($rule:path),+ $(,)?) => {
