@@ -21,8 +21,8 @@ pub(crate) struct Row {
     test: Cost,
     /// The evaluations' wall time, summed over the cases.
     evals_ms: f64,
-    /// Rule test ÷ evaluations, per round, sorted.
-    ratios: Vec<f64>,
+    /// Rule test ÷ evaluations, per round.
+    ratios: measure::Ratios,
 }
 
 /// `mizuchi eval` for every case the index lists.
@@ -91,8 +91,6 @@ pub(crate) fn measure(p: &Paths) -> Row {
         let evals = evaluate_each(p, &index);
         rounds.push((test, evals, index.len()));
     }
-    let mut ratios: Vec<f64> = rounds.iter().map(|(t, e, _)| t.wall_ms / e).collect();
-    ratios.sort_by(f64::total_cmp);
     let mut tests: Vec<Cost> = rounds.iter().map(|r| r.0).collect();
     tests.sort_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms));
     let mut evals: Vec<f64> = rounds.iter().map(|r| r.1).collect();
@@ -100,15 +98,15 @@ pub(crate) fn measure(p: &Paths) -> Row {
     Row {
         cases: rounds.first().map_or(0, |r| r.2),
         test: tests[tests.len() / 2],
-        evals_ms: evals[evals.len() / 2],
-        ratios,
+        evals_ms: measure::median(&evals),
+        ratios: measure::Ratios::new(rounds.iter().map(|(t, e, _)| t.wall_ms / e).collect()),
     }
 }
 
 /// The section of `BENCHMARKS.md`.
 pub(crate) fn render(r: &Row) -> String {
     let mut o = String::new();
-    let mid = r.ratios[r.ratios.len() / 2];
+    let mid = r.ratios.median();
     let _ = writeln!(
         o,
         "## Rule tests\n\n\
@@ -120,14 +118,12 @@ pub(crate) fn render(r: &Row) -> String {
          run (so that both find the modules compiled in the cache), times are medians.\n\n\
          | cases | `rule test` | `eval` of each case, summed | ÷ | peak RSS of `rule test` |\n\
          | ---: | ---: | ---: | ---: | ---: |\n\
-         | {} | {:.0} ms | {:.0} ms | **{:.2}×** ({:.2}–{:.2}×) | {:.0} MiB |\n",
+         | {} | {:.0} ms | {:.0} ms | **{}** | {:.0} MiB |\n",
         r.cases,
         r.cases,
         r.test.wall_ms,
         r.evals_ms,
-        mid,
-        r.ratios[0],
-        r.ratios[r.ratios.len() - 1],
+        r.ratios.shown(2),
         r.test.rss_mib,
     );
     let _ = writeln!(

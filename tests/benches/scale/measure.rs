@@ -27,7 +27,8 @@ pub(crate) struct Cost {
 pub(crate) struct Ratios(pub(crate) Vec<f64>);
 
 impl Ratios {
-    fn new(mut v: Vec<f64>) -> Ratios {
+    /// The ratios of some rounds, in any order.
+    pub(crate) fn new(mut v: Vec<f64>) -> Ratios {
         v.sort_by(f64::total_cmp);
         Ratios(v)
     }
