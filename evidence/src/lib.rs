@@ -29,8 +29,8 @@ pub use document::{
     encode_document,
 };
 pub use manifest::{
-    FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape, Source,
-    UnknownSection, Utility,
+    BadExtensionName, ExtensionEntry, ExtensionName, FORMAT_NAME, FORMAT_VERSION, FileEntry,
+    Manifest, SectionKind, SectionShape, Source, UnknownSection, Utility,
 };
 pub use sections::*;
 pub use time::{parse_timestamp, rfc3339};

@@ -16,7 +16,9 @@ pub const FORMAT_NAME: &str = "mizuchi-evidence";
 ///
 /// Minor versions add optional fields or sections; a major version changes or
 /// removes something. Rules state which versions they understand.
-pub const FORMAT_VERSION: &str = "2.0.0";
+///
+/// 2.1.0 added `extensions`: sections a rule pack defines.
+pub const FORMAT_VERSION: &str = "2.1.0";
 
 /// `manifest.json`, at the root of every bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +38,140 @@ pub struct Manifest {
     /// Every file of the bundle with its section and digest.
     #[serde(default)]
     pub files: Vec<FileEntry>,
+    /// Files of sections that rule packs define (`x-acme.screen-lock`),
+    /// checked against the schema the defining pack ships (since 2.1.0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<ExtensionEntry>,
+}
+
+/// One file of an extension section: a JSON document whose shape the pack
+/// that defines the section states in a JSON Schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionEntry {
+    /// Path relative to the bundle root, with `/` separators.
+    pub path: String,
+    /// The section, `x-<namespace>.<name>`.
+    pub section: ExtensionName,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// The name of a section a rule pack defines: `x-<namespace>.<name>`, for
+/// example `x-acme.screen-lock`. The namespace is the defining pack's
+/// publisher in lower case; both parts are lower-case ASCII letters and
+/// digits in words joined by single hyphens, starting with a letter. The
+/// official sections' names never start with `x-`, so no extension can
+/// stand for one of them.
+///
+/// ```
+/// use mizuchi_evidence::ExtensionName;
+/// let name: ExtensionName = "x-acme.screen-lock".parse()?;
+/// assert_eq!(name.namespace(), "acme");
+/// assert!("inventory".parse::<ExtensionName>().is_err());
+/// # Ok::<(), mizuchi_evidence::BadExtensionName>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ExtensionName(String);
+
+/// Longest extension name accepted.
+const MAX_EXTENSION_NAME: usize = 64;
+
+/// The text is not an extension section name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct BadExtensionName(pub String);
+
+impl BadExtensionName {
+    fn describe(&self) -> String {
+        let name = &self.0;
+        if name.parse::<SectionKind>().is_ok() {
+            format!(
+                "`{name}` is an official evidence section, which a pack cannot define or redefine; name the pack's own section `x-<publisher>.<name>`, e.g. `x-acme.{name}`"
+            )
+        } else {
+            format!(
+                "`{name}` is not an extension section name; write `x-<publisher>.<name>` in lower-case letters, digits and single hyphens, at most {MAX_EXTENSION_NAME} characters, e.g. `x-acme.screen-lock`"
+            )
+        }
+    }
+}
+
+/// Lower-case ASCII words of letters and digits joined by single hyphens,
+/// starting with a letter.
+fn is_word_list(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+impl ExtensionName {
+    /// The name as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The namespace: the part between `x-` and the first `.`.
+    pub fn namespace(&self) -> &str {
+        self.0[2..].split_once('.').map_or("", |(ns, _)| ns)
+    }
+}
+
+impl FromStr for ExtensionName {
+    type Err = BadExtensionName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ok = s.len() <= MAX_EXTENSION_NAME
+            && s.strip_prefix("x-")
+                .and_then(|rest| rest.split_once('.'))
+                .is_some_and(|(ns, name)| is_word_list(ns) && is_word_list(name));
+        if ok {
+            Ok(ExtensionName(s.to_owned()))
+        } else {
+            Err(BadExtensionName(s.to_owned()))
+        }
+    }
+}
+
+impl TryFrom<String> for ExtensionName {
+    type Error = BadExtensionName;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<ExtensionName> for String {
+    fn from(n: ExtensionName) -> String {
+        n.0
+    }
+}
+
+impl fmt::Display for ExtensionName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl JsonSchema for ExtensionName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExtensionName".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A section a rule pack defines: `x-<publisher>.<name>`.",
+            "pattern": "^x-[a-z][a-z0-9]*(-[a-z0-9]+)*\\.[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+            "maxLength": MAX_EXTENSION_NAME,
+        })
+    }
 }
 
 /// The water utility (水道事業者等) the bundle belongs to.
@@ -247,6 +383,44 @@ mod tests {
         let err = "logs".parse::<SectionKind>().unwrap_err();
         assert!(err.to_string().contains("`logs`"));
         assert!(err.to_string().contains("auth-events"));
+    }
+
+    #[test]
+    fn extension_names_are_namespaced_and_never_official() {
+        for good in ["x-acme.screen-lock", "x-a1.b", "x-water-co.hmi-2"] {
+            let n: ExtensionName = good.parse().unwrap();
+            assert_eq!(n.as_str(), good);
+        }
+        assert_eq!(
+            "x-water-co.hmi"
+                .parse::<ExtensionName>()
+                .unwrap()
+                .namespace(),
+            "water-co"
+        );
+        for bad in [
+            "inventory",
+            "x-acme",
+            "x-.lock",
+            "x-acme.",
+            "x-Acme.lock",
+            "x-acme.screen--lock",
+            "x-acme.screen-lock-",
+            "x-1acme.lock",
+            "x-acme.lock.more",
+            "acme.lock",
+        ] {
+            assert!(bad.parse::<ExtensionName>().is_err(), "{bad}");
+        }
+        let long = format!("x-acme.{}", "a".repeat(60));
+        assert!(long.parse::<ExtensionName>().is_err());
+        let official = "inventory"
+            .parse::<ExtensionName>()
+            .unwrap_err()
+            .to_string();
+        assert!(official.contains("official evidence section"), "{official}");
+        let json: Result<ExtensionName, _> = serde_json::from_str("\"accounts\"");
+        assert!(json.is_err());
     }
 
     #[test]

@@ -40,7 +40,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mizuchi_evidence::{Date, Manifest, Outcome, SectionKind, SectionShape, Status, Text, Utility};
+use mizuchi_evidence::{
+    Date, ExtensionName, Manifest, Outcome, SectionKind, SectionShape, Status, Text, Utility,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -180,9 +182,10 @@ struct CaseSpec {
     #[serde(default)]
     params: BTreeMap<String, Value>,
     /// Per document section, a JSON merge patch (RFC 7396) applied to it;
-    /// `null` removes the section.
+    /// `null` removes the section. An extension section a pack defines
+    /// (`x-acme.screen-lock`) is patched the same way.
     #[serde(default)]
-    patch: BTreeMap<SectionKind, Value>,
+    patch: BTreeMap<PatchSection, Value>,
     /// Per document section, `locator: merge patch` for one record:
     /// `assets[id=HMI-01]`, `assets[id=HMI-01].authentication`, `policy`;
     /// `null` removes the record; `records[]` adds a record or a list of them.
@@ -194,6 +197,52 @@ struct CaseSpec {
     logs: BTreeMap<SectionKind, Vec<Value>>,
     /// Per rule id, what the rule must decide. Only these rules run.
     expect: BTreeMap<String, ExpectSpec>,
+}
+
+/// A section a case patches: an official one, or one a pack defines.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum PatchSection {
+    Official(SectionKind),
+    Extension(ExtensionName),
+}
+
+impl std::fmt::Display for PatchSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PatchSection::Official(k) => k.fmt(f),
+            PatchSection::Extension(n) => n.fmt(f),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PatchSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        if name.starts_with("x-") {
+            name.parse()
+                .map(PatchSection::Extension)
+                .map_err(serde::de::Error::custom)
+        } else {
+            name.parse()
+                .map(PatchSection::Official)
+                .map_err(serde::de::Error::custom)
+        }
+    }
+}
+
+impl schemars::JsonSchema for PatchSection {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PatchSection".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let official = generator.subschema_for::<SectionKind>();
+        let extension = generator.subschema_for::<ExtensionName>();
+        schemars::json_schema!({
+            "description": "A document section, or an extension section a pack defines (`x-<publisher>.<name>`).",
+            "anyOf": [official, extension],
+        })
+    }
 }
 
 /// What one rule must decide, as written.
@@ -235,7 +284,7 @@ pub struct Case {
     base: Option<PathBuf>,
     as_of: Option<Date>,
     params: Vec<ParamOverride>,
-    patch: Vec<(SectionKind, Value)>,
+    patch: Vec<(PatchSection, Value)>,
     edit: Vec<(SectionKind, Vec<Locator>, Value)>,
     logs: Vec<(SectionKind, Vec<Value>)>,
     /// What each rule must decide, in rule order.
@@ -474,7 +523,10 @@ impl CaseFile {
                     value: ParamInput::Text(text_value),
                 });
             }
-            for kind in c.patch.keys() {
+            for kind in c.patch.keys().filter_map(|k| match k {
+                PatchSection::Official(kind) => Some(kind),
+                PatchSection::Extension(_) => None,
+            }) {
                 if kind.shape() == SectionShape::Log {
                     return Err(invalid(
                         line_of(kind.as_str()),
@@ -576,7 +628,11 @@ impl CaseFile {
                 base,
                 as_of,
                 params,
-                patch: c.patch.iter().map(|(k, v)| (*k, v.clone())).collect(),
+                patch: c
+                    .patch
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 edit,
                 logs: c.logs.iter().map(|(k, v)| (*k, v.clone())).collect(),
                 expect,
@@ -933,12 +989,31 @@ impl<'a> CaseRunner<'a> {
             }
         }
         let mut writer = BundleWriter::open(&dir).map_err(|e| cannot(&e))?;
-        for (kind, patch) in &case.patch {
+        for (key, patch) in &case.patch {
             let section = |e: &dyn std::fmt::Display| {
                 Text::new(
-                    format!("区分 `{kind}` の変更を適用できません: {e}"),
-                    format!("cannot apply the change to `{kind}`: {e}"),
+                    format!("区分 `{key}` の変更を適用できません: {e}"),
+                    format!("cannot apply the change to `{key}`: {e}"),
                 )
+            };
+            let kind = match key {
+                PatchSection::Official(kind) => kind,
+                PatchSection::Extension(name) => {
+                    let doc = if patch.is_null() {
+                        None
+                    } else {
+                        let mut doc = writer
+                            .extension_value(name.as_str())
+                            .map_err(|e| section(&e))?
+                            .unwrap_or_else(|| Value::Object(Default::default()));
+                        merge_patch(&mut doc, patch);
+                        Some(doc)
+                    };
+                    writer
+                        .put_extension(name, doc.as_ref())
+                        .map_err(|e| section(&e))?;
+                    continue;
+                }
             };
             if patch.is_null() {
                 if let Some(entry) = writer.entry(*kind) {

@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 use mizuchi_evidence::{Date, Governance, SectionKind, SectionShape, Text};
 
 use crate::abi::{ABI_VERSION, wit_types as ty};
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, BundleError, Severity};
 use crate::engine::Runtime;
 use crate::pack::{Module, ModuleState, Pack, PackSet, ParamKind, RuleInfo};
 use crate::record::{Evaluation, Settings};
-use crate::sandbox::{self, Failure, Limit, RunInput};
+use crate::sandbox::{self, Declared, Failure, Limit, RunInput};
 use mizuchi_report::{
     EvidenceInfo, EvidenceRef, Finding, HostInfo, Outcome, ParamValue, REPORT_FORMAT, Report,
     RuleFailure, RuleResult, Status, Subject,
@@ -114,6 +114,10 @@ pub enum EvalError {
         /// The value given.
         value: String,
     },
+    #[error(transparent)]
+    /// The bundle's extension sections do not satisfy the schemas of the
+    /// packs that define them.
+    Evidence(BundleError),
 }
 
 fn parse_value(kind: ParamKind, raw: &str) -> Option<ParamValue> {
@@ -287,6 +291,12 @@ fn fuel_budget(runtime: &Runtime, bundle: &Bundle, rule: &RuleInfo) -> u64 {
         };
         fuel = fuel.saturating_add(extra);
     }
+    for need in &rule.extensions {
+        let bytes = bundle
+            .extension(need.section.as_str())
+            .map_or(0, |f| f.json().len() as u64);
+        fuel = fuel.saturating_add(bytes.saturating_mul(l.fuel_per_byte));
+    }
     fuel
 }
 
@@ -355,15 +365,22 @@ fn run_rule(
         return error_result(base, "abi", module.refusal().unwrap_or_default().to_owned());
     };
     let format = semver::Version::parse(&bundle.manifest().format_version).ok();
-    for need in &rule.needs {
-        if !format.as_ref().is_some_and(|v| need.req.matches(v)) {
+    let needs = rule
+        .needs
+        .iter()
+        .map(|n| (n.section.as_str(), &n.format, &n.req))
+        .chain(
+            rule.extensions
+                .iter()
+                .map(|n| (n.section.as_str(), &n.format, &n.req)),
+        );
+    for (section, wanted, req) in needs {
+        if !format.as_ref().is_some_and(|v| req.matches(v)) {
             return error_result(
                 base,
                 "evidence",
                 format!(
-                    "the rule reads `{}` in evidence format {}, but the bundle is format {}; re-import the evidence with a matching mizuchi",
-                    need.section,
-                    need.format,
+                    "the rule reads `{section}` in evidence format {wanted}, but the bundle is format {}; re-import the evidence with a matching mizuchi",
                     bundle.manifest().format_version
                 ),
             );
@@ -377,7 +394,10 @@ fn run_rule(
             .map(|(k, v)| (k.clone(), wit_param(v)))
             .collect(),
     };
-    let declared: Vec<SectionKind> = rule.needs.iter().map(|n| n.section).collect();
+    let declared = Declared {
+        sections: rule.needs.iter().map(|n| n.section).collect(),
+        extensions: rule.extensions.iter().map(|n| n.section.clone()).collect(),
+    };
     let out = sandbox::run(
         pre,
         RunInput {
@@ -530,6 +550,15 @@ pub fn evaluate<'p>(
                 .join(", "),
         });
     }
+    // Extension sections are checked against the schemas the packs ship
+    // before any rule reads them, as every official section was on opening.
+    let problems = bundle.check_extensions(&packs.extensions());
+    for p in problems.iter().filter(|p| p.severity == Severity::Warning) {
+        tracing::warn!("{}: {}", p.location(), p.message.en);
+    }
+    if problems.iter().any(|p| p.severity == Severity::Error) {
+        return Err(EvalError::Evidence(BundleError::Invalid { problems }));
+    }
     let wanted = |id: &str| options.rules.is_empty() || options.rules.iter().any(|r| r == id);
     let as_of = options.as_of.unwrap_or(bundle.manifest().assessment_date);
     let governance: Option<Governance> = bundle
@@ -648,6 +677,11 @@ fn expected_work(bundle: &Bundle, job: &Job<'_>) -> u64 {
                     .map_or(0, |d| d.text().len() as u64);
                 logs + document
             })
+            .chain(rule.extensions.iter().map(|n| {
+                bundle
+                    .extension(n.section.as_str())
+                    .map_or(0, |f| f.json().len() as u64)
+            }))
             .sum()
     })
 }

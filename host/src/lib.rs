@@ -52,6 +52,7 @@ mod bundle;
 mod cases;
 mod engine;
 mod eval;
+mod extension;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz;
@@ -70,9 +71,9 @@ mod trust;
 
 pub use abi::{ABI_VERSION, AbiError, accepted as accepted_abi, served_encoding};
 pub use bundle::{
-    Bundle, BundleError, BundleSummary, BundleWriter, DocumentFile, LogFile, LogStats, Problem,
-    SectionSummary, Severity, Upgrade, UpgradeError, Validation, WriteError, summarize, upgrade,
-    validate, write_archive,
+    Bundle, BundleError, BundleSummary, BundleWriter, DocumentFile, ExtensionFile, LogFile,
+    LogStats, Problem, SectionSummary, Severity, Upgrade, UpgradeError, Validation, WriteError,
+    summarize, upgrade, validate, write_archive,
 };
 pub use cases::{
     Case, CaseError, CaseFile, CaseResult, CaseRunner, Expectation, RuleCheck, find_case_files,
@@ -80,6 +81,7 @@ pub use cases::{
 };
 pub use engine::{Limits, Runtime, RuntimeError};
 pub use eval::{EvalError, EvalOptions, ParamInput, ParamOverride, REPORT_VERSION, evaluate};
+pub use extension::{ExtensionSection, ExtensionTemplate};
 pub use import::{
     IgnoredColumn, ImportError, ImportKind, ImportOptions, ImportReport, OffsetError, RowProblem,
     Skipped, TableImport, TemplateError, TemplateFormat, UnknownImportKind, column_reference,

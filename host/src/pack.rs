@@ -12,11 +12,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use mizuchi_evidence::{Date, SectionKind, Text};
+use mizuchi_evidence::{Date, ExtensionName, SectionKind, Text};
 use semver::{Version, VersionReq};
 
 use crate::abi::{self, RuleModulePre, wit_types as ty};
 use crate::engine::{Runtime, RuntimeError};
+use crate::extension::ExtensionSection;
 use crate::packfile::{ManifestTemplate, PackFile, PackFileError, RuleEntry};
 use crate::sandbox::{self, Failure, RunInput};
 use crate::trust::{Signed, TrustError, TrustStore};
@@ -68,6 +69,30 @@ pub enum PackError {
         /// Where it is first.
         first: String,
         /// Where it is again.
+        second: String,
+    },
+    #[error(
+        "rule `{rule}` reads the extension section `{section}`, which pack `{pack}` does not define; define it under `extensions` in the pack's `pack.json`, with its schema"
+    )]
+    /// A rule reads an extension section its pack does not define.
+    UndefinedExtension {
+        /// The rule.
+        rule: String,
+        /// The section.
+        section: String,
+        /// The pack.
+        pack: String,
+    },
+    #[error(
+        "packs `{first}` and `{second}` define the extension section `{section}` with different schemas; install one version of the publisher's packs"
+    )]
+    /// Two packs of a run define one extension section differently.
+    ConflictingExtension {
+        /// The section.
+        section: String,
+        /// The pack that defines it first.
+        first: String,
+        /// The pack that defines it again.
         second: String,
     },
     #[error(transparent)]
@@ -126,11 +151,12 @@ pub struct ParamSpec {
     pub description: Text,
 }
 
-/// A section a rule reads.
+/// A section a rule reads: an official one, or (with `S` =
+/// [`ExtensionName`]) one its pack defines.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Need {
+pub struct Need<S = SectionKind> {
     /// The section.
-    pub section: SectionKind,
+    pub section: S,
     /// The evidence-format versions the rule understands, as written.
     pub format: String,
     #[serde(skip)]
@@ -153,6 +179,8 @@ pub struct RuleInfo {
     pub force: Force,
     /// The evidence sections it reads.
     pub needs: Vec<Need>,
+    /// The extension sections (defined by its pack) it reads.
+    pub extensions: Vec<Need<ExtensionName>>,
     /// The parameters a utility may tailor.
     pub params: Vec<ParamSpec>,
 }
@@ -253,6 +281,7 @@ pub struct Pack {
     published_on: Option<mizuchi_evidence::Date>,
     signed: Option<Signed>,
     modules: Vec<Module>,
+    extensions: Vec<ExtensionSection>,
 }
 
 fn text(t: ty::Text) -> Text {
@@ -278,14 +307,30 @@ fn rule_info(r: ty::RuleInfo) -> Result<RuleInfo, String> {
         )
     })?;
     let mut needs = Vec::new();
+    let mut extensions = Vec::new();
     for n in r.needs {
+        let req = VersionReq::parse(&n.format).map_err(|e| {
+            format!(
+                "rule `{id}` needs `{}` in format `{}`, which is not a semver requirement: {e}",
+                n.section, n.format
+            )
+        })?;
+        if n.section.starts_with("x-") {
+            let section: ExtensionName = n
+                .section
+                .parse()
+                .map_err(|e| format!("rule `{id}` needs an extension section: {e}"))?;
+            extensions.push(Need {
+                section,
+                format: n.format,
+                req,
+            });
+            continue;
+        }
         let section: SectionKind = n
             .section
             .parse()
             .map_err(|e| format!("rule `{id}` needs an unknown section: {e}"))?;
-        let req = VersionReq::parse(&n.format).map_err(|e| {
-            format!("rule `{id}` needs `{section}` in format `{}`, which is not a semver requirement: {e}", n.format)
-        })?;
         needs.push(Need {
             section,
             format: n.format,
@@ -335,6 +380,7 @@ fn rule_info(r: ty::RuleInfo) -> Result<RuleInfo, String> {
             ty::Force::Recommended => Force::Recommended,
         },
         needs,
+        extensions,
         params,
     })
 }
@@ -444,14 +490,17 @@ impl Pack {
             return Err(PackError::Empty(dir.to_owned()));
         }
         let desc_path = dir.join("pack.json");
-        let (name, version) = match mizuchi_ledger::files::read(&desc_path) {
+        let (name, version, extensions) = match mizuchi_ledger::files::read(&desc_path) {
             Ok(bytes) => {
                 let d: ManifestTemplate =
                     serde_json::from_slice(&bytes).map_err(|e| PackError::Description {
                         path: desc_path.clone(),
                         message: e.to_string(),
                     })?;
-                (d.name, d.version)
+                let extensions = d.read_extensions(dir)?;
+                crate::extension::check_definitions(&d.publisher, &extensions)
+                    .map_err(PackFileError::Extension)?;
+                (d.name, d.version, extensions)
             }
             // No description: the directory names the pack.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
@@ -459,6 +508,7 @@ impl Pack {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "pack".into()),
                 "0.0.0".into(),
+                Vec::new(),
             ),
             Err(source) => {
                 return Err(PackError::Io {
@@ -467,7 +517,10 @@ impl Pack {
                 });
             }
         };
-        Pack::load_components(runtime, name, version, &files)
+        let mut pack = Pack::load_components(runtime, name, version, &files)?;
+        pack.extensions = extensions;
+        pack.check_extension_needs()?;
+        Ok(pack)
     }
 
     /// Loads rule components (`*.wasm` files) as one unsigned pack named
@@ -502,6 +555,7 @@ impl Pack {
             published_on: None,
             signed: None,
             modules,
+            extensions: Vec::new(),
         };
         pack.check_unique()?;
         Ok(pack)
@@ -578,8 +632,10 @@ impl Pack {
             published_on: Some(file.manifest().published_on),
             signed,
             modules,
+            extensions: file.manifest().extensions.clone(),
         };
         pack.check_unique()?;
+        pack.check_extension_needs()?;
         Ok(pack)
     }
 
@@ -613,6 +669,17 @@ impl Pack {
     /// The modules, in path order.
     pub fn modules(&self) -> &[Module] {
         &self.modules
+    }
+
+    /// The evidence sections the pack defines, with their schemas.
+    pub fn extensions(&self) -> &[ExtensionSection] {
+        &self.extensions
+    }
+
+    /// Every extension section a rule reads is one its own pack defines:
+    /// nothing else says what the section's files must hold.
+    fn check_extension_needs(&self) -> Result<(), PackError> {
+        extension_needs_defined(&self.name, self.rules().map(|(_, r)| r), &self.extensions)
     }
 
     fn check_unique(&self) -> Result<(), PackError> {
@@ -652,14 +719,37 @@ impl Pack {
     }
 }
 
+fn extension_needs_defined<'a>(
+    pack: &str,
+    rules: impl Iterator<Item = &'a RuleInfo>,
+    defined: &[ExtensionSection],
+) -> Result<(), PackError> {
+    for rule in rules {
+        for need in &rule.extensions {
+            if !defined.iter().any(|d| d.section == need.section) {
+                return Err(PackError::UndefinedExtension {
+                    rule: rule.id.clone(),
+                    section: need.section.to_string(),
+                    pack: pack.to_owned(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Builds an unsigned pack file from rule components (file name, bytes): each
 /// is compiled and asked for its rules, which the manifest then lists with
-/// their versions. Sign the result with [`PackFile::sign`].
+/// their versions, with the extension sections the pack defines
+/// ([`ManifestTemplate::read_extensions`]). Sign the result with
+/// [`PackFile::sign`].
 pub fn build_pack(
     runtime: &Runtime,
     template: &ManifestTemplate,
     components: Vec<(String, Vec<u8>)>,
+    extensions: Vec<ExtensionSection>,
 ) -> Result<PackFile, PackError> {
+    let mut infos = Vec::new();
     let mut modules = Vec::new();
     let mut provided = Vec::new();
     for (name, bytes) in components {
@@ -686,10 +776,13 @@ pub fn build_pack(
             })
             .collect();
         provided.extend(rules.iter().map(|r| (name.clone(), r.id.clone())));
+        infos.extend(module.rules().iter().cloned());
         modules.push((name, bytes, rules));
     }
     unique(provided.iter().map(|(m, r)| (m.clone(), r.as_str())))?;
-    Ok(PackFile::build(template, modules)?)
+    let file = PackFile::build(template, modules, extensions)?;
+    extension_needs_defined(&template.name, infos.iter(), &file.manifest().extensions)?;
+    Ok(file)
 }
 
 /// Fails on the first rule id given twice; `place` says where each is from.
@@ -714,13 +807,36 @@ pub struct PackSet {
 }
 
 impl PackSet {
-    /// Puts packs together, refusing a rule id that two of them provide.
+    /// Puts packs together, refusing a rule id that two of them provide and
+    /// an extension section that two of them define differently.
     pub fn new(packs: Vec<Pack>) -> Result<PackSet, PackError> {
         unique(packs.iter().flat_map(|p| {
             p.rules()
                 .map(move |(m, r)| (format!("{}/{}", p.name, m.name), r.id.as_str()))
         }))?;
-        Ok(PackSet { packs })
+        let set = PackSet { packs };
+        let all = set.extensions();
+        for (i, (pack, def)) in all.iter().enumerate() {
+            if let Some((first, _)) = all[..i]
+                .iter()
+                .find(|(_, d)| d.section == def.section && d.schema != def.schema)
+            {
+                return Err(PackError::ConflictingExtension {
+                    section: def.section.to_string(),
+                    first: (*first).to_owned(),
+                    second: (*pack).to_owned(),
+                });
+            }
+        }
+        Ok(set)
+    }
+
+    /// Every extension section the packs define, with the defining pack's name.
+    pub fn extensions(&self) -> Vec<(&str, &ExtensionSection)> {
+        self.packs
+            .iter()
+            .flat_map(|p| p.extensions.iter().map(move |e| (p.name.as_str(), e)))
+            .collect()
     }
 
     /// The packs, in order.

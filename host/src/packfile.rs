@@ -25,6 +25,8 @@ use mizuchi_ledger::digest::sha256_hex;
 use mizuchi_ledger::dsse::Envelope;
 use mizuchi_ledger::keys::SecretKey;
 
+use crate::extension::{ExtensionSection, ExtensionTemplate};
+
 /// The payload type of a pack manifest.
 pub const MANIFEST_TYPE: &str = "application/vnd.mizuchi.pack-manifest+json";
 /// The name of the pack format.
@@ -87,6 +89,10 @@ pub struct PackManifest {
     pub expires_on: Date,
     /// Every module, with what it provides.
     pub modules: Vec<ModuleEntry>,
+    /// Evidence sections the pack defines, with their schemas (pack format
+    /// 1.1.0; absent when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<ExtensionSection>,
 }
 
 /// What a publisher writes to describe a pack before it is built.
@@ -108,6 +114,39 @@ pub struct ManifestTemplate {
     pub published_on: Date,
     /// The last day it may be installed or run.
     pub expires_on: Date,
+    /// Evidence sections the pack defines, each with a JSON Schema file
+    /// beside `pack.json`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<ExtensionTemplate>,
+}
+
+impl ManifestTemplate {
+    /// Reads the schemas of the extension sections the template defines,
+    /// from files relative to `dir` (the directory of `pack.json`).
+    pub fn read_extensions(&self, dir: &Path) -> Result<Vec<ExtensionSection>, PackFileError> {
+        self.extensions
+            .iter()
+            .map(|e| {
+                let path = dir.join(&e.schema);
+                let bytes =
+                    mizuchi_ledger::files::read(&path).map_err(|source| PackFileError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                let schema = serde_json::from_slice(&bytes).map_err(|err| {
+                    PackFileError::Extension(format!(
+                        "the schema of extension section `{}`, `{}`, is not JSON: {err}",
+                        e.section,
+                        path.display()
+                    ))
+                })?;
+                Ok(ExtensionSection {
+                    section: e.section.clone(),
+                    schema,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Why a pack file cannot be built, read or trusted.
@@ -171,9 +210,19 @@ pub enum PackFileError {
         /// What is wrong.
         message: String,
     },
+    #[error("{0}; the pack is refused")]
+    /// An extension section the pack defines is not acceptable: which, why,
+    /// and what to change.
+    Extension(String),
     #[error("`{0}` is not a semver version; give the pack a version like 1.2.0")]
     /// A version is not semver.
     Version(String),
+}
+
+/// Refuses extension sections outside the publisher's namespace, defined
+/// twice, or whose schema is not a valid JSON Schema.
+fn check_extensions(publisher: &str, extensions: &[ExtensionSection]) -> Result<(), PackFileError> {
+    crate::extension::check_definitions(publisher, extensions).map_err(PackFileError::Extension)
 }
 
 fn format_err(path: &Path, message: impl Into<String>) -> PackFileError {
@@ -228,11 +277,14 @@ impl PackFile {
             .map_err(|_| PackFileError::Version(self.manifest.version.clone()))
     }
 
-    /// Builds an unsigned pack from modules and what each provides.
+    /// Builds an unsigned pack from modules and what each provides, and the
+    /// extension sections it defines ([`ManifestTemplate::read_extensions`]).
     pub fn build(
         template: &ManifestTemplate,
         modules: Vec<(String, Vec<u8>, Vec<RuleEntry>)>,
+        extensions: Vec<ExtensionSection>,
     ) -> Result<PackFile, PackFileError> {
+        check_extensions(&template.publisher, &extensions)?;
         Version::parse(&template.version)
             .map_err(|_| PackFileError::Version(template.version.clone()))?;
         VersionReq::parse(&template.abi)
@@ -252,7 +304,14 @@ impl PackFile {
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         let manifest = PackManifest {
             format: PACK_FORMAT.into(),
-            format_version: "1.0.0".into(),
+            // 1.1.0 added extension sections; a pack without them stays 1.0.0,
+            // readable by every host.
+            format_version: if extensions.is_empty() {
+                "1.0.0"
+            } else {
+                "1.1.0"
+            }
+            .into(),
             name: template.name.clone(),
             version: template.version.clone(),
             publisher: template.publisher.clone(),
@@ -261,6 +320,7 @@ impl PackFile {
             published_on: template.published_on,
             expires_on: template.expires_on,
             modules: entries,
+            extensions,
         };
         let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| format_err(Path::new("manifest"), e.to_string()))?;
@@ -405,6 +465,7 @@ impl PackFile {
                 format!("the manifest is `{}`, not `{PACK_FORMAT}`", manifest.format),
             ));
         }
+        check_extensions(&manifest.publisher, &manifest.extensions)?;
         if let Some(extra) = files
             .keys()
             .find(|p| !manifest.modules.iter().any(|m| &m.path == *p))
@@ -447,5 +508,88 @@ impl PackFile {
             envelope,
             modules: files,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn template() -> ManifestTemplate {
+        ManifestTemplate {
+            name: "acme-lock".into(),
+            version: "1.0.0".into(),
+            publisher: "ACME".into(),
+            abi: "^2.0".into(),
+            evidence_format: "^2.0".into(),
+            published_on: "2026-01-01".parse().unwrap_or_default(),
+            expires_on: "2026-12-31".parse().unwrap_or_default(),
+            extensions: Vec::new(),
+        }
+    }
+
+    fn section(name: &str, schema: serde_json::Value) -> ExtensionSection {
+        ExtensionSection {
+            section: name.parse().unwrap(),
+            schema,
+        }
+    }
+
+    /// A pack file whose manifest (unsigned: structure is checked before
+    /// trust) holds `extensions` as given, bypassing the builder's checks.
+    fn crafted(extensions: serde_json::Value) -> Vec<u8> {
+        let good = PackFile::build(&template(), Vec::new(), Vec::new()).unwrap();
+        let mut manifest = serde_json::to_value(good.manifest()).unwrap();
+        manifest["extensions"] = extensions;
+        let bytes = serde_json::to_vec(&manifest).unwrap();
+        let envelope = Envelope::unsigned(MANIFEST_TYPE, &bytes);
+        let mut tar = tar::Builder::new(Vec::new());
+        let data = serde_json::to_vec(&envelope).unwrap();
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut h, ENVELOPE, data.as_slice()).unwrap();
+        tar.into_inner().unwrap()
+    }
+
+    #[test]
+    fn the_extension_sections_of_a_pack_are_signed_and_checked_when_it_is_read() {
+        let schema = json!({"type": "object", "properties": {"hmis": {"type": "array"}}});
+        let ext = vec![section("x-acme.screen-lock", schema.clone())];
+        let pack = PackFile::build(&template(), Vec::new(), ext.clone()).unwrap();
+        assert_eq!(pack.manifest().format_version, "1.1.0");
+        // The schema is in the manifest, which is what the signatures cover.
+        let signed: serde_json::Value = serde_json::from_slice(pack.manifest_bytes()).unwrap();
+        assert_eq!(signed["extensions"][0]["schema"], schema);
+        let plain = PackFile::build(&template(), Vec::new(), Vec::new()).unwrap();
+        assert_eq!(plain.manifest().format_version, "1.0.0");
+        assert!(!String::from_utf8_lossy(plain.manifest_bytes()).contains("extensions"));
+
+        let path = Path::new("crafted.pack");
+        let ok = crafted(json!([{"section": "x-acme.screen-lock", "schema": schema}]));
+        assert_eq!(
+            PackFile::parse(&ok, path).unwrap().manifest().extensions,
+            ext
+        );
+        let refused = [
+            (
+                json!([{"section": "x-acme.screen-lock", "schema": {"type": 12}}]),
+                "is not a valid JSON Schema",
+            ),
+            (
+                json!([{"section": "x-other.screen-lock", "schema": {}}]),
+                "may define only `x-acme.<name>`",
+            ),
+            (
+                json!([{"section": "accounts", "schema": {}}]),
+                "`accounts` is an official evidence section",
+            ),
+        ];
+        for (extensions, expected) in refused {
+            let e = PackFile::parse(&crafted(extensions.clone()), path).unwrap_err();
+            assert!(e.to_string().contains(expected), "{extensions}: {e}");
+        }
     }
 }

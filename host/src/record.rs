@@ -156,10 +156,16 @@ fn serialise<T: Serialize>(value: &T) -> Result<Vec<u8>, RecordError> {
 }
 
 /// The evidence files of the given sections that the run read (every
-/// document; the logs its rules read), in manifest order; with `manifest`,
-/// the manifest first. A statement needs a subject, so the manifest stands
-/// in when none of the sections is in the bundle.
-fn subjects(bundle: &Bundle, sections: &[SectionKind], manifest: bool) -> Vec<ResourceDescriptor> {
+/// document; the logs its rules read), in manifest order, then those of the
+/// given extension sections (each checked against its pack's schema); with
+/// `manifest`, the manifest first. A statement needs a subject, so the
+/// manifest stands in when none of the sections is in the bundle.
+fn subjects(
+    bundle: &Bundle,
+    sections: &[SectionKind],
+    extensions: &[&str],
+    manifest: bool,
+) -> Vec<ResourceDescriptor> {
     let mut out = Vec::new();
     if manifest {
         out.push(ResourceDescriptor::sha256("manifest.json", bundle.digest()));
@@ -184,6 +190,13 @@ fn subjects(bundle: &Bundle, sections: &[SectionKind], manifest: bool) -> Vec<Re
             }
         }
     }
+    for e in &bundle.manifest().extensions {
+        if extensions.contains(&e.section.as_str()) {
+            if let Some(f) = bundle.extension(e.section.as_str()) {
+                out.push(ResourceDescriptor::sha256(&f.path, &f.sha256));
+            }
+        }
+    }
     if out.is_empty() {
         out.push(ResourceDescriptor::sha256("manifest.json", bundle.digest()));
     }
@@ -202,10 +215,14 @@ pub fn statements(run: &str, eval: &Evaluation<'_>) -> Result<Vec<Vec<u8>>, Reco
         .copied()
         .filter(|k| k.shape() != SectionShape::Log || read.contains(k))
         .collect();
+    // And for the extension sections the packs of the run define (their
+    // files were checked against the packs' schemas before the run).
+    let defined = eval.packs.extensions();
+    let read_extensions: Vec<&str> = defined.iter().map(|(_, d)| d.section.as_str()).collect();
     let m = bundle.manifest();
     let header = Statement {
         kind: STATEMENT_TYPE.into(),
-        subject: subjects(bundle, &header_sections, true),
+        subject: subjects(bundle, &header_sections, &read_extensions, true),
         predicate_type: RUN_PREDICATE.into(),
         predicate: RunPredicate {
             run: run.to_owned(),
@@ -236,10 +253,12 @@ fn result_statement(
     eval: &Evaluation<'_>,
     r: &RuleResult,
 ) -> Result<Statement<ResultPredicate>, RecordError> {
-    let mut sections: Vec<SectionKind> = eval
-        .packs
-        .rule(&r.rule)
-        .map(|(_, _, info)| info.needs.iter().map(|n| n.section).collect())
+    let info = eval.packs.rule(&r.rule).map(|(_, _, info)| info);
+    let mut sections: Vec<SectionKind> = info
+        .map(|info| info.needs.iter().map(|n| n.section).collect())
+        .unwrap_or_default();
+    let extensions: Vec<&str> = info
+        .map(|info| info.extensions.iter().map(|n| n.section.as_str()).collect())
         .unwrap_or_default();
     // A failed finding made the host look for a recorded risk acceptance
     // (governance evidence): whether one was found, and is in force, decided
@@ -269,7 +288,7 @@ fn result_statement(
         .ok_or_else(no_module)?;
     Ok(Statement {
         kind: STATEMENT_TYPE.into(),
-        subject: subjects(&eval.bundle, &sections, false),
+        subject: subjects(&eval.bundle, &sections, &extensions, false),
         predicate_type: RESULT_PREDICATE.into(),
         predicate: ResultPredicate {
             run: run.to_owned(),

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use mizuchi_evidence::stream::{Encoded, LogRecord};
-use mizuchi_evidence::{AuthEvent, Date, DoorEvent, SectionKind};
+use mizuchi_evidence::{AuthEvent, Date, DoorEvent, ExtensionName, SectionKind};
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::SeedableRng;
 use wasmtime::component::{HasSelf, Resource, ResourceTable};
@@ -44,7 +44,17 @@ pub(crate) struct RunState {
 /// What a run may read.
 struct Evidence {
     bundle: Arc<Bundle>,
-    declared: Vec<SectionKind>,
+    declared: Declared,
+}
+
+/// The sections a rule declared it reads.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Declared {
+    /// Official sections.
+    pub sections: Vec<SectionKind>,
+    /// Sections its pack defines; the bundle's files of them were checked
+    /// against the pack's schemas before the run.
+    pub extensions: Vec<ExtensionName>,
 }
 
 impl WasiView for RunState {
@@ -254,7 +264,7 @@ pub(crate) struct RunOutput<T> {
 /// A run's inputs besides the module.
 pub(crate) struct RunInput {
     pub as_of: Option<Date>,
-    pub evidence: Option<(Arc<Bundle>, Vec<SectionKind>)>,
+    pub evidence: Option<(Arc<Bundle>, Declared)>,
     pub fuel: u64,
     pub limits: Limits,
 }
@@ -499,7 +509,7 @@ impl RunState {
                 "no evidence is available while a module lists its rules".into(),
             ));
         };
-        if !e.declared.contains(&section) {
+        if !e.declared.sections.contains(&section) {
             return Err(ev::EvidenceError::NotDeclared(section.as_str().into()));
         }
         if !e.bundle.has(section) {
@@ -517,11 +527,32 @@ impl RunState {
         &self,
         section: &str,
     ) -> Result<(SectionKind, &DocumentFile), ev::EvidenceError> {
+        if section.starts_with("x-") {
+            return Err(ev::EvidenceError::Unreadable(format!(
+                "`{section}` is an extension section, which has no binary encoding; read it with `document-json`"
+            )));
+        }
         let kind: SectionKind = section.parse().map_err(unreadable)?;
         let document = self.declared(kind)?.document(kind).ok_or_else(|| {
             ev::EvidenceError::Unreadable(format!("`{section}` is a log; open it as a stream"))
         })?;
         Ok((kind, document))
+    }
+
+    /// The extension section `section` as JSON, if the rule declared it.
+    fn extension_json(&self, section: &str) -> Result<String, ev::EvidenceError> {
+        let Some(e) = &self.evidence else {
+            return Err(ev::EvidenceError::Unreadable(
+                "no evidence is available while a module lists its rules".into(),
+            ));
+        };
+        if !e.declared.extensions.iter().any(|n| n.as_str() == section) {
+            return Err(ev::EvidenceError::NotDeclared(section.into()));
+        }
+        e.bundle
+            .extension(section)
+            .map(|f| f.json().to_owned())
+            .ok_or_else(|| ev::EvidenceError::Absent(section.into()))
     }
 
     /// The log cursor behind a handle the guest holds.
@@ -576,6 +607,9 @@ impl ev::Host for RunState {
     }
 
     fn document_json(&mut self, section: String) -> Result<String, ev::EvidenceError> {
+        if section.starts_with("x-") {
+            return self.extension_json(&section);
+        }
         let (kind, document) = self.declared_document(&section)?;
         mizuchi_evidence::document_json(kind, document.encoded()).map_err(unreadable)
     }

@@ -203,6 +203,13 @@ fn build(schema: &Value) -> Result<Validator, jsonschema::ValidationError<'stati
         .build(schema)
 }
 
+/// Compiles the schema of an extension section, which a pack ships: the
+/// reason, if it is not a valid JSON Schema (checked against its
+/// meta-schema) or refers to anything outside itself.
+pub(crate) fn extension_validator(schema: &Value) -> Result<Validator, String> {
+    build(schema).map_err(|e| e.to_string())
+}
+
 fn permissive() -> Validator {
     #[allow(clippy::expect_used)] // `true` is a valid schema
     jsonschema::options_for::<DocJson>()

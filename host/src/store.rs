@@ -20,6 +20,7 @@ use semver::Version;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Runtime;
+use crate::extension::ExtensionSection;
 use crate::pack::{Pack, PackError};
 use crate::packfile::{MAX_PACK, PackFile, PackFileError};
 use crate::trust::{Signed, TrustError, TrustStore};
@@ -202,6 +203,24 @@ impl PackStore {
         Ok(out)
     }
 
+    /// The extension sections the installed packs define, each with the
+    /// name of its pack: what `evidence validate` checks a bundle's
+    /// extension files against. Each pack file is read and its structure
+    /// checked again (its signatures were checked when it was installed).
+    pub fn extensions(&self) -> Result<Vec<(String, ExtensionSection)>, InstallError> {
+        let mut out = Vec::new();
+        for (name, _, path) in self.installed()? {
+            let file = PackFile::read(&path)?;
+            out.extend(
+                file.manifest()
+                    .extensions
+                    .iter()
+                    .map(|e| (name.clone(), e.clone())),
+            );
+        }
+        Ok(out)
+    }
+
     /// Refuses `version` of pack `name` when a higher version was ever installed.
     pub fn check_rollback(&self, name: &str, version: &Version) -> Result<(), InstallError> {
         if let Some(highest) = self
@@ -275,6 +294,7 @@ impl PackStore {
             version,
             signed,
             bytes,
+            extensions: pack.manifest().extensions.clone(),
         })
     }
 
@@ -285,6 +305,21 @@ impl PackStore {
     fn commit(&self, p: Prepared) -> Result<Installation, InstallError> {
         let _lock = self.lock()?;
         self.check_rollback(&p.name, &p.version)?;
+        // One definition per extension section among the installed packs,
+        // checked under the lock against the store as it is now.
+        for (other, def) in self.extensions()? {
+            let conflict = other != p.name
+                && p.extensions
+                    .iter()
+                    .any(|e| e.section == def.section && e.schema != def.schema);
+            if conflict {
+                return Err(InstallError::Load(PackError::ConflictingExtension {
+                    section: def.section.to_string(),
+                    first: other,
+                    second: p.name,
+                }));
+            }
+        }
         let state = self.state(&p.name)?;
         let version = p.version.to_string();
         let dir = self.dir.join(&p.name);
@@ -389,6 +424,7 @@ struct Prepared {
     version: Version,
     signed: Signed,
     bytes: Vec<u8>,
+    extensions: Vec<ExtensionSection>,
 }
 
 /// `index.json` of a distribution point.

@@ -382,13 +382,18 @@ mod tests {
             evidence_format: "^2.0".into(),
             published_on: date("2026-01-01"),
             expires_on: date("2026-12-31"),
+            extensions: Vec::new(),
         };
         let rules = vec![RuleEntry {
             id: rule.into(),
             version: "1.0.0".into(),
         }];
-        PackFile::build(&template, vec![("m.wasm".into(), b"\0asm".to_vec(), rules)])
-            .unwrap_or_else(|e| panic!("{e}"))
+        PackFile::build(
+            &template,
+            vec![("m.wasm".into(), b"\0asm".to_vec(), rules)],
+            Vec::new(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn today() -> Option<Date> {

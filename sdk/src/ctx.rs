@@ -113,6 +113,9 @@ pub trait EvidenceSource {
     /// `mizuchi_evidence::Document::encode` (the encoding this crate was
     /// built with); `None` if the bundle has no such section.
     fn document(&mut self, section: SectionKind) -> Result<Option<Vec<u8>>, SourceError>;
+    /// The extension section `section` as JSON text (checked by the host
+    /// against its pack's schema); `None` if the bundle has no such section.
+    fn extension_json(&mut self, section: &str) -> Result<Option<String>, SourceError>;
     /// The authentication events, `None` if the bundle holds none.
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError>;
     /// The door events, `None` if the bundle holds none.
@@ -402,6 +405,81 @@ impl<'a> Ctx<'a> {
             .map(Some)
             .map_err(|e| RuleError::Unreadable {
                 section: T::KIND.as_str().to_owned(),
+                reason: e.to_string(),
+            })
+    }
+
+    /// An extension section (`x-<publisher>.<name>`, defined with a JSON
+    /// Schema by the rule's pack) as JSON text, `None` if the bundle does
+    /// not hold it. The section must be declared with
+    /// [`Need::extension`](crate::Need::extension). Example: [`Ctx::extension`].
+    pub fn extension_json(&mut self, section: &str) -> Result<Option<String>, RuleError> {
+        if !self.rule.reads_extension(section) {
+            return Err(RuleError::NotDeclared(section.to_owned()));
+        }
+        self.source.extension_json(section).map_err(|e| match e {
+            SourceError::NotDeclared => RuleError::NotDeclared(section.to_owned()),
+            SourceError::Unreadable(reason) => RuleError::Unreadable {
+                section: section.to_owned(),
+                reason,
+            },
+        })
+    }
+
+    /// An extension section read into a type of the rule's own (any
+    /// `serde` type that matches the pack's schema), `None` if the bundle
+    /// does not hold it.
+    ///
+    /// ```
+    /// use mizuchi_sdk::prelude::*;
+    /// use mizuchi_sdk::testing::{Evidence, evaluate};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct ScreenLocks { hmis: Vec<Hmi> }
+    /// #[derive(serde::Deserialize)]
+    /// struct Hmi { asset: String, lock_after_minutes: Option<u32> }
+    ///
+    /// const RULE: Rule = Rule {
+    ///     id: "ACME-LOCK-01",
+    ///     version: "1.0.0",
+    ///     title: StaticText { ja: "画面ロック", en: "Screen lock" },
+    ///     section: "5.4.1",
+    ///     force: Force::Recommended,
+    ///     needs: &[Need::extension("x-acme.screen-lock")],
+    ///     params: &[],
+    ///     eval: screen_lock,
+    /// };
+    ///
+    /// fn screen_lock(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
+    ///     let Some(locks) = ctx.extension::<ScreenLocks>("x-acme.screen-lock")? else {
+    ///         return Ok(vec![Finding::new(Subject::organisation(), Status::InsufficientEvidence,
+    ///             text!(ja: "記録がありません", en: "not recorded"))]);
+    ///     };
+    ///     Ok(locks.hmis.iter().map(|h| {
+    ///         let ok = h.lock_after_minutes.is_some_and(|m| m <= 15);
+    ///         Finding::new(Subject::asset(&h.asset), if ok { Status::Pass } else { Status::Fail },
+    ///             text!(ja: "画面ロック", en: "screen lock"))
+    ///     }).collect())
+    /// }
+    ///
+    /// let evidence = Evidence::new().with_extension(
+    ///     "x-acme.screen-lock",
+    ///     r#"{"hmis": [{"asset": "HMI-1", "lock_after_minutes": 10}]}"#,
+    /// );
+    /// let findings = evaluate(&RULE, &evidence, jiff::civil::date(2026, 4, 1), &[]).unwrap();
+    /// assert_eq!(findings[0].status, Status::Pass);
+    /// ```
+    pub fn extension<T: serde::de::DeserializeOwned>(
+        &mut self,
+        section: &str,
+    ) -> Result<Option<T>, RuleError> {
+        let Some(json) = self.extension_json(section)? else {
+            return Ok(None);
+        };
+        serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| RuleError::Unreadable {
+                section: section.to_owned(),
                 reason: e.to_string(),
             })
     }

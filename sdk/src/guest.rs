@@ -196,6 +196,17 @@ impl EvidenceSource for HostSource {
         present(encoded::document(section.as_str()))
     }
 
+    fn extension_json(&mut self, section: &str) -> Result<Option<String>, SourceError> {
+        // Extension sections have no binary encoding: the host checked the
+        // file against its pack's schema and hands it over as JSON.
+        match host::document_json(section) {
+            Ok(json) => Ok(Some(json)),
+            Err(host::EvidenceError::Absent(_)) => Ok(None),
+            Err(host::EvidenceError::NotDeclared(_)) => Err(SourceError::NotDeclared),
+            Err(host::EvidenceError::Unreadable(m)) => Err(SourceError::Unreadable(m)),
+        }
+    }
+
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError> {
         Ok(present(encoded::open_auth_events())?
             .map(|c| Box::new(HostAuth(c)) as Box<dyn Batches<AuthEntry>>))

@@ -47,7 +47,7 @@ mod guest;
 pub use ctx::{Batches, BundleInfo, Ctx, Events, EvidenceSource, RuleError, SourceError};
 pub use finding::{EvidenceRef, Finding, Status, Subject, english_number};
 pub use rule::{
-    EvalFn, Force, Need, ParamDefault, ParamSpec, ParamValue, Params, Rule, StaticText,
+    EvalFn, Force, Need, ParamDefault, ParamSpec, ParamValue, Params, Rule, SectionName, StaticText,
 };
 
 // The README's rule example compiles: its `rust` block is a doc test here.

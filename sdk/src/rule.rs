@@ -26,9 +26,31 @@ pub use mizuchi_evidence::verdict::{Force, ParamValue};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Need {
     /// The section.
-    pub section: SectionKind,
+    pub section: SectionName,
     /// A semver requirement on the bundle's format version, e.g. `^2.0`.
     pub format: &'static str,
+}
+
+/// The section a [`Need`] names: an official one, typed by the evidence
+/// crate, or one a rule pack defines with a JSON Schema of its own
+/// (`x-<publisher>.<name>`), read with [`Ctx::extension`](crate::Ctx::extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SectionName {
+    /// An official section.
+    Official(SectionKind),
+    /// A section a pack defines, e.g. `x-acme.screen-lock`.
+    Extension(&'static str),
+}
+
+impl SectionName {
+    /// The name used in manifests and the ABI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionName::Official(kind) => kind.as_str(),
+            SectionName::Extension(name) => name,
+        }
+    }
 }
 
 impl Need {
@@ -36,8 +58,19 @@ impl Need {
     /// this SDK reads (`mizuchi_evidence::FORMAT_VERSION`).
     pub const fn v2(section: SectionKind) -> Need {
         Need {
-            section,
+            section: SectionName::Official(section),
             format: "^2.0",
+        }
+    }
+
+    /// A need for the extension section `name` (`x-<publisher>.<name>`),
+    /// which the rule's own pack defines with a JSON Schema; bundles list
+    /// extension files from format 2.1. The host refuses a module whose
+    /// name is not a valid extension name. Example: [`Ctx::extension`](crate::Ctx::extension).
+    pub const fn extension(name: &'static str) -> Need {
+        Need {
+            section: SectionName::Extension(name),
+            format: "^2.1",
         }
     }
 }
@@ -158,7 +191,16 @@ impl fmt::Debug for Rule {
 impl Rule {
     /// The rule declared that it reads `section`.
     pub fn reads(&self, section: SectionKind) -> bool {
-        self.needs.iter().any(|n| n.section == section)
+        self.needs
+            .iter()
+            .any(|n| n.section == SectionName::Official(section))
+    }
+
+    /// The rule declared that it reads the extension section `name`.
+    pub fn reads_extension(&self, name: &str) -> bool {
+        self.needs
+            .iter()
+            .any(|n| matches!(n.section, SectionName::Extension(e) if e == name))
     }
 
     /// The declared parameters with their defaults, overridden by `overrides`.

@@ -66,6 +66,7 @@ struct LogFile {
 pub struct Evidence {
     info: BundleInfo,
     documents: BTreeMap<SectionKind, String>,
+    extensions: BTreeMap<String, String>,
     logs: BTreeMap<SectionKind, Vec<LogFile>>,
 }
 
@@ -108,6 +109,7 @@ impl Evidence {
                 format_version: FORMAT_VERSION.into(),
             },
             documents: BTreeMap::new(),
+            extensions: BTreeMap::new(),
             logs: BTreeMap::new(),
         }
     }
@@ -122,6 +124,15 @@ impl Evidence {
     /// Adds a document section as raw JSON text, e.g. to test malformed input.
     pub fn with_json(mut self, section: SectionKind, json: impl Into<String>) -> Self {
         self.documents.insert(section, json.into());
+        self
+    }
+
+    /// Adds (or replaces) an extension section (`x-<publisher>.<name>`) as
+    /// JSON text. Natively, nothing checks it against the pack's schema: the
+    /// host does, before a rule in the sandbox sees it. Example:
+    /// [`Ctx::extension`].
+    pub fn with_extension(mut self, section: &str, json: impl Into<String>) -> Self {
+        self.extensions.insert(section.to_owned(), json.into());
         self
     }
 
@@ -180,6 +191,7 @@ impl Evidence {
                 format_version: manifest.format_version,
             },
             documents: BTreeMap::new(),
+            extensions: BTreeMap::new(),
             logs: BTreeMap::new(),
         };
         for file in manifest.files {
@@ -195,6 +207,12 @@ impl Evidence {
                     ev.documents.insert(file.kind, json);
                 }
             }
+        }
+        for file in manifest.extensions {
+            let path = dir.join(&file.path);
+            let json =
+                std::fs::read_to_string(&path).map_err(|source| OpenError::Io { path, source })?;
+            ev.extensions.insert(file.section.into(), json);
         }
         Ok(ev)
     }
@@ -251,6 +269,10 @@ impl EvidenceSource for NativeSource<'_> {
         mizuchi_evidence::encode_document(section, json)
             .map(Some)
             .map_err(|e| SourceError::Unreadable(e.to_string()))
+    }
+
+    fn extension_json(&mut self, section: &str) -> Result<Option<String>, SourceError> {
+        Ok(self.evidence.extensions.get(section).cloned())
     }
 
     fn auth_events(&mut self) -> Result<Option<Box<dyn Batches<AuthEntry>>>, SourceError> {

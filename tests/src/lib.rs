@@ -60,6 +60,37 @@ pub fn sample() -> PathBuf {
     root().join("samples/minamiyama/bundle")
 }
 
+/// A copy of the sample utility's bundle, to change.
+pub fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    copy_dir(&sample(), dir.path());
+    dir
+}
+
+/// Copies the files of a directory tree into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walk(from) {
+        let rel = e.strip_prefix(from).expect("a path under the tree");
+        let target = to.join(rel);
+        std::fs::create_dir_all(target.parent().expect("a parent")).expect("a directory");
+        std::fs::copy(&e, target).expect("a copy");
+    }
+}
+
+/// Every file under `dir`, recursively.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("a directory") {
+        let p = e.expect("an entry").path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// A real Windows event log from the shared corpus of the workplace
 /// (`../shared/realworld/windows-security/`).
 pub fn realworld(name: &str) -> PathBuf {

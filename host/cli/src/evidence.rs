@@ -8,11 +8,11 @@ use crate::render::Lang;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mizuchi::{
-    BundleWriter, ImportKind, ImportOptions, ImportReport, Severity, SynthOptions, TemplateFormat,
-    column_reference, evidence_schemas, import, parse_offset, summarize, synth, validate,
-    write_archive, write_template,
+    BundleWriter, ExtensionSection, ImportKind, ImportOptions, ImportReport, Severity,
+    SynthOptions, TemplateFormat, column_reference, evidence_schemas, import, parse_offset,
+    summarize, synth, validate, write_archive, write_template,
 };
-use mizuchi_evidence::{Date, SectionKind, Text, Utility};
+use mizuchi_evidence::{Date, ExtensionName, SectionKind, Text, Utility};
 
 use crate::{Failure, Format, Global};
 
@@ -31,6 +31,10 @@ pub(crate) enum Command {
         bundle: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// The packs whose extension sections (`x-…`) the bundle's files
+        /// are checked against [default: every installed pack].
+        #[command(flatten)]
+        packs: crate::pack::Selection,
     },
     /// Write the JSON Schemas of the evidence format.
     Schema {
@@ -118,9 +122,10 @@ pub(crate) enum Command {
     Add {
         /// The file (JSON for a document section, JSON Lines for a log).
         file: PathBuf,
-        /// The section it holds.
-        #[arg(long)]
-        section: SectionKind,
+        /// The section it holds: an official one, or an extension section a
+        /// pack defines (`x-acme.screen-lock`, a JSON object).
+        #[arg(long, value_parser = parse_section)]
+        section: AddSection,
         /// The bundle directory.
         #[arg(long, value_name = "BUNDLE")]
         into: PathBuf,
@@ -224,8 +229,27 @@ fn out(text: &str) -> anyhow::Result<()> {
 #[allow(clippy::print_stderr)]
 pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
     match command {
-        Command::Validate { bundle, format } => {
-            let v = validate(&bundle);
+        Command::Validate {
+            bundle,
+            format,
+            packs,
+        } => {
+            let mut v = validate(&bundle);
+            if v.has_extensions() {
+                let definitions: Vec<(String, ExtensionSection)> = if packs.is_default() {
+                    global.store()?.extensions()?
+                } else {
+                    let runtime = global.runtime(mizuchi::Limits::default())?;
+                    let set = packs.load(global, &runtime, Some(crate::today()))?;
+                    set.extensions()
+                        .into_iter()
+                        .map(|(p, d)| (p.to_owned(), d.clone()))
+                        .collect()
+                };
+                let by_pack: Vec<(&str, &ExtensionSection)> =
+                    definitions.iter().map(|(p, d)| (p.as_str(), d)).collect();
+                v.check_extensions(&by_pack);
+            }
             let lang = global.lang;
             match format {
                 Format::Json => {
@@ -454,6 +478,10 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             replace,
         } => {
             let mut writer = BundleWriter::open(&into)?;
+            let section = match section {
+                AddSection::Official(kind) => kind,
+                AddSection::Extension(name) => return add_extension(global, writer, &name, &file),
+            };
             if let Some(entry) = writer.entry(section)
                 && section.shape() == mizuchi_evidence::SectionShape::Document
                 && !entry.sources.is_empty()
@@ -701,4 +729,64 @@ fn import_text(r: &ImportReport, lang: Lang) -> String {
         ));
     }
     s
+}
+
+/// The section `evidence add` is given.
+#[derive(Debug, Clone)]
+pub(crate) enum AddSection {
+    Official(SectionKind),
+    Extension(ExtensionName),
+}
+
+fn parse_section(s: &str) -> Result<AddSection, String> {
+    if s.starts_with("x-") {
+        s.parse()
+            .map(AddSection::Extension)
+            .map_err(|e| e.to_string())
+    } else {
+        s.parse()
+            .map(AddSection::Official)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Adds `file`, a JSON object, as the extension section `name`; the pack
+/// that defines the section checks it (`evidence validate`, and every run).
+fn add_extension(
+    global: &Global,
+    mut writer: BundleWriter,
+    name: &ExtensionName,
+    file: &Path,
+) -> Result<(), Failure> {
+    let bytes = mizuchi_ledger::files::read(file).say(|| {
+        (
+            format!("`{}` を読めません", file.display()),
+            format!("cannot read `{}`", file.display()),
+        )
+    })?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).say(|| {
+        (
+            format!("`{}` は JSON として読めません", file.display()),
+            format!("`{}` is not valid JSON", file.display()),
+        )
+    })?;
+    writer.put_extension(name, Some(&json))?;
+    writer.commit()?;
+    if !global.quiet {
+        eprintln!(
+            "{}",
+            crate::render::t(
+                global.lang,
+                &format!(
+                    "`{}` を拡張区分 {name} として extensions/{name}.json に加えました。`mizuchi evidence validate` で区分を定義するパックのスキーマに照らして検査してください",
+                    file.display()
+                ),
+                &format!(
+                    "added `{}` as the extension section {name} (extensions/{name}.json); check it against the defining pack's schema with `mizuchi evidence validate`",
+                    file.display()
+                )
+            )
+        );
+    }
+    Ok(())
 }

@@ -361,15 +361,21 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                     format!("cannot read the template `{}`", template.display()),
                 )
             })?;
+            let template_path = template;
             let template: ManifestTemplate = serde_json::from_slice(&text).say(|| {
-                let t = template.display();
+                let t = template_path.display();
                 (
                     format!("`{t}` はパックのマニフェストのテンプレート (name, version, publisher, published_on, expires_on) ではありません"),
                     format!("`{t}` is not a pack manifest template (name, version, publisher, published_on, expires_on)"),
                 )
             })?;
+            let dir = template_path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let extensions = template.read_extensions(dir)?;
             let runtime = global.runtime(Limits::default())?;
-            let pack = build_pack(&runtime, &template, components(&modules)?)?;
+            let pack = build_pack(&runtime, &template, components(&modules)?, extensions)?;
             pack.write(&dest)?;
             let rules: usize = pack.manifest().modules.iter().map(|m| m.rules.len()).sum();
             say(format!(

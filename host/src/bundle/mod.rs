@@ -23,7 +23,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use mizuchi_evidence::{Manifest, SectionKind};
+use mizuchi_evidence::{ExtensionName, Manifest, SectionKind};
+
+use crate::extension::ExtensionSection;
 
 pub use archive::write as write_archive;
 pub use problem::{Problem, Severity};
@@ -169,6 +171,24 @@ impl DocumentFile {
     }
 }
 
+/// The file of an extension section (a section a rule pack defines), as
+/// verified: its digest matched and it is a JSON object.
+#[derive(Debug, Clone)]
+pub struct ExtensionFile {
+    /// Path relative to the bundle root.
+    pub path: String,
+    /// SHA-256 of its bytes, as verified.
+    pub sha256: String,
+    pub(crate) json: Arc<str>,
+}
+
+impl ExtensionFile {
+    /// The document as compact JSON: what a rule reading it receives.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+}
+
 /// A log file of a bundle.
 #[derive(Debug, Clone)]
 pub struct LogFile {
@@ -192,6 +212,7 @@ pub struct Bundle {
     manifest: Manifest,
     digest: String,
     documents: BTreeMap<SectionKind, DocumentFile>,
+    extensions: BTreeMap<ExtensionName, ExtensionFile>,
     logs: BTreeMap<SectionKind, Vec<LogFile>>,
     /// Each log section's entries, parsed once: while opening for the
     /// sections asked for, on first use for the others.
@@ -317,6 +338,7 @@ impl Bundle {
             manifest: o.manifest,
             digest: o.digest,
             documents: o.documents,
+            extensions: o.extensions,
             logs: o.logs,
             spools,
             _extracted: o._extracted,
@@ -342,6 +364,27 @@ impl Bundle {
     /// A document section, if the bundle holds it.
     pub fn document(&self, kind: SectionKind) -> Option<&DocumentFile> {
         self.documents.get(&kind)
+    }
+
+    /// The file of the extension section `name`, if the bundle holds it.
+    pub fn extension(&self, name: &str) -> Option<&ExtensionFile> {
+        self.extensions
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, f)| f)
+    }
+
+    /// Every extension section the bundle holds, by name.
+    pub fn extensions(&self) -> impl Iterator<Item = (&ExtensionName, &ExtensionFile)> {
+        self.extensions.iter()
+    }
+
+    /// Checks the bundle's extension sections against the schemas that
+    /// rule packs ship, given with the name of the pack defining each: an
+    /// error per schema violation (file and JSON path), a warning per
+    /// section no given pack defines.
+    pub fn check_extensions(&self, definitions: &[(&str, &ExtensionSection)]) -> Vec<Problem> {
+        validate::extension_problems(&self.extensions, definitions)
     }
 
     /// The files of a log section, in manifest order.

@@ -18,14 +18,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mizuchi_evidence::{
-    AuthEvent, DoorEvent, FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind,
-    SectionShape, Text,
+    AuthEvent, DoorEvent, ExtensionName, FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest,
+    SectionKind, SectionShape, Text,
 };
 use serde::de::DeserializeOwned;
 
 use super::problem::{Problem, Problems};
 use super::refs::{Documents, LogRefs};
-use super::{DocumentFile, LogFile, MANIFEST};
+use super::{DocumentFile, ExtensionFile, LogFile, MANIFEST};
+use crate::extension::ExtensionSection;
 use crate::json::{Doc, parse_strict, pointer_to_path};
 use crate::schema::{Validator, Validators};
 use mizuchi_ledger::digest::{HashingReader, sha256_hex};
@@ -83,6 +84,29 @@ impl Validation {
     pub fn is_valid(&self) -> bool {
         self.errors() == 0
     }
+
+    /// The bundle lists extension sections (`x-…`), which only the packs
+    /// defining them can check ([`Validation::check_extensions`]).
+    pub fn has_extensions(&self) -> bool {
+        self.opened
+            .as_ref()
+            .is_some_and(|o| !o.extensions.is_empty())
+    }
+
+    /// Checks the bundle's extension sections against the schemas of the
+    /// packs that define them (given with each pack's name) and adds what
+    /// it finds to the problems. A bundle with other errors is not checked
+    /// further: fix those first.
+    pub fn check_extensions(&mut self, definitions: &[(&str, &ExtensionSection)]) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        let found = extension_problems(&opened.extensions, definitions);
+        self.problems.extend(found);
+        if !self.is_valid() {
+            self.opened = None;
+        }
+    }
 }
 
 /// A bundle's verified contents.
@@ -92,6 +116,7 @@ pub(crate) struct Opened {
     pub manifest: Manifest,
     pub digest: String,
     pub documents: BTreeMap<SectionKind, DocumentFile>,
+    pub extensions: BTreeMap<ExtensionName, ExtensionFile>,
     pub logs: BTreeMap<SectionKind, Vec<LogFile>>,
     /// The log sections parsed into spools while opening.
     pub spools: BTreeMap<SectionKind, super::spool::Spool>,
@@ -280,6 +305,171 @@ fn digest_problem(out: &mut Problems, rel: &str, expected: &str, actual: &str) {
     ));
 }
 
+/// The full path of a file the manifest lists at `at` (`$.files[3]`), or
+/// `None` with the problem reported: a path that is not plain, leaves the
+/// bundle or goes through a symbolic link.
+fn join_listed(out: &mut Problems, root: &Path, rel: &str, at: &str) -> Option<PathBuf> {
+    match super::safe_join(root, rel) {
+        Ok(f) => Some(f),
+        Err(super::BundleError::Symlink { path }) => {
+            out.error(rel, None, None, t(
+                format!("シンボリックリンク（{}）を経由しています。ファイルそのものを入れてください", path.display()),
+                format!("goes through a symbolic link ({}); a bundle must hold its files itself", path.display()),
+            ));
+            None
+        }
+        Err(super::BundleError::NotPlain { plain, .. }) => {
+            out.error(MANIFEST, None, Some(format!("{at}.path")), t(
+                format!("`{rel}` は単純なパスではありません（`/` で区切った空でない名前だけで、`.` や `\\` は使えません）。`{plain}` と記載してください"),
+                format!("`{rel}` is not a plain path inside the bundle (non-empty names separated by single `/`, no `.`, no `\\`); list it as `{plain}`"),
+            ));
+            None
+        }
+        Err(_) => {
+            out.error(MANIFEST, None, Some(format!("{at}.path")), t(
+                format!("`{rel}` はバンドルの外を指しています。バンドルからの相対パスで、`..` を使わずに記載してください"),
+                format!("`{rel}` points outside the bundle; list files by paths relative to the bundle root, without `..`"),
+            ));
+            None
+        }
+    }
+}
+
+/// Reads the files of extension sections: their digest, UTF-8 and strict
+/// JSON, an object at the top. Their schema is the defining pack's, which
+/// a bundle alone does not know: [`extension_problems`] checks it.
+fn extension_files(
+    out: &mut Problems,
+    root: &Path,
+    manifest: &Manifest,
+    seen_paths: &BTreeMap<&str, usize>,
+) -> BTreeMap<ExtensionName, ExtensionFile> {
+    let mut files: BTreeMap<ExtensionName, ExtensionFile> = BTreeMap::new();
+    let mut paths: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, entry) in manifest.extensions.iter().enumerate() {
+        let at = format!("$.extensions[{i}]");
+        if seen_paths.contains_key(entry.path.as_str()) || paths.insert(&entry.path, i).is_some() {
+            out.error(
+                MANIFEST,
+                None,
+                Some(at),
+                t(
+                    format!("`{}` がマニフェストに2回記載されています", entry.path),
+                    format!("`{}` is listed twice in the manifest", entry.path),
+                ),
+            );
+            continue;
+        }
+        if let Some(first) = files.get(&entry.section) {
+            out.error(
+                MANIFEST,
+                None,
+                Some(at),
+                t(
+                    format!(
+                        "区分 {} が `{}` と `{}` の両方にあります。拡張区分はファイル1つです",
+                        entry.section, first.path, entry.path
+                    ),
+                    format!(
+                        "section `{}` is in both `{}` and `{}`; an extension section has one file",
+                        entry.section, first.path, entry.path
+                    ),
+                ),
+            );
+            continue;
+        }
+        let Some(full) = join_listed(out, root, &entry.path, &at) else {
+            continue;
+        };
+        let Some(bytes) = read_file(out, &entry.path, &full) else {
+            continue;
+        };
+        let expected = entry.sha256.to_ascii_lowercase();
+        let actual = sha256_hex(&bytes);
+        if actual != expected {
+            digest_problem(out, &entry.path, &expected, &actual);
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            out.error(
+                &entry.path,
+                None,
+                None,
+                t(
+                    "UTF-8ではありません。UTF-8で保存し直してください",
+                    "is not UTF-8; save it as UTF-8",
+                ),
+            );
+            continue;
+        };
+        let doc = match parse_strict(text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                out.push(json_problem(&entry.path, None, &e));
+                continue;
+            }
+        };
+        let json = doc.to_value();
+        if !json.is_object() {
+            out.error(
+                &entry.path,
+                None,
+                Some("$".into()),
+                t(
+                    "拡張区分の文書は JSON オブジェクト（{ … }）でなければなりません",
+                    "an extension section's document must be a JSON object (`{ … }`)",
+                ),
+            );
+            continue;
+        }
+        files.insert(
+            entry.section.clone(),
+            ExtensionFile {
+                path: entry.path.clone(),
+                sha256: expected,
+                json: json.to_string().into(),
+            },
+        );
+    }
+    files
+}
+
+/// Checks extension files against the schemas of the packs that define
+/// them. A file no given pack defines is a warning: nothing checks it, and
+/// no rule of these packs reads it.
+pub(super) fn extension_problems(
+    files: &BTreeMap<ExtensionName, ExtensionFile>,
+    definitions: &[(&str, &ExtensionSection)],
+) -> Vec<Problem> {
+    let mut out = Problems::default();
+    for (name, file) in files {
+        let Some((pack, def)) = definitions.iter().find(|(_, d)| &d.section == name) else {
+            out.warning(&file.path, None, None, t(
+                format!("区分 `{name}` を定義するルールパックがインストールされていないため、内容は検査されず、どのルールも読みません"),
+                format!("no installed rule pack defines section `{name}`: its contents are not checked and no rule reads them; install the pack that defines it"),
+            ));
+            continue;
+        };
+        let validator = match crate::schema::extension_validator(&def.schema) {
+            Ok(v) => v,
+            Err(e) => {
+                out.error(&file.path, None, None, t(
+                    format!("ルールパック `{pack}` の区分 `{name}` のスキーマが使えません: {e}"),
+                    format!("the schema of section `{name}` in rule pack `{pack}` cannot be used: {e}"),
+                ));
+                continue;
+            }
+        };
+        match parse_strict(&file.json) {
+            Ok(doc) => {
+                schema_problems(&mut out, &file.path, None, &validator, &doc);
+            }
+            Err(e) => out.push(json_problem(&file.path, None, &e)),
+        }
+    }
+    out.finish()
+}
+
 /// Checks the bundle at `path` (a directory, or a `.tar` archive of one).
 pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
     let mut out = Problems::default();
@@ -403,29 +593,8 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
             );
             continue;
         }
-        let full = match super::safe_join(&root, &entry.path) {
-            Ok(f) => f,
-            Err(super::BundleError::Symlink { path }) => {
-                out.error(&entry.path, None, None, t(
-                    format!("シンボリックリンク（{}）を経由しています。ファイルそのものを入れてください", path.display()),
-                    format!("goes through a symbolic link ({}); a bundle must hold its files itself", path.display()),
-                ));
-                continue;
-            }
-            Err(super::BundleError::NotPlain { plain, .. }) => {
-                out.error(MANIFEST, None, Some(format!("$.files[{i}].path")), t(
-                    format!("`{}` は単純なパスではありません（`/` で区切った空でない名前だけで、`.` や `\\` は使えません）。`{plain}` と記載してください", entry.path),
-                    format!("`{}` is not a plain path inside the bundle (non-empty names separated by single `/`, no `.`, no `\\`); list it as `{plain}`", entry.path),
-                ));
-                continue;
-            }
-            Err(_) => {
-                out.error(MANIFEST, None, Some(format!("$.files[{i}].path")), t(
-                    format!("`{}` はバンドルの外を指しています。バンドルからの相対パスで、`..` を使わずに記載してください", entry.path),
-                    format!("`{}` points outside the bundle; list files by paths relative to the bundle root, without `..`", entry.path),
-                ));
-                continue;
-            }
+        let Some(full) = join_listed(&mut out, &root, &entry.path, &format!("$.files[{i}]")) else {
+            continue;
         };
         let expected = entry.sha256.to_ascii_lowercase();
         match entry.kind.shape() {
@@ -573,6 +742,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
             }
         }
     }
+    let extensions = extension_files(&mut out, &root, &manifest, &seen_paths);
     unlisted_files(&mut out, &root, &manifest);
 
     let opened = Opened {
@@ -580,6 +750,7 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
         manifest,
         digest,
         documents,
+        extensions,
         logs,
         spools,
         _extracted: extracted,
@@ -959,8 +1130,12 @@ impl LogStats {
 
 /// Files in the bundle directory that the manifest does not list.
 fn unlisted_files(out: &mut Problems, root: &Path, manifest: &Manifest) {
-    let listed: std::collections::BTreeSet<&str> =
-        manifest.files.iter().map(|f| f.path.as_str()).collect();
+    let listed: std::collections::BTreeSet<&str> = manifest
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(manifest.extensions.iter().map(|f| f.path.as_str()))
+        .collect();
     let mut stack = vec![root.to_path_buf()];
     let mut found = Vec::new();
     while let Some(dir) = stack.pop() {

@@ -14,8 +14,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use mizuchi_evidence::{
-    Date, Document, FORMAT_NAME, FORMAT_VERSION, FileEntry, Manifest, SectionKind, SectionShape,
-    Source, Utility,
+    Date, Document, ExtensionEntry, ExtensionName, FORMAT_NAME, FORMAT_VERSION, FileEntry,
+    Manifest, SectionKind, SectionShape, Source, Utility,
 };
 use sha2::{Digest, Sha256};
 
@@ -64,8 +64,8 @@ pub enum WriteError {
     Invalid {
         /// The file.
         path: String,
-        /// Its section.
-        section: SectionKind,
+        /// Its section (`inventory`, `x-acme.screen-lock`).
+        section: String,
         /// What is wrong.
         reason: String,
     },
@@ -180,6 +180,7 @@ impl BundleWriter {
                 collected_on,
                 assessment_date,
                 files: Vec::new(),
+                extensions: Vec::new(),
             },
             superseded: Vec::new(),
             written: Vec::new(),
@@ -257,7 +258,7 @@ impl BundleWriter {
             .map(Some)
             .map_err(|e| WriteError::Invalid {
                 path: entry.path.clone(),
-                section: T::KIND,
+                section: T::KIND.to_string(),
                 reason: e.to_string(),
             })
     }
@@ -276,7 +277,7 @@ impl BundleWriter {
             .map(Some)
             .map_err(|e| WriteError::Invalid {
                 path: entry.path.clone(),
-                section: kind,
+                section: kind.to_string(),
                 reason: e.to_string(),
             })
     }
@@ -288,7 +289,7 @@ impl BundleWriter {
     ) -> Result<bool, WriteError> {
         let json = serde_json::to_value(value).map_err(|e| WriteError::Invalid {
             path: T::KIND.default_file_name(),
-            section: T::KIND,
+            section: T::KIND.to_string(),
             reason: e.to_string(),
         })?;
         self.put_document_json(T::KIND, &json, None)
@@ -308,7 +309,7 @@ impl BundleWriter {
         let bytes =
             mizuchi_evidence::canonical_document(kind, json).map_err(|e| WriteError::Invalid {
                 path: kind.default_file_name(),
-                section: kind,
+                section: kind.to_string(),
                 reason: e.to_string(),
             })?;
         let digest = hex::encode(Sha256::digest(&bytes));
@@ -367,7 +368,7 @@ impl BundleWriter {
     ) -> Result<String, WriteError> {
         let invalid = |reason: String| WriteError::Invalid {
             path: name.to_owned(),
-            section: kind,
+            section: kind.to_string(),
             reason,
         };
         match kind.shape() {
@@ -433,6 +434,91 @@ impl BundleWriter {
             }
         }
         Ok(rel)
+    }
+
+    /// The extension section `name`'s document as JSON, if the bundle
+    /// holds one (its bytes checked against the manifest).
+    pub fn extension_value(&self, name: &str) -> Result<Option<serde_json::Value>, WriteError> {
+        let Some(entry) = self
+            .manifest
+            .extensions
+            .iter()
+            .find(|e| e.section.as_str() == name)
+        else {
+            return Ok(None);
+        };
+        let full = self.full(&entry.path)?;
+        let bytes = mizuchi_ledger::files::read(&full).map_err(io(&full))?;
+        if hex::encode(Sha256::digest(&bytes)) != entry.sha256 {
+            return Err(WriteError::Changed { path: full });
+        }
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| WriteError::Invalid {
+                path: entry.path.clone(),
+                section: name.to_owned(),
+                reason: e.to_string(),
+            })
+    }
+
+    /// Sets the extension section `name` (a section a rule pack defines) to
+    /// `json`, a JSON object, at `extensions/<name>.json`; `None` removes
+    /// it. The pack's schema is checked when the bundle is validated with
+    /// the pack installed, and before any run. Listing an extension makes
+    /// the bundle format at least 2.1.0, the version that has them.
+    pub fn put_extension(
+        &mut self,
+        name: &ExtensionName,
+        json: Option<&serde_json::Value>,
+    ) -> Result<(), WriteError> {
+        let existing = self
+            .manifest
+            .extensions
+            .iter()
+            .position(|e| &e.section == name);
+        let Some(json) = json else {
+            if let Some(i) = existing {
+                let old = self.manifest.extensions.remove(i);
+                self.superseded.push(self.full(&old.path)?);
+            }
+            return Ok(());
+        };
+        let rel = format!("extensions/{name}.json");
+        if !json.is_object() {
+            return Err(WriteError::Invalid {
+                path: rel,
+                section: name.to_string(),
+                reason: "an extension section's document must be a JSON object".into(),
+            });
+        }
+        let mut bytes = serde_json::to_vec_pretty(json).map_err(|e| WriteError::Invalid {
+            path: rel.clone(),
+            section: name.to_string(),
+            reason: e.to_string(),
+        })?;
+        bytes.push(b'\n');
+        let full = self.full(&rel)?;
+        let dir = full.parent().unwrap_or(&self.root).to_owned();
+        self.made.extend(missing_dirs(&dir));
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        write_atomic(&full, &bytes)?;
+        self.written.push(full);
+        let entry = ExtensionEntry {
+            path: rel,
+            section: name.clone(),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+        };
+        match existing {
+            Some(i) => self.manifest.extensions[i] = entry,
+            None => self.manifest.extensions.push(entry),
+        }
+        let has_extensions = semver::Version::new(2, 1, 0);
+        if semver::Version::parse(&self.manifest.format_version)
+            .is_ok_and(|v| v.major == has_extensions.major && v < has_extensions)
+        {
+            self.manifest.format_version = has_extensions.to_string();
+        }
+        Ok(())
     }
 
     /// Removes the listed file `rel` from the bundle (once committed).
@@ -510,15 +596,31 @@ impl BundleWriter {
     /// hand). Returns the paths whose digest changed.
     pub fn reseal(&mut self) -> Result<Vec<String>, WriteError> {
         let mut changed = Vec::new();
-        for i in 0..self.manifest.files.len() {
-            let rel = self.manifest.files[i].path.clone();
-            let full = self.full(&rel)?;
+        // Official sections' files, then extension sections' files.
+        let paths: Vec<String> = self
+            .manifest
+            .files
+            .iter()
+            .map(|f| f.path.clone())
+            .chain(self.manifest.extensions.iter().map(|e| e.path.clone()))
+            .collect();
+        let mut digests = Vec::with_capacity(paths.len());
+        for rel in &paths {
+            let full = self.full(rel)?;
             let mut f = mizuchi_ledger::files::open_regular_nofollow(&full).map_err(io(&full))?;
             let mut h = Sha256::new();
             std::io::copy(&mut f, &mut h).map_err(io(&full))?;
-            let digest = hex::encode(h.finalize());
-            if self.manifest.files[i].sha256 != digest {
-                self.manifest.files[i].sha256 = digest;
+            digests.push(hex::encode(h.finalize()));
+        }
+        let slots = self
+            .manifest
+            .files
+            .iter_mut()
+            .map(|f| &mut f.sha256)
+            .chain(self.manifest.extensions.iter_mut().map(|e| &mut e.sha256));
+        for ((slot, digest), rel) in slots.zip(digests).zip(paths) {
+            if *slot != digest {
+                *slot = digest;
                 changed.push(rel);
             }
         }

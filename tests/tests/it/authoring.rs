@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mizuchi_tests::packs::{regulator_setup, sign};
-use mizuchi_tests::{mizuchi, root, run, s, sample, target_dir, unsigned_official_pack};
+use mizuchi_tests::{
+    mizuchi, root, run, s, sample, sample_copy, target_dir, unsigned_official_pack, wasm_dir,
+};
 use serde_json::Value;
 
 /// `mizuchi rule test` of the official cases against the built pack.
@@ -489,4 +491,258 @@ fn a_rule_in_python_built_from_source_decides_as_the_same_rule_in_rust() {
     assert_eq!(py_outcome, rs_outcome);
     assert_eq!(py, rs);
     assert!(py.as_array().unwrap().len() >= 10, "{py}");
+}
+
+/// The example of evidence a pack defines: `tests/guests/acme-lock`, whose
+/// `pack.json` defines `x-acme.screen-lock` with `screen-lock.schema.json`.
+fn acme_lock() -> PathBuf {
+    root().join("tests/guests/acme-lock")
+}
+
+#[test]
+fn a_section_a_pack_defines_is_checked_against_its_schema_read_by_its_rule_and_vouched_for() {
+    let (m, _, official) = regulator_setup("1.0.0");
+    let key = m.key("acme");
+    let pack = m.path("acme-lock.pack");
+    let b = m.run(&[
+        "pack",
+        "build",
+        "-q",
+        "--template",
+        s(&acme_lock().join("pack.json")),
+        "--out",
+        s(&pack),
+        s(&wasm_dir().join("acme_lock_guest.wasm")),
+    ]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    sign(&m, &pack, &key);
+    m.trust("ACME", "ACME-", &[&key], 1);
+    m.installs(&official);
+    m.installs(&pack);
+
+    // The utility adds the file; the bundle format becomes 2.1.0.
+    let bundle = sample_copy();
+    let dir = bundle.path();
+    let added = m.run(&[
+        "evidence",
+        "add",
+        s(&acme_lock().join("screen-lock.json")),
+        "--section",
+        "x-acme.screen-lock",
+        "--into",
+        s(dir),
+    ]);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["format_version"], "2.1.0");
+    let entry = &manifest["extensions"][0];
+    assert_eq!(entry["section"], "x-acme.screen-lock");
+    let file = entry["path"].as_str().unwrap().to_owned();
+    let digest = entry["sha256"].as_str().unwrap().to_owned();
+    let valid = m.run(&["--lang", "en", "evidence", "validate", s(dir)]);
+    assert_eq!(valid.code, 0, "{}{}", valid.stdout, valid.stderr);
+    assert!(!valid.stdout.contains("x-acme"), "{}", valid.stdout);
+
+    // The rule reads it in the sandbox, beside the official inventory.
+    let ledger = m.path("results.jsonl");
+    let utility = m.key("utility");
+    let out = m.run(&[
+        "eval",
+        "--evidence",
+        s(dir),
+        "--format",
+        "json",
+        "--key",
+        s(&utility),
+        "--ledger",
+        s(&ledger),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 30);
+    let mine = results
+        .iter()
+        .find(|r| r["rule"] == "ACME-LOCK-01")
+        .unwrap();
+    let findings: Vec<(String, String)> = mine["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["subject"]["id"].as_str().unwrap().to_owned(),
+                f["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("KTN-HMI-01", "pass"),
+        ("KTN-HMI-02", "fail"),
+        ("HGS-HMI-01", "fail"),
+        ("SKR-HMI-01", "insufficient-evidence"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+    assert_eq!(findings, want);
+
+    // The signed result names the file with its digest, as the run's header does.
+    let lines = std::fs::read_to_string(&ledger).unwrap();
+    let statements: Vec<Value> = lines.lines().map(mizuchi_tests::packs::statement).collect();
+    let names = |st: &Value| -> Vec<(String, String)> {
+        st["subject"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["name"].as_str().unwrap().to_owned(),
+                    d["digest"]["sha256"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let result = statements
+        .iter()
+        .find(|st| st["predicate"]["rule"]["id"] == "ACME-LOCK-01")
+        .unwrap();
+    assert!(
+        names(result).contains(&(file.clone(), digest.clone())),
+        "{result}"
+    );
+    assert!(names(&statements[0]).contains(&(file.clone(), digest.clone())));
+    let official_rule = statements
+        .iter()
+        .find(|st| st["predicate"]["rule"]["id"] == "MLIT-ORD-01")
+        .unwrap();
+    assert!(!names(official_rule).iter().any(|(n, _)| *n == file));
+
+    // A file against the schema is refused by file and JSON path, in both
+    // languages, by `validate` and before any rule runs.
+    let path = dir.join(&file);
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "\"lock_after_minutes\": 30",
+        "\"lock_after_minutes\": \"30分\"",
+    );
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(m.run(&["evidence", "seal", s(dir)]).code, 0);
+    let en = m.run(&["--lang", "en", "evidence", "validate", s(dir)]);
+    assert_eq!(en.code, 2, "{}", en.stdout);
+    let at = format!("{file} $.hmis[1].lock_after_minutes");
+    assert!(
+        en.stdout
+            .contains(&format!("error: {at}: \"30分\" is not of types")),
+        "{}",
+        en.stdout
+    );
+    let ja = m.run(&["--lang", "ja", "evidence", "validate", s(dir)]);
+    assert!(
+        ja.stdout.contains(&format!("エラー: {at}: 型が違います")),
+        "{}",
+        ja.stdout
+    );
+    let refused = m.run(&["--lang", "en", "eval", "--evidence", s(dir)]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains(&at), "{}", refused.stderr);
+
+    // The official sections stay closed, and a pack defines sections only
+    // in its publisher's namespace, with a schema that is one.
+    let bad = m.path("bad-pack");
+    std::fs::create_dir_all(&bad).unwrap();
+    let template: Value =
+        serde_json::from_slice(&std::fs::read(acme_lock().join("pack.json")).unwrap()).unwrap();
+    let refusals = [
+        (
+            "inventory",
+            "{}",
+            "`inventory` is an official evidence section",
+        ),
+        (
+            "x-widgetco.lock",
+            "{}",
+            "publisher `ACME` may define only `x-acme.<name>`",
+        ),
+        (
+            "x-acme.screen-lock",
+            "{\"type\": 12}",
+            "is not a valid JSON Schema",
+        ),
+    ];
+    for (section, schema, expected) in refusals {
+        let mut t = template.clone();
+        t["extensions"][0]["section"] = section.into();
+        std::fs::write(bad.join("pack.json"), t.to_string()).unwrap();
+        std::fs::write(bad.join("screen-lock.schema.json"), schema).unwrap();
+        let r = m.run(&[
+            "--lang",
+            "en",
+            "pack",
+            "build",
+            "--template",
+            s(&bad.join("pack.json")),
+            "--out",
+            s(&bad.join("x.pack")),
+            s(&wasm_dir().join("acme_lock_guest.wasm")),
+        ]);
+        assert_eq!(r.code, 2, "{section}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{section}: {}", r.stderr);
+        assert!(!bad.join("x.pack").exists());
+    }
+    // One definition of a section among the installed packs.
+    let mut t = template.clone();
+    t["name"] = "acme-lock-fork".into();
+    std::fs::write(bad.join("pack.json"), t.to_string()).unwrap();
+    std::fs::write(bad.join("screen-lock.schema.json"), r#"{"type": "object"}"#).unwrap();
+    let fork = bad.join("fork.pack");
+    let r = m.run(&[
+        "pack",
+        "build",
+        "-q",
+        "--template",
+        s(&bad.join("pack.json")),
+        "--out",
+        s(&fork),
+        s(&wasm_dir().join("acme_lock_guest.wasm")),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    sign(&m, &fork, &key);
+    let before = m.snapshot();
+    let r = m.run(&["--lang", "en", "pack", "install", s(&fork)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "packs `acme-lock` and `acme-lock-fork` define the extension section `x-acme.screen-lock` with different schemas"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(m.snapshot(), before, "a refused install wrote something");
+}
+
+#[test]
+fn a_rule_test_patches_a_section_its_pack_defines() {
+    let m = mizuchi_tests::packs::Machine::new();
+    let dir = m.path("acme-lock");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["pack.json", "screen-lock.schema.json"] {
+        std::fs::copy(acme_lock().join(f), dir.join(f)).unwrap();
+    }
+    std::fs::copy(
+        wasm_dir().join("acme_lock_guest.wasm"),
+        dir.join("acme_lock_guest.wasm"),
+    )
+    .unwrap();
+    let out = m.run(&[
+        "rule",
+        "test",
+        s(&acme_lock().join("cases")),
+        "--pack",
+        s(&dir),
+        "--allow-unsigned",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout, "PASS: 3/3\n");
 }

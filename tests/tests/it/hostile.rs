@@ -13,7 +13,8 @@ use mizuchi_ledger::ledger::{self, Checkpoint, Entry};
 use mizuchi_ledger::merkle;
 use mizuchi_tests::packs::*;
 use mizuchi_tests::{
-    Run, mizuchi, official_pack, root, run, s, sample, sample_file, sha256, write_bundle,
+    Run, mizuchi, official_pack, root, run, s, sample, sample_copy, sample_file, sha256, walk,
+    write_bundle,
 };
 
 // ---------------------------------------------------------------------------
@@ -63,27 +64,6 @@ fn eval_into(ledger: &Path, key: &Path, as_of: &str) -> Run {
         "--format",
         "json",
     ])
-}
-
-/// Copies a directory tree.
-fn copy_dir(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
-/// A copy of the sample utility's bundle.
-fn sample_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&sample(), dir.path());
-    dir
 }
 
 /// The statements of a ledger, by line.
@@ -1019,19 +999,6 @@ fn temporary_files_left_by_a_killed_install_are_removed_by_the_next_one() {
     assert!(litter.is_empty(), "{litter:?}");
     let out = m.run(&["eval", "--evidence", s(&sample())]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use mizuchi_ledger::merkle;
-use mizuchi_tests::{official_pack, root, run, s, sample, sample_file};
+use mizuchi_tests::{copy_dir, official_pack, root, run, s, sample, sample_file};
 
 struct Recorded {
     _dir: tempfile::TempDir,
@@ -181,28 +181,6 @@ fn an_inclusion_proof_verifies_against_the_checkpoint() {
         run(&["ledger", "proof", s(&r.ledger), "--entry", "30"]).code,
         2
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walk(from) {
-        let rel = e.strip_prefix(from).unwrap();
-        let target = to.join(rel);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(&e, target).unwrap();
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p))
-        } else {
-            out.push(p)
-        }
-    }
-    out
 }
 
 #[test]

@@ -226,6 +226,7 @@ fn a_third_party_cannot_sign_rules_in_the_regulators_namespace() {
             evidence_format: manifest.evidence_format.clone(),
             published_on: manifest.published_on,
             expires_on: manifest.expires_on,
+            extensions: Vec::new(),
         },
         manifest
             .modules
@@ -239,6 +240,7 @@ fn a_third_party_cannot_sign_rules_in_the_regulators_namespace() {
                 )
             })
             .collect(),
+        manifest.extensions.clone(),
     )
     .unwrap();
     let sneaky = m.path("acme-relabelled.pack");
