@@ -22,9 +22,13 @@ use crate::{
 /// package `mizuchi:encoding` of this version is what a rule module built
 /// with this crate imports. Bump it (and the WIT package, and add a golden
 /// directory) whenever a document type or an event layout changes.
+///
+/// Example: [`decode_document`].
 pub const ENCODING: &str = "2.0.0";
 
 /// A section held as one JSON document, and the type it parses into.
+///
+/// Example: [`decode_document`].
 pub trait Document: Serialize + DeserializeOwned {
     /// The section this type holds.
     const KIND: SectionKind;
@@ -39,6 +43,8 @@ pub trait Document: Serialize + DeserializeOwned {
 }
 
 /// Why a document could not be encoded or decoded.
+///
+/// Example: [`decode_document`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CodecError {
@@ -95,6 +101,17 @@ fn pretty<T: Document>(value: &T) -> Result<Vec<u8>, CodecError> {
 }
 
 /// Decodes a document that [`encode_document`] encoded.
+///
+/// ```
+/// use mizuchi_evidence::{Training, SectionKind, decode_document, encode_document};
+///
+/// let bytes = encode_document(SectionKind::Training, r#"{"records": []}"#)?;
+/// let training: Training = decode_document(&bytes)?;
+/// assert!(training.records.is_empty());
+/// // The encoding is of one section: another type refuses it.
+/// assert!(encode_document(SectionKind::AuthEvents, "{}").is_err());
+/// # Ok::<(), mizuchi_evidence::CodecError>(())
+/// ```
 pub fn decode_document<T: Document>(bytes: &[u8]) -> Result<T, CodecError> {
     postcard::from_bytes(bytes).map_err(|e| CodecError::Encoded {
         section: T::KIND,
@@ -110,6 +127,7 @@ macro_rules! documents {
 
         /// Parses the JSON text of a `kind` document into its type and
         /// encodes it in the binary form rules decode with [`decode_document`].
+        /// Example: [`decode_document`].
         pub fn encode_document(kind: SectionKind, json: &str) -> Result<Vec<u8>, CodecError> {
             match kind {
                 $(SectionKind::$kind => encode::<$ty>(json),)*
@@ -120,6 +138,15 @@ macro_rules! documents {
         /// A `kind` document given as JSON, read as its type and written
         /// again as the bundle writes documents (pretty-printed, fields in
         /// the type's order, a final newline). Refuses what the type refuses.
+        ///
+        /// ```
+        /// use mizuchi_evidence::{SectionKind, canonical_document};
+        /// let json = serde_json::json!({"records": []});
+        /// let bytes = canonical_document(SectionKind::Training, &json)?;
+        /// assert!(bytes.ends_with(b"\n"));
+        /// assert!(canonical_document(SectionKind::Training, &serde_json::json!({"recrods": []})).is_err());
+        /// # Ok::<(), mizuchi_evidence::CodecError>(())
+        /// ```
         pub fn canonical_document(kind: SectionKind, json: &serde_json::Value) -> Result<Vec<u8>, CodecError> {
             match kind {
                 $(SectionKind::$kind => pretty(&typed::<$ty>(json)?),)*
@@ -130,6 +157,13 @@ macro_rules! documents {
         /// The JSON view of an encoded `kind` document: its typed value
         /// written as compact JSON with the schema's field names, the form a
         /// rule in any language reads.
+        ///
+        /// ```
+        /// use mizuchi_evidence::{SectionKind, document_json, encode_document};
+        /// let bytes = encode_document(SectionKind::Training, r#"{ "records" : [] }"#)?;
+        /// assert_eq!(document_json(SectionKind::Training, &bytes)?, r#"{"records":[]}"#);
+        /// # Ok::<(), mizuchi_evidence::CodecError>(())
+        /// ```
         pub fn document_json(kind: SectionKind, encoded: &[u8]) -> Result<String, CodecError> {
             match kind {
                 $(SectionKind::$kind => to_json(&decode_document::<$ty>(encoded)?),)*

@@ -11,6 +11,39 @@
 //! cross into rule modules, and the one reader that turns JSON Lines into it.
 //! The [`verdict`] module holds what rules decide (statuses, findings,
 //! outcomes), shared by rules, the host and signed results.
+//!
+//! # Reading a section
+//!
+//! Every document section is a type ([`Inventory`], [`Networks`], …,
+//! [`Governance`]) that reads the section's JSON and refuses unknown fields.
+//! A fact not recorded is `None`, never a default `false`: a rule must tell
+//! "not recorded" from "recorded as no".
+//!
+//! ```
+//! use mizuchi_evidence::{AssetKind, Document, Inventory, SectionKind};
+//!
+//! let json = r#"{"assets": [
+//!     {"id": "HMI-01", "name": "監視HMI", "kind": "hmi",
+//!      "authentication": {"method": "password", "auto_logon": false}},
+//!     {"id": "PLC-01", "name": "PLC", "kind": "plc"}]}"#;
+//! let inventory: Inventory = serde_json::from_str(json)?;
+//! assert_eq!(Inventory::KIND, SectionKind::Inventory);
+//! let hmi = &inventory.assets[0];
+//! assert_eq!(hmi.kind, AssetKind::Hmi);
+//! let auth = hmi.authentication.as_ref().expect("recorded");
+//! assert_eq!(auth.auto_logon, Some(false)); // recorded as "no"
+//! assert_eq!(auth.blank_password, None);    // not recorded
+//! assert!(inventory.assets[1].authentication.is_none());
+//!
+//! // A misspelt field is an error, not a silent default.
+//! let typo = r#"{"assets": [{"id": "A", "name": "a", "kind": "hmi", "anti_malwre": {}}]}"#;
+//! assert!(serde_json::from_str::<Inventory>(typo).is_err());
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! A rule reads a section through the SDK's `Ctx::document`, which hands it
+//! this very type; the event logs ([`AuthEvent`], [`DoorEvent`]) arrive as
+//! a stream of compact entries ([`stream`]).
 
 #![deny(missing_docs)]
 

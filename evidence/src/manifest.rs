@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::{Date, Text};
 
 /// The `format` every manifest names.
+///
+/// Example: [`Manifest`].
 pub const FORMAT_NAME: &str = "mizuchi-evidence";
 
 /// The version of the bundle format this crate reads and writes.
@@ -18,9 +20,28 @@ pub const FORMAT_NAME: &str = "mizuchi-evidence";
 /// removes something. Rules state which versions they understand.
 ///
 /// 2.1.0 added `extensions`: sections a rule pack defines.
+///
+/// Example: [`Manifest`].
 pub const FORMAT_VERSION: &str = "2.1.0";
 
 /// `manifest.json`, at the root of every bundle.
+///
+/// ```
+/// use mizuchi_evidence::{Manifest, SectionKind, SectionShape};
+///
+/// let manifest: Manifest = serde_json::from_str(r#"{
+///     "format": "mizuchi-evidence", "format_version": "2.1.0",
+///     "utility": {"id": "0001", "name": {"ja": "南山市水道局", "en": "Minamiyama Waterworks"}},
+///     "collected_on": "2026-11-20", "assessment_date": "2026-11-27",
+///     "files": [{"path": "inventory.json", "kind": "inventory", "sha256": "00"}]
+/// }"#)?;
+/// let file = &manifest.files[0];
+/// assert_eq!(file.kind, SectionKind::Inventory);
+/// assert_eq!(file.kind.shape(), SectionShape::Document);
+/// assert_eq!("auth-events".parse::<SectionKind>().map(|k| k.shape()), Ok(SectionShape::Log));
+/// assert!(manifest.extensions.is_empty());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -46,6 +67,8 @@ pub struct Manifest {
 
 /// One file of an extension section: a JSON document whose shape the pack
 /// that defines the section states in a JSON Schema.
+///
+/// Example: [`Manifest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -80,6 +103,8 @@ pub struct ExtensionName(String);
 const MAX_EXTENSION_NAME: usize = 64;
 
 /// The text is not an extension section name.
+///
+/// Example: [`Manifest`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.describe())]
 pub struct BadExtensionName(pub String);
@@ -175,6 +200,8 @@ impl JsonSchema for ExtensionName {
 }
 
 /// The water utility (水道事業者等) the bundle belongs to.
+///
+/// Example: [`Manifest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -186,6 +213,8 @@ pub struct Utility {
 }
 
 /// One file of the bundle.
+///
+/// Example: [`Manifest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -208,6 +237,8 @@ pub struct FileEntry {
 }
 
 /// An input an importer read into a bundle file.
+///
+/// Example: [`Manifest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -232,6 +263,8 @@ pub struct Source {
 
 /// Whether a section is one JSON document or a JSON Lines log: every section
 /// is one or the other.
+///
+/// Example: [`Manifest`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SectionShape {
     /// One JSON document per section; at most one file.
@@ -241,6 +274,8 @@ pub enum SectionShape {
 }
 
 /// The sections of a bundle.
+///
+/// Example: [`Manifest`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -350,6 +385,8 @@ impl fmt::Display for SectionKind {
 }
 
 /// The text was not the name of a section.
+///
+/// Example: [`Manifest`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not an evidence section (expected one of: {names})", names = section_names())]
 pub struct UnknownSection(pub String);

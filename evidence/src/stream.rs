@@ -21,6 +21,8 @@ use crate::flat::{self, Scalar};
 use crate::{AuthEvent, AuthKind, Direction, DoorEvent, DoorResult};
 
 /// A string interned in a [`Symbols`] table.
+///
+/// Example: [`LogReader`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Symbol(pub u32);
 
@@ -31,6 +33,8 @@ pub struct Symbol(pub u32);
 /// first 16 bytes of their name: the account, host and address names of logs
 /// are mostly that short, and are then told apart in the slot itself, without
 /// reading the name. Each name is held once.
+///
+/// Example: [`LogReader`].
 #[derive(Clone, Default)]
 pub struct Symbols {
     names: Vec<String>,
@@ -165,6 +169,8 @@ impl Symbols {
 }
 
 /// Where an entry came from: a bundle file and a 1-based line in it.
+///
+/// Example: [`LogReader`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Origin {
     /// The file, as a symbol.
@@ -181,6 +187,8 @@ impl Origin {
 }
 
 /// An authentication event in compact form. See [`AuthEvent`] for the fields.
+///
+/// Example: [`LogReader`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthEntry {
     /// Where the event was read.
@@ -210,6 +218,8 @@ pub struct AuthEntry {
 }
 
 /// A door event in compact form. See [`DoorEvent`] for the fields.
+///
+/// Example: [`LogReader`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DoorEntry {
     /// Where the event was read.
@@ -237,6 +247,8 @@ pub struct DoorEntry {
 ///
 /// The encoding is little-endian and private to one process: it is never a
 /// file format anyone else reads, and may change between versions.
+///
+/// Example: [`LogReader`].
 pub trait Encoded: Sized + Copy {
     /// Bytes per entry.
     const SIZE: usize;
@@ -505,6 +517,8 @@ impl Encoded for DoorEntry {
 }
 
 /// A log record type and its compact form.
+///
+/// Example: [`LogReader`].
 pub trait LogRecord: DeserializeOwned {
     /// The compact form.
     type Entry: Encoded;
@@ -755,6 +769,8 @@ fn seconds(secs: i64) -> crate::Timestamp {
 }
 
 /// A line of a log that could not be read.
+///
+/// Example: [`LogReader`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
 pub struct LineError {
@@ -765,6 +781,24 @@ pub struct LineError {
 }
 
 /// Reads a JSON Lines log one record at a time, in constant memory.
+///
+/// ```
+/// use mizuchi_evidence::AuthEvent;
+/// use mizuchi_evidence::stream::{LogReader, Symbols};
+///
+/// let log = br#"{"time": "2026-11-01T09:00:00+09:00", "kind": "logon-failure", "system": "HMI-01", "account": "operator"}
+/// {"time": "2026-11-01T09:00:05+09:00", "kind": "logon-success", "system": "HMI-01", "account": "operator"}
+/// "#;
+/// let mut symbols = Symbols::new();
+/// let file = symbols.intern("auth-events.jsonl");
+/// let mut reader = LogReader::new(&log[..], file);
+/// let first = reader.next_entry::<AuthEvent>(&mut symbols).expect("an entry")?;
+/// assert_eq!(symbols.name(first.account), "operator");
+/// assert_eq!(first.origin.locator(&symbols), "auth-events.jsonl:1");
+/// assert!(reader.next_entry::<AuthEvent>(&mut symbols).is_some());
+/// assert!(reader.next_entry::<AuthEvent>(&mut symbols).is_none());
+/// # Ok::<(), mizuchi_evidence::stream::LineError>(())
+/// ```
 #[derive(Debug)]
 pub struct LogReader<R> {
     reader: R,
@@ -843,6 +877,8 @@ impl<R: BufRead> LogReader<R> {
 /// This is the one definition of what a log line is, shared by every reader
 /// of logs: a line must be UTF-8 and hold one JSON object of the record's
 /// shape; an empty line is an error.
+///
+/// Example: [`LogReader`].
 pub fn parse_line<T: DeserializeOwned>(raw: &[u8], line: u64) -> Result<T, LineError> {
     let text = line_text(raw, line)?;
     serde_json::from_str::<T>(text).map_err(|e| LineError {
@@ -855,6 +891,8 @@ pub fn parse_line<T: DeserializeOwned>(raw: &[u8], line: u64) -> Result<T, LineE
 /// compact form, interning its strings in `symbols`. Lines of the common
 /// simple shape are read without building the record (see
 /// [`LogRecord::compact_text`]); the result is the same either way.
+///
+/// Example: [`LogReader`].
 pub fn parse_entry<T: LogRecord>(
     raw: &[u8],
     origin: Origin,

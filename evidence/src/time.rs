@@ -16,6 +16,12 @@ use crate::Timestamp;
 /// case), the JSON Schema `date-time` grammar of RFC 3339 §5.6. Digits past
 /// nanoseconds are dropped. A leap second (`:60`) is valid only at 23:59 UTC
 /// and is read as the last nanosecond of that minute.
+///
+/// ```
+/// let t = mizuchi_evidence::parse_timestamp("2026-11-01T09:00:00+09:00").expect("a timestamp");
+/// assert_eq!(t.to_string(), "2026-11-01T00:00:00Z");
+/// assert!(mizuchi_evidence::parse_timestamp("2026-11-01 09:00").is_none());
+/// ```
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     let b = text.as_bytes();
     let digits = |from: usize, to: usize| -> Option<u32> {

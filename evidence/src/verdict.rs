@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::{SectionKind, Text};
 
 /// The legal force of the requirement a rule checks.
+///
+/// Example: [`Finding`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -38,6 +40,8 @@ impl Force {
 
 /// The value of a rule parameter in force for one evaluation. In JSON it is
 /// the plain value (`30`, `true`, `"text"`, `["rdp", "ssh"]`).
+///
+/// Example: [`Finding`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
@@ -64,6 +68,8 @@ impl fmt::Display for ParamValue {
 }
 
 /// The decision about one subject.
+///
+/// Example: [`Finding`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -108,6 +114,8 @@ impl Status {
 /// acceptances make it waived; otherwise it passes (through an alternative
 /// measure if any subject needed one); with nothing in scope it is not
 /// applicable. A rule that could not run is an error.
+///
+/// Example: [`Finding`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -198,6 +206,8 @@ impl Outcome {
 }
 
 /// A name that is not an outcome.
+///
+/// Example: [`Finding`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not an outcome (expected one of: {names})", names = Outcome::ALL.map(Outcome::as_str).join(", "))]
 pub struct UnknownOutcome(pub String);
@@ -214,6 +224,8 @@ impl std::str::FromStr for Outcome {
 }
 
 /// What a finding is about.
+///
+/// Example: [`Finding`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -276,6 +288,8 @@ impl Subject {
 }
 
 /// An evidence record that drove a finding.
+///
+/// Example: [`Finding`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -287,6 +301,21 @@ pub struct EvidenceRef {
 }
 
 /// A decision about one subject, with its reasons in both languages.
+///
+/// ```
+/// use mizuchi_evidence::{Finding, Outcome, SectionKind, Status, Subject, Text};
+///
+/// let findings = [
+///     Finding::pass(Subject::asset("HMI-01"), Text::new("認証あり", "authenticates its users"))
+///         .because(SectionKind::Inventory, "assets[id=HMI-01].authentication"),
+///     Finding::insufficient(Subject::asset("HMI-02"), Text::new("記録なし", "not recorded")),
+/// ];
+/// assert_eq!(findings[0].refs[0].locator, "assets[id=HMI-01].authentication");
+/// // A rule's outcome follows from its findings: nothing failed, something unknown.
+/// let outcome = Outcome::from_statuses(findings.iter().map(|f| f.status));
+/// assert_eq!(outcome, Outcome::InsufficientEvidence);
+/// assert_eq!(Status::Fail.as_str(), "fail");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

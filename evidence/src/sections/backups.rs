@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::{Date, Timestamp};
 
 /// `backups.json`.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -20,6 +22,8 @@ pub struct Backups {
 }
 
 /// One run of a backup job.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -40,6 +44,8 @@ pub struct BackupRun {
 }
 
 /// Result of a job.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -54,6 +60,8 @@ pub enum RunStatus {
 }
 
 /// Where a backup copy is kept.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -69,6 +77,8 @@ pub struct BackupDestination {
 }
 
 /// Media for backups.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -87,6 +97,8 @@ pub enum BackupMedium {
 }
 
 /// A test that a backup can be restored.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

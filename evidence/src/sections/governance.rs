@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::Date;
 
 /// `governance.json`.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -40,6 +42,8 @@ pub struct Governance {
 }
 
 /// The organisation's policy.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -61,6 +65,8 @@ pub struct Policy {
 }
 
 /// The service level a policy sets, or that it sets none.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -72,6 +78,8 @@ pub enum ServiceLevel {
 }
 
 /// A person appointed to a role.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -95,6 +103,8 @@ pub struct Appointment {
 }
 
 /// Security roles.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -111,6 +121,8 @@ pub enum Role {
 }
 
 /// The CSIRT or equivalent team.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -129,6 +141,8 @@ pub struct Csirt {
 }
 
 /// An external contact for incident reporting.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -142,6 +156,8 @@ pub struct Contact {
 }
 
 /// Parties the CSIRT reports to.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -160,6 +176,8 @@ pub enum ContactParty {
 }
 
 /// A business-continuity or contingency plan.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -179,6 +197,8 @@ pub struct ContinuityPlan {
 }
 
 /// Kinds of continuity plan.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -193,6 +213,8 @@ pub enum PlanKind {
 }
 
 /// An audit or inspection.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -213,6 +235,8 @@ pub struct Audit {
 }
 
 /// Kinds of audit.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -227,6 +251,8 @@ pub enum AuditKind {
 }
 
 /// A finding of an audit.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -241,6 +267,8 @@ pub struct AuditFinding {
 }
 
 /// An approval of a request.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -258,6 +286,8 @@ pub struct Approval {
 }
 
 /// A risk assessment and the plan that responds to it.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -276,6 +306,8 @@ pub struct RiskAssessment {
 }
 
 /// An entry of a risk response plan (guideline 4.3.3).
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -312,6 +344,8 @@ pub struct RiskPlanEntry {
 }
 
 /// An instruction by management to improve a plan entry that fell behind.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -326,6 +360,8 @@ pub struct ImprovementInstruction {
 
 /// A recorded acceptance of a risk: management knowingly accepts that a rule
 /// fails for a subject until a date.
+///
+/// Example: [reading a section](crate#reading-a-section).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
