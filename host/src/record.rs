@@ -191,10 +191,10 @@ fn subjects(
         }
     }
     for e in &bundle.manifest().extensions {
-        if extensions.contains(&e.section.as_str()) {
-            if let Some(f) = bundle.extension(e.section.as_str()) {
-                out.push(ResourceDescriptor::sha256(&f.path, &f.sha256));
-            }
+        if extensions.contains(&e.section.as_str())
+            && let Some(f) = bundle.extension(e.section.as_str())
+        {
+            out.push(ResourceDescriptor::sha256(&f.path, &f.sha256));
         }
     }
     if out.is_empty() {

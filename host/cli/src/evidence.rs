@@ -752,6 +752,7 @@ fn parse_section(s: &str) -> Result<AddSection, String> {
 
 /// Adds `file`, a JSON object, as the extension section `name`; the pack
 /// that defines the section checks it (`evidence validate`, and every run).
+#[allow(clippy::print_stderr)]
 fn add_extension(
     global: &Global,
     mut writer: BundleWriter,
