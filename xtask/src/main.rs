@@ -360,12 +360,51 @@ fn test() -> Result<()> {
     // The crates third parties build rules with (`mizuchi rule new` depends
     // on them by version) stay publishable: packaged together, the SDK
     // against the packaged evidence crate, and built from the packages alone.
+    forget_packaged_sources(PUBLISHED)?;
     run(cargo()
         .args(["publish", "--dry-run", "--allow-dirty", "--quiet"])
-        .args(["--package", "mizuchi-evidence", "--package", "mizuchi-sdk"]))
+        .args(PUBLISHED.iter().flat_map(|p| ["--package", p])))
     .context("the SDK or the evidence crate could not be published as they are")?;
     build()?;
     run(cargo().args(["test", "--workspace"]))
+}
+
+/// The crates `test` packages as they would be published.
+const PUBLISHED: &[&str] = &["mizuchi-evidence", "mizuchi-sdk"];
+
+/// Removes what an earlier dry run unpacked of `packages` into Cargo's
+/// registry cache. Cargo unpacks the packaged crates there by name and
+/// version, and does not unpack them again while the directory exists: a
+/// later dry run would build the SDK against the evidence crate as it was
+/// then, not as it is now, since the version stays 0.1.0 between releases.
+fn forget_packaged_sources(packages: &[&str]) -> Result<()> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let Some(src) = home.map(|h| h.join("registry/src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&src) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        let Ok(unpacked) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for crate_dir in unpacked.flatten() {
+            let name = crate_dir.file_name().to_string_lossy().into_owned();
+            let ours = packages.iter().any(|p| {
+                name.strip_prefix(p)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+            });
+            if ours {
+                std::fs::remove_dir_all(crate_dir.path())
+                    .with_context(|| format!("removing {}", crate_dir.path().display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Builds what is measured (the release `mizuchi`, the pack) and runs the
