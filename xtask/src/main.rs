@@ -372,35 +372,63 @@ fn test() -> Result<()> {
 /// The crates `test` packages as they would be published.
 const PUBLISHED: &[&str] = &["mizuchi-evidence", "mizuchi-sdk"];
 
-/// Removes what an earlier dry run unpacked of `packages` into Cargo's
-/// registry cache. Cargo unpacks the packaged crates there by name and
-/// version, and does not unpack them again while the directory exists: a
-/// later dry run would build the SDK against the evidence crate as it was
-/// then, not as it is now, since the version stays 0.1.0 between releases.
+/// Makes the next publish dry run build `packages` from what they are now.
+///
+/// The dry run unpacks each packaged crate into Cargo's registry cache and
+/// builds it there as a registry crate, in our target directory. Cargo
+/// takes a registry crate of a given version to be immutable: it neither
+/// unpacks it again while its directory exists nor rebuilds it while its
+/// fingerprint does. Between releases the version stays 0.1.0, so without
+/// this the SDK would be checked against the evidence crate of an earlier
+/// run. Removed: the unpacked sources, and the fingerprints of builds whose
+/// sources were in the registry cache (the path builds are left alone).
 fn forget_packaged_sources(packages: &[&str]) -> Result<()> {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-    let Some(src) = home.map(|h| h.join("registry/src")) else {
+    let ours = |name: &str, sep: char, crate_name: &str| {
+        name.strip_prefix(crate_name)
+            .and_then(|rest| rest.strip_prefix(sep))
+            .map(str::to_owned)
+    };
+    if let Some(src) = home.map(|h| h.join("registry/src"))
+        && let Ok(registries) = std::fs::read_dir(&src)
+    {
+        for registry in registries.flatten() {
+            let Ok(unpacked) = std::fs::read_dir(registry.path()) else {
+                continue;
+            };
+            for dir in unpacked.flatten() {
+                let name = dir.file_name().to_string_lossy().into_owned();
+                let versioned = packages.iter().any(|p| {
+                    ours(&name, '-', p).is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+                });
+                if versioned {
+                    std::fs::remove_dir_all(dir.path())
+                        .with_context(|| format!("removing {}", dir.path().display()))?;
+                }
+            }
+        }
+    }
+    let debug = target_dir().join("debug");
+    let Ok(deps) = std::fs::read_dir(debug.join("deps")) else {
         return Ok(());
     };
-    let Ok(registries) = std::fs::read_dir(&src) else {
-        return Ok(());
-    };
-    for registry in registries.flatten() {
-        let Ok(unpacked) = std::fs::read_dir(registry.path()) else {
+    for dep in deps.flatten() {
+        let name = dep.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".d") else {
             continue;
         };
-        for crate_dir in unpacked.flatten() {
-            let name = crate_dir.file_name().to_string_lossy().into_owned();
-            let ours = packages.iter().any(|p| {
-                name.strip_prefix(p)
-                    .and_then(|rest| rest.strip_prefix('-'))
-                    .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
-            });
-            if ours {
-                std::fs::remove_dir_all(crate_dir.path())
-                    .with_context(|| format!("removing {}", crate_dir.path().display()))?;
+        for p in packages {
+            let Some(hash) = ours(stem, '-', &p.replace('-', "_")) else {
+                continue;
+            };
+            let from_registry =
+                std::fs::read_to_string(dep.path()).is_ok_and(|d| d.contains("/registry/src/"));
+            let fingerprint = debug.join(".fingerprint").join(format!("{p}-{hash}"));
+            if from_registry && fingerprint.exists() {
+                std::fs::remove_dir_all(&fingerprint)
+                    .with_context(|| format!("removing {}", fingerprint.display()))?;
             }
         }
     }
