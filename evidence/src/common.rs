@@ -5,18 +5,18 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A calendar date, `YYYY-MM-DD`. Assessments judge dates, not instants.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 pub type Date = jiff::civil::Date;
 
 /// An instant in UTC, RFC 3339 (`2026-04-01T08:30:00Z`).
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 pub type Timestamp = jiff::Timestamp;
 
 /// A text in both report languages.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -43,8 +43,8 @@ impl Text {
 }
 
 /// The largest integer every JSON reader holds exactly: 2^53 − 1.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 pub const MAX_EXACT: u64 = (1 << 53) - 1;
 
 /// Serde for an optional integer that must stay within [`MAX_EXACT`], as

@@ -22,13 +22,13 @@ use crate::{
 /// package `mizuchi:encoding` of this version is what a rule module built
 /// with this crate imports. Bump it (and the WIT package, and add a golden
 /// directory) whenever a document type or an event layout changes.
-///
-/// Example: [`decode_document`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`decode_document`].")]
 pub const ENCODING: &str = "2.0.0";
 
 /// A section held as one JSON document, and the type it parses into.
-///
-/// Example: [`decode_document`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`decode_document`].")]
 pub trait Document: Serialize + DeserializeOwned {
     /// The section this type holds.
     const KIND: SectionKind;
@@ -43,8 +43,8 @@ pub trait Document: Serialize + DeserializeOwned {
 }
 
 /// Why a document could not be encoded or decoded.
-///
-/// Example: [`decode_document`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`decode_document`].")]
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CodecError {
@@ -127,7 +127,7 @@ macro_rules! documents {
 
         /// Parses the JSON text of a `kind` document into its type and
         /// encodes it in the binary form rules decode with [`decode_document`].
-        /// Example: [`decode_document`].
+        #[cfg_attr(doc, doc = " Example: [`decode_document`].")]
         pub fn encode_document(kind: SectionKind, json: &str) -> Result<Vec<u8>, CodecError> {
             match kind {
                 $(SectionKind::$kind => encode::<$ty>(json),)*

@@ -44,6 +44,27 @@
 //! A rule reads a section through the SDK's `Ctx::document`, which hands it
 //! this very type; the event logs ([`AuthEvent`], [`DoorEvent`]) arrive as
 //! a stream of compact entries ([`stream`]).
+//!
+//! # The manifest
+//!
+//! [`Manifest`] lists every file with its section and digest.
+//!
+//! ```
+//! use mizuchi_evidence::{Manifest, SectionKind, SectionShape};
+//!
+//! let manifest: Manifest = serde_json::from_str(r#"{
+//!     "format": "mizuchi-evidence", "format_version": "2.1.0",
+//!     "utility": {"id": "0001", "name": {"ja": "南山市水道局", "en": "Minamiyama Waterworks"}},
+//!     "collected_on": "2026-11-20", "assessment_date": "2026-11-27",
+//!     "files": [{"path": "inventory.json", "kind": "inventory", "sha256": "00"}]
+//! }"#)?;
+//! let file = &manifest.files[0];
+//! assert_eq!(file.kind, SectionKind::Inventory);
+//! assert_eq!(file.kind.shape(), SectionShape::Document);
+//! assert_eq!("auth-events".parse::<SectionKind>().map(|k| k.shape()), Ok(SectionShape::Log));
+//! assert!(manifest.extensions.is_empty());
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 
 #![deny(missing_docs)]
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::{Date, Text};
 
 /// The `format` every manifest names.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 pub const FORMAT_NAME: &str = "mizuchi-evidence";
 
 /// The version of the bundle format this crate reads and writes.
@@ -20,28 +20,11 @@ pub const FORMAT_NAME: &str = "mizuchi-evidence";
 /// removes something. Rules state which versions they understand.
 ///
 /// 2.1.0 added `extensions`: sections a rule pack defines.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 pub const FORMAT_VERSION: &str = "2.1.0";
 
 /// `manifest.json`, at the root of every bundle.
-///
-/// ```
-/// use mizuchi_evidence::{Manifest, SectionKind, SectionShape};
-///
-/// let manifest: Manifest = serde_json::from_str(r#"{
-///     "format": "mizuchi-evidence", "format_version": "2.1.0",
-///     "utility": {"id": "0001", "name": {"ja": "南山市水道局", "en": "Minamiyama Waterworks"}},
-///     "collected_on": "2026-11-20", "assessment_date": "2026-11-27",
-///     "files": [{"path": "inventory.json", "kind": "inventory", "sha256": "00"}]
-/// }"#)?;
-/// let file = &manifest.files[0];
-/// assert_eq!(file.kind, SectionKind::Inventory);
-/// assert_eq!(file.kind.shape(), SectionShape::Document);
-/// assert_eq!("auth-events".parse::<SectionKind>().map(|k| k.shape()), Ok(SectionShape::Log));
-/// assert!(manifest.extensions.is_empty());
-/// # Ok::<(), serde_json::Error>(())
-/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -67,8 +50,8 @@ pub struct Manifest {
 
 /// One file of an extension section: a JSON document whose shape the pack
 /// that defines the section states in a JSON Schema.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -103,8 +86,8 @@ pub struct ExtensionName(String);
 const MAX_EXTENSION_NAME: usize = 64;
 
 /// The text is not an extension section name.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.describe())]
 pub struct BadExtensionName(pub String);
@@ -200,8 +183,8 @@ impl JsonSchema for ExtensionName {
 }
 
 /// The water utility (水道事業者等) the bundle belongs to.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -213,8 +196,8 @@ pub struct Utility {
 }
 
 /// One file of the bundle.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -237,8 +220,8 @@ pub struct FileEntry {
 }
 
 /// An input an importer read into a bundle file.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -263,8 +246,8 @@ pub struct Source {
 
 /// Whether a section is one JSON document or a JSON Lines log: every section
 /// is one or the other.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SectionShape {
     /// One JSON document per section; at most one file.
@@ -274,8 +257,8 @@ pub enum SectionShape {
 }
 
 /// The sections of a bundle.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -385,8 +368,8 @@ impl fmt::Display for SectionKind {
 }
 
 /// The text was not the name of a section.
-///
-/// Example: [`Manifest`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not an evidence section (expected one of: {names})", names = section_names())]
 pub struct UnknownSection(pub String);

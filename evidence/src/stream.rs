@@ -21,8 +21,8 @@ use crate::flat::{self, Scalar};
 use crate::{AuthEvent, AuthKind, Direction, DoorEvent, DoorResult};
 
 /// A string interned in a [`Symbols`] table.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Symbol(pub u32);
 
@@ -33,8 +33,8 @@ pub struct Symbol(pub u32);
 /// first 16 bytes of their name: the account, host and address names of logs
 /// are mostly that short, and are then told apart in the slot itself, without
 /// reading the name. Each name is held once.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 #[derive(Clone, Default)]
 pub struct Symbols {
     names: Vec<String>,
@@ -169,8 +169,8 @@ impl Symbols {
 }
 
 /// Where an entry came from: a bundle file and a 1-based line in it.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Origin {
     /// The file, as a symbol.
@@ -187,8 +187,8 @@ impl Origin {
 }
 
 /// An authentication event in compact form. See [`AuthEvent`] for the fields.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthEntry {
     /// Where the event was read.
@@ -218,8 +218,8 @@ pub struct AuthEntry {
 }
 
 /// A door event in compact form. See [`DoorEvent`] for the fields.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DoorEntry {
     /// Where the event was read.
@@ -247,8 +247,8 @@ pub struct DoorEntry {
 ///
 /// The encoding is little-endian and private to one process: it is never a
 /// file format anyone else reads, and may change between versions.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 pub trait Encoded: Sized + Copy {
     /// Bytes per entry.
     const SIZE: usize;
@@ -517,8 +517,8 @@ impl Encoded for DoorEntry {
 }
 
 /// A log record type and its compact form.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 pub trait LogRecord: DeserializeOwned {
     /// The compact form.
     type Entry: Encoded;
@@ -769,8 +769,8 @@ fn seconds(secs: i64) -> crate::Timestamp {
 }
 
 /// A line of a log that could not be read.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
 pub struct LineError {
@@ -877,8 +877,8 @@ impl<R: BufRead> LogReader<R> {
 /// This is the one definition of what a log line is, shared by every reader
 /// of logs: a line must be UTF-8 and hold one JSON object of the record's
 /// shape; an empty line is an error.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 pub fn parse_line<T: DeserializeOwned>(raw: &[u8], line: u64) -> Result<T, LineError> {
     let text = line_text(raw, line)?;
     serde_json::from_str::<T>(text).map_err(|e| LineError {
@@ -891,8 +891,8 @@ pub fn parse_line<T: DeserializeOwned>(raw: &[u8], line: u64) -> Result<T, LineE
 /// compact form, interning its strings in `symbols`. Lines of the common
 /// simple shape are read without building the record (see
 /// [`LogRecord::compact_text`]); the result is the same either way.
-///
-/// Example: [`LogReader`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [`LogReader`].")]
 pub fn parse_entry<T: LogRecord>(
     raw: &[u8],
     origin: Origin,

@@ -5,6 +5,23 @@
 //!
 //! The enums mirror the rule ABI's (`sdk/wit/rule.wit`) and the signed record
 //! format: a new variant is a change of both, so they are exhaustive.
+//!
+//! # Example
+//!
+//! ```
+//! use mizuchi_evidence::{Finding, Outcome, SectionKind, Status, Subject, Text};
+//!
+//! let findings = [
+//!     Finding::pass(Subject::asset("HMI-01"), Text::new("認証あり", "authenticates its users"))
+//!         .because(SectionKind::Inventory, "assets[id=HMI-01].authentication"),
+//!     Finding::insufficient(Subject::asset("HMI-02"), Text::new("記録なし", "not recorded")),
+//! ];
+//! assert_eq!(findings[0].refs[0].locator, "assets[id=HMI-01].authentication");
+//! // A rule's outcome follows from its findings: nothing failed, something unknown.
+//! let outcome = Outcome::from_statuses(findings.iter().map(|f| f.status));
+//! assert_eq!(outcome, Outcome::InsufficientEvidence);
+//! assert_eq!(Status::Fail.as_str(), "fail");
+//! ```
 
 use std::fmt;
 
@@ -15,8 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::{SectionKind, Text};
 
 /// The legal force of the requirement a rule checks.
-///
-/// Example: [`Finding`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the module](crate::verdict#example).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -40,8 +57,8 @@ impl Force {
 
 /// The value of a rule parameter in force for one evaluation. In JSON it is
 /// the plain value (`30`, `true`, `"text"`, `["rdp", "ssh"]`).
-///
-/// Example: [`Finding`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the module](crate::verdict#example).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(untagged)]
@@ -68,8 +85,8 @@ impl fmt::Display for ParamValue {
 }
 
 /// The decision about one subject.
-///
-/// Example: [`Finding`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the module](crate::verdict#example).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -114,8 +131,8 @@ impl Status {
 /// acceptances make it waived; otherwise it passes (through an alternative
 /// measure if any subject needed one); with nothing in scope it is not
 /// applicable. A rule that could not run is an error.
-///
-/// Example: [`Finding`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the module](crate::verdict#example).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -206,8 +223,8 @@ impl Outcome {
 }
 
 /// A name that is not an outcome.
-///
-/// Example: [`Finding`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the module](crate::verdict#example).")]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not an outcome (expected one of: {names})", names = Outcome::ALL.map(Outcome::as_str).join(", "))]
 pub struct UnknownOutcome(pub String);
@@ -224,8 +241,8 @@ impl std::str::FromStr for Outcome {
 }
 
 /// What a finding is about.
-///
-/// Example: [`Finding`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the module](crate::verdict#example).")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -288,8 +305,8 @@ impl Subject {
 }
 
 /// An evidence record that drove a finding.
-///
-/// Example: [`Finding`].
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the module](crate::verdict#example).")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -301,21 +318,6 @@ pub struct EvidenceRef {
 }
 
 /// A decision about one subject, with its reasons in both languages.
-///
-/// ```
-/// use mizuchi_evidence::{Finding, Outcome, SectionKind, Status, Subject, Text};
-///
-/// let findings = [
-///     Finding::pass(Subject::asset("HMI-01"), Text::new("認証あり", "authenticates its users"))
-///         .because(SectionKind::Inventory, "assets[id=HMI-01].authentication"),
-///     Finding::insufficient(Subject::asset("HMI-02"), Text::new("記録なし", "not recorded")),
-/// ];
-/// assert_eq!(findings[0].refs[0].locator, "assets[id=HMI-01].authentication");
-/// // A rule's outcome follows from its findings: nothing failed, something unknown.
-/// let outcome = Outcome::from_statuses(findings.iter().map(|f| f.status));
-/// assert_eq!(outcome, Outcome::InsufficientEvidence);
-/// assert_eq!(Status::Fail.as_str(), "fail");
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

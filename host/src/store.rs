@@ -221,6 +221,29 @@ impl PackStore {
         Ok(out)
     }
 
+    /// The extension sections of the installed packs other than `name`
+    /// whose files can be read.
+    fn extensions_except(&self, name: &str) -> Vec<(String, ExtensionSection)> {
+        let Ok(installed) = self.installed() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (other, _, path) in installed.into_iter().filter(|(n, _, _)| n != name) {
+            match PackFile::read(&path) {
+                Ok(file) => out.extend(
+                    file.manifest()
+                        .extensions
+                        .iter()
+                        .map(|e| (other.clone(), e.clone())),
+                ),
+                Err(e) => {
+                    tracing::warn!(pack = %other, error = %e, "an installed pack cannot be read")
+                }
+            }
+        }
+        out
+    }
+
     /// Refuses `version` of pack `name` when a higher version was ever installed.
     pub fn check_rollback(&self, name: &str, version: &Version) -> Result<(), InstallError> {
         if let Some(highest) = self
@@ -306,12 +329,15 @@ impl PackStore {
         let _lock = self.lock()?;
         self.check_rollback(&p.name, &p.version)?;
         // One definition per extension section among the installed packs,
-        // checked under the lock against the store as it is now.
-        for (other, def) in self.extensions()? {
-            let conflict = other != p.name
-                && p.extensions
-                    .iter()
-                    .any(|e| e.section == def.section && e.schema != def.schema);
+        // checked under the lock against the store as it is now. Another
+        // pack's file that cannot be read defines nothing here: it is
+        // refused wherever it is used, and must not stop this install (nor
+        // the reinstall that repairs it).
+        for (other, def) in self.extensions_except(&p.name) {
+            let conflict = p
+                .extensions
+                .iter()
+                .any(|e| e.section == def.section && e.schema != def.schema);
             if conflict {
                 return Err(InstallError::Load(PackError::ConflictingExtension {
                     section: def.section.to_string(),

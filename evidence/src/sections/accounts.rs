@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::Date;
 
 /// `accounts.json`.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -19,8 +19,8 @@ pub struct Accounts {
 }
 
 /// A log-on account.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -62,8 +62,8 @@ pub struct Account {
 }
 
 /// Who an account is for.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]

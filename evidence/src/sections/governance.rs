@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::Date;
 
 /// `governance.json`.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -42,8 +42,8 @@ pub struct Governance {
 }
 
 /// The organisation's policy.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -65,8 +65,8 @@ pub struct Policy {
 }
 
 /// The service level a policy sets, or that it sets none.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -78,8 +78,8 @@ pub enum ServiceLevel {
 }
 
 /// A person appointed to a role.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -103,8 +103,8 @@ pub struct Appointment {
 }
 
 /// Security roles.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -121,8 +121,8 @@ pub enum Role {
 }
 
 /// The CSIRT or equivalent team.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -141,8 +141,8 @@ pub struct Csirt {
 }
 
 /// An external contact for incident reporting.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -156,8 +156,8 @@ pub struct Contact {
 }
 
 /// Parties the CSIRT reports to.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -176,8 +176,8 @@ pub enum ContactParty {
 }
 
 /// A business-continuity or contingency plan.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -197,8 +197,8 @@ pub struct ContinuityPlan {
 }
 
 /// Kinds of continuity plan.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -213,8 +213,8 @@ pub enum PlanKind {
 }
 
 /// An audit or inspection.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -235,8 +235,8 @@ pub struct Audit {
 }
 
 /// Kinds of audit.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -251,8 +251,8 @@ pub enum AuditKind {
 }
 
 /// A finding of an audit.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -267,8 +267,8 @@ pub struct AuditFinding {
 }
 
 /// An approval of a request.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -286,8 +286,8 @@ pub struct Approval {
 }
 
 /// A risk assessment and the plan that responds to it.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -306,8 +306,8 @@ pub struct RiskAssessment {
 }
 
 /// An entry of a risk response plan (guideline 4.3.3).
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -344,8 +344,8 @@ pub struct RiskPlanEntry {
 }
 
 /// An instruction by management to improve a plan entry that fell behind.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -360,8 +360,8 @@ pub struct ImprovementInstruction {
 
 /// A recorded acceptance of a risk: management knowingly accepts that a rule
 /// fails for a subject until a date.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

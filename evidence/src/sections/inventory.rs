@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::Date;
 
 /// `inventory.json`.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -26,8 +26,8 @@ pub struct Inventory {
 }
 
 /// A system, such as 浄水場の監視制御システム or 検針・水道料金システム.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -55,8 +55,8 @@ pub struct System {
 }
 
 /// One computer or device.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -126,8 +126,8 @@ pub struct Asset {
 /// without a domain suffix (`HMI-01.plant.local` → `hmi-01`), addresses as
 /// written. Logs name hosts loosely; the validator and the rules match them
 /// to assets with this one definition.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 pub fn host_key(name: &str) -> String {
     let lower = name.trim().to_lowercase();
     if lower.parse::<std::net::IpAddr>().is_ok() {
@@ -163,8 +163,8 @@ impl Asset {
 }
 
 /// What kind of device an asset is.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -193,8 +193,8 @@ pub enum AssetKind {
 }
 
 /// The operating system of an asset, as precise as the inventory records it.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -216,8 +216,8 @@ pub struct OperatingSystem {
 }
 
 /// How a computer authenticates whoever uses it (主体認証).
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -237,8 +237,8 @@ pub struct Authentication {
 }
 
 /// Means of authentication.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -257,8 +257,8 @@ pub enum AuthMethod {
 }
 
 /// Anti-malware software on an asset.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -277,8 +277,8 @@ pub struct AntiMalware {
 }
 
 /// Control of removable media (USB memory and the like).
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -293,8 +293,8 @@ pub struct RemovableMedia {
 }
 
 /// What removable media may do on the asset.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -311,8 +311,8 @@ pub enum MediaControl {
 }
 
 /// How a control is enforced.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -329,8 +329,8 @@ pub enum Enforcement {
 }
 
 /// Where a fixed asset stands.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -343,8 +343,8 @@ pub struct Location {
 }
 
 /// How a portable asset is kept safe from theft.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -358,8 +358,8 @@ pub struct PortableStorage {
 }
 
 /// A service an asset offers on the network.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -373,8 +373,8 @@ pub struct ExposedService {
 }
 
 /// Reach of an exposed service.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -388,8 +388,8 @@ pub enum Exposure {
 
 /// A documented measure that prevents malware intrusion in place of
 /// anti-malware software or a supported OS.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -407,8 +407,8 @@ pub struct AlternativeMeasure {
 }
 
 /// Kinds of alternative measure.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -423,8 +423,8 @@ pub enum MeasureKind {
 }
 
 /// Paid extended security support for an asset's OS.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -436,8 +436,8 @@ pub struct ExtendedSupport {
 }
 
 /// A vendor's support of a device's OS or firmware.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::Date;
 
 /// `networks.json`.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -27,8 +27,8 @@ pub struct Networks {
 }
 
 /// A network segment.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -49,8 +49,8 @@ pub struct Network {
 }
 
 /// What a network is for.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -75,8 +75,8 @@ pub enum NetworkKind {
 }
 
 /// A connection between two networks.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -107,8 +107,8 @@ pub struct Link {
 /// How a link is made. Dedicated lines, wide-area Ethernet, IP-VPN and entry
 /// VPN are carrier services isolated from the internet; a firewall or router
 /// joins networks without isolating them; an internet VPN runs over the internet.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -153,8 +153,8 @@ impl LinkMedium {
 }
 
 /// A way into the utility's networks from outside: telework or vendor maintenance.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -187,8 +187,8 @@ pub struct RemoteAccess {
 }
 
 /// Why a remote-access path exists.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -203,8 +203,8 @@ pub enum RemoteAccessPurpose {
 }
 
 /// A device used for remote access.
-///
-/// Example: [reading a section](crate#reading-a-section).
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [reading a section](crate#reading-a-section).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

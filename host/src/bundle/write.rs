@@ -21,6 +21,13 @@ use sha2::{Digest, Sha256};
 
 use super::MANIFEST;
 
+/// The format version a bundle is written with until it lists extension
+/// sections (which format 2.1.0 added, [`FORMAT_VERSION`]): the oldest
+/// version that has everything it holds, so that every reader of format 2
+/// reads it, and a bundle written again from the same sources is the same
+/// bytes.
+const BASE_FORMAT_VERSION: &str = "2.0.0";
+
 /// Why a bundle could not be written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -175,7 +182,7 @@ impl BundleWriter {
             root: root.to_owned(),
             manifest: Manifest {
                 format: FORMAT_NAME.into(),
-                format_version: FORMAT_VERSION.into(),
+                format_version: BASE_FORMAT_VERSION.into(),
                 utility,
                 collected_on,
                 assessment_date,
@@ -512,11 +519,14 @@ impl BundleWriter {
             Some(i) => self.manifest.extensions[i] = entry,
             None => self.manifest.extensions.push(entry),
         }
-        let has_extensions = semver::Version::new(2, 1, 0);
-        if semver::Version::parse(&self.manifest.format_version)
-            .is_ok_and(|v| v.major == has_extensions.major && v < has_extensions)
+        let has_extensions = semver::Version::parse(FORMAT_VERSION).ok();
+        if let (Ok(v), Some(has)) = (
+            semver::Version::parse(&self.manifest.format_version),
+            has_extensions,
+        ) && v.major == has.major
+            && v < has
         {
-            self.manifest.format_version = has_extensions.to_string();
+            self.manifest.format_version = FORMAT_VERSION.into();
         }
         Ok(())
     }
