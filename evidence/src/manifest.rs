@@ -25,6 +25,8 @@ pub const FORMAT_NAME: &str = "mizuchi-evidence";
 pub const FORMAT_VERSION: &str = "2.1.0";
 
 /// `manifest.json`, at the root of every bundle.
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the manifest](crate#the-manifest).")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

@@ -318,6 +318,8 @@ pub struct EvidenceRef {
 }
 
 /// A decision about one subject, with its reasons in both languages.
+#[cfg_attr(doc, doc = "")]
+#[cfg_attr(doc, doc = "Example: [the module](crate::verdict#example).")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]

@@ -64,13 +64,14 @@ impl Need {
     }
 
     /// A need for the extension section `name` (`x-<publisher>.<name>`),
-    /// which the rule's own pack defines with a JSON Schema; bundles list
-    /// extension files from format 2.1. The host refuses a module whose
-    /// name is not a valid extension name. Example: [`Ctx::extension`](crate::Ctx::extension).
+    /// which the rule's own pack defines with a JSON Schema. Bundles list
+    /// extension files from format 2.1; a 2.0 bundle is read too, and holds
+    /// none (the section is absent). The host refuses a module whose name
+    /// is not a valid extension name. Example: [`Ctx::extension`](crate::Ctx::extension).
     pub const fn extension(name: &'static str) -> Need {
         Need {
             section: SectionName::Extension(name),
-            format: "^2.1",
+            format: "^2.0",
         }
     }
 }
