@@ -248,6 +248,11 @@ pub fn mizuchi() -> Command {
     c
 }
 
+/// The `mizuchi-hub` binary `cargo xtask build` built.
+pub fn hub_exe() -> PathBuf {
+    built(profile_dir().join(format!("mizuchi-hub{}", std::env::consts::EXE_SUFFIX)))
+}
+
 /// The `mizuchi` binary `cargo xtask build` built, in the profile directory
 /// of this test executable.
 pub fn mizuchi_exe() -> PathBuf {

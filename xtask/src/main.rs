@@ -152,7 +152,17 @@ fn build() -> Result<()> {
         guests.args(["--package", &p]);
     }
     run(&mut guests)?;
-    run(cargo().args(["build", "--package", "mizuchi-cli", "--bin", "mizuchi"]))?;
+    run(cargo().args([
+        "build",
+        "--package",
+        "mizuchi-cli",
+        "--bin",
+        "mizuchi",
+        "--package",
+        "mizuchi-hub",
+        "--bin",
+        "mizuchi-hub",
+    ]))?;
     let mut modules = Vec::new();
     for name in official_modules()? {
         let file = wasm_dir().join(format!("{}.wasm", name.replace('-', "_")));

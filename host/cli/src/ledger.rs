@@ -54,6 +54,19 @@ pub(crate) enum Command {
         #[arg(long = "trust", value_name = "KEY", required = true)]
         trust: Vec<PathBuf>,
     },
+    /// Send the regulator's hub what it lacks of the ledger: the entries its
+    /// checkpoint covers after those the hub holds, the checkpoint, and the
+    /// proof that the ledger extends what the hub accepted before.
+    Push {
+        ledger: PathBuf,
+        /// The hub, e.g. `https://hub.example.go.jp`.
+        #[arg(long, value_name = "URL")]
+        hub: String,
+        /// The utility id the hub knows the ledger by [default: the one its
+        /// checkpoint names].
+        #[arg(long, value_name = "ID")]
+        utility: Option<String>,
+    },
 }
 
 fn out(text: &str) -> anyhow::Result<()> {
@@ -61,8 +74,49 @@ fn out(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) fn run(_global: &Global, command: Command) -> Result<(), Failure> {
+pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
     match command {
+        Command::Push {
+            ledger,
+            hub,
+            utility,
+        } => {
+            let utility = match utility {
+                Some(u) => u,
+                None => {
+                    let c = mizuchi_ledger::ledger::read_checkpoint(
+                        &mizuchi_ledger::ledger::checkpoint_path(&ledger),
+                    )?;
+                    c.origin
+                        .strip_prefix("mizuchi.results/")
+                        .map(str::to_owned)
+                        .ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "the ledger's checkpoint names `{}`, not a utility; pass --utility",
+                                c.origin
+                            )
+                        })?
+                }
+            };
+            let receipt = mizuchi_hub::client::push_ledger(&hub, &utility, &ledger)
+                .map_err(anyhow::Error::from)?;
+            let text = crate::render::t(
+                global.lang,
+                &format!(
+                    "ハブに {} 件を送り、受理されました（ハブの保有 {} 件）\n",
+                    receipt.accepted, receipt.size
+                ),
+                &format!(
+                    "the hub accepted {} entries; it holds {}\n",
+                    receipt.accepted, receipt.size
+                ),
+            );
+            out(&text)?;
+            for f in &receipt.flags {
+                out(&format!("flag: {f}\n"))?;
+            }
+            Ok(())
+        }
         Command::Verify {
             ledger,
             trust,

@@ -11,6 +11,7 @@
 
 mod eval;
 mod evidence;
+mod hub;
 mod key;
 mod ledger;
 mod pack;
@@ -103,6 +104,9 @@ enum Command {
     /// The trust store: which publishers may sign packs, with which keys.
     #[command(subcommand)]
     Trust(trust::Command),
+    /// The regulator's hub: enrol a utility (the hub is `mizuchi-hub serve`).
+    #[command(subcommand)]
+    Hub(hub::Command),
 }
 
 /// Output format.
@@ -247,6 +251,7 @@ fn main() -> ExitCode {
         Command::Evidence(command) => evidence::run(&global, command),
         Command::Key(command) => key::run(&global, command),
         Command::Ledger(command) => ledger::run(&global, command),
+        Command::Hub(command) => hub::run(&global, command),
         Command::Replay(args) => replay::run(&global, args),
         Command::Report(args) => report::run(&global, args),
         Command::Pack(command) => pack::run(&global, command),

@@ -134,6 +134,22 @@ fn check_entry(
     Ok((s.predicate_type, s.predicate, payload))
 }
 
+/// One entry, checked as [`verify`] checks each: its line is a strict
+/// entry at `index` chaining to `prev` (the hex SHA-256 of the line before,
+/// [`crate::ledger::GENESIS`] for the first), its envelope signed by a key
+/// of `trusted`, its payload an in-toto statement. Returns the statement's
+/// predicate type and predicate, or why the entry is refused. For a
+/// receiver of entries that arrive one push at a time (a regulator's hub).
+pub fn check_line(
+    index: u64,
+    line: &[u8],
+    prev: &str,
+    trusted: &[PublicKey],
+) -> Result<(String, serde_json::Value), String> {
+    let mut signers = BTreeMap::new();
+    check_entry(index, line, prev, trusted, &mut signers).map(|(t, p, _)| (t, p))
+}
+
 /// Verifies the ledger at `path` against the trusted keys, with its own
 /// checkpoint and any `earlier` checkpoints. A ledger or checkpoint that
 /// does not exist is an error.

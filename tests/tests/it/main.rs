@@ -17,6 +17,7 @@ mod crash;
 mod determinism;
 mod evidence;
 mod hostile;
+mod hub;
 mod intake;
 mod ledger;
 mod official_pack;

@@ -1,0 +1,73 @@
+//! `mizuchi hub`: what a regulator does at its hub from the command line.
+//! The hub itself is the `mizuchi-hub` binary.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use mizuchi_evidence::Text;
+use mizuchi_hub::wire::{ENROLMENT_TYPE, Enrolment};
+use mizuchi_ledger::dsse::Envelope;
+use mizuchi_ledger::keys::{PublicKey, SecretKey};
+
+use crate::{Failure, Global};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Enrol a utility at the hub: its id, name and ledger key, signed with
+    /// a regulator key the hub was started with.
+    Enrol {
+        /// The hub, e.g. `https://hub.example.go.jp`.
+        #[arg(long, value_name = "URL")]
+        hub: String,
+        /// The utility's id, as its evidence bundles give it.
+        #[arg(long, value_name = "ID")]
+        utility: String,
+        /// Its name in Japanese.
+        #[arg(long, value_name = "NAME")]
+        name_ja: String,
+        /// Its name in English.
+        #[arg(long, value_name = "NAME")]
+        name_en: String,
+        /// The public key its ledger is signed with (PEM).
+        #[arg(long, value_name = "FILE")]
+        utility_key: PathBuf,
+        /// The regulator's private key.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
+}
+
+pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
+    let Command::Enrol {
+        hub,
+        utility,
+        name_ja,
+        name_en,
+        utility_key,
+        key,
+    } = command;
+    let public = PublicKey::read(&utility_key).map_err(anyhow::Error::from)?;
+    let regulator = SecretKey::read(&key).map_err(anyhow::Error::from)?;
+    let enrolment = Enrolment {
+        utility: utility.clone(),
+        name: Text::new(name_ja, name_en),
+        key: public.to_pem(),
+    };
+    let payload = serde_json::to_vec(&enrolment)?;
+    let envelope = Envelope::sign(ENROLMENT_TYPE, &payload, &regulator);
+    mizuchi_hub::client::enrol(&hub, &envelope).map_err(anyhow::Error::from)?;
+    let text = crate::render::t(
+        global.lang,
+        &format!(
+            "事業者 {utility} をハブに登録しました（鍵 {}）\n",
+            &public.key_id()[..16]
+        ),
+        &format!(
+            "enrolled utility {utility} at the hub (key {})\n",
+            &public.key_id()[..16]
+        ),
+    );
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
+}

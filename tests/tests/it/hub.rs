@@ -1,0 +1,342 @@
+//! The regulator's hub (`mizuchi-hub`), end to end, on SQLite and on
+//! PostgreSQL: enrolment, pushes verified entry by entry, a rewritten ledger
+//! refused and flagged, the dashboard and its JSON.
+//!
+//! PostgreSQL: `MIZUCHI_TEST_POSTGRES` names a server where the test may
+//! create databases (`.ci/run` starts one); each run gets a database of its
+//! own.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use mizuchi_tests::packs::{Machine, regulator_setup};
+use mizuchi_tests::{hub_exe, s, sample, sample_copy};
+use serde_json::Value;
+
+/// A running hub, killed when dropped.
+struct Hub {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Hub {
+    fn start(database: &str, regulator: &Path) -> Hub {
+        let mut child = Command::new(hub_exe())
+            .args(["serve", "--database", database, "--bind", "127.0.0.1:0"])
+            .args([
+                "--regulator-key",
+                s(regulator),
+                "--require-publisher",
+                "MLIT",
+            ])
+            .env("MIZUCHI_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start mizuchi-hub");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("its stdout"))
+            .read_line(&mut line)
+            .expect("the hub says where it listens");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .to_owned();
+        Hub { child, addr }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A raw HTTP request: the status and the body.
+    fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).expect("connect to the hub");
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.addr,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        // The hub may answer (413) and close before a body over its cap is sent.
+        let _ = stream.write_all(body);
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        let status = answer[9..12].parse().unwrap();
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default();
+        (status, body)
+    }
+}
+
+/// Where the hub keeps its data: a fresh SQLite file, and a fresh
+/// PostgreSQL database.
+fn databases(m: &Machine) -> Vec<(&'static str, String)> {
+    let admin = std::env::var("MIZUCHI_TEST_POSTGRES").expect(
+        "MIZUCHI_TEST_POSTGRES must name a PostgreSQL server where the tests may create databases \
+         (e.g. postgres://mizuchi:mizuchi@127.0.0.1:5432/postgres); `.ci/run` starts one",
+    );
+    let name = format!(
+        "hub_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let created = Command::new("psql")
+        .args([admin.as_str(), "-v", "ON_ERROR_STOP=1", "-q", "-c"])
+        .arg(format!("CREATE DATABASE {name}"))
+        .output()
+        .expect("psql, from the PostgreSQL client package");
+    assert!(
+        created.status.success(),
+        "cannot create a database: {}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let (server, _) = admin.rsplit_once('/').expect("a database URL");
+    vec![
+        (
+            "sqlite",
+            format!("sqlite://{}?mode=rwc", m.path("hub.db").display()),
+        ),
+        ("postgres", format!("{server}/{name}")),
+    ]
+}
+
+#[test]
+fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_shows_both() {
+    let (m, regulator, official) = regulator_setup("1.0.0");
+    m.installs(&official);
+    let regulator_pub = m.path("regulator.pub.pem");
+    // Two utilities: the sample, and a copy under another id.
+    let other = sample_copy();
+    let manifest = other.path().join("manifest.json");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("JP-MINAMIYAMA-WW", "JP-KITAHAMA-WW")
+        .replace("南山市上下水道局", "北浜町水道課")
+        .replace(
+            "Minamiyama City Waterworks Bureau",
+            "Kitahama Town Water Section",
+        );
+    std::fs::write(&manifest, text).unwrap();
+    let eval = |bundle: &Path, key: &Path, ledger: &Path, as_of: &str| {
+        let out = m.run(&[
+            "eval",
+            "--evidence",
+            s(bundle),
+            "--key",
+            s(key),
+            "--ledger",
+            s(ledger),
+            "--as-of",
+            as_of,
+            "-q",
+        ]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+    };
+    let (a_key, b_key) = (m.key("minamiyama"), m.key("kitahama"));
+    let (a_ledger, b_ledger) = (m.path("minamiyama.jsonl"), m.path("kitahama.jsonl"));
+    eval(&sample(), &a_key, &a_ledger, "2026-11-27");
+    eval(other.path(), &b_key, &b_ledger, "2026-11-27");
+
+    for (backend, database) in databases(&m) {
+        let hub = Hub::start(&database, &regulator_pub);
+        let enrol = |id: &str, ja: &str, en: &str, key: &str, signer: &Path| {
+            m.run(&[
+                "hub",
+                "enrol",
+                "--hub",
+                &hub.url(),
+                "--utility",
+                id,
+                "--name-ja",
+                ja,
+                "--name-en",
+                en,
+                "--utility-key",
+                s(&m.path(&format!("{key}.pub.pem"))),
+                "--key",
+                s(signer),
+            ])
+        };
+        let a = enrol(
+            "JP-MINAMIYAMA-WW",
+            "南山市上下水道局",
+            "Minamiyama City Waterworks Bureau",
+            "minamiyama",
+            &regulator,
+        );
+        assert_eq!(a.code, 0, "{backend}: {}", a.stderr);
+        assert!(
+            a.stdout.contains("enrolled utility JP-MINAMIYAMA-WW"),
+            "{}",
+            a.stdout
+        );
+        // Again, the same: nothing changes.
+        assert_eq!(
+            enrol(
+                "JP-MINAMIYAMA-WW",
+                "南山市上下水道局",
+                "Minamiyama City Waterworks Bureau",
+                "minamiyama",
+                &regulator
+            )
+            .code,
+            0
+        );
+        assert_eq!(
+            enrol(
+                "JP-KITAHAMA-WW",
+                "北浜町水道課",
+                "Kitahama Town Water Section",
+                "kitahama",
+                &regulator
+            )
+            .code,
+            0
+        );
+        // Only a regulator key enrols.
+        let forged = enrol("JP-FORGED", "偽", "forged", "kitahama", &b_key);
+        assert_eq!(forged.code, 2, "{backend}: {}", forged.stdout);
+        assert!(
+            forged.stderr.contains("not signed by a regulator key"),
+            "{}",
+            forged.stderr
+        );
+
+        let push = |ledger: &Path| m.run(&["ledger", "push", s(ledger), "--hub", &hub.url()]);
+        let first = push(&a_ledger);
+        assert_eq!(first.code, 0, "{backend}: {}", first.stderr);
+        assert_eq!(first.stdout, "the hub accepted 30 entries; it holds 30\n");
+        // A retried push changes nothing.
+        let again = push(&a_ledger);
+        assert_eq!(
+            again.stdout, "the hub accepted 0 entries; it holds 30\n",
+            "{}",
+            again.stderr
+        );
+        assert_eq!(push(&b_ledger).code, 0);
+
+        // Kitahama replaces its ledger with another history of the same
+        // length: refused, with the reason, and flagged.
+        let rewritten = m.path(&format!("kitahama-{backend}.jsonl"));
+        eval(other.path(), &b_key, &rewritten, "2026-11-28");
+        let refused = m.run(&["ledger", "push", s(&rewritten), "--hub", &hub.url()]);
+        assert_eq!(refused.code, 2, "{backend}: {}", refused.stdout);
+        assert!(
+            refused.stderr.contains("409 rewritten")
+                && refused.stderr.contains("the ledger was rewritten"),
+            "{backend}: {}",
+            refused.stderr
+        );
+
+        // The views.
+        let (status, body) = hub.request("GET", "/api/overview", b"");
+        assert_eq!(status, 200, "{body}");
+        let o: Value = serde_json::from_str(&body).unwrap();
+        let utilities = o["utilities"].as_array().unwrap();
+        assert_eq!(utilities.len(), 2);
+        let (k, a) = (&utilities[0], &utilities[1]);
+        assert_eq!(a["id"], "JP-MINAMIYAMA-WW");
+        assert_eq!(a["entries"], 30);
+        assert_eq!(a["latest"].as_object().unwrap().len(), 29);
+        assert_eq!(a["flags"].as_array().unwrap().len(), 0, "{a}");
+        assert_eq!(k["entries"], 30);
+        let flags: Vec<&str> = k["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(flags, ["rewritten"]);
+        assert_eq!(
+            o["rules"]["ordinance"].as_array().unwrap().len(),
+            4,
+            "{}",
+            o["rules"]
+        );
+        assert_eq!(o["rules"]["recommended"].as_array().unwrap().len(), 25);
+        let (status, ja) = hub.request("GET", "/", b"");
+        assert_eq!(status, 200);
+        for expected in [
+            "水道事業者のサイバーセキュリティ対策状況",
+            "南山市上下水道局",
+            "北浜町水道課",
+            "MLIT-ORD-01",
+            "記録の書き換え・巻き戻し",
+        ] {
+            assert!(
+                ja.contains(expected),
+                "{backend}: the dashboard lacks {expected}"
+            );
+        }
+        let (_, en) = hub.request("GET", "/?lang=en", b"");
+        assert!(
+            en.contains("Where each water utility stands")
+                && en.contains("Kitahama Town Water Section")
+        );
+        // As a browser shows it: both matrices are tables, nothing said on
+        // the console, the wide one scrolls in its box and not the page.
+        let profile = tempfile::tempdir().unwrap();
+        let shown = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--dump-dom",
+                "--window-size=1280,900",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("{}/?lang=en", hub.url()))
+            .output()
+            .expect("headless Chromium (Debian package `chromium`, installed by .ci/run)");
+        let dom = String::from_utf8_lossy(&shown.stdout);
+        assert_eq!(
+            dom.matches("<div class=\"wide\"><table>").count(),
+            2,
+            "{dom}"
+        );
+        assert!(dom.contains("ledger rewritten or truncated (refused)"));
+        let console: Vec<&str> = std::str::from_utf8(&shown.stderr)
+            .unwrap_or("")
+            .lines()
+            .filter(|l| l.contains(":CONSOLE"))
+            .collect();
+        assert!(console.is_empty(), "{console:?}");
+
+        // Bad requests get a precise JSON error.
+        let (status, body) = hub.request(
+            "POST",
+            "/api/utilities/JP-MINAMIYAMA-WW/push",
+            b"{\"entries\": [",
+        );
+        assert_eq!(status, 400, "{body}");
+        let e: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(e["code"], "malformed");
+        assert!(
+            e["message"].as_str().unwrap().contains("line 1, column 13"),
+            "{body}"
+        );
+        let (status, body) = hub.request("GET", "/api/utilities/JP-NOBODY/head", b"");
+        assert_eq!(status, 404, "{body}");
+        let big = vec![b' '; 33 << 20];
+        let (status, _) = hub.request("POST", "/api/utilities/JP-MINAMIYAMA-WW/push", &big);
+        assert_eq!(status, 413);
+    }
+}
