@@ -61,18 +61,23 @@ impl Hub {
 
     /// A raw HTTP request: the status and the body.
     fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.addr).expect("connect to the hub");
+        let Ok(mut stream) = TcpStream::connect(&self.addr) else {
+            return (0, String::new());
+        };
         let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             self.addr,
             body.len()
         );
-        stream.write_all(head.as_bytes()).unwrap();
+        if stream.write_all(head.as_bytes()).is_err() {
+            return (0, String::new());
+        }
         // The hub may answer (413) and close before a body over its cap is sent.
         let _ = stream.write_all(body);
         let mut answer = String::new();
         let _ = stream.read_to_string(&mut answer);
-        let status = answer[9..12].parse().unwrap();
+        // No answer at all (a hub killed mid-request) is status 0.
+        let status = answer.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
         let body = answer
             .split_once("\r\n\r\n")
             .map(|(_, b)| b.to_owned())
@@ -339,4 +344,184 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
         let (status, _) = hub.request("POST", "/api/utilities/JP-MINAMIYAMA-WW/push", &big);
         assert_eq!(status, 413);
     }
+}
+
+/// A ledger of `runs` runs by `key` for `utility`, and the push that brings
+/// a hub from nothing to each run: `pushes[k]` covers runs 0..=k, given as
+/// (entries from its start, checkpoint, all leaves).
+struct Grown {
+    lines: Vec<String>,
+    checkpoints: Vec<String>,
+}
+
+fn grow(dir: &Path, utility: &str, runs: usize) -> (Grown, mizuchi_ledger::keys::SecretKey) {
+    use mizuchi_ledger::ledger::{Writer, checkpoint_path};
+    use mizuchi_ledger::statement::{ResourceDescriptor, STATEMENT_TYPE, Statement};
+    let key = mizuchi_ledger::keys::SecretKey::generate().unwrap();
+    let path = dir.join(format!("{utility}.jsonl"));
+    let mut w = Writer::open(&path, &key).unwrap();
+    let mut checkpoints = Vec::new();
+    for r in 0..runs {
+        let statements: Vec<Vec<u8>> = (0..3)
+            .map(|i| {
+                serde_json::to_vec(&Statement {
+                    kind: STATEMENT_TYPE.to_owned(),
+                    subject: vec![ResourceDescriptor::sha256("manifest.json", &"0".repeat(64))],
+                    predicate_type: "https://example.org/fault-test/v1".to_owned(),
+                    predicate: serde_json::json!({"run": r, "n": i}),
+                })
+                .unwrap()
+            })
+            .collect();
+        w.append_run(utility, &statements).unwrap();
+        checkpoints.push(std::fs::read_to_string(checkpoint_path(&path)).unwrap());
+    }
+    let lines = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    (Grown { lines, checkpoints }, key)
+}
+
+impl Grown {
+    /// The push from `held` entries to the end of run `run`.
+    fn push(&self, held: usize, run: usize) -> Vec<u8> {
+        let end = (run + 1) * 3;
+        let leaves: Vec<_> = self.lines[..end]
+            .iter()
+            .map(|l| mizuchi_ledger::merkle::leaf_hash(l.as_bytes()))
+            .collect();
+        let push = mizuchi_hub::wire::Push {
+            entries: self.lines[held..end].to_vec(),
+            checkpoint: self.checkpoints[run].clone(),
+            consistency: mizuchi_ledger::merkle::consistency_proof(held, &leaves)
+                .iter()
+                .map(hex::encode)
+                .collect(),
+        };
+        serde_json::to_vec(&push).unwrap()
+    }
+}
+
+#[test]
+fn a_hub_killed_during_ingest_loses_no_acknowledged_push_and_stores_no_partial_one() {
+    const UTILITIES: usize = 4;
+    const ITERATIONS: usize = 50;
+    let m = Machine::new();
+    let regulator = m.key("regulator");
+    let regulator_pub = m.path("regulator.pub.pem");
+    let grown: Vec<(String, Grown, mizuchi_ledger::keys::SecretKey)> = (0..UTILITIES)
+        .map(|u| {
+            let id = format!("U-{u}");
+            let (g, key) = grow(&m.path(""), &id, ITERATIONS);
+            (id, g, key)
+        })
+        .collect();
+    for (backend, database) in databases(&m) {
+        let mut hub = Hub::start(&database, &regulator_pub);
+        for (id, _, key) in &grown {
+            let public = m.path(&format!("{id}.pub.pem"));
+            std::fs::write(&public, key.public().to_pem()).unwrap();
+            let r = m.run(&[
+                "hub",
+                "enrol",
+                "--hub",
+                &hub.url(),
+                "--utility",
+                id,
+                "--name-ja",
+                id,
+                "--name-en",
+                id,
+                "--utility-key",
+                s(&public),
+                "--key",
+                s(&regulator),
+            ]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+        }
+        // What each utility's pushes got acknowledged up to (entries).
+        let mut acknowledged = vec![0usize; UTILITIES];
+        let mut killed_mid_push = 0;
+        let mut acknowledged_pushes = 0;
+        for iteration in 0..ITERATIONS {
+            // Each utility pushes its next run, concurrently; the hub is
+            // killed after a delay that moves through the pushes' span.
+            let held: Vec<usize> = (0..UTILITIES)
+                .map(|u| {
+                    let (status, body) =
+                        hub.request("GET", &format!("/api/utilities/U-{u}/head"), b"");
+                    assert_eq!(status, 200, "{body}");
+                    let h: Value = serde_json::from_str(&body).unwrap();
+                    h["size"].as_u64().unwrap() as usize
+                })
+                .collect();
+            for u in 0..UTILITIES {
+                // Never less than acknowledged; a whole number of runs.
+                assert!(
+                    held[u] >= acknowledged[u],
+                    "{backend}: U-{u} lost an acknowledged push"
+                );
+                assert_eq!(held[u] % 3, 0, "{backend}: U-{u} holds part of a push");
+            }
+            let answers = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..UTILITIES)
+                    .map(|u| {
+                        let body = grown[u].1.push(held[u], held[u] / 3);
+                        let hub = &hub;
+                        scope.spawn(move || {
+                            hub.request("POST", &format!("/api/utilities/U-{u}/push"), &body)
+                        })
+                    })
+                    .collect();
+                std::thread::sleep(std::time::Duration::from_micros(
+                    (iteration as u64 * 3_971) % 20_000,
+                ));
+                nix_kill(&hub.child);
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap())
+                    .collect::<Vec<_>>()
+            });
+            for (u, (status, _)) in answers.iter().enumerate() {
+                if *status == 200 {
+                    acknowledged[u] = held[u] + 3;
+                    acknowledged_pushes += 1;
+                } else {
+                    killed_mid_push += 1;
+                }
+            }
+            let _ = hub.child.wait();
+            hub = Hub::start(&database, &regulator_pub);
+        }
+        for u in 0..UTILITIES {
+            let (_, body) = hub.request("GET", &format!("/api/utilities/U-{u}/head"), b"");
+            let h: Value = serde_json::from_str(&body).unwrap();
+            let size = h["size"].as_u64().unwrap() as usize;
+            assert!(
+                size >= acknowledged[u] && size % 3 == 0,
+                "{backend}: U-{u} at {size}"
+            );
+        }
+        eprintln!(
+            "{backend}: {ITERATIONS} kills, {acknowledged_pushes} pushes acknowledged, {killed_mid_push} cut off"
+        );
+        // Both happened: pushes acknowledged, and pushes cut off by the kill.
+        assert!(
+            acknowledged.iter().sum::<usize>() > 0,
+            "{backend}: nothing was acknowledged"
+        );
+        assert!(
+            killed_mid_push > 0,
+            "{backend}: the hub was never killed during a push"
+        );
+    }
+}
+
+/// `kill -9`.
+fn nix_kill(child: &Child) {
+    let _ = Command::new("kill")
+        .args(["-9", &child.id().to_string()])
+        .status();
 }
