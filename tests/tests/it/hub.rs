@@ -442,7 +442,7 @@ fn a_hub_killed_during_ingest_loses_no_acknowledged_push_and_stores_no_partial_o
             assert_eq!(r.code, 0, "{}", r.stderr);
         }
         // What each utility's pushes got acknowledged up to (entries).
-        let mut acknowledged = vec![0usize; UTILITIES];
+        let mut acknowledged = [0usize; UTILITIES];
         let mut killed_mid_push = 0;
         let mut acknowledged_pushes = 0;
         for iteration in 0..ITERATIONS {
@@ -495,12 +495,12 @@ fn a_hub_killed_during_ingest_loses_no_acknowledged_push_and_stores_no_partial_o
             let _ = hub.child.wait();
             hub = Hub::start(&database, &regulator_pub);
         }
-        for u in 0..UTILITIES {
+        for (u, acked) in acknowledged.iter().enumerate() {
             let (_, body) = hub.request("GET", &format!("/api/utilities/U-{u}/head"), b"");
             let h: Value = serde_json::from_str(&body).unwrap();
             let size = h["size"].as_u64().unwrap() as usize;
             assert!(
-                size >= acknowledged[u] && size % 3 == 0,
+                size >= *acked && size.is_multiple_of(3),
                 "{backend}: U-{u} at {size}"
             );
         }
