@@ -104,6 +104,6 @@ pub use record::{Evaluation, RecordError, Recorded, Recorder, Settings, run_id, 
 pub use replay::{Difference, Replay, ReplayError, RuleReplay, replay};
 pub use sandbox::Limit;
 pub use schema::{SchemaFile, case_file_schema, evidence_schemas};
-pub use store::{Index, IndexEntry, InstallError, Installation, PackStore, write_index};
+pub use store::{Index, IndexEntry, InstallError, Installation, PackStore, Update, write_index};
 pub use synth::{SynthOptions, synth};
 pub use trust::{Publisher, ROTATION_TYPE, Rotation, Signed, TrustError, TrustStore};

@@ -23,7 +23,8 @@ use crate::engine::Runtime;
 use crate::extension::ExtensionSection;
 use crate::pack::{Pack, PackError};
 use crate::packfile::{MAX_PACK, PackFile, PackFileError};
-use crate::trust::{Signed, TrustError, TrustStore};
+use crate::trust::{Rotation, Signed, TrustError, TrustStore};
+use mizuchi_ledger::dsse::Envelope;
 use mizuchi_ledger::files as fsx;
 
 /// Largest `index.json` accepted from a distribution point.
@@ -399,21 +400,43 @@ impl PackStore {
         self.commit(prepared)
     }
 
-    /// Installs the newest pack offered at `source` (a directory or an
-    /// `http(s)://` URL holding `index.json`) for each name it offers. Every
-    /// offered pack is fetched and verified before any is installed.
-    pub fn update(
+    /// Reads what `source` (a directory or an `http(s)://` URL holding
+    /// `index.json`) offers and checks all of it, installing nothing: first
+    /// the key rotations it publishes, in order, each applied to a copy of
+    /// `trust` only if the publisher's keys in force vouch for it (one
+    /// already in force is skipped); then, under the rotated keys, the
+    /// newest pack of each name, fetched and verified. What an installed
+    /// pack would become is said too: one the rotated keys no longer vouch
+    /// for, and that nothing offered replaces, is orphaned (every run would
+    /// refuse it). [`Update::commit`] installs; the caller saves
+    /// [`Update::trust`] first if it rotated.
+    pub fn fetch_update(
         &self,
         runtime: &Runtime,
         source: &str,
         trust: &TrustStore,
         today: Date,
-    ) -> Result<Vec<Installation>, InstallError> {
+    ) -> Result<Update, InstallError> {
         let index: Index = serde_json::from_slice(&fetch(source, "index.json", MAX_INDEX)?)
             .map_err(|e| InstallError::Fetch {
                 url: join(source, "index.json"),
                 message: format!("not a pack index: {e}"),
             })?;
+        let mut trust = trust.clone();
+        let mut rotations = Vec::new();
+        for file in &index.rotations {
+            plain_in_source(source, file)?;
+            let bytes = fetch(source, file, MAX_INDEX)?;
+            let envelope: Envelope =
+                serde_json::from_slice(&bytes).map_err(|e| InstallError::Fetch {
+                    url: join(source, file),
+                    message: format!("not a signed rotation: {e}"),
+                })?;
+            if rotation_in_force(&trust, &envelope) {
+                continue;
+            }
+            rotations.push(trust.apply(&envelope)?);
+        }
         let mut newest: BTreeMap<String, (Version, String)> = BTreeMap::new();
         for e in index.packs {
             let Ok(v) = Version::parse(&e.version) else {
@@ -425,26 +448,110 @@ impl PackStore {
         }
         let mut prepared = Vec::new();
         for (_, (_, file)) in newest {
-            let plain = Path::new(&file)
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-                && !file.contains('\\');
-            if !plain {
-                return Err(InstallError::Fetch {
-                    url: join(source, &file),
-                    message: "the index names a file outside the source; the update is refused"
-                        .into(),
-                });
-            }
+            plain_in_source(source, &file)?;
             let bytes = fetch(source, &file, MAX_PACK)?;
             let shown = PathBuf::from(join(source, &file));
-            prepared.push(self.prepare_bytes(runtime, &shown, bytes, trust, today)?);
+            prepared.push(self.prepare_bytes(runtime, &shown, bytes, &trust, today)?);
         }
-        prepared.into_iter().map(|p| self.commit(p)).collect()
+        let mut orphaned = Vec::new();
+        for (name, version, path) in self.installed()? {
+            if prepared.iter().any(|p| p.name == name) {
+                continue;
+            }
+            let why = match PackFile::read(&path) {
+                Ok(file) => trust.check(&file, Some(today)).err().map(|e| e.to_string()),
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(why) = why {
+                orphaned.push(format!("{name} {version}: {why}"));
+            }
+        }
+        Ok(Update {
+            trust,
+            rotations,
+            orphaned,
+            prepared,
+        })
+    }
+
+    /// [`PackStore::fetch_update`], then [`Update::commit`]: for a caller
+    /// whose trust store does not change (one that already applied every
+    /// rotation `source` publishes).
+    pub fn update(
+        &self,
+        runtime: &Runtime,
+        source: &str,
+        trust: &TrustStore,
+        today: Date,
+    ) -> Result<Vec<Installation>, InstallError> {
+        self.fetch_update(runtime, source, trust, today)?
+            .commit(self)
+    }
+}
+
+/// A rotation whose keys and threshold are those in force already.
+fn rotation_in_force(trust: &TrustStore, envelope: &Envelope) -> bool {
+    let Ok(bytes) = envelope.payload_bytes() else {
+        return false;
+    };
+    let Ok(r) = serde_json::from_slice::<Rotation>(&bytes) else {
+        return false;
+    };
+    trust
+        .publisher(&r.publisher)
+        .is_some_and(|p| p.keys == r.keys && p.threshold == r.threshold)
+}
+
+/// Refuses a file an index names outside its source.
+fn plain_in_source(source: &str, file: &str) -> Result<(), InstallError> {
+    let plain = Path::new(file)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        && !file.contains('\\');
+    if plain {
+        Ok(())
+    } else {
+        Err(InstallError::Fetch {
+            url: join(source, file),
+            message: "the index names a file outside the source; the update is refused".into(),
+        })
+    }
+}
+
+/// What a distribution point offers, checked, not yet installed.
+#[derive(Debug)]
+pub struct Update {
+    trust: TrustStore,
+    rotations: Vec<Rotation>,
+    orphaned: Vec<String>,
+    prepared: Vec<Prepared>,
+}
+
+impl Update {
+    /// The trust store with the rotations applied.
+    pub fn trust(&self) -> &TrustStore {
+        &self.trust
+    }
+
+    /// The rotations applied, in order.
+    pub fn rotations(&self) -> &[Rotation] {
+        &self.rotations
+    }
+
+    /// Installed packs that the rotated keys no longer vouch for and that
+    /// nothing offered replaces, each with the reason.
+    pub fn orphaned(&self) -> &[String] {
+        &self.orphaned
+    }
+
+    /// Installs the packs, each as [`PackStore::install`] would.
+    pub fn commit(self, store: &PackStore) -> Result<Vec<Installation>, InstallError> {
+        self.prepared.into_iter().map(|p| store.commit(p)).collect()
     }
 }
 
 /// A pack that passed every check, ready to be written.
+#[derive(Debug)]
 struct Prepared {
     name: String,
     version: Version,
@@ -458,6 +565,10 @@ struct Prepared {
 pub struct Index {
     /// The packs offered.
     pub packs: Vec<IndexEntry>,
+    /// Signed key rotations (`*.rotation.json`, files relative to the
+    /// index), oldest first: applied before the packs are checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rotations: Vec<String>,
 }
 
 /// A pack offered by a distribution point.
@@ -494,14 +605,21 @@ fn fetch(source: &str, file: &str, cap: u64) -> Result<Vec<u8>, InstallError> {
     fsx::read_capped(Path::new(&url), cap).map_err(|e| err(e.to_string()))
 }
 
-/// Writes `index.json` listing the pack files of a directory.
+/// Writes `index.json` listing the pack files (`*.pack`) and signed key
+/// rotations (`*.rotation.json`) of a directory.
 pub fn write_index(dir: &Path) -> Result<Index, InstallError> {
     let mut packs = Vec::new();
+    let mut rotations = Vec::new();
     for e in std::fs::read_dir(dir)
         .map_err(|e| store_err(dir, e))?
         .flatten()
     {
         let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".rotation.json") {
+            rotations.push(name);
+            continue;
+        }
         if p.extension().is_none_or(|x| x != "pack") {
             continue;
         }
@@ -513,7 +631,10 @@ pub fn write_index(dir: &Path) -> Result<Index, InstallError> {
         });
     }
     packs.sort_by(|a, b| (&a.name, &a.file).cmp(&(&b.name, &b.file)));
-    let index = Index { packs };
+    // Rotations apply in the order of their names: publish them as
+    // `0001-….rotation.json`, `0002-…`.
+    rotations.sort();
+    let index = Index { packs, rotations };
     let json = serde_json::to_vec_pretty(&index).map_err(|e| store_err(dir, e))?;
     let path = dir.join("index.json");
     fsx::write_atomic(&path, &json).map_err(|e| store_err(&path, e))?;

@@ -329,6 +329,10 @@ fn hint(cause: &(dyn std::error::Error + 'static)) -> Option<Hint> {
             "発行者が `mizuchi pack sign` で署名します。規則の開発中は `--allow-unsigned` で、すべての結果に未署名と記して実行できます",
             "its publisher signs it with `mizuchi pack sign`; while developing rules, `--allow-unsigned` runs it with every result marked unsigned",
         )),
+        TrustError::Untrusted { .. } => Some((
+            "発行者の鍵が切り替わった後なら、新しい鍵で署名されたパックを `mizuchi pack update --from 配布元` でインストールします（切り替えも適用されます）",
+            "if the publisher's keys were rotated, install the pack its new keys sign with `mizuchi pack update --from SOURCE` (which applies the rotation too)",
+        )),
         TrustError::UnknownPublisher(_) => Some((
             "`mizuchi trust add --name 名前 --namespace 接頭辞 --key 鍵.pub.pem` で発行者を信頼します",
             "trust the publisher with `mizuchi trust add --name NAME --namespace PREFIX --key KEY.pub.pem`",

@@ -144,7 +144,9 @@ pub(crate) enum Command {
     },
     /// Verify a pack and install it into the local pack store.
     Install { pack: PathBuf },
-    /// Install the newest packs offered by a distribution point.
+    /// Install the newest packs offered by a distribution point (a directory,
+    /// or a URL such as a hub's `/packs`), after applying the key rotations
+    /// it publishes that the keys in force vouch for.
     Update {
         /// A directory or an `https://` URL holding `index.json` and the packs.
         #[arg(long, value_name = "SOURCE")]
@@ -488,15 +490,54 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
         }
         Command::Update { from } => {
             let runtime = global.runtime(Limits::default())?;
-            let done = global
-                .store()?
-                .update(&runtime, &from, &global.trust()?, today())
-                .say(|| {
-                    (
-                        format!("`{from}` からは何も更新されませんでした"),
-                        format!("nothing was updated from `{from}`"),
+            let store = global.store()?;
+            let trust_path = global.trust_path()?;
+            let nothing = || {
+                (
+                    format!("`{from}` からは何も更新されませんでした"),
+                    format!("nothing was updated from `{from}`"),
+                )
+            };
+            let update = store
+                .fetch_update(&runtime, &from, &global.trust()?, today())
+                .say(nothing)?;
+            for r in update.rotations() {
+                out(&crate::render::t(
+                    global.lang,
+                    &format!(
+                        "発行者 {} の鍵を切り替えました（鍵 {} 個、必要な署名 {}）\n",
+                        r.publisher,
+                        r.keys.len(),
+                        r.threshold
+                    ),
+                    &format!(
+                        "rotated the keys of publisher {}: {} key(s), threshold {}\n",
+                        r.publisher,
+                        r.keys.len(),
+                        r.threshold
+                    ),
+                ))?;
+            }
+            for o in update.orphaned() {
+                eprintln!(
+                    "{}",
+                    crate::render::t(
+                        global.lang,
+                        &format!(
+                            "警告: インストール済みのパック {o}。`{from}` に後継がありません。後継をインストールするまで、このパックでの評価は拒否されます"
+                        ),
+                        &format!(
+                            "warning: installed pack {o}; `{from}` offers no replacement, and every run refuses the pack until one is installed"
+                        ),
                     )
-                })?;
+                );
+            }
+            // The rotated trust first: the packs it vouches for are then
+            // installed under the keys that signed them.
+            if !update.rotations().is_empty() {
+                update.trust().save(&trust_path)?;
+            }
+            let done = update.commit(&store).say(nothing)?;
             if done.is_empty() {
                 say(format!("`{from}` offers no pack"));
             }

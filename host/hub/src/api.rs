@@ -35,6 +35,10 @@ pub struct Hub {
     pub regulators: Vec<PublicKey>,
     /// What every run must meet or be flagged for.
     pub policy: Policy,
+    /// The directory of signed packs, key rotations and their `index.json`
+    /// the hub distributes under `/packs/` (`mizuchi pack index` writes the
+    /// index), if any.
+    pub packs: Option<std::path::PathBuf>,
 }
 
 /// An answer that is an error.
@@ -118,6 +122,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/api/overview", get(overview))
         .route("/api/utilities/{id}/head", get(head))
         .route("/api/utilities/{id}/push", post(push))
+        .route("/packs/{file}", get(pack_file))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)
 }
@@ -257,6 +262,40 @@ async fn push(
         size: size + accepted.entries.len() as u64,
         flags,
     }))
+}
+
+/// A file of the distribution directory. Signed packs and rotations are
+/// verified by whoever installs them; the hub only serves the bytes.
+async fn pack_file(
+    State(hub): State<Arc<Hub>>,
+    Path(file): Path<String>,
+) -> Result<Response, ApiError> {
+    let missing = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("this hub distributes no `{file}`"),
+        )
+    };
+    let Some(dir) = &hub.packs else {
+        return Err(missing());
+    };
+    let plain = !file.is_empty()
+        && !file.starts_with('.')
+        && !file.contains(['/', '\\', '\0'])
+        && (file == "index.json" || file.ends_with(".pack") || file.ends_with(".rotation.json"));
+    if !plain {
+        return Err(missing());
+    }
+    let bytes = tokio::fs::read(dir.join(&file))
+        .await
+        .map_err(|_| missing())?;
+    let kind = if file.ends_with(".json") {
+        "application/json"
+    } else {
+        "application/octet-stream"
+    };
+    Ok(([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response())
 }
 
 async fn overview(State(hub): State<Arc<Hub>>) -> Result<Json<crate::store::Overview>, ApiError> {

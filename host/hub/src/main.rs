@@ -41,6 +41,11 @@ enum Command {
         /// A publisher every run's packs must come from, or be flagged. Repeatable.
         #[arg(long = "require-publisher", value_name = "NAME")]
         required_publishers: Vec<String>,
+        /// A directory of signed packs and key rotations to distribute under
+        /// `/packs/` (write its `index.json` with `mizuchi pack index DIR`);
+        /// utilities run `mizuchi pack update --from <hub>/packs`.
+        #[arg(long, value_name = "DIR")]
+        packs: Option<PathBuf>,
     },
 }
 
@@ -52,6 +57,7 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,6 +75,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         bind,
         regulator_keys,
         required_publishers,
+        packs,
     } = cli.command;
     let url = match (data, database) {
         (_, Some(url)) => url,
@@ -91,6 +98,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         policy: Policy {
             required_publishers,
         },
+        packs,
     });
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -30,6 +30,10 @@ impl Drop for Hub {
 
 impl Hub {
     fn start(database: &str, regulator: &Path) -> Hub {
+        Hub::start_with(database, regulator, &[])
+    }
+
+    fn start_with(database: &str, regulator: &Path, more: &[&str]) -> Hub {
         let mut child = Command::new(hub_exe())
             .args(["serve", "--database", database, "--bind", "127.0.0.1:0"])
             .args([
@@ -38,7 +42,8 @@ impl Hub {
                 "--require-publisher",
                 "MLIT",
             ])
-            .env("MIZUCHI_LOG", "warn")
+            .args(more)
+            .env("MIZUCHI_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -524,4 +529,84 @@ fn nix_kill(child: &Child) {
     let _ = Command::new("kill")
         .args(["-9", &child.id().to_string()])
         .status();
+}
+
+#[test]
+fn a_key_rotation_published_on_the_hub_reaches_a_utility_through_pack_update() {
+    use mizuchi_tests::packs::{CURRENT, build, official_modules, sign, template};
+    let (m, regulator, official) = regulator_setup("1.0.0");
+    m.installs(&official);
+    let dist = m.path("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    // The regulator moves to a new key, vouched for by the one in force.
+    let next = m.key("regulator-2026");
+    let rotated = m.run(&[
+        "trust",
+        "rotate",
+        "--publisher",
+        "MLIT",
+        "--key",
+        s(&m.path("regulator-2026.pub.pem")),
+        "--sign-with",
+        s(&regulator),
+        "--out",
+        s(&dist.join("0001-mlit.rotation.json")),
+    ]);
+    assert_eq!(rotated.code, 0, "{}", rotated.stderr);
+    assert_eq!(m.run(&["pack", "index", s(&dist)]).code, 0);
+    let hub = Hub::start_with(
+        &format!("sqlite://{}?mode=rwc", m.path("hub.db").display()),
+        &m.path("regulator.pub.pem"),
+        &["--packs", s(&dist)],
+    );
+    // Published before the pack it will sign: the rotation applies, and the
+    // utility is told the installed pack is now orphaned.
+    let from = format!("{}/packs", hub.url());
+    let first = m.run(&["pack", "update", "--from", &from]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first
+            .stdout
+            .contains("rotated the keys of publisher MLIT: 1 key(s), threshold 1"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stderr
+            .contains("warning: installed pack mlit-water 1.0.0")
+            && first.stderr.contains("offers no replacement"),
+        "{}",
+        first.stderr
+    );
+    let refused = m.run(&["eval", "--evidence", s(&sample())]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("mizuchi pack update"),
+        "{}",
+        refused.stderr
+    );
+    // The pack signed with the new key follows: installed; the rotation,
+    // in force now, is not applied twice.
+    let t = template(&m.path(""), "mlit-water", "1.1.0", "MLIT", CURRENT);
+    let pack = build(&m, &t, &official_modules(), "dist/mlit-water-1.1.0.pack");
+    sign(&m, &pack, &next);
+    assert_eq!(m.run(&["pack", "index", s(&dist)]).code, 0);
+    let second = m.run(&["pack", "update", "--from", &from]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(!second.stdout.contains("rotated"), "{}", second.stdout);
+    assert!(
+        second
+            .stdout
+            .contains("installed mlit-water 1.1.0 (was 1.0.0); publisher MLIT"),
+        "{}",
+        second.stdout
+    );
+    assert!(!second.stderr.contains("warning"), "{}", second.stderr);
+    let out = m.run(&["eval", "--evidence", s(&sample()), "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.json()["results"].as_array().unwrap().len(), 29);
+    // Nothing outside the distribution directory is served.
+    assert_eq!(hub.request("GET", "/packs/..%2Fhub.db", b"").0, 404);
+    assert_eq!(hub.request("GET", "/packs/hub.db", b"").0, 404);
 }
