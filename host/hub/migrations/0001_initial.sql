@@ -16,11 +16,15 @@ CREATE TABLE utilities (
 
 -- Every accepted ledger entry, by utility and index. The primary key makes
 -- a push that raced another fail as a whole, never interleave.
+-- `leaf` is the line's RFC 6962 leaf hash and `line_hash` its SHA-256
+-- (the next entry's `prev`): a push is checked against them without
+-- reading the lines again.
 CREATE TABLE entries (
     utility TEXT NOT NULL REFERENCES utilities (id),
     idx BIGINT NOT NULL,
     line TEXT NOT NULL,
     leaf TEXT NOT NULL,
+    line_hash TEXT NOT NULL,
     PRIMARY KEY (utility, idx)
 );
 

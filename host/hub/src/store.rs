@@ -190,7 +190,7 @@ impl Store {
     /// What the hub holds of a utility's ledger, with the leaf hashes.
     pub async fn held(&self, utility: &str) -> Result<(Held, Vec<Hash>), StoreError> {
         let rows =
-            sqlx::query("SELECT idx, line, leaf FROM entries WHERE utility = $1 ORDER BY idx")
+            sqlx::query("SELECT idx, leaf, line_hash FROM entries WHERE utility = $1 ORDER BY idx")
                 .bind(utility)
                 .fetch_all(&self.pool)
                 .await?;
@@ -202,14 +202,14 @@ impl Store {
             if idx != i as i64 {
                 return Err(damaged(format!("entry {i} is missing")));
             }
-            let line: String = row.try_get(1)?;
-            let leaf: String = row.try_get(2)?;
+            let leaf: String = row.try_get(1)?;
+            let line_hash: String = row.try_get(2)?;
             let leaf: Hash = hex::decode(&leaf)
                 .ok()
                 .and_then(|b| b.try_into().ok())
                 .ok_or_else(|| damaged(format!("entry {i} has no leaf hash")))?;
             leaves.push(leaf);
-            held.last_line = line_hash(line.as_bytes());
+            held.last_line = line_hash;
         }
         held.size = leaves.len() as u64;
         held.root = mizuchi_ledger::merkle::root(&leaves);
@@ -225,12 +225,13 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for (idx, line, leaf) in &accepted.entries {
             let r = sqlx::query(
-                "INSERT INTO entries (utility, idx, line, leaf) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO entries (utility, idx, line, leaf, line_hash) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(utility)
             .bind(*idx as i64)
             .bind(line)
             .bind(leaf)
+            .bind(line_hash(line.as_bytes()))
             .execute(&mut *tx)
             .await;
             match r {

@@ -610,3 +610,80 @@ fn a_key_rotation_published_on_the_hub_reaches_a_utility_through_pack_update() {
     assert_eq!(hub.request("GET", "/packs/..%2Fhub.db", b"").0, 404);
     assert_eq!(hub.request("GET", "/packs/hub.db", b"").0, 404);
 }
+
+/// A TCP relay to PostgreSQL that the test can take down (every connection
+/// cut, new ones refused) and bring back: the database going away, as a
+/// network or a restart makes it, without touching the shared server.
+struct Relay {
+    port: u16,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    open: std::sync::Arc<std::sync::Mutex<Vec<TcpStream>>>,
+}
+
+impl Relay {
+    fn to(upstream: String) -> Relay {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let open = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (flag, conns) = (up.clone(), open.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                if !flag.load(Ordering::SeqCst) {
+                    continue; // dropped: refused
+                }
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                let mut held = conns.lock().unwrap();
+                held.push(client.try_clone().unwrap());
+                held.push(server.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Relay { port, up, open }
+    }
+
+    fn down(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for c in self.open.lock().unwrap().drain(..) {
+            let _ = c.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn back(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_database_that_goes_away_gives_503_and_the_hub_recovers_when_it_returns() {
+    let m = Machine::new();
+    m.key("regulator");
+    let (_, database) = databases(&m).pop().expect("the PostgreSQL database");
+    // postgres://user:pass@host:port/db → the relay in place of host:port.
+    let (scheme_auth, rest) = database.rsplit_once('@').unwrap();
+    let (server, name) = rest.split_once('/').unwrap();
+    let relay = Relay::to(server.to_owned());
+    let through = format!("{scheme_auth}@127.0.0.1:{}/{name}", relay.port);
+    let hub = Hub::start(&through, &m.path("regulator.pub.pem"));
+    assert_eq!(hub.request("GET", "/api/overview", b"").0, 200);
+    relay.down();
+    let (status, body) = hub.request("GET", "/api/overview", b"");
+    assert_eq!(status, 503, "{body}");
+    let e: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(e["code"], "unavailable");
+    assert_eq!(hub.request("GET", "/api/utilities/U-1/head", b"").0, 503);
+    relay.back();
+    let (status, body) = hub.request("GET", "/api/overview", b"");
+    assert_eq!(status, 200, "{body}");
+}
