@@ -248,6 +248,56 @@ pub fn mizuchi() -> Command {
     c
 }
 
+/// Starts the hub `exe` (`mizuchi-hub`) as `serve` with `args`, logging
+/// only errors; returns the process and the address it says it listens on
+/// (its first line of output).
+pub fn spawn_hub(exe: &Path, args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(exe)
+        .arg("serve")
+        .args(args)
+        .env("MIZUCHI_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start mizuchi-hub");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("its stdout"))
+        .read_line(&mut line)
+        .expect("the hub says where it listens");
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line of the hub: {line}"))
+        .to_owned();
+    (child, addr)
+}
+
+/// One HTTP/1.1 request on a connection of its own: the status (0 when
+/// nothing answered, as from a hub killed mid-request) and the body.
+pub fn http(addr: &str, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+        return (0, String::new());
+    };
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    if stream.write_all(head.as_bytes()).is_err() {
+        return (0, String::new());
+    }
+    // The hub may answer (413) and close before a body over its cap is sent.
+    let _ = stream.write_all(body);
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let status = answer.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
 /// The `mizuchi-hub` binary `cargo xtask build` built.
 pub fn hub_exe() -> PathBuf {
     built(profile_dir().join(format!("mizuchi-hub{}", std::env::consts::EXE_SUFFIX)))

@@ -456,6 +456,10 @@ fn bench(args: Vec<String>) -> Result<()> {
         "mizuchi-cli",
         "--bin",
         "mizuchi",
+        "--package",
+        "mizuchi-hub",
+        "--bin",
+        "mizuchi-hub",
     ]))?;
     run(cargo()
         .args([

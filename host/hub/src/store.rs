@@ -107,6 +107,30 @@ pub struct Overview {
     pub utilities: Vec<UtilityView>,
 }
 
+/// Rows per `INSERT`: well under the parameters a statement may bind
+/// (SQLite 32,766; PostgreSQL 65,535).
+const ROWS_PER_INSERT: usize = 200;
+
+/// `INSERT INTO {table} VALUES ($1, …), (…), …` for `rows` rows of
+/// `columns` values each.
+fn insert_rows(table: &str, columns: usize, rows: usize) -> String {
+    let mut sql = format!("INSERT INTO {table} VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * columns + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// The hub's database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -223,18 +247,23 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
-        for (idx, line, leaf) in &accepted.entries {
-            let r = sqlx::query(
-                "INSERT INTO entries (utility, idx, line, leaf, line_hash) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(utility)
-            .bind(*idx as i64)
-            .bind(line)
-            .bind(leaf)
-            .bind(line_hash(line.as_bytes()))
-            .execute(&mut *tx)
-            .await;
-            match r {
+        // Many rows per statement: one round trip for a run's entries.
+        for chunk in accepted.entries.chunks(ROWS_PER_INSERT) {
+            let sql = insert_rows(
+                "entries (utility, idx, line, leaf, line_hash)",
+                5,
+                chunk.len(),
+            );
+            let mut q = sqlx::query(&sql);
+            for (idx, line, leaf) in chunk {
+                q = q
+                    .bind(utility)
+                    .bind(*idx as i64)
+                    .bind(line)
+                    .bind(leaf)
+                    .bind(line_hash(line.as_bytes()));
+            }
+            match q.execute(&mut *tx).await {
                 Ok(_) => {}
                 Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
                     return Err(StoreError::Conflict);
@@ -278,15 +307,22 @@ impl Store {
                     .await?;
             }
         }
-        for r in &accepted.results {
-            sqlx::query("INSERT INTO results (utility, run, rule, force, outcome) VALUES ($1, $2, $3, $4, $5)")
-                .bind(utility)
-                .bind(&r.run)
-                .bind(&r.rule)
-                .bind(&r.force)
-                .bind(&r.outcome)
-                .execute(&mut *tx)
-                .await?;
+        for chunk in accepted.results.chunks(ROWS_PER_INSERT) {
+            let sql = insert_rows(
+                "results (utility, run, rule, force, outcome)",
+                5,
+                chunk.len(),
+            );
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(utility)
+                    .bind(&r.run)
+                    .bind(&r.rule)
+                    .bind(&r.force)
+                    .bind(&r.outcome);
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -10,7 +10,7 @@
 //! nothing, it reports.
 //!
 //! Usage (through `cargo xtask bench [--sizes 10000,1000000]`):
-//! `scale [--sizes N,N,…] [--only-intake] [--only-reports] [--only-authoring] [--out FILE]`; the helpers `measure`, `floor`,
+//! `scale [--sizes N,N,…] [--only-intake] [--only-reports] [--only-authoring] [--only-hub] [--out FILE]`; the helpers `measure`, `floor`,
 //! `native` and `peer` are this same binary run as child processes, so that
 //! each figure of memory belongs to one process.
 
@@ -25,6 +25,7 @@
 
 mod authoring;
 mod floor;
+mod hub;
 mod intake;
 mod measure;
 mod native;
@@ -674,6 +675,7 @@ fn orchestrate(args: &[String]) -> ExitCode {
     let mut only_intake = false;
     let mut only_reports = false;
     let mut only_authoring = false;
+    let mut only_hub = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -690,9 +692,11 @@ fn orchestrate(args: &[String]) -> ExitCode {
             "--only-reports" => only_reports = true,
             // Only the rule tests section, spliced into the existing file.
             "--only-authoring" => only_authoring = true,
+            // Only the hub section, spliced into the existing file.
+            "--only-hub" => only_hub = true,
             other => {
                 eprintln!(
-                    "bench: unknown argument `{other}`; use --sizes N,N,…, --only-intake, --only-reports, --only-authoring and --out FILE"
+                    "bench: unknown argument `{other}`; use --sizes N,N,…, --only-intake, --only-reports, --only-authoring, --only-hub and --out FILE"
                 );
                 return ExitCode::from(2);
             }
@@ -705,7 +709,7 @@ fn orchestrate(args: &[String]) -> ExitCode {
     );
     std::fs::create_dir_all(&p.bench).expect("the bench directory");
     let out = out.unwrap_or_else(|| p.root.join("BENCHMARKS.md"));
-    if only_intake || only_reports || only_authoring {
+    if only_intake || only_reports || only_authoring || only_hub {
         let mut doc = std::fs::read_to_string(&out).unwrap_or_default();
         if only_intake {
             let section = intake::render(&intake::measure(&p));
@@ -722,6 +726,11 @@ fn orchestrate(args: &[String]) -> ExitCode {
             let section = authoring::render(&authoring::measure(&p));
             println!("{section}");
             doc = splice(&doc, "## Rule tests", &section);
+        }
+        if only_hub {
+            let section = hub::render(&hub::measure(&p));
+            println!("{section}");
+            doc = splice(&doc, "## Hub ingest", &section);
         }
         std::fs::write(&out, doc).expect("write BENCHMARKS.md");
         eprintln!("bench: wrote {}", out.display());
@@ -742,6 +751,7 @@ fn orchestrate(args: &[String]) -> ExitCode {
         "## Rule tests",
         &authoring::render(&authoring::measure(&p)),
     );
+    body = splice(&body, "## Hub ingest", &hub::render(&hub::measure(&p)));
     let date = Command::new("date")
         .args(["-u", "+%Y-%m-%d"])
         .output()

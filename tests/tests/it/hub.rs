@@ -6,13 +6,12 @@
 //! create databases (`.ci/run` starts one); each run gets a database of its
 //! own.
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use mizuchi_tests::packs::{Machine, regulator_setup};
-use mizuchi_tests::{hub_exe, s, sample, sample_copy};
+use mizuchi_tests::{http, hub_exe, s, sample, sample_copy, spawn_hub};
 use serde_json::Value;
 
 /// A running hub, killed when dropped.
@@ -34,29 +33,18 @@ impl Hub {
     }
 
     fn start_with(database: &str, regulator: &Path, more: &[&str]) -> Hub {
-        let mut child = Command::new(hub_exe())
-            .args(["serve", "--database", database, "--bind", "127.0.0.1:0"])
-            .args([
-                "--regulator-key",
-                s(regulator),
-                "--require-publisher",
-                "MLIT",
-            ])
-            .args(more)
-            .env("MIZUCHI_LOG", "error")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start mizuchi-hub");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("its stdout"))
-            .read_line(&mut line)
-            .expect("the hub says where it listens");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_owned();
+        let mut args = vec![
+            "--database",
+            database,
+            "--bind",
+            "127.0.0.1:0",
+            "--regulator-key",
+            s(regulator),
+            "--require-publisher",
+            "MLIT",
+        ];
+        args.extend_from_slice(more);
+        let (child, addr) = spawn_hub(&hub_exe(), &args);
         Hub { child, addr }
     }
 
@@ -64,30 +52,8 @@ impl Hub {
         format!("http://{}", self.addr)
     }
 
-    /// A raw HTTP request: the status and the body.
     fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String) {
-        let Ok(mut stream) = TcpStream::connect(&self.addr) else {
-            return (0, String::new());
-        };
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            self.addr,
-            body.len()
-        );
-        if stream.write_all(head.as_bytes()).is_err() {
-            return (0, String::new());
-        }
-        // The hub may answer (413) and close before a body over its cap is sent.
-        let _ = stream.write_all(body);
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer);
-        // No answer at all (a hub killed mid-request) is status 0.
-        let status = answer.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let body = answer
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_owned())
-            .unwrap_or_default();
-        (status, body)
+        http(&self.addr, method, path, body)
     }
 }
 
