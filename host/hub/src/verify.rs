@@ -12,10 +12,11 @@
 //! regulator's policy applied, which flags but never refuses: a run is what
 //! the utility did, and the regulator must see it.
 
+use mizuchi_evidence::{Force, Outcome};
 use mizuchi_ledger::keys::PublicKey;
 use mizuchi_ledger::ledger::{Checkpoint, GENESIS, check_line, line_hash, origin};
 use mizuchi_ledger::merkle::{self, Hash};
-use mizuchi_ledger::statement::{RESULT_PREDICATE, RUN_PREDICATE, ResultPredicate, RunPredicate};
+use mizuchi_ledger::statement::{RESULT_PREDICATE, RUN_PREDICATE, RuleRef, RunPredicate};
 
 use crate::wire::Push;
 
@@ -273,7 +274,17 @@ fn read_statement(
             flags,
         });
     } else if kind == RESULT_PREDICATE {
-        let Ok(r) = serde_json::from_value::<ResultPredicate>(predicate) else {
+        // What the views show of a result; its findings stay in the stored
+        // line (the signature already covered them).
+        #[derive(serde::Deserialize)]
+        struct ResultHead {
+            run: String,
+            rule: RuleRef,
+            #[serde(default)]
+            force: Option<Force>,
+            outcome: Outcome,
+        }
+        let Ok(r) = serde_json::from_value::<ResultHead>(predicate) else {
             return;
         };
         out.results.push(ResultRecord {
