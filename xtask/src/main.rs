@@ -144,6 +144,19 @@ fn official_modules() -> Result<Vec<String>> {
 /// The cargo profile rule modules are built with (see the workspace `Cargo.toml`).
 const RULES_PROFILE: &str = "rules";
 
+/// The binaries the tests and the benchmark run: `mizuchi` and the
+/// regulator's `mizuchi-hub`.
+const BINARIES: &[&str] = &[
+    "--package",
+    "mizuchi-cli",
+    "--bin",
+    "mizuchi",
+    "--package",
+    "mizuchi-hub",
+    "--bin",
+    "mizuchi-hub",
+];
+
 fn build() -> Result<()> {
     ensure_wasm_target()?;
     let mut guests = cargo();
@@ -152,17 +165,7 @@ fn build() -> Result<()> {
         guests.args(["--package", &p]);
     }
     run(&mut guests)?;
-    run(cargo().args([
-        "build",
-        "--package",
-        "mizuchi-cli",
-        "--bin",
-        "mizuchi",
-        "--package",
-        "mizuchi-hub",
-        "--bin",
-        "mizuchi-hub",
-    ]))?;
+    run(cargo().arg("build").args(BINARIES))?;
     let mut modules = Vec::new();
     for name in official_modules()? {
         let file = wasm_dir().join(format!("{}.wasm", name.replace('-', "_")));
@@ -449,18 +452,7 @@ fn forget_packaged_sources(packages: &[&str]) -> Result<()> {
 /// benchmark, which prints its table and writes `BENCHMARKS.md`.
 fn bench(args: Vec<String>) -> Result<()> {
     build()?;
-    run(cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "mizuchi-cli",
-        "--bin",
-        "mizuchi",
-        "--package",
-        "mizuchi-hub",
-        "--bin",
-        "mizuchi-hub",
-    ]))?;
+    run(cargo().args(["build", "--release"]).args(BINARIES))?;
     run(cargo()
         .args([
             "bench",

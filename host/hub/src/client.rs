@@ -96,15 +96,25 @@ pub fn head(hub: &str, utility: &str) -> Result<Head, ClientError> {
 pub fn push_ledger(hub: &str, utility: &str, ledger: &Path) -> Result<Receipt, ClientError> {
     let held = head(hub, utility)?;
     let push = push_from_ledger(ledger, &held)?;
-    let url = format!("{}/api/utilities/{utility}/push", base(hub));
-    let body = serde_json::to_vec(&push).map_err(|e| ClientError::Transport {
-        url: url.clone(),
+    post_json(
+        &format!("{}/api/utilities/{utility}/push", base(hub)),
+        &push,
+    )
+}
+
+/// POSTs `value` as JSON to `url`; the hub's answer.
+fn post_json<T: serde::de::DeserializeOwned>(
+    url: &str,
+    value: &impl serde::Serialize,
+) -> Result<T, ClientError> {
+    let body = serde_json::to_vec(value).map_err(|e| ClientError::Transport {
+        url: url.to_owned(),
         message: e.to_string(),
     })?;
     answer(
-        &url,
+        url,
         agent()
-            .post(&url)
+            .post(url)
             .header("content-type", "application/json")
             .send(&body[..]),
     )
@@ -112,16 +122,5 @@ pub fn push_ledger(hub: &str, utility: &str, ledger: &Path) -> Result<Receipt, C
 
 /// Sends a signed enrolment (see [`crate::wire::Enrolment`]).
 pub fn enrol(hub: &str, envelope: &Envelope) -> Result<serde_json::Value, ClientError> {
-    let url = format!("{}/api/enrol", base(hub));
-    let body = serde_json::to_vec(envelope).map_err(|e| ClientError::Transport {
-        url: url.clone(),
-        message: e.to_string(),
-    })?;
-    answer(
-        &url,
-        agent()
-            .post(&url)
-            .header("content-type", "application/json")
-            .send(&body[..]),
-    )
+    post_json(&format!("{}/api/enrol", base(hub)), envelope)
 }

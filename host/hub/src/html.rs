@@ -5,23 +5,9 @@
 use std::fmt::Write;
 
 use mizuchi_evidence::Outcome;
+use mizuchi_report::html::escape;
 
 use crate::store::Overview;
-
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
 
 fn label(outcome: &str, en: bool) -> String {
     match outcome.parse::<Outcome>() {
@@ -111,7 +97,7 @@ pub fn render(o: &Overview, en: bool) -> String {
             t("事業者", "Utility")
         );
         for r in rules {
-            let _ = write!(h, "<th>{}</th>", esc(r));
+            let _ = write!(h, "<th>{}</th>", escape(r));
         }
         h.push_str("</tr>");
         for u in &o.utilities {
@@ -119,8 +105,8 @@ pub fn render(o: &Overview, en: bool) -> String {
             let _ = write!(
                 h,
                 "<tr><th><a href=\"#u-{}\">{}</a></th>",
-                esc(&u.id),
-                esc(name)
+                escape(&u.id),
+                escape(name)
             );
             for r in rules {
                 match u.latest.get(r) {
@@ -128,8 +114,8 @@ pub fn render(o: &Overview, en: bool) -> String {
                         let _ = write!(
                             h,
                             "<td class=\"{}\">{}</td>",
-                            esc(out),
-                            esc(&label(out, en))
+                            escape(out),
+                            escape(&label(out, en))
                         );
                     }
                     None => h.push_str("<td>—</td>"),
@@ -149,9 +135,9 @@ pub fn render(o: &Overview, en: bool) -> String {
         let _ = write!(
             h,
             "<h3 id=\"u-{}\">{} ({})</h3><p>{}</p>",
-            esc(&u.id),
-            esc(name),
-            esc(&u.id),
+            escape(&u.id),
+            escape(name),
+            escape(&u.id),
             t(
                 &format!("受理した記録 {} 件", u.entries),
                 &format!("{} entries accepted", u.entries)
@@ -175,10 +161,10 @@ pub fn render(o: &Overview, en: bool) -> String {
                 let _ = write!(
                     h,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    esc(&r.run),
-                    esc(&r.as_of),
-                    esc(&r.packs),
-                    esc(&counts.join(", "))
+                    escape(&r.run),
+                    escape(&r.as_of),
+                    escape(&r.packs),
+                    escape(&counts.join(", "))
                 );
             }
             h.push_str("</table>");
@@ -189,9 +175,9 @@ pub fn render(o: &Overview, en: bool) -> String {
                 let _ = write!(
                     h,
                     "<li class=\"flag\"><b>{}</b> {} {}</li>",
-                    esc(kind_label(&f.kind, en)),
-                    esc(f.run.as_deref().unwrap_or("")),
-                    esc(&f.detail)
+                    escape(kind_label(&f.kind, en)),
+                    escape(f.run.as_deref().unwrap_or("")),
+                    escape(&f.detail)
                 );
             }
             h.push_str("</ul>");

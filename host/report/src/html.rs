@@ -21,8 +21,9 @@ use crate::diff::RunDiff;
 use crate::model::{Finding, Force, Outcome, ParamValue, Status};
 use crate::run::{Lang, RuleRow, Run};
 
-/// Escapes text for HTML element content and attribute values.
-fn esc(s: &str) -> String {
+/// Escapes text for HTML element content and attribute values (the
+/// regulator's hub uses it for its dashboard too).
+pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -105,7 +106,7 @@ fn badge(o: Outcome, lang: Lang) -> String {
     format!(
         "<span class=\"badge {}\">{}</span>",
         class(o.as_str()),
-        esc(o.label().get(lang.as_str()))
+        escape(o.label().get(lang.as_str()))
     )
 }
 
@@ -123,7 +124,7 @@ fn status_badge(s: Status, lang: Lang) -> String {
     format!(
         "<span class=\"badge {}\">{}</span>",
         class(s.as_str()),
-        esc(label.get(lang.as_str()))
+        escape(label.get(lang.as_str()))
     )
 }
 
@@ -168,7 +169,7 @@ fn chapter_chart(o: &mut String, run: &Run, lang: Lang) {
         o,
         "<div class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {height}\" role=\"img\" aria-label=\"{}\">",
         label_w + bar_w + 10.0,
-        esc(lang.pick("章ごとの結果", "Outcomes by chapter"))
+        escape(lang.pick("章ごとの結果", "Outcomes by chapter"))
     );
     for (row, (chapter, counts)) in by.iter().enumerate() {
         let y = row as f64 * row_h + 4.0;
@@ -177,7 +178,7 @@ fn chapter_chart(o: &mut String, run: &Run, lang: Lang) {
             o,
             "<text x=\"0\" y=\"{}\" font-size=\"13\" fill=\"#1a1a1a\">{} ({total})</text>",
             y + 17.0,
-            esc(chapter.title().get(lang.as_str()))
+            escape(chapter.title().get(lang.as_str()))
         );
         let mut x = label_w;
         for outcome in Outcome::ALL {
@@ -191,7 +192,7 @@ fn chapter_chart(o: &mut String, run: &Run, lang: Lang) {
                 "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"><title>{}: {n}</title></rect>",
                 row_h - 8.0,
                 colour(outcome),
-                esc(outcome.label().get(lang.as_str()))
+                escape(outcome.label().get(lang.as_str()))
             );
             if w >= 18.0 {
                 let _ = write!(
@@ -210,7 +211,7 @@ fn chapter_chart(o: &mut String, run: &Run, lang: Lang) {
             o,
             "<span><i style=\"background:{}\"></i>{}</span>",
             colour(outcome),
-            esc(outcome.label().get(lang.as_str()))
+            escape(outcome.label().get(lang.as_str()))
         );
     }
     o.push_str("</div></div>");
@@ -221,7 +222,13 @@ fn refs(f: &Finding) -> String {
     let list: Vec<String> = f
         .refs
         .iter()
-        .map(|r| format!("<code>{}: {}</code>", esc(&r.section), esc(&r.locator)))
+        .map(|r| {
+            format!(
+                "<code>{}: {}</code>",
+                escape(&r.section),
+                escape(&r.locator)
+            )
+        })
         .collect();
     list.join("<br>")
 }
@@ -239,7 +246,7 @@ fn more(o: &mut String, left: usize, columns: usize, lang: Lang) {
     let _ = write!(
         o,
         "<tr><td colspan=\"{columns}\" class=\"muted\">{}</td></tr>",
-        esc(&match lang {
+        escape(&match lang {
             Lang::Ja => format!(
                 "ほか {left} 件。すべての所見は findings.csv・junit.xml・OSCAL の結果にあります (mizuchi report --format csv,junit,oscal)"
             ),
@@ -283,10 +290,10 @@ fn findings_table<'a>(o: &mut String, findings: impl Iterator<Item = &'a Finding
         let _ = write!(
             o,
             "<tr><td><code>{}:{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&f.subject.kind),
-            esc(&f.subject.id),
+            escape(&f.subject.kind),
+            escape(&f.subject.id),
             status_badge(f.status, lang),
-            esc(f.message.get(lang.as_str())),
+            escape(f.message.get(lang.as_str())),
             refs(f)
         );
     }
@@ -304,18 +311,22 @@ fn rule_heading(o: &mut String, r: &RuleRow, lang: Lang) {
     let _ = write!(
         o,
         "<h3 id=\"{}\">{} <code>{}</code> {}</h3><p class=\"sub\">{}{}{}</p>",
-        esc(&r.id),
+        escape(&r.id),
         badge(r.outcome, lang),
-        esc(&r.id),
-        esc(r.title_in(lang)),
-        esc(force),
+        escape(&r.id),
+        escape(r.title_in(lang)),
+        escape(force),
         r.section
             .as_deref()
-            .map(|s| format!(" · {} {}", lang.pick("ガイドライン", "guideline"), esc(s)))
+            .map(|s| format!(
+                " · {} {}",
+                lang.pick("ガイドライン", "guideline"),
+                escape(s)
+            ))
             .unwrap_or_default(),
         r.version
             .as_deref()
-            .map(|v| format!(" · v{}", esc(v)))
+            .map(|v| format!(" · v{}", escape(v)))
             .unwrap_or_default(),
     );
 }
@@ -323,7 +334,7 @@ fn rule_heading(o: &mut String, r: &RuleRow, lang: Lang) {
 /// Who vouches for the results.
 fn provenance(o: &mut String, run: &Run, lang: Lang) {
     let row = |o: &mut String, k: &str, v: String| {
-        let _ = write!(o, "<dt>{}</dt><dd>{v}</dd>", esc(k));
+        let _ = write!(o, "<dt>{}</dt><dd>{v}</dd>", escape(k));
     };
     match run.signed() {
         Some(s) => {
@@ -338,14 +349,14 @@ fn provenance(o: &mut String, run: &Run, lang: Lang) {
             row(
                 o,
                 lang.pick("台帳", "Ledger"),
-                format!("<code>{}</code>", esc(&s.ledger)),
+                format!("<code>{}</code>", escape(&s.ledger)),
             );
             row(
                 o,
                 lang.pick("実行", "Run"),
                 format!(
                     "<code>{}</code> ({} {})",
-                    esc(run.id().unwrap_or("")),
+                    escape(run.id().unwrap_or("")),
                     lang.pick("見出し項目", "header entry"),
                     s.entry
                 ),
@@ -367,14 +378,14 @@ fn provenance(o: &mut String, run: &Run, lang: Lang) {
             row(
                 o,
                 lang.pick("台帳のルート", "Ledger root"),
-                format!("<code>{}</code>", esc(&s.root)),
+                format!("<code>{}</code>", escape(&s.root)),
             );
             row(
                 o,
                 lang.pick("結果の署名鍵", "Results signed by"),
                 s.signers
                     .iter()
-                    .map(|k| format!("<code>{}</code>", esc(k)))
+                    .map(|k| format!("<code>{}</code>", escape(k)))
                     .collect::<Vec<_>>()
                     .join("<br>"),
             );
@@ -400,10 +411,10 @@ fn provenance(o: &mut String, run: &Run, lang: Lang) {
             (Some(publisher), false) => format!(
                 "{} {} {}",
                 lang.pick("発行者", "publisher"),
-                esc(publisher),
+                escape(publisher),
                 p.signed_by
                     .iter()
-                    .map(|k| format!("<code>{}</code>", esc(k)))
+                    .map(|k| format!("<code>{}</code>", escape(k)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -414,9 +425,9 @@ fn provenance(o: &mut String, run: &Run, lang: Lang) {
             lang.pick("規則パック", "Rule pack"),
             format!(
                 "<code>{}@{}</code> sha256 <code>{}</code><br>{who}",
-                esc(&p.name),
-                esc(&p.version),
-                esc(&p.digest)
+                escape(&p.name),
+                escape(&p.version),
+                escape(&p.digest)
             ),
         );
     }
@@ -427,7 +438,7 @@ fn provenance(o: &mut String, run: &Run, lang: Lang) {
             "{} {} · sha256 <code>{}</code>",
             lang.pick("収集日", "collected on"),
             run.collected_on(),
-            esc(run.evidence_digest())
+            escape(run.evidence_digest())
         ),
     );
     o.push_str("</dl></section>");
@@ -442,7 +453,7 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
         "<h2>{}</h2><p class=\"sub\">{} <code>{}</code> ({} {})</p>",
         lang.pick("前回の評価からの変化", "Since the previous run"),
         lang.pick("前回", "Previous run"),
-        esc(previous.id().unwrap_or("")),
+        escape(previous.id().unwrap_or("")),
         lang.pick("評価基準日", "as of"),
         previous.as_of()
     );
@@ -457,7 +468,7 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
         lang.pick("推奨 前回", "Recommended, before"),
         lang.pick("推奨 今回", "Recommended, now"),
     ] {
-        let _ = write!(o, "<th class=\"n\">{}</th>", esc(head));
+        let _ = write!(o, "<th class=\"n\">{}</th>", escape(head));
     }
     o.push_str("</tr></thead><tbody>");
     let counts = [
@@ -485,7 +496,7 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
         if items.is_empty() {
             return;
         }
-        let _ = write!(o, "<h3>{} ({})</h3><ul>", esc(title), items.len());
+        let _ = write!(o, "<h3>{} ({})</h3><ul>", escape(title), items.len());
         let total = items.len();
         for i in items.into_iter().take(SHOWN) {
             let _ = write!(o, "<li>{i}</li>");
@@ -494,7 +505,7 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
             let _ = write!(
                 o,
                 "<li class=\"muted\">{}</li>",
-                esc(&match lang {
+                escape(&match lang {
                     Lang::Ja => format!("ほか {} 件 (mizuchi report diff)", total - SHOWN),
                     Lang::En => format!("and {} more (mizuchi report diff)", total - SHOWN),
                 })
@@ -505,10 +516,10 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
     let finding = |rule: &str, f: &Finding| {
         format!(
             "<code>{}</code> <code>{}:{}</code> {}",
-            esc(rule),
-            esc(&f.subject.kind),
-            esc(&f.subject.id),
-            esc(f.message.get(l))
+            escape(rule),
+            escape(&f.subject.kind),
+            escape(&f.subject.id),
+            escape(f.message.get(l))
         )
     };
     list(
@@ -538,18 +549,18 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
         between.push(format!(
             "{} <code>{}</code>: {} → {}",
             lang.pick("パラメータ", "parameter"),
-            esc(k),
-            esc(&v(&c.before)),
-            esc(&v(&c.after))
+            escape(k),
+            escape(&v(&c.before)),
+            escape(&v(&c.after))
         ));
     }
     for (k, c) in &d.packs {
         between.push(format!(
             "{} <code>{}</code>: {} → {}",
             lang.pick("パック", "pack"),
-            esc(k),
-            esc(c.before.as_deref().unwrap_or("—")),
-            esc(c.after.as_deref().unwrap_or("—"))
+            escape(k),
+            escape(c.before.as_deref().unwrap_or("—")),
+            escape(c.after.as_deref().unwrap_or("—"))
         ));
     }
     if !d.evidence.is_empty() {
@@ -558,7 +569,7 @@ fn trend(o: &mut String, run: &Run, previous: &Run, lang: Lang) {
             lang.pick("変わった証跡ファイル", "evidence files changed"),
             d.evidence
                 .keys()
-                .map(|k| format!("<code>{}</code>", esc(k)))
+                .map(|k| format!("<code>{}</code>", escape(k)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -588,17 +599,17 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
         "<!DOCTYPE html>\n<html lang=\"{l}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><style>{STYLE}</style></head><body>",
-        esc(&title)
+        escape(&title)
     );
     let _ = write!(
         o,
         "<header><h1>{}</h1><p class=\"sub\">{} <code>{}</code> · {} {} · {}</p></header>",
-        esc(run.utility_name().get(l)),
+        escape(run.utility_name().get(l)),
         lang.pick("事業体", "Utility"),
-        esc(run.utility_id()),
+        escape(run.utility_id()),
         lang.pick("評価基準日", "Assessed as of"),
         run.as_of(),
-        esc(lang.pick(
+        escape(lang.pick(
             "国土交通省「水道分野における情報セキュリティ確保に係る安全ガイドライン」(2025年3月) と水道施設の技術的基準を定める省令による",
             "Against MLIT's water-sector cybersecurity guideline (March 2025) and the ordinance on the technical standards of water facilities"
         ))
@@ -629,8 +640,8 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
         let _ = write!(
             o,
             "<div class=\"card\"><h3>{}</h3><p class=\"sub\">{}</p>",
-            esc(heading),
-            esc(note)
+            escape(heading),
+            escape(note)
         );
         counts_table(&mut o, &run.counts(force), lang);
         o.push_str("</div>");
@@ -683,8 +694,8 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
                 o,
                 "<p>{}: <code>{}</code> {}</p>",
                 lang.pick("実行できませんでした", "It could not run"),
-                esc(&e.cause),
-                esc(&e.message)
+                escape(&e.cause),
+                escape(&e.message)
             );
         }
         findings_table(&mut o, r.failed(), lang);
@@ -752,7 +763,7 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
                 format!(
                     "<span class=\"badge o-fail\">{}</span> {}",
                     lang.pick("期限切れ", "expired"),
-                    esc(&match lang {
+                    escape(&match lang {
                         Lang::Ja => format!("{} まで受容されていました", a.expires_on),
                         Lang::En => format!("was waived until {}", a.expires_on),
                     })
@@ -768,14 +779,14 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
             let _ = write!(
                 o,
                 "<tr><td><code>{}</code> {}</td><td>{}</td><td><code>{}</code></td><td>{expiry}</td><td>{}</td></tr>",
-                esc(&r.id),
-                esc(r.title_in(lang)),
+                escape(&r.id),
+                escape(r.title_in(lang)),
                 a.subject.as_deref().map_or_else(
-                    || esc(lang.pick("すべての対象", "every subject")),
-                    |s| format!("<code>{}</code>", esc(s))
+                    || escape(lang.pick("すべての対象", "every subject")),
+                    |s| format!("<code>{}</code>", escape(s))
                 ),
-                esc(&a.approved_by),
-                esc(&a.reason)
+                escape(&a.approved_by),
+                escape(&a.reason)
             );
         }
         o.push_str("</tbody></table>");
@@ -819,8 +830,8 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
             let _ = write!(
                 o,
                 "<tr><td><code>{}</code></td><td><code>{}</code></td></tr>",
-                esc(k),
-                esc(&v.to_string())
+                escape(k),
+                escape(&v.to_string())
             );
         }
         o.push_str("</tbody></table>");
@@ -848,10 +859,10 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
         let _ = write!(
             o,
             "<tr><td><a href=\"#d-{}\"><code>{}</code></a></td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{subjects}</td></tr>",
-            esc(&r.id),
-            esc(&r.id),
-            esc(r.title_in(lang)),
-            esc(r.section.as_deref().unwrap_or("")),
+            escape(&r.id),
+            escape(&r.id),
+            escape(r.title_in(lang)),
+            escape(r.section.as_deref().unwrap_or("")),
             badge(r.outcome, lang)
         );
     }
@@ -864,18 +875,18 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
         lang.pick("規則ごとの詳細", "Details of every rule")
     );
     for r in run.rules() {
-        let _ = write!(o, "<div class=\"rule\" id=\"d-{}\">", esc(&r.id));
+        let _ = write!(o, "<div class=\"rule\" id=\"d-{}\">", escape(&r.id));
         rule_heading(&mut o, r, lang);
         let params: Vec<String> = r
             .parameters
             .iter()
-            .map(|(k, v)| format!("<code>{}={}</code>", esc(k), esc(&v.to_string())))
+            .map(|(k, v)| format!("<code>{}={}</code>", escape(k), escape(&v.to_string())))
             .collect();
         let _ = write!(
             o,
             "<p class=\"sub\">{} {} · {} {}{}</p>",
             lang.pick("パック", "pack"),
-            esc(&r.pack),
+            escape(&r.pack),
             lang.pick("燃料", "fuel"),
             r.fuel,
             if params.is_empty() {
@@ -917,10 +928,10 @@ pub fn render(run: &Run, previous: Option<&Run>, lang: Lang) -> String {
     let _ = writeln!(
         o,
         "<footer>Mizuchi {} · {} {} · {}</footer></body></html>",
-        esc(&run.host().version),
+        escape(&run.host().version),
         lang.pick("規則 ABI", "rule ABI"),
-        esc(&run.host().rule_abi),
-        esc(lang.pick(
+        escape(&run.host().rule_abi),
+        escape(lang.pick(
             "同じパック・証跡・パラメータ・評価基準日からは、同じ結果が得られます (mizuchi replay)。",
             "The same pack, evidence, parameters and assessment date give the same results (mizuchi replay)."
         ))
@@ -977,7 +988,7 @@ mod tests {
     #[test]
     fn text_is_escaped_in_content_and_attributes() {
         assert_eq!(
-            esc("<script>alert('x')</script> & \"q\""),
+            escape("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
     }
