@@ -478,9 +478,17 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             replace,
         } => {
             let mut writer = BundleWriter::open(&into)?;
+            let bytes = mizuchi_ledger::files::read(&file).say(|| {
+                (
+                    format!("`{}` を読めません", file.display()),
+                    format!("cannot read `{}`", file.display()),
+                )
+            })?;
             let section = match section {
                 AddSection::Official(kind) => kind,
-                AddSection::Extension(name) => return add_extension(global, writer, &name, &file),
+                AddSection::Extension(name) => {
+                    return add_extension(global, writer, &name, &file, &bytes);
+                }
             };
             if let Some(entry) = writer.entry(section)
                 && section.shape() == mizuchi_evidence::SectionShape::Document
@@ -494,12 +502,6 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                 )
                 .into());
             }
-            let bytes = mizuchi_ledger::files::read(&file).say(|| {
-                (
-                    format!("`{}` を読めません", file.display()),
-                    format!("cannot read `{}`", file.display()),
-                )
-            })?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -758,14 +760,9 @@ fn add_extension(
     mut writer: BundleWriter,
     name: &ExtensionName,
     file: &Path,
+    bytes: &[u8],
 ) -> Result<(), Failure> {
-    let bytes = mizuchi_ledger::files::read(file).say(|| {
-        (
-            format!("`{}` を読めません", file.display()),
-            format!("cannot read `{}`", file.display()),
-        )
-    })?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).say(|| {
+    let json: serde_json::Value = serde_json::from_slice(bytes).say(|| {
         (
             format!("`{}` は JSON として読めません", file.display()),
             format!("`{}` is not valid JSON", file.display()),
