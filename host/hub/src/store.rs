@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use mizuchi_ledger::ledger::line_hash;
 use mizuchi_ledger::merkle::Hash;
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -255,13 +254,13 @@ impl Store {
                 chunk.len(),
             );
             let mut q = sqlx::query(&sql);
-            for (idx, line, leaf) in chunk {
+            for (idx, line, leaf, hash) in chunk {
                 q = q
                     .bind(utility)
                     .bind(*idx as i64)
                     .bind(line)
                     .bind(leaf)
-                    .bind(line_hash(line.as_bytes()));
+                    .bind(hash);
             }
             match q.execute(&mut *tx).await {
                 Ok(_) => {}

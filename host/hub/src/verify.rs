@@ -97,8 +97,8 @@ pub struct ResultRecord {
 /// A verified push, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
-    /// The new entries: index, line, leaf hash (hex).
-    pub entries: Vec<(u64, String, String)>,
+    /// The new entries: index, line, leaf hash and line hash (hex).
+    pub entries: Vec<(u64, String, String, String)>,
     /// The checkpoint.
     pub checkpoint: Checkpoint,
     /// The runs the entries start.
@@ -196,10 +196,10 @@ pub fn verify_push(
         read_statement(&mut accepted, index, &kind, predicate, policy);
         let leaf = merkle::leaf_hash(line.as_bytes());
         all.push(leaf);
+        prev = line_hash(line.as_bytes());
         accepted
             .entries
-            .push((index, line.clone(), hex::encode(leaf)));
-        prev = line_hash(line.as_bytes());
+            .push((index, line.clone(), hex::encode(leaf), prev.clone()));
     }
     if merkle::root(&all) != checkpoint.root {
         return Err(Refusal::Rewritten(
@@ -334,12 +334,9 @@ mod tests {
         let leaves: Vec<Hash> = accepted
             .entries
             .iter()
-            .map(|(_, line, _)| merkle::leaf_hash(line.as_bytes()))
+            .map(|(_, line, _, _)| merkle::leaf_hash(line.as_bytes()))
             .collect();
-        let last = accepted
-            .entries
-            .last()
-            .map(|(_, l, _)| line_hash(l.as_bytes()));
+        let last = accepted.entries.last().map(|(_, _, _, h)| h.clone());
         (
             Held {
                 size: leaves.len() as u64,
@@ -376,6 +373,8 @@ mod tests {
         assert_eq!(next.entries.len(), 2);
         let more = verify_push("U-1", &public, &held, &leaves, &next, &policy).unwrap();
         assert_eq!(more.entries[0].0, 4);
+        // The line hash kept for the next push is the chain's.
+        assert_eq!(more.entries[0].3, line_hash(more.entries[0].1.as_bytes()));
 
         // Another history of the same key and utility: refused, each way.
         let other = ledger(dir.path(), "b.jsonl", &key, 3);
