@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use mizuchi_evidence::Text;
-use mizuchi_hub::wire::{ENROLMENT_TYPE, Enrolment};
+use mizuchi_hub::wire::{ENROLMENT_TYPE, Enrolment, POLICY_TYPE, PolicyDoc};
 use mizuchi_ledger::dsse::Envelope;
 use mizuchi_ledger::keys::{PublicKey, SecretKey};
 
@@ -36,17 +36,38 @@ pub(crate) enum Command {
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
     },
+    /// Put a policy in force at the hub, signed with a regulator key: runs
+    /// pushed after it are flagged when they break it.
+    Policy {
+        /// The hub, e.g. `https://hub.example.go.jp`.
+        #[arg(long, value_name = "URL")]
+        hub: String,
+        /// A publisher every run's packs must come from. Repeatable; none:
+        /// any publisher the utility trusts.
+        #[arg(long = "require-publisher", value_name = "NAME")]
+        required_publishers: Vec<String>,
+        /// The regulator's private key.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
 }
 
 pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
-    let Command::Enrol {
-        hub,
-        utility,
-        name_ja,
-        name_en,
-        utility_key,
-        key,
-    } = command;
+    let (hub, utility, name_ja, name_en, utility_key, key) = match command {
+        Command::Enrol {
+            hub,
+            utility,
+            name_ja,
+            name_en,
+            utility_key,
+            key,
+        } => (hub, utility, name_ja, name_en, utility_key, key),
+        Command::Policy {
+            hub,
+            required_publishers,
+            key,
+        } => return policy(global, &hub, required_publishers, &key),
+    };
     let public = PublicKey::read(&utility_key).map_err(anyhow::Error::from)?;
     let regulator = SecretKey::read(&key).map_err(anyhow::Error::from)?;
     let enrolment = Enrolment {
@@ -67,6 +88,33 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             "enrolled utility {utility} at the hub (key {})\n",
             &public.key_id()[..16]
         ),
+    );
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Signs and sends the policy.
+fn policy(
+    global: &Global,
+    hub: &str,
+    required_publishers: Vec<String>,
+    key: &std::path::Path,
+) -> Result<(), Failure> {
+    let regulator = SecretKey::read(key).map_err(anyhow::Error::from)?;
+    let doc = PolicyDoc {
+        required_publishers,
+    };
+    let envelope = Envelope::sign(POLICY_TYPE, &serde_json::to_vec(&doc)?, &regulator);
+    let now = mizuchi_hub::client::set_policy(hub, &envelope).map_err(anyhow::Error::from)?;
+    let list = if now.required_publishers.is_empty() {
+        crate::render::t(global.lang, "指定なし", "any")
+    } else {
+        now.required_publishers.join(", ")
+    };
+    let text = crate::render::t(
+        global.lang,
+        &format!("ハブのポリシーを更新しました（必須の発行者: {list}）\n"),
+        &format!("the hub's policy is in force (required publishers: {list})\n"),
     );
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())

@@ -104,7 +104,7 @@ enum Command {
     /// The trust store: which publishers may sign packs, with which keys.
     #[command(subcommand)]
     Trust(trust::Command),
-    /// The regulator's hub: enrol a utility (the hub is `mizuchi-hub serve`).
+    /// The regulator's hub: enrol a utility, put a policy in force (the hub is `mizuchi-hub serve`).
     #[command(subcommand)]
     Hub(hub::Command),
 }

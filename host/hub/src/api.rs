@@ -21,7 +21,9 @@ use serde::de::DeserializeOwned;
 
 use crate::store::{Enrolled, Store, StoreError};
 use crate::verify::{Policy, Refusal, verify_push};
-use crate::wire::{ENROLMENT_TYPE, Enrolment, ErrorBody, Head, Push, Receipt};
+use crate::wire::{
+    ENROLMENT_TYPE, Enrolment, ErrorBody, Head, POLICY_TYPE, PolicyDoc, Push, Receipt,
+};
 
 /// The largest request body accepted: a push of a few thousand entries.
 pub const MAX_BODY: usize = 32 << 20;
@@ -33,7 +35,8 @@ pub struct Hub {
     pub store: Store,
     /// The regulator's keys: enrolments must be signed by one of them.
     pub regulators: Vec<PublicKey>,
-    /// What every run must meet or be flagged for.
+    /// What every run must meet or be flagged for until the regulator signs
+    /// a policy (`POST /api/policy`), which then applies.
     pub policy: Policy,
     /// The directory of signed packs, key rotations and their `index.json`
     /// the hub distributes under `/packs/` (`mizuchi pack index` writes the
@@ -120,6 +123,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/", get(dashboard))
         .route("/api/enrol", post(enrol))
         .route("/api/overview", get(overview))
+        .route("/api/policy", get(get_policy).post(set_policy))
         .route("/api/utilities/{id}/head", get(head))
         .route("/api/utilities/{id}/push", post(push))
         .route("/packs/{file}", get(pack_file))
@@ -215,7 +219,12 @@ async fn push(
     let key = PublicKey::from_pem(&pem)
         .map_err(|e| ApiError::from(StoreError::Damaged(id.clone(), e.to_string())))?;
     let (held, leaves) = hub.store.held(&id).await?;
-    let policy = hub.policy.clone();
+    let policy = match hub.store.policy().await? {
+        Some(signed) => Policy {
+            required_publishers: signed.required_publishers,
+        },
+        None => hub.policy.clone(),
+    };
     let (uid, size) = (id.clone(), held.size);
     // Signature checks are the work of a push: off the async threads.
     let verified = tokio::task::spawn_blocking(move || {
@@ -296,6 +305,56 @@ async fn pack_file(
         "application/octet-stream"
     };
     Ok(([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response())
+}
+
+/// The policy in force: the one the regulator signed last, else the one the
+/// hub was started with.
+async fn get_policy(State(hub): State<Arc<Hub>>) -> Result<Json<PolicyDoc>, ApiError> {
+    Ok(Json(match hub.store.policy().await? {
+        Some(p) => p,
+        None => PolicyDoc {
+            required_publishers: hub.policy.required_publishers.clone(),
+        },
+    }))
+}
+
+/// Puts a policy signed by a regulator key in force for the pushes after it.
+async fn set_policy(
+    State(hub): State<Arc<Hub>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<PolicyDoc>, ApiError> {
+    let envelope: Envelope = json_body(body)?;
+    if envelope.payload_type != POLICY_TYPE {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            format!(
+                "a policy is a DSSE envelope of `{POLICY_TYPE}`, not of `{}`",
+                envelope.payload_type
+            ),
+        ));
+    }
+    if envelope.verified_by(&hub.regulators).is_empty() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "signature",
+            "the policy is not signed by a regulator key of this hub",
+        ));
+    }
+    let payload = envelope
+        .payload_bytes()
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    let policy: PolicyDoc = serde_json::from_slice(&payload).map_err(|err| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            format!("the policy: {err}"),
+        )
+    })?;
+    let stored = serde_json::to_string(&envelope).unwrap_or_default();
+    hub.store.set_policy(&policy, &stored).await?;
+    tracing::info!(?policy, "policy in force");
+    Ok(Json(policy))
 }
 
 async fn overview(State(hub): State<Arc<Hub>>) -> Result<Json<crate::store::Overview>, ApiError> {

@@ -120,6 +120,12 @@ fn post_json<T: serde::de::DeserializeOwned>(
     )
 }
 
+/// Sends a signed policy (see [`crate::wire::PolicyDoc`]); the policy now
+/// in force.
+pub fn set_policy(hub: &str, envelope: &Envelope) -> Result<crate::wire::PolicyDoc, ClientError> {
+    post_json(&format!("{}/api/policy", base(hub)), envelope)
+}
+
 /// Sends a signed enrolment (see [`crate::wire::Enrolment`]).
 pub fn enrol(hub: &str, envelope: &Envelope) -> Result<serde_json::Value, ClientError> {
     post_json(&format!("{}/api/enrol", base(hub)), envelope)

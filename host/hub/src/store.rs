@@ -15,7 +15,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 
 use crate::verify::{Accepted, Held};
-use crate::wire::Enrolment;
+use crate::wire::{Enrolment, PolicyDoc};
 
 /// Why the store could not do something.
 #[derive(Debug, thiserror::Error)]
@@ -323,6 +323,43 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The policy the regulator signed last, if any.
+    pub async fn policy(&self) -> Result<Option<PolicyDoc>, StoreError> {
+        let row = sqlx::query("SELECT policy FROM policies ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let text: String = row.try_get(0)?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| StoreError::Damaged("(policy)".into(), e.to_string()))
+    }
+
+    /// Puts `policy` in force, with the regulator's signed `envelope`.
+    pub async fn set_policy(&self, policy: &PolicyDoc, envelope: &str) -> Result<(), StoreError> {
+        let text = serde_json::to_string(policy)
+            .map_err(|e| StoreError::Damaged("(policy)".into(), e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM policies")
+            .fetch_one(&mut *tx)
+            .await?;
+        let seq: i64 = row.try_get(0)?;
+        sqlx::query("INSERT INTO policies (seq, policy, envelope) VALUES ($1, $2, $3)")
+            .bind(seq + 1)
+            .bind(text)
+            .bind(envelope)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
+                other => other.into(),
+            })?;
         tx.commit().await?;
         Ok(())
     }

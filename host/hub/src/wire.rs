@@ -31,6 +31,18 @@ pub struct Enrolment {
     pub key: String,
 }
 
+/// The DSSE payload type of a policy.
+pub const POLICY_TYPE: &str = "application/vnd.mizuchi.hub-policy+json";
+
+/// The regulator's policy, as it signs it (`POST /api/policy`): what every
+/// run must meet or be flagged for. Runs are flagged, never refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDoc {
+    /// Publishers whose packs every run must use (empty: any).
+    pub required_publishers: Vec<String>,
+}
+
 /// What the hub holds of a utility's ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -653,3 +653,108 @@ fn a_database_that_goes_away_gives_503_and_the_hub_recovers_when_it_returns() {
     let (status, body) = hub.request("GET", "/api/overview", b"");
     assert_eq!(status, 200, "{body}");
 }
+
+#[test]
+fn a_policy_the_regulator_signs_applies_to_the_runs_pushed_after_it() {
+    let (m, regulator, official) = regulator_setup("1.0.0");
+    m.installs(&official);
+    let utility = m.key("minamiyama");
+    let ledger = m.path("results.jsonl");
+    let eval = |as_of: &str| {
+        let out = m.run(&[
+            "eval",
+            "--evidence",
+            s(&sample()),
+            "--key",
+            s(&utility),
+            "--ledger",
+            s(&ledger),
+            "--as-of",
+            as_of,
+            "-q",
+        ]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+    };
+    for (backend, database) in databases(&m) {
+        let _ = std::fs::remove_file(&ledger);
+        let _ = std::fs::remove_file(m.path("results.jsonl.checkpoint"));
+        let hub = Hub::start(&database, &m.path("regulator.pub.pem"));
+        let enrolled = m.run(&[
+            "hub",
+            "enrol",
+            "--hub",
+            &hub.url(),
+            "--utility",
+            "JP-MINAMIYAMA-WW",
+            "--name-ja",
+            "南山市上下水道局",
+            "--name-en",
+            "Minamiyama",
+            "--utility-key",
+            s(&m.path("minamiyama.pub.pem")),
+            "--key",
+            s(&regulator),
+        ]);
+        assert_eq!(enrolled.code, 0, "{}", enrolled.stderr);
+        eval("2026-11-27");
+        // The policy the hub was started with: MLIT packs, which this run used.
+        let first = m.run(&["ledger", "push", s(&ledger), "--hub", &hub.url()]);
+        assert_eq!(
+            first.stdout, "the hub accepted 30 entries; it holds 30\n",
+            "{backend}: {}",
+            first.stderr
+        );
+        // Only a regulator key changes the policy.
+        let forged = m.run(&[
+            "hub",
+            "policy",
+            "--hub",
+            &hub.url(),
+            "--require-publisher",
+            "ACME",
+            "--key",
+            s(&utility),
+        ]);
+        assert_eq!(forged.code, 2, "{backend}");
+        assert!(
+            forged.stderr.contains("not signed by a regulator key"),
+            "{}",
+            forged.stderr
+        );
+        let set = m.run(&[
+            "hub",
+            "policy",
+            "--hub",
+            &hub.url(),
+            "--require-publisher",
+            "ACME",
+            "--key",
+            s(&regulator),
+        ]);
+        assert_eq!(set.code, 0, "{backend}: {}", set.stderr);
+        assert_eq!(
+            set.stdout,
+            "the hub's policy is in force (required publishers: ACME)\n"
+        );
+        let (_, body) = hub.request("GET", "/api/policy", b"");
+        assert_eq!(body, r#"{"required_publishers":["ACME"]}"#);
+        // The next run breaks it: flagged, still accepted.
+        eval("2026-11-28");
+        let second = m.run(&["ledger", "push", s(&ledger), "--hub", &hub.url()]);
+        assert_eq!(second.code, 0, "{backend}: {}", second.stderr);
+        assert!(
+            second
+                .stdout
+                .starts_with("the hub accepted 30 entries; it holds 60\n"),
+            "{}",
+            second.stdout
+        );
+        assert!(
+            second
+                .stdout
+                .contains("publisher: pack mlit-water 1.0.0 is published by `MLIT`, not by ACME"),
+            "{backend}: {}",
+            second.stdout
+        );
+    }
+}
