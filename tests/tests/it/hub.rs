@@ -55,6 +55,34 @@ impl Hub {
     fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String) {
         http(&self.addr, method, path, body)
     }
+
+    /// `mizuchi hub enrol` of utility `id` (named `name` in both languages)
+    /// with the public key `public`, signed with `signer`.
+    fn enrol(
+        &self,
+        m: &Machine,
+        id: &str,
+        name: (&str, &str),
+        public: &Path,
+        signer: &Path,
+    ) -> mizuchi_tests::Run {
+        m.run(&[
+            "hub",
+            "enrol",
+            "--hub",
+            &self.url(),
+            "--utility",
+            id,
+            "--name-ja",
+            name.0,
+            "--name-en",
+            name.1,
+            "--utility-key",
+            s(public),
+            "--key",
+            s(signer),
+        ])
+    }
 }
 
 /// Where the hub keeps its data: a fresh SQLite file, and a fresh
@@ -131,22 +159,7 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
     for (backend, database) in databases(&m) {
         let hub = Hub::start(&database, &regulator_pub);
         let enrol = |id: &str, ja: &str, en: &str, key: &str, signer: &Path| {
-            m.run(&[
-                "hub",
-                "enrol",
-                "--hub",
-                &hub.url(),
-                "--utility",
-                id,
-                "--name-ja",
-                ja,
-                "--name-en",
-                en,
-                "--utility-key",
-                s(&m.path(&format!("{key}.pub.pem"))),
-                "--key",
-                s(signer),
-            ])
+            hub.enrol(&m, id, (ja, en), &m.path(&format!("{key}.pub.pem")), signer)
         };
         let a = enrol(
             "JP-MINAMIYAMA-WW",
@@ -385,7 +398,7 @@ fn a_hub_killed_during_ingest_loses_no_acknowledged_push_and_stores_no_partial_o
     let grown: Vec<(String, Grown, mizuchi_ledger::keys::SecretKey)> = (0..UTILITIES)
         .map(|u| {
             let id = format!("U-{u}");
-            let (g, key) = grow(&m.path(""), &id, ITERATIONS);
+            let (g, key) = grow(&m.path(""), &id, ITERATIONS + 1);
             (id, g, key)
         })
         .collect();
@@ -394,31 +407,19 @@ fn a_hub_killed_during_ingest_loses_no_acknowledged_push_and_stores_no_partial_o
         for (id, _, key) in &grown {
             let public = m.path(&format!("{id}.pub.pem"));
             std::fs::write(&public, key.public().to_pem()).unwrap();
-            let r = m.run(&[
-                "hub",
-                "enrol",
-                "--hub",
-                &hub.url(),
-                "--utility",
-                id,
-                "--name-ja",
-                id,
-                "--name-en",
-                id,
-                "--utility-key",
-                s(&public),
-                "--key",
-                s(&regulator),
-            ]);
+            let r = hub.enrol(&m, id, (id, id), &public, &regulator);
             assert_eq!(r.code, 0, "{}", r.stderr);
         }
         // What each utility's pushes got acknowledged up to (entries).
         let mut acknowledged = [0usize; UTILITIES];
         let mut killed_mid_push = 0;
         let mut acknowledged_pushes = 0;
-        for iteration in 0..ITERATIONS {
+        // Round 0 is not cut: how long a round of pushes takes on this
+        // machine, now, sets the window the kills are spread over.
+        let mut span = std::time::Duration::ZERO;
+        for iteration in 0..=ITERATIONS {
             // Each utility pushes its next run, concurrently; the hub is
-            // killed after a delay that moves through the pushes' span.
+            // killed after a delay that moves through twice the pushes' span.
             let held: Vec<usize> = (0..UTILITIES)
                 .map(|u| {
                     let (status, body) =
@@ -436,6 +437,7 @@ fn a_hub_killed_during_ingest_loses_no_acknowledged_push_and_stores_no_partial_o
                 );
                 assert_eq!(held[u] % 3, 0, "{backend}: U-{u} holds part of a push");
             }
+            let started = std::time::Instant::now();
             let answers = std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..UTILITIES)
                     .map(|u| {
@@ -446,15 +448,27 @@ fn a_hub_killed_during_ingest_loses_no_acknowledged_push_and_stores_no_partial_o
                         })
                     })
                     .collect();
-                std::thread::sleep(std::time::Duration::from_micros(
-                    (iteration as u64 * 3_971) % 20_000,
-                ));
-                nix_kill(&hub.child);
+                if iteration > 0 {
+                    let fraction = ((iteration as u32 * 3_971) % 1_000) as f64 / 1_000.0;
+                    std::thread::sleep(span.mul_f64(2.0 * fraction));
+                    nix_kill(&hub.child);
+                }
                 handles
                     .into_iter()
                     .map(|h| h.join().unwrap())
                     .collect::<Vec<_>>()
             });
+            if iteration == 0 {
+                span = started.elapsed();
+                assert!(
+                    answers.iter().all(|(status, _)| *status == 200),
+                    "{backend}: a push was refused with no kill: {answers:?}"
+                );
+                for (u, a) in acknowledged.iter_mut().enumerate() {
+                    *a = held[u] + 3;
+                }
+                continue;
+            }
             for (u, (status, _)) in answers.iter().enumerate() {
                 if *status == 200 {
                     acknowledged[u] = held[u] + 3;
@@ -679,22 +693,13 @@ fn a_policy_the_regulator_signs_applies_to_the_runs_pushed_after_it() {
         let _ = std::fs::remove_file(&ledger);
         let _ = std::fs::remove_file(m.path("results.jsonl.checkpoint"));
         let hub = Hub::start(&database, &m.path("regulator.pub.pem"));
-        let enrolled = m.run(&[
-            "hub",
-            "enrol",
-            "--hub",
-            &hub.url(),
-            "--utility",
+        let enrolled = hub.enrol(
+            &m,
             "JP-MINAMIYAMA-WW",
-            "--name-ja",
-            "南山市上下水道局",
-            "--name-en",
-            "Minamiyama",
-            "--utility-key",
-            s(&m.path("minamiyama.pub.pem")),
-            "--key",
-            s(&regulator),
-        ]);
+            ("南山市上下水道局", "Minamiyama"),
+            &m.path("minamiyama.pub.pem"),
+            &regulator,
+        );
         assert_eq!(enrolled.code, 0, "{}", enrolled.stderr);
         eval("2026-11-27");
         // The policy the hub was started with: MLIT packs, which this run used.
