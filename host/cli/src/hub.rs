@@ -53,7 +53,7 @@ pub(crate) enum Command {
 }
 
 pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
-    let (hub, utility, name_ja, name_en, utility_key, key) = match command {
+    match command {
         Command::Enrol {
             hub,
             utility,
@@ -61,23 +61,41 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
             name_en,
             utility_key,
             key,
-        } => (hub, utility, name_ja, name_en, utility_key, key),
+        } => enrol(
+            global,
+            &hub,
+            utility,
+            Text::new(name_ja, name_en),
+            &utility_key,
+            &key,
+        ),
         Command::Policy {
             hub,
             required_publishers,
             key,
-        } => return policy(global, &hub, required_publishers, &key),
-    };
-    let public = PublicKey::read(&utility_key).map_err(anyhow::Error::from)?;
-    let regulator = SecretKey::read(&key).map_err(anyhow::Error::from)?;
+        } => policy(global, &hub, required_publishers, &key),
+    }
+}
+
+/// Signs and sends the enrolment.
+fn enrol(
+    global: &Global,
+    hub: &str,
+    utility: String,
+    name: Text,
+    utility_key: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<(), Failure> {
+    let public = PublicKey::read(utility_key).map_err(anyhow::Error::from)?;
+    let regulator = SecretKey::read(key).map_err(anyhow::Error::from)?;
     let enrolment = Enrolment {
         utility: utility.clone(),
-        name: Text::new(name_ja, name_en),
+        name,
         key: public.to_pem(),
     };
     let payload = serde_json::to_vec(&enrolment)?;
     let envelope = Envelope::sign(ENROLMENT_TYPE, &payload, &regulator);
-    mizuchi_hub::client::enrol(&hub, &envelope).map_err(anyhow::Error::from)?;
+    mizuchi_hub::client::enrol(hub, &envelope).map_err(anyhow::Error::from)?;
     let text = crate::render::t(
         global.lang,
         &format!(

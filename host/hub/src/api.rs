@@ -131,17 +131,23 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .with_state(hub)
 }
 
-async fn enrol(
-    State(hub): State<Arc<Hub>>,
+/// What a regulator key signed: the body is a DSSE envelope of
+/// `payload_type` (a `what`), signed by one of the hub's regulator keys,
+/// whose payload reads as `T`. Returns it with the envelope as JSON, to
+/// keep beside what it changed.
+fn regulator_signed<T: DeserializeOwned>(
+    hub: &Hub,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    payload_type: &str,
+    what: &str,
+) -> Result<(T, String), ApiError> {
     let envelope: Envelope = json_body(body)?;
-    if envelope.payload_type != ENROLMENT_TYPE {
+    if envelope.payload_type != payload_type {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed",
             format!(
-                "an enrolment is a DSSE envelope of `{ENROLMENT_TYPE}`, not of `{}`",
+                "a {what} is a DSSE envelope of `{payload_type}`, not of `{}`",
                 envelope.payload_type
             ),
         ));
@@ -150,19 +156,28 @@ async fn enrol(
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "signature",
-            "the enrolment is not signed by a regulator key of this hub",
+            format!("the {what} is not signed by a regulator key of this hub"),
         ));
     }
     let payload = envelope
         .payload_bytes()
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
-    let e: Enrolment = serde_json::from_slice(&payload).map_err(|err| {
+    let value = serde_json::from_slice(&payload).map_err(|err| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed",
-            format!("the enrolment: {err}"),
+            format!("the {what}: {err}"),
         )
     })?;
+    Ok((value, serde_json::to_string(&envelope).unwrap_or_default()))
+}
+
+async fn enrol(
+    State(hub): State<Arc<Hub>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let (e, stored): (Enrolment, String) =
+        regulator_signed(&hub, body, ENROLMENT_TYPE, "enrolment")?;
     let key = PublicKey::from_pem(&e.key).map_err(|err| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -170,7 +185,6 @@ async fn enrol(
             format!("the utility's key: {err}"),
         )
     })?;
-    let stored = serde_json::to_string(&envelope).unwrap_or_default();
     match hub.store.enrol(&e, &key.key_id(), &stored).await? {
         Enrolled::New => Ok((
             StatusCode::CREATED,
@@ -323,35 +337,8 @@ async fn set_policy(
     State(hub): State<Arc<Hub>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PolicyDoc>, ApiError> {
-    let envelope: Envelope = json_body(body)?;
-    if envelope.payload_type != POLICY_TYPE {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            format!(
-                "a policy is a DSSE envelope of `{POLICY_TYPE}`, not of `{}`",
-                envelope.payload_type
-            ),
-        ));
-    }
-    if envelope.verified_by(&hub.regulators).is_empty() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "signature",
-            "the policy is not signed by a regulator key of this hub",
-        ));
-    }
-    let payload = envelope
-        .payload_bytes()
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
-    let policy: PolicyDoc = serde_json::from_slice(&payload).map_err(|err| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            format!("the policy: {err}"),
-        )
-    })?;
-    let stored = serde_json::to_string(&envelope).unwrap_or_default();
+    let (policy, stored): (PolicyDoc, String) =
+        regulator_signed(&hub, body, POLICY_TYPE, "policy")?;
     hub.store.set_policy(&policy, &stored).await?;
     tracing::info!(?policy, "policy in force");
     Ok(Json(policy))

@@ -130,6 +130,19 @@ fn insert_rows(table: &str, columns: usize, rows: usize) -> String {
     sql
 }
 
+/// The sequence number of `utility`'s last flag (0 for none), read in the
+/// transaction that adds the next ones.
+async fn last_flag(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    utility: &str,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM flags WHERE utility = $1")
+        .bind(utility)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
 /// The hub's database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -278,11 +291,7 @@ impl Store {
             .bind(&c.text)
             .execute(&mut *tx)
             .await?;
-        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM flags WHERE utility = $1")
-            .bind(utility)
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut seq: i64 = row.try_get(0)?;
+        let mut seq = last_flag(&mut tx, utility).await?;
         for run in &accepted.runs {
             sqlx::query(
                 "INSERT INTO runs (utility, run, idx, as_of, packs) VALUES ($1, $2, $3, $4, $5)",
@@ -367,11 +376,7 @@ impl Store {
     /// Records a flag not tied to a run (a refused, rewritten ledger).
     pub async fn flag(&self, utility: &str, kind: &str, detail: &str) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM flags WHERE utility = $1")
-            .bind(utility)
-            .fetch_one(&mut *tx)
-            .await?;
-        let seq: i64 = row.try_get(0)?;
+        let seq = last_flag(&mut tx, utility).await?;
         sqlx::query(
             "INSERT INTO flags (utility, seq, run, kind, detail) VALUES ($1, $2, NULL, $3, $4)",
         )

@@ -710,32 +710,26 @@ fn a_policy_the_regulator_signs_applies_to_the_runs_pushed_after_it() {
             first.stderr
         );
         // Only a regulator key changes the policy.
-        let forged = m.run(&[
-            "hub",
-            "policy",
-            "--hub",
-            &hub.url(),
-            "--require-publisher",
-            "ACME",
-            "--key",
-            s(&utility),
-        ]);
+        let require_acme = |signer: &Path| {
+            m.run(&[
+                "hub",
+                "policy",
+                "--hub",
+                &hub.url(),
+                "--require-publisher",
+                "ACME",
+                "--key",
+                s(signer),
+            ])
+        };
+        let forged = require_acme(&utility);
         assert_eq!(forged.code, 2, "{backend}");
         assert!(
             forged.stderr.contains("not signed by a regulator key"),
             "{}",
             forged.stderr
         );
-        let set = m.run(&[
-            "hub",
-            "policy",
-            "--hub",
-            &hub.url(),
-            "--require-publisher",
-            "ACME",
-            "--key",
-            s(&regulator),
-        ]);
+        let set = require_acme(&regulator);
         assert_eq!(set.code, 0, "{backend}: {}", set.stderr);
         assert_eq!(
             set.stdout,
