@@ -85,19 +85,24 @@ fn to_json<T: Document>(value: &T) -> Result<String, CodecError> {
 }
 
 fn typed<T: Document>(json: &serde_json::Value) -> Result<T, CodecError> {
+    // Tracking the path costs about a third of reading a large document:
+    // read without it, and again with it only to say where a refusal is.
+    if let Ok(value) = T::deserialize(json) {
+        return Ok(value);
+    }
     serde_path_to_error::deserialize(json).map_err(|e| CodecError::Json {
         section: T::KIND,
         reason: format!("{} (at {})", e.inner(), e.path()),
     })
 }
 
-fn pretty<T: Document>(value: &T) -> Result<Vec<u8>, CodecError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| CodecError::Json {
+fn pretty<T: Document, W: std::io::Write>(value: &T, mut out: W) -> Result<(), CodecError> {
+    let json = |e: &dyn std::fmt::Display| CodecError::Json {
         section: T::KIND,
         reason: e.to_string(),
-    })?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    };
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| json(&e))?;
+    out.write_all(b"\n").map_err(|e| json(&e))
 }
 
 /// Decodes a document that [`encode_document`] encoded.
@@ -148,8 +153,30 @@ macro_rules! documents {
         /// # Ok::<(), mizuchi_evidence::CodecError>(())
         /// ```
         pub fn canonical_document(kind: SectionKind, json: &serde_json::Value) -> Result<Vec<u8>, CodecError> {
+            let mut bytes = Vec::new();
+            write_canonical_document(kind, json, &mut bytes)?;
+            Ok(bytes)
+        }
+
+        /// [`canonical_document`] written to `out` as it is made, so that a
+        /// large document is never held whole (and whoever writes it can
+        /// hash it on the way).
+        ///
+        /// ```
+        /// use mizuchi_evidence::{SectionKind, canonical_document, write_canonical_document};
+        /// let json = serde_json::json!({"records": []});
+        /// let mut out = Vec::new();
+        /// write_canonical_document(SectionKind::Training, &json, &mut out)?;
+        /// assert_eq!(out, canonical_document(SectionKind::Training, &json)?);
+        /// # Ok::<(), mizuchi_evidence::CodecError>(())
+        /// ```
+        pub fn write_canonical_document<W: std::io::Write>(
+            kind: SectionKind,
+            json: &serde_json::Value,
+            out: W,
+        ) -> Result<(), CodecError> {
             match kind {
-                $(SectionKind::$kind => pretty(&typed::<$ty>(json)?),)*
+                $(SectionKind::$kind => pretty(&typed::<$ty>(json)?, out),)*
                 other => Err(CodecError::NotADocument(other)),
             }
         }

@@ -210,13 +210,21 @@ pub fn sync_dir(dir: &Path) {
 /// Writes `bytes` to `path` through a temporary file, a flush and a rename,
 /// so that `path` holds either its old or its new content, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_parts(path, &[bytes])
+}
+
+/// [`write_atomic`] of the concatenation of `parts` (a large file made in
+/// pieces is written without being joined first).
+pub fn write_atomic_parts<B: AsRef<[u8]>>(path: &Path, parts: &[B]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
     let mut tmp = temp_in(dir, false)?;
-    tmp.write_all(bytes)?;
+    for part in parts {
+        tmp.write_all(part.as_ref())?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);

@@ -90,6 +90,52 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> 
     mizuchi_ledger::files::write_atomic(path, bytes).map_err(io(path))
 }
 
+/// A document as the writer makes it: kept in chunks (a document of a
+/// hundred thousand assets is over 100 MB, and one growing buffer would be
+/// copied at every doubling) and hashed chunk by chunk as each fills.
+#[derive(Default)]
+struct Spool {
+    /// Full chunks, hashed.
+    full: Vec<Vec<u8>>,
+    /// The chunk being filled.
+    current: Vec<u8>,
+    hasher: Sha256,
+}
+
+impl Spool {
+    const CHUNK: usize = 1 << 20;
+
+    /// The hex SHA-256 of everything written, and the chunks that hold it.
+    fn finish(mut self) -> (String, Vec<Vec<u8>>) {
+        self.hasher.update(&self.current);
+        self.full.push(self.current);
+        (hex::encode(self.hasher.finalize()), self.full)
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while !rest.is_empty() {
+            if self.current.capacity() == 0 {
+                self.current.reserve_exact(Self::CHUNK);
+            }
+            let n = (Self::CHUNK - self.current.len()).min(rest.len());
+            self.current.extend_from_slice(&rest[..n]);
+            rest = &rest[n..];
+            if self.current.len() == Self::CHUNK {
+                self.hasher.update(&self.current);
+                self.full.push(std::mem::take(&mut self.current));
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A bundle open for writing.
 #[derive(Debug)]
 pub struct BundleWriter {
@@ -313,13 +359,19 @@ impl BundleWriter {
         json: &serde_json::Value,
         sources: Option<Vec<Source>>,
     ) -> Result<bool, WriteError> {
-        let bytes =
-            mizuchi_evidence::canonical_document(kind, json).map_err(|e| WriteError::Invalid {
-                path: kind.default_file_name(),
-                section: kind.to_string(),
-                reason: e.to_string(),
-            })?;
-        let digest = hex::encode(Sha256::digest(&bytes));
+        let invalid = |reason: String| WriteError::Invalid {
+            path: kind.default_file_name(),
+            section: kind.to_string(),
+            reason,
+        };
+        let mut spool = Spool::default();
+        // The serializer writes a few bytes at a time: buffer them.
+        let mut out = std::io::BufWriter::with_capacity(64 << 10, &mut spool);
+        mizuchi_evidence::write_canonical_document(kind, json, &mut out)
+            .map_err(|e| invalid(e.to_string()))?;
+        out.flush().map_err(|e| invalid(e.to_string()))?;
+        drop(out);
+        let (digest, chunks) = spool.finish();
         let existing = self.manifest.files.iter().position(|f| f.kind == kind);
         let imported = sources.as_ref().map(|_| digest.clone());
         if let Some(i) = existing
@@ -342,7 +394,7 @@ impl BundleWriter {
             default
         };
         let full = self.full(&rel)?;
-        write_atomic(&full, &bytes)?;
+        mizuchi_ledger::files::write_atomic_parts(&full, &chunks).map_err(io(&full))?;
         self.written.push(full);
         let entry = FileEntry {
             path: rel,

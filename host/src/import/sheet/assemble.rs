@@ -206,8 +206,8 @@ fn put(record: &mut Map<String, Value>, path: &str, value: Value) {
         }
         Some((head, rest)) => {
             let inner = record
-                .entry(head.to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
+                .entry(head)
+                .or_insert_with(|| Value::Object(Map::with_capacity(4)));
             if let Value::Object(m) = inner {
                 put(m, rest, value);
             }
@@ -332,7 +332,7 @@ pub(crate) fn read(
             }
         }
         let before = problems.len();
-        let mut record = Map::new();
+        let mut record = Map::with_capacity(mapped.len() + fixed.len());
         for (m, (i, column)) in mapped.iter().enumerate() {
             let raw = cells.get(*i).map(String::as_str).unwrap_or("");
             if norm(raw).is_empty() {
