@@ -168,10 +168,14 @@ fn read_ad(
         let get = |name: &str| {
             col(name)
                 .and_then(|i| rec.get(i))
-                .map(norm)
+                .map(|c| norm(c).into_owned())
                 .filter(|s| !s.is_empty())
         };
-        let Some(name) = rec.get(sam).map(norm).filter(|s| !s.is_empty()) else {
+        let Some(name) = rec
+            .get(sam)
+            .map(|c| norm(c).into_owned())
+            .filter(|s| !s.is_empty())
+        else {
             problems.push(RowProblem {
                 input: label.to_owned(),
                 line,
@@ -335,7 +339,7 @@ fn read_passwd(
             mfa: None,
             purpose: f
                 .get(4)
-                .map(|g| norm(g))
+                .map(|g| norm(g).into_owned())
                 .filter(|g| !g.is_empty() && kind != AccountKind::Person),
             created_on: None,
             disabled_on: None,

@@ -2,6 +2,8 @@
 //! marks, Shift_JIS (CP932), full-width digits and letters, dates written in
 //! Japanese eras (R6.4.1, 令和6年4月1日), yes/no in many spellings.
 
+use std::borrow::Cow;
+
 use jiff::civil::{Date, date};
 use mizuchi_evidence::Text;
 use unicode_normalization::UnicodeNormalization;
@@ -57,16 +59,17 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
 
 /// NFKC and trimmed: full-width `２０２４` and `ＡＢＣ` become `2024` and
 /// `ABC`, half-width katakana become full-width.
-pub(crate) fn norm(s: &str) -> String {
+pub(crate) fn norm(s: &str) -> Cow<'_, str> {
     // Most cells are already normal (ASCII always is): skip composing them
-    // again, which is most of what reading a large register costs.
+    // again, and copying them, which is most of what reading a large
+    // register costs.
     if s.is_ascii()
         || unicode_normalization::is_nfkc_quick(s.chars())
             == unicode_normalization::IsNormalized::Yes
     {
-        return s.trim().to_owned();
+        return Cow::Borrowed(s.trim());
     }
-    s.nfkc().collect::<String>().trim().to_owned()
+    Cow::Owned(s.nfkc().collect::<String>().trim().to_owned())
 }
 
 /// A header name reduced for matching: normalised, lower case, without spaces,

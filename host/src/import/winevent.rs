@@ -915,7 +915,7 @@ pub(crate) fn read_csv(
             computer: system.to_owned(),
             provider: source_col
                 .and_then(|c| rec.get(c))
-                .map(norm)
+                .map(|c| norm(c).into_owned())
                 .filter(|s| !s.is_empty()),
             channel: None,
             record_id: None,

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::tz::Offset;
 use mizuchi_evidence::Text;
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::grid::Grid;
@@ -176,7 +177,7 @@ pub(crate) fn read_choice(raw: &str, choices: &[Choice]) -> Result<&'static str,
 /// A cell's value, or why it cannot be read.
 fn cell_value(kind: CellKind, raw: &str, offset: Offset) -> Result<Value, Text> {
     Ok(match kind {
-        CellKind::Text => json!(norm(raw)),
+        CellKind::Text => Value::String(norm(raw).into_owned()),
         CellKind::Date => json!(parse_date(raw)?.to_string()),
         CellKind::Dates => Value::Array(
             list(raw)
@@ -286,7 +287,7 @@ pub(crate) fn read(
     for (i, h) in header.iter().enumerate() {
         match column_for(table, h) {
             Some(c) => mapped.push((i, c)),
-            None if !norm(h).is_empty() => ignored.push((i, norm(h), 0)),
+            None if !norm(h).is_empty() => ignored.push((i, norm(h).into_owned(), 0)),
             None => {}
         }
     }
@@ -299,74 +300,150 @@ pub(crate) fn read(
         _ => &[],
     };
     let fixed = tables::fixed(table);
-    // Cells of a choice, a flag or a date repeat down their column (`○`,
-    // `2026/11/01`): each distinct one is read once.
-    let mut memo: Vec<std::collections::HashMap<String, Result<Value, Text>>> =
-        vec![std::collections::HashMap::new(); mapped.len()];
-    let repeats = |kind: CellKind| {
-        matches!(
-            kind,
-            CellKind::Bool
-                | CellKind::Choice(_)
-                | CellKind::Choices(_)
-                | CellKind::Date
-                | CellKind::Dates
-        )
+    let plan = Plan {
+        table,
+        header,
+        mapped: &mapped,
+        ignored: &ignored,
+        keys,
+        fixed: &fixed,
+        label,
+        offset,
     };
-    let mut rows = Vec::new();
+    // Rows are independent of one another: read in blocks on every core,
+    // put back in their order.
+    let blocks: Vec<Block> = grid.rows[1..]
+        .par_chunks(ROWS_PER_BLOCK)
+        .map(|block| plan.read_block(block))
+        .collect();
+    let mut rows = Vec::with_capacity(grid.rows.len());
     let mut comments = 0;
-    for (line, cells) in &grid.rows[1..] {
-        let line = *line;
+    for block in blocks {
+        rows.extend(block.rows);
+        problems.extend(block.problems);
+        comments += block.comments;
+        for ((_, _, n), m) in ignored.iter_mut().zip(block.ignored) {
+            *n += m;
+        }
+    }
+    Ok(Read {
+        table,
+        label: label.to_owned(),
+        rows,
+        comments,
+        ignored: ignored.into_iter().map(|(_, h, n)| (h, n)).collect(),
+    })
+}
+
+/// Rows read together on one core.
+const ROWS_PER_BLOCK: usize = 4096;
+
+/// How the rows of one grid are read as records of a table.
+struct Plan<'a> {
+    table: &'static Table,
+    header: &'a [String],
+    mapped: &'a [(usize, &'a Column)],
+    /// Headers no column goes by (their counts are the block's).
+    ignored: &'a [(usize, String, u64)],
+    keys: &'a [&'static str],
+    fixed: &'a [(&'static str, Value)],
+    label: &'a str,
+    offset: Offset,
+}
+
+/// What reading a block of rows gave.
+struct Block {
+    rows: Vec<Row>,
+    problems: Vec<RowProblem>,
+    comments: u64,
+    /// Cells that held something under each ignored header.
+    ignored: Vec<u64>,
+}
+
+impl Plan<'_> {
+    fn read_block(&self, block: &[(u64, Vec<String>)]) -> Block {
+        let mut out = Block {
+            rows: Vec::with_capacity(block.len()),
+            problems: Vec::new(),
+            comments: 0,
+            ignored: vec![0; self.ignored.len()],
+        };
+        // Cells of a choice, a flag or a date repeat down their column (`○`,
+        // `2026/11/01`): each distinct one is read once.
+        let mut memo: Vec<HashMap<String, Result<Value, Text>>> =
+            vec![HashMap::new(); self.mapped.len()];
+        for (line, cells) in block {
+            if let Some(row) = self.read_row(*line, cells, &mut memo, &mut out) {
+                out.rows.push(row);
+            }
+        }
+        out
+    }
+
+    /// The record of one row, or `None` for a comment or a row with problems
+    /// (added to `out`).
+    fn read_row(
+        &self,
+        line: u64,
+        cells: &[String],
+        memo: &mut [HashMap<String, Result<Value, Text>>],
+        out: &mut Block,
+    ) -> Option<Row> {
+        let (table, header) = (self.table, self.header);
         if cells
             .iter()
             .map(|c| norm(c))
             .find(|c| !c.is_empty())
             .is_some_and(|c| c.starts_with('#'))
         {
-            comments += 1;
-            continue;
+            out.comments += 1;
+            return None;
         }
-        for (i, _, n) in &mut ignored {
+        for ((i, _, _), n) in self.ignored.iter().zip(&mut out.ignored) {
             if cells.get(*i).is_some_and(|c| !norm(c).is_empty()) {
                 *n += 1;
             }
         }
-        let before = problems.len();
-        let mut record = Map::with_capacity(mapped.len() + fixed.len());
-        for (m, (i, column)) in mapped.iter().enumerate() {
+        let before = out.problems.len();
+        let mut record = Map::with_capacity(self.mapped.len() + self.fixed.len());
+        for (m, (i, column)) in self.mapped.iter().enumerate() {
             let raw = cells.get(*i).map(String::as_str).unwrap_or("");
             if norm(raw).is_empty() {
                 continue;
             }
             let value = if repeats(column.kind) {
-                memo[m]
-                    .entry(raw.to_owned())
-                    .or_insert_with(|| cell_value(column.kind, raw, offset))
-                    .clone()
+                match memo[m].get(raw) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let v = cell_value(column.kind, raw, self.offset);
+                        memo[m].insert(raw.to_owned(), v.clone());
+                        v
+                    }
+                }
             } else {
-                cell_value(column.kind, raw, offset)
+                cell_value(column.kind, raw, self.offset)
             };
             match value {
                 Ok(v) => put(&mut record, &column.path, v),
-                Err(message) => problems.push(RowProblem {
-                    input: label.to_owned(),
+                Err(message) => out.problems.push(RowProblem {
+                    input: self.label.to_owned(),
                     line,
-                    column: Some(norm(&header[*i])),
+                    column: Some(norm(&header[*i]).into_owned()),
                     message,
                 }),
             }
         }
-        if problems.len() > before {
-            continue;
+        if out.problems.len() > before {
+            return None;
         }
         // A row naming its parent: the key cells leave the record.
         let mut row_keys = Vec::new();
-        for k in keys {
+        for k in self.keys {
             if let Some(Value::String(s)) = record.remove(*k) {
                 row_keys.push(s);
             }
         }
-        for (field, value) in &fixed {
+        for (field, value) in self.fixed {
             record.insert((*field).to_owned(), value.clone());
         }
         let record = Value::Object(record);
@@ -376,13 +453,16 @@ pub(crate) fn read(
                 .iter()
                 .find(|c| path == c.path || path.starts_with(&format!("{}.", c.path)))
                 .map(|c| {
-                    mapped
+                    self.mapped
                         .iter()
                         .find(|(_, m)| m.path == c.path)
-                        .map_or_else(|| c.header.en.clone(), |(i, _)| norm(&header[*i]))
+                        .map_or_else(
+                            || c.header.en.clone(),
+                            |(i, _)| norm(&header[*i]).into_owned(),
+                        )
                 });
-            problems.push(RowProblem {
-                input: label.to_owned(),
+            out.problems.push(RowProblem {
+                input: self.label.to_owned(),
                 line,
                 column,
                 message: Text::new(
@@ -396,21 +476,26 @@ pub(crate) fn read(
                     ),
                 ),
             });
-            continue;
+            return None;
         }
-        rows.push(Row {
+        Some(Row {
             line,
             keys: row_keys,
             record,
-        });
+        })
     }
-    Ok(Read {
-        table,
-        label: label.to_owned(),
-        rows,
-        comments,
-        ignored: ignored.into_iter().map(|(_, h, n)| (h, n)).collect(),
-    })
+}
+
+/// Cells of these kinds repeat down their column (`○`, `2026/11/01`).
+fn repeats(kind: CellKind) -> bool {
+    matches!(
+        kind,
+        CellKind::Bool
+            | CellKind::Choice(_)
+            | CellKind::Choices(_)
+            | CellKind::Date
+            | CellKind::Dates
+    )
 }
 
 /// The identity of each record of `table` in `doc` (the keys naming its
