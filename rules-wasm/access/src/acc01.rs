@@ -17,9 +17,13 @@
 //! events.
 //!
 //! Streaming: state is kept per (system, account) pair, per source and per
-//! burst; memory grows with those, not with the number of events. Lockouts
-//! and alerts may come from another log (a domain controller) in any order,
-//! so bursts are matched with them at the end.
+//! burst; memory grows with those, not with the number of events. A pair
+//! whose last failure is more than a window before the event being read can
+//! no longer start, continue or be flagged by anything (a log is read in
+//! time order), so its state is dropped: the pairs kept are those active
+//! within a window, however many a year of logs names. Lockouts and alerts
+//! may come from another log (a domain controller) in any order, so bursts
+//! are matched with them at the end.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -30,7 +34,7 @@ use mlit_common::hosts::{Hosts, local_time};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ACC-01",
-    version: "2.0.0",
+    version: "2.0.1",
     title: StaticText {
         ja: "ログオン失敗の記録・通知・ロックアウト",
         en: "Failed logons are recorded, notified and locked out",
@@ -96,7 +100,12 @@ enum SuccessBy {
 struct KeyState {
     failures: VecDeque<(i64, Origin)>,
     burst: Option<usize>,
+    /// The time of the pair's last failure.
+    last: i64,
 }
+
+/// Fewest pairs at which stale ones are looked for.
+const SWEEP_FROM: usize = 4096;
 
 /// A password spray: one source failing against many accounts.
 #[derive(Debug, Clone, Copy)]
@@ -149,13 +158,21 @@ fn scan(
     let mut alert_acc: FastMap<Symbol, Vec<i64>> = FastMap::default();
     let mut alert_sys: FastMap<Symbol, Vec<i64>> = FastMap::default();
     let mut alert_src: FastMap<Symbol, Vec<i64>> = FastMap::default();
+    // Stale pairs are dropped whenever the map has doubled since the last
+    // look: amortised, each pair is looked at a constant number of times.
+    let mut sweep_at = SWEEP_FROM;
     while let Some(e) = events.next_entry()? {
         s.events += 1;
         *s.per_system.get_or_insert_with(e.system, || 0) += 1;
         let key = (e.system, e.account);
+        if keys.len() >= sweep_at {
+            keys.retain(|_, st| e.time - st.last <= window);
+            sweep_at = (keys.len() * 2).max(SWEEP_FROM);
+        }
         match e.kind {
             AuthKind::LogonFailure => {
                 let st = keys.entry(key).or_default();
+                st.last = e.time;
                 st.failures.push_back((e.time, e.origin));
                 while st
                     .failures
@@ -519,6 +536,43 @@ mod tests {
 
     fn fails(f: &[Finding]) -> usize {
         f.iter().filter(|f| f.status == Status::Fail).count()
+    }
+
+    #[test]
+    fn pairs_left_stale_are_dropped_without_changing_what_is_found() {
+        // Ten thousand accounts failing once each, a minute apart, are more
+        // pairs than are kept between looks for stale ones; meanwhile op1
+        // fails every two minutes throughout: one burst that goes on across
+        // every look, and nothing else.
+        let mut events: Vec<AuthEvent> = (0..10_000)
+            .map(|i| {
+                ev(
+                    i * 60 + 30,
+                    AuthKind::LogonFailure,
+                    "hmi-01",
+                    &format!("u{i}"),
+                    "10.0.0.7",
+                )
+            })
+            .collect();
+        events.extend(
+            (0..=5_000).map(|i| ev(i * 120, AuthKind::LogonFailure, "hmi-01", "op1", "10.0.0.9")),
+        );
+        events.sort_by_key(|e| e.time);
+        let f = run(events, &[("spray_accounts", ParamValue::Integer(100))]);
+        let failed: Vec<&Finding> = f.iter().filter(|f| f.status == Status::Fail).collect();
+        assert_eq!(failed.len(), 2, "{failed:?}");
+        for f in failed {
+            assert_eq!(f.subject.id, "op1@hmi-01");
+            assert!(
+                f.message
+                    .en
+                    .contains("had 1 burst of 5 or more failed logons")
+                    && f.message.en.contains("(5001 failures)"),
+                "{}",
+                f.message.en
+            );
+        }
     }
 
     #[test]
