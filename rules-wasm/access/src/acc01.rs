@@ -25,7 +25,7 @@
 //! may come from another log (a domain controller) in any order, so bursts
 //! are matched with them at the end.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use mizuchi_sdk::evidence::stream::Origin;
 use mizuchi_sdk::prelude::*;
@@ -60,6 +60,14 @@ pub const RULE: Rule = Rule {
             description: StaticText {
                 ja: "失敗回数を数える時間幅（分）",
                 en: "Window in which failures are counted, in minutes",
+            },
+        },
+        ParamSpec {
+            key: "listed_pairs",
+            default: ParamDefault::Integer(5000),
+            description: StaticText {
+                ja: "種類ごとに個別に挙げるアカウントとシステムの組の上限（超えた分はまとめて1件で件数を示す）",
+                en: "Account/system pairs listed one by one for each kind of finding; the others are counted in one more finding",
             },
         },
         ParamSpec {
@@ -319,6 +327,26 @@ fn spray_step(
     }
 }
 
+/// Bursts by (system, account), as logged.
+type Pairs<'b> = BTreeMap<(String, String), Vec<&'b Burst>>;
+
+/// The pairs to list one by one and the rest: all are listed when there are
+/// at most `max`, else the `max` with the most failures (ties by name). A
+/// log where lockout is configured nowhere names a pair for nearly every
+/// failure; listing them all would make a result of hundreds of megabytes
+/// at a hundred million events that says no more than its count.
+fn split_listed(pairs: Pairs<'_>, max: usize) -> (Pairs<'_>, Pairs<'_>) {
+    if pairs.len() <= max {
+        return (pairs, BTreeMap::new());
+    }
+    let failures = |bursts: &[&Burst]| bursts.iter().map(|b| b.count).sum::<u64>();
+    let mut order: Vec<(&(String, String), u64)> =
+        pairs.iter().map(|(k, b)| (k, failures(b))).collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let keep: BTreeSet<(String, String)> = order[..max].iter().map(|(k, _)| (*k).clone()).collect();
+    pairs.into_iter().partition(|(k, _)| keep.contains(k))
+}
+
 fn handled(times: Option<&Vec<i64>>, from: i64, to: i64) -> bool {
     times.is_some_and(|v| v.iter().any(|&t| t >= from && t <= to))
 }
@@ -327,6 +355,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let threshold = ctx.int("lockout_threshold")?.max(1) as usize;
     let minutes = ctx.int("lockout_window_minutes")?.max(0);
     let spray_accounts = ctx.int("spray_accounts")?.max(2) as usize;
+    let listed = usize::try_from(ctx.int("listed_pairs")?.max(1)).unwrap_or(usize::MAX);
     let window = minutes * 60;
     let inventory: Option<Inventory> = ctx.document()?;
     let Some(mut events) = ctx.auth_events()? else {
@@ -344,9 +373,9 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
 
     // Bursts without a lockout, without an alert, and successes after
     // bursts: one finding of each per (system, account).
-    let mut no_lockout: BTreeMap<(String, String), Vec<&Burst>> = BTreeMap::new();
-    let mut no_alert: BTreeMap<(String, String), Vec<&Burst>> = BTreeMap::new();
-    let mut succeeded: BTreeMap<(String, String), Vec<&Burst>> = BTreeMap::new();
+    let mut no_lockout: Pairs<'_> = BTreeMap::new();
+    let mut no_alert: Pairs<'_> = BTreeMap::new();
+    let mut succeeded: Pairs<'_> = BTreeMap::new();
     for b in &scan.bursts {
         let (sys, acc) = (name(b.key.0), name(b.key.1));
         let to = b.end + window;
@@ -381,20 +410,53 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .because(SectionKind::AuthEvents, first.first.locator(&symbols))
         .because(SectionKind::AuthEvents, first.last.locator(&symbols))
     };
-    for (key, bursts) in &no_lockout {
-        findings.push(burst_finding(
-            key,
-            bursts,
+    // The pairs not listed one by one, counted in one finding: its text is
+    // made from the number of pairs, of their systems and of their failures.
+    let more = |n: usize| {
+        count(
+            n as u64,
+            "more account/system pair",
+            "more account/system pairs",
+        )
+    };
+    let unlisted = |rest: &Pairs<'_>, text: &dyn Fn(usize, u64, u64) -> Text| {
+        let first = rest.values().next()?[0];
+        let systems = rest.keys().map(|(s, _)| s).collect::<BTreeSet<_>>().len() as u64;
+        let failures: u64 = rest.values().flatten().map(|b| b.count).sum();
+        Some(
+            Finding::fail(Subject::organisation(), text(rest.len(), systems, failures))
+                .because(SectionKind::AuthEvents, first.first.locator(&symbols))
+                .because(SectionKind::AuthEvents, first.last.locator(&symbols)),
+        )
+    };
+    for (pairs, (ja, en)) in [
+        (
+            no_lockout,
             ("アカウントのロックアウト", "lockout of the account"),
-        ));
-    }
-    for (key, bursts) in &no_alert {
-        findings.push(burst_finding(
-            key,
-            bursts,
+        ),
+        (
+            no_alert,
             ("セキュリティ担当者への通知", "alert to a security officer"),
-        ));
+        ),
+    ] {
+        let (shown, rest) = split_listed(pairs, listed);
+        for (key, bursts) in &shown {
+            findings.push(burst_finding(key, bursts, (ja, en)));
+        }
+        findings.extend(unlisted(&rest, &|n, systems, failures| {
+            text!(
+                ja: "ほかに{n}組のアカウントとシステム（{systems}システム）で{minutes}分以内に{threshold}回以上のログオン失敗（計{failures}回）がありましたが、{ja}が記録されていません。個別に挙げたのは失敗の多い{listed}組です（パラメータ listed_pairs）。";
+                en: "{} on {} had {threshold} or more failed logons within {minutes} minutes ({}) with no {en} recorded; only the {listed} pairs with the most failures are listed one by one (parameter listed_pairs)", more(n), count(systems, "system", "systems"), count(failures, "failure", "failures")
+            )
+        }));
     }
+    let (succeeded, rest) = split_listed(succeeded, listed);
+    let after_success = unlisted(&rest, &|n, systems, _| {
+        text!(
+            ja: "ほかに{n}組のアカウントとシステム（{systems}システム）で、ログオン失敗の連続の直後にログオン成功があります。不正ログオンの可能性を確認してください。個別に挙げたのは失敗の多い{listed}組です（パラメータ listed_pairs）。";
+            en: "{} on {} had a logon succeed right after a burst of failed logons (check whether they were intrusions); only the {listed} pairs with the most failures are listed one by one (parameter listed_pairs)", more(n), count(systems, "system", "systems")
+        )
+    });
     for ((sys, acc), bursts) in &succeeded {
         let b = bursts[0];
         let Some((origin, by)) = b.success else {
@@ -421,6 +483,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 .because(SectionKind::AuthEvents, at),
         );
     }
+    findings.extend(after_success);
     // Password sprays without an alert: one finding per source.
     let mut sprays: BTreeMap<String, Vec<&Spray>> = BTreeMap::new();
     for sp in &scan.sprays {
@@ -573,6 +636,71 @@ mod tests {
                 f.message.en
             );
         }
+    }
+
+    #[test]
+    fn past_listed_pairs_the_pairs_with_fewest_failures_are_counted_not_listed() {
+        // Three accounts with a burst each, of 7, 5 and 6 failures; two are
+        // listed: op1 and op3, the most failures. The third is counted, for
+        // the missing lockout and for the missing alert.
+        let mut events = Vec::new();
+        for (acc, n) in [("op1", 7), ("op2", 5), ("op3", 6)] {
+            events.extend(
+                (0..n).map(|i| ev(i * 30, AuthKind::LogonFailure, "hmi-01", acc, "10.0.0.9")),
+            );
+        }
+        events.sort_by_key(|e| e.time);
+        let f = run(events, &[("listed_pairs", ParamValue::Integer(2))]);
+        let failed: Vec<&Finding> = f.iter().filter(|f| f.status == Status::Fail).collect();
+        let subjects: Vec<&str> = failed.iter().map(|f| f.subject.id.as_str()).collect();
+        assert_eq!(
+            subjects,
+            [
+                "op1@hmi-01",
+                "op3@hmi-01",
+                "utility",
+                "op1@hmi-01",
+                "op3@hmi-01",
+                "utility"
+            ],
+            "{failed:?}"
+        );
+        let counted = failed[2];
+        assert!(
+            counted.message.en.starts_with(
+                "1 more account/system pair on 1 system had 5 or more failed logons within 10 minutes (5 failures) with no lockout of the account recorded; only the 2 pairs"
+            ),
+            "{}",
+            counted.message.en
+        );
+        assert!(
+            counted.message.ja.starts_with("ほかに1組のアカウントとシステム（1システム）で10分以内に5回以上のログオン失敗（計5回）"),
+            "{}",
+            counted.message.ja
+        );
+        assert!(
+            failed[5]
+                .message
+                .en
+                .contains("with no alert to a security officer recorded")
+        );
+        // The default lists them all.
+        assert_eq!(
+            fails(&run(
+                {
+                    let mut e = Vec::new();
+                    for acc in ["op1", "op2", "op3"] {
+                        e.extend((0..5).map(|i| {
+                            ev(i * 30, AuthKind::LogonFailure, "hmi-01", acc, "10.0.0.9")
+                        }));
+                    }
+                    e.sort_by_key(|e| e.time);
+                    e
+                },
+                &[],
+            )),
+            6
+        );
     }
 
     #[test]

@@ -82,11 +82,12 @@ fn acc01(pack: &Path, cache: &Path, dir: &Path) -> Value {
         // (the rule's other findings, successes after a burst and sprays,
         // have no counterpart in the policy).
         .filter(|f| {
-            f["message"]["en"].as_str().is_some_and(|m| {
-                m.contains("or more failed logons within")
-                    && (m.contains("with no lockout of the account recorded")
-                        || m.contains("with no alert to a security officer recorded"))
-            })
+            f["subject"]["kind"] == "account"
+                && f["message"]["en"].as_str().is_some_and(|m| {
+                    m.contains("or more failed logons within")
+                        && (m.contains("with no lockout of the account recorded")
+                            || m.contains("with no alert to a security officer recorded"))
+                })
         })
         .filter_map(|f| f["subject"]["id"].as_str().map(str::to_owned))
         .collect();
