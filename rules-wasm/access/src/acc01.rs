@@ -63,7 +63,7 @@ pub const RULE: Rule = Rule {
             },
         },
         ParamSpec {
-            key: "listed_pairs",
+            key: "max_pairs_listed",
             default: ParamDefault::Integer(5000),
             description: StaticText {
                 ja: "種類ごとに個別に挙げるアカウントとシステムの組の上限（超えた分はまとめて1件で件数を示す）",
@@ -355,7 +355,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let threshold = ctx.int("lockout_threshold")?.max(1) as usize;
     let minutes = ctx.int("lockout_window_minutes")?.max(0);
     let spray_accounts = ctx.int("spray_accounts")?.max(2) as usize;
-    let listed = usize::try_from(ctx.int("listed_pairs")?.max(1)).unwrap_or(usize::MAX);
+    let listed = usize::try_from(ctx.int("max_pairs_listed")?.max(1)).unwrap_or(usize::MAX);
     let window = minutes * 60;
     let inventory: Option<Inventory> = ctx.document()?;
     let Some(mut events) = ctx.auth_events()? else {
@@ -445,16 +445,16 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         }
         findings.extend(unlisted(&rest, &|n, systems, failures| {
             text!(
-                ja: "ほかに{n}組のアカウントとシステム（{systems}システム）で{minutes}分以内に{threshold}回以上のログオン失敗（計{failures}回）がありましたが、{ja}が記録されていません。個別に挙げたのは失敗の多い{listed}組です（パラメータ listed_pairs）。";
-                en: "{} on {} had {threshold} or more failed logons within {minutes} minutes ({}) with no {en} recorded; only the {listed} pairs with the most failures are listed one by one (parameter listed_pairs)", more(n), count(systems, "system", "systems"), count(failures, "failure", "failures")
+                ja: "ほかに{n}組のアカウントとシステム（{systems}システム）で{minutes}分以内に{threshold}回以上のログオン失敗（計{failures}回）がありましたが、{ja}が記録されていません。個別に挙げたのは失敗の多い{listed}組です（パラメータ max_pairs_listed）。";
+                en: "{} on {} had {threshold} or more failed logons within {minutes} minutes ({}) with no {en} recorded; only the {listed} pairs with the most failures are listed one by one (parameter max_pairs_listed)", more(n), count(systems, "system", "systems"), count(failures, "failure", "failures")
             )
         }));
     }
     let (succeeded, rest) = split_listed(succeeded, listed);
     let after_success = unlisted(&rest, &|n, systems, _| {
         text!(
-            ja: "ほかに{n}組のアカウントとシステム（{systems}システム）で、ログオン失敗の連続の直後にログオン成功があります。不正ログオンの可能性を確認してください。個別に挙げたのは失敗の多い{listed}組です（パラメータ listed_pairs）。";
-            en: "{} on {} had a logon succeed right after a burst of failed logons (check whether they were intrusions); only the {listed} pairs with the most failures are listed one by one (parameter listed_pairs)", more(n), count(systems, "system", "systems")
+            ja: "ほかに{n}組のアカウントとシステム（{systems}システム）で、ログオン失敗の連続の直後にログオン成功があります。不正ログオンの可能性を確認してください。個別に挙げたのは失敗の多い{listed}組です（パラメータ max_pairs_listed）。";
+            en: "{} on {} had a logon succeed right after a burst of failed logons (check whether they were intrusions); only the {listed} pairs with the most failures are listed one by one (parameter max_pairs_listed)", more(n), count(systems, "system", "systems")
         )
     });
     for ((sys, acc), bursts) in &succeeded {
@@ -639,7 +639,7 @@ mod tests {
     }
 
     #[test]
-    fn past_listed_pairs_the_pairs_with_fewest_failures_are_counted_not_listed() {
+    fn past_max_pairs_listed_the_pairs_with_fewest_failures_are_counted_not_listed() {
         // Three accounts with a burst each, of 7, 5 and 6 failures; two are
         // listed: op1 and op3, the most failures. The third is counted, for
         // the missing lockout and for the missing alert.
@@ -650,7 +650,7 @@ mod tests {
             );
         }
         events.sort_by_key(|e| e.time);
-        let f = run(events, &[("listed_pairs", ParamValue::Integer(2))]);
+        let f = run(events, &[("max_pairs_listed", ParamValue::Integer(2))]);
         let failed: Vec<&Finding> = f.iter().filter(|f| f.status == Status::Fail).collect();
         let subjects: Vec<&str> = failed.iter().map(|f| f.subject.id.as_str()).collect();
         assert_eq!(
