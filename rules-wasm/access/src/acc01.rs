@@ -1,20 +1,20 @@
 //! MLIT-ACC-01: failed logons are recorded, notified and locked out (5.4.2).
 //!
-//! A burst is `lockout_threshold` or more failed logons for one account on
-//! one system within `lockout_window_minutes`; a burst goes on while failures
-//! keep coming within the window. Failed logons are every kind the log
-//! records: Windows 4625, Kerberos pre-authentication failures (4771), NTLM
-//! validation failures (4776), failed sshd attempts (unknown users
-//! included). The guideline asks for both a lockout (「アカウントロックされるよう
-//! 設定する」) and a notification (「セキュリティ担当者に通知されるようにする」):
-//! each burst not followed by a lockout of the account fails, and each burst
-//! with no alert about the account or its system fails, within the window
-//! after its last failure. A successful logon for the account, or from the
-//! burst's source, within the window after the burst is flagged too. A
-//! source failing against `spray_accounts` or more accounts within the
-//! window is a password spray, and fails unless an alert about it was
-//! recorded. Each system of the inventory must be covered by authentication
-//! events.
+//! A burst is `lockout_threshold` or more failed logons for one account on one
+//! system within `lockout_window_minutes`; a burst goes on while failures keep
+//! coming within the window. Failed logons are every kind the log records: Windows
+//! 4625, Kerberos pre-authentication failures (4771), NTLM validation failures
+//! (4776), failed sshd attempts (unknown users included). The guideline asks for
+//! both a lockout (「アカウントロックされるよう設定する」) and a notification
+//! (「セキュリティ担当者に通知されるようにする」): each burst not followed by a lockout of the account
+//! fails, and each burst with no alert about the account or its system fails,
+//! within the window after its last failure. A successful logon for the account,
+//! or from the burst's source, within the window after the burst is flagged too. A
+//! source failing against `spray_accounts` or more accounts within the window is a
+//! password spray, and fails unless an alert about it was recorded. Each system of
+//! the inventory must be covered by authentication events. Past `max_pairs_listed`
+//! (system, account) pairs of one kind of finding, the pairs with the most
+//! failures are listed one by one and the others counted in one finding.
 //!
 //! Streaming: state is kept per (system, account) pair, per source and per
 //! burst; memory grows with those, not with the number of events. A pair
