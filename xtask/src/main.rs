@@ -93,11 +93,26 @@ fn cargo() -> Command {
 
 fn run(cmd: &mut Command) -> Result<()> {
     let shown = format!("{cmd:?}");
+    let started = std::time::Instant::now();
     let status = cmd
         .status()
         .with_context(|| format!("cannot run {shown}"))?;
     if !status.success() {
         bail!("{shown} failed ({status})");
+    }
+    // Where the time of a gate or a build goes, step by step: what CI's
+    // log needs to tell a slow step from a slow machine.
+    let elapsed = started.elapsed();
+    if elapsed.as_secs() >= 1 {
+        let words: Vec<_> = std::iter::once(cmd.get_program())
+            .chain(cmd.get_args().take(2))
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        eprintln!(
+            "xtask: `{}…` took {:.1} s",
+            words.join(" "),
+            elapsed.as_secs_f64()
+        );
     }
     Ok(())
 }
