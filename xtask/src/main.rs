@@ -10,8 +10,8 @@
 //!   the per-rule table and recording signed results), verifies the ledger,
 //!   and renders the run's reports (HTML, JUnit XML, CSV) from it.
 //! - `test`: format check, clippy with warnings denied (native, and the guests
-//!   for the component target), every library's docs, a dry run of
-//!   publishing the SDK and evidence crates, `build`, then every test (the
+//!   for the component target), every library's docs, `build`, a dry run
+//!   of publishing the SDK and evidence crates, then every test (the
 //!   official pack's rule test cases among them).
 //! - `bench`: `build`, the release binary, then the benchmark
 //!   (`tests/benches/scale`), which writes `BENCHMARKS.md`.
@@ -104,7 +104,8 @@ fn run(cmd: &mut Command) -> Result<()> {
     // log needs to tell a slow step from a slow machine.
     let elapsed = started.elapsed();
     if elapsed.as_secs() >= 1 {
-        let words: Vec<_> = std::iter::once(cmd.get_program())
+        let program = Path::new(cmd.get_program());
+        let words: Vec<_> = std::iter::once(program.file_name().unwrap_or(program.as_os_str()))
             .chain(cmd.get_args().take(2))
             .map(|w| w.to_string_lossy().into_owned())
             .collect();
@@ -388,12 +389,13 @@ fn test() -> Result<()> {
     // The crates third parties build rules with (`mizuchi rule new` depends
     // on them by version) stay publishable: packaged together, the SDK
     // against the packaged evidence crate, and built from the packages alone.
+    build()?;
+    // After the build, whose dependencies the packaged crates' build reuses.
     forget_packaged_sources(PUBLISHED)?;
     run(cargo()
         .args(["publish", "--dry-run", "--allow-dirty", "--quiet"])
         .args(PUBLISHED.iter().flat_map(|p| ["--package", p])))
     .context("the SDK or the evidence crate could not be published as they are")?;
-    build()?;
     run(cargo().args(["test", "--workspace"]))
 }
 
