@@ -185,6 +185,36 @@ def checkpoint_signer(cp, keys):
     return None
 
 
+def check_reused(i, header, hashes, statements):
+    """The rules a run header at line i reuses, each reference checked:
+    an earlier line with that hash, a result of that rule with the header's
+    as_of and host and one of its packs, at increasing positions."""
+    rules = set()
+    places = header["results"] + len(header.get("reused", []))
+    last = -1
+    for r in header.get("reused", []):
+        what = f"entry {i} reuses entry {r['index']} for {r['rule']!r}"
+        if type(r["index"]) is not int or not 0 <= r["index"] < i:
+            fail(f"{what}: not an earlier entry")
+        if type(r["position"]) is not int or not last < r["position"] < places:
+            fail(f"{what}: position {r['position']} out of order or beyond {places}")
+        last = r["position"]
+        if hashes[r["index"]] != r["hash"]:
+            fail(f"{what}: the line has another hash")
+        then = statements[r["index"]]
+        result = then["predicate"]
+        if then["predicateType"] != RESULT or result["rule"]["id"] != r["rule"]:
+            fail(f"{what}: not a result of that rule")
+        if result["as_of"] != header["as_of"] or result["host"] != header["host"]:
+            fail(f"{what}: evaluated on another date or by another host")
+        if result["pack"]["digest"] not in [p["digest"] for p in header["packs"]]:
+            fail(f"{what}: from a pack the run does not run")
+        if r["rule"] in rules:
+            fail(f"{what}: the rule is reused twice")
+        rules.add(r["rule"])
+    return rules
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ledger")
@@ -202,6 +232,8 @@ def main():
     prev = "0" * 64
     leaves = []
     run, owed, utility, run_start = None, 0, None, None
+    # Every line's hash and statement, for the references of later runs.
+    hashes, statements, reused = [], [], set()
     for i, line in enumerate(lines):
         leaves.append(leaf_hash(line))
         entry = strict_json(line, f"entry {i}")
@@ -235,15 +267,20 @@ def main():
             utility = predicate["evidence"]["utility_id"]
             run, owed = predicate["run"], predicate["results"]
             run_start = i if owed else None
+            reused = check_reused(i, predicate, hashes, statements)
         elif statement["predicateType"] == RESULT:
             if not owed or predicate["run"] != run:
                 fail(f"entry {i} is a result outside its run")
+            if predicate["rule"]["id"] in reused:
+                fail(f"entry {i} is a result of a rule its run reuses")
             owed -= 1
             if not owed:
                 run_start = None
         else:
             fail(f"entry {i} has predicate type {statement['predicateType']!r}")
         prev = hashlib.sha256(line).hexdigest()
+        hashes.append(prev)
+        statements.append(statement)
     origin = "mizuchi.results/" + "".join("_" if c.isspace() or c == "+" else c for c in (utility or ""))
     checkpoints = [(args.ledger + ".checkpoint", own)] + [(p, read_file(p)) for p in args.checkpoint]
     covered = 0

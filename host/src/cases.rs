@@ -895,6 +895,7 @@ impl<'a> CaseRunner<'a> {
             as_of: case.as_of,
             params: case.params.clone(),
             rules: case.expect.iter().map(|e| e.rule.clone()).collect(),
+            reuse: None,
         };
         let evaluation =
             evaluate(self.runtime, self.packs, bundle, &options, &|_| {}).map_err(|e| {

@@ -13,7 +13,7 @@ use crate::abi::{ABI_VERSION, wit_types as ty};
 use crate::bundle::{Bundle, BundleError, Severity};
 use crate::engine::Runtime;
 use crate::pack::{Module, ModuleState, Pack, PackSet, ParamKind, RuleInfo};
-use crate::record::{Evaluation, Settings};
+use crate::record::{Evaluation, Logs, Previous, Reuse, Settings, result_statement_in};
 use crate::sandbox::{self, Declared, Failure, Limit, RunInput};
 use mizuchi_report::{
     EvidenceInfo, EvidenceRef, Finding, HostInfo, Outcome, ParamValue, REPORT_FORMAT, Report,
@@ -78,6 +78,13 @@ pub struct EvalOptions {
     pub params: Vec<ParamOverride>,
     /// Run only these rules (by id); every rule when empty.
     pub rules: Vec<String>,
+    /// The last run of the ledger the evaluation will be recorded in
+    /// ([`crate::Recorder::previous`]): a rule whose result statement would
+    /// be the same as that run's but for the run id (same rule, module,
+    /// pack, parameters, assessment date, host, and evidence files by the
+    /// digests the manifest lists) is not evaluated again, its result is
+    /// reused, and the logs only such rules read are not read.
+    pub reuse: Option<Previous>,
 }
 
 /// Why an evaluation could not be done at all.
@@ -118,6 +125,10 @@ pub enum EvalError {
     /// The bundle's extension sections do not satisfy the schemas of the
     /// packs that define them.
     Evidence(BundleError),
+    /// A log the rules to run read cannot be read, or does not match the
+    /// manifest (read when the run, not the opening, needed it).
+    #[error("{0}")]
+    Log(String),
 }
 
 fn parse_value(kind: ParamKind, raw: &str) -> Option<ParamValue> {
@@ -597,6 +608,43 @@ pub fn evaluate<'p>(
     // in that order as it finishes one; results are put back in pack order.
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(expected_work(&bundle, &jobs[i])));
+    let host = HostInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        rule_abi: ABI_VERSION.into(),
+    };
+    // Results the ledger's last run already holds, unchanged: taken, not run.
+    let mut reused: Vec<(usize, RuleResult, Reuse)> = Vec::new();
+    if let Some(previous) = &options.reuse {
+        for (i, job) in jobs.iter().enumerate() {
+            let Some(rule) = job.rule else { continue };
+            let p = params.get(&rule.id).cloned().unwrap_or_default();
+            if let Some((result, reuse)) =
+                reuse_of(previous, packs, &bundle, as_of, &host, job, rule, p, i)
+            {
+                on_result(&result);
+                reused.push((i, result, reuse));
+            }
+        }
+        order.retain(|i| reused.iter().all(|(j, _, _)| j != i));
+        tracing::info!(
+            reused = reused.len(),
+            "results reused from the ledger's last run"
+        );
+        // The logs the rules still to run read are read and verified now, as
+        // opening the bundle would have: a log that does not match the
+        // manifest refuses the run rather than failing one rule.
+        let mut logs: Vec<SectionKind> = order
+            .iter()
+            .filter_map(|&i| jobs[i].rule)
+            .flat_map(|r| r.needs.iter().map(|n| n.section))
+            .filter(|k| k.shape() == SectionShape::Log && bundle.has(*k))
+            .collect();
+        logs.sort();
+        logs.dedup();
+        for kind in logs {
+            bundle.spool(kind).map_err(EvalError::Log)?;
+        }
+    }
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, RuleResult)>> = Mutex::new(Vec::with_capacity(jobs.len()));
     let work = || {
@@ -624,6 +672,11 @@ pub fn evaluate<'p>(
     let mut done = done
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (reused, taken): (Vec<_>, Vec<_>) = reused
+        .into_iter()
+        .map(|(i, result, reuse)| (reuse, (i, result)))
+        .unzip();
+    done.extend(taken);
     done.sort_by_key(|(i, _)| *i);
     let results: Vec<RuleResult> = done.into_iter().map(|(_, r)| r).collect();
     // The parameters set, as the rules took them: typed, keyed RULE.KEY.
@@ -640,10 +693,7 @@ pub fn evaluate<'p>(
     let report = Report {
         format: REPORT_FORMAT.into(),
         format_version: REPORT_VERSION.into(),
-        host: HostInfo {
-            version: env!("CARGO_PKG_VERSION").into(),
-            rule_abi: ABI_VERSION.into(),
-        },
+        host,
         as_of,
         evidence: EvidenceInfo {
             utility_id: m.utility.id.clone(),
@@ -661,6 +711,65 @@ pub fn evaluate<'p>(
         packs,
         bundle,
         settings,
+        reused,
+        reused_from: options
+            .reuse
+            .as_ref()
+            .and_then(|p| p.head().map(str::to_owned)),
+    })
+}
+
+/// The result of `rule` taken from `previous`, if the statement it would
+/// get now is that result's but for the run id: the same rule version,
+/// module, pack, parameters, assessment date and host, the same evidence
+/// files (logs by the digests the manifest lists, which this run does not
+/// read for it), and so, the rule being deterministic, the same findings.
+#[allow(clippy::too_many_arguments)]
+fn reuse_of(
+    previous: &Previous,
+    packs: &PackSet,
+    bundle: &Bundle,
+    as_of: Date,
+    host: &HostInfo,
+    job: &Job<'_>,
+    rule: &RuleInfo,
+    params: BTreeMap<String, ParamValue>,
+    position: usize,
+) -> Option<(RuleResult, Reuse)> {
+    let then = previous.candidate(&rule.id, &bundle.manifest().format_version)?;
+    let p = &then.statement.predicate;
+    let result = RuleResult {
+        rule: rule.id.clone(),
+        version: Some(rule.version.to_string()),
+        title: Some(rule.title.clone()),
+        section: Some(rule.section.clone()),
+        force: Some(rule.force),
+        pack: job.pack.name().to_owned(),
+        module: job.module.name().to_owned(),
+        outcome: p.outcome,
+        subjects: p
+            .findings
+            .iter()
+            .map(|f| &f.subject)
+            .collect::<BTreeSet<_>>()
+            .len() as u64,
+        fuel: p.fuel,
+        parameters: params,
+        findings: p.findings.clone(),
+        error: p.error.clone(),
+        log: None,
+        acceptances: p.acceptances.clone(),
+    };
+    let now =
+        result_statement_in(&p.run, packs, bundle, as_of, host, &result, Logs::Listed).ok()?;
+    (now == then.statement).then(|| {
+        (
+            result,
+            Reuse {
+                position,
+                entry: std::sync::Arc::clone(then),
+            },
+        )
     })
 }
 

@@ -100,7 +100,9 @@ pub use packfile::{
     MANIFEST_TYPE, MAX_MANIFEST, MAX_MODULE, MAX_PACK, ManifestTemplate, ModuleEntry, PACK_FORMAT,
     PackFile, PackFileError, PackManifest, RuleEntry,
 };
-pub use record::{Evaluation, RecordError, Recorded, Recorder, Settings, run_id, statements};
+pub use record::{
+    Evaluation, Previous, RecordError, Recorded, Recorder, Reuse, Settings, run_id, statements,
+};
 pub use replay::{Difference, Replay, ReplayError, RuleReplay, replay};
 pub use sandbox::Limit;
 pub use schema::{SchemaFile, case_file_schema, evidence_schemas};

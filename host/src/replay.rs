@@ -17,7 +17,7 @@ use crate::bundle::Bundle;
 use crate::engine::Runtime;
 use crate::eval::{EvalError, EvalOptions, ParamInput, ParamOverride, evaluate};
 use crate::pack::PackSet;
-use crate::record::{RecordError, statements};
+use crate::record::{PreviousResult, RecordError, Reuse, reused_statements, statements};
 use mizuchi_report::ParamValue;
 
 /// Why a replayed statement differs from the recorded one.
@@ -180,17 +180,44 @@ pub fn replay(
             .map(|(k, v)| as_override(k, v))
             .collect::<Result<_, _>>()?,
         rules: h.rules.clone(),
+        reuse: None,
     };
-    let eval = evaluate(runtime, packs, Arc::clone(&bundle), &options, &|_| {})
+    // Every rule is evaluated again, those the run reused too.
+    let mut eval = evaluate(runtime, packs, Arc::clone(&bundle), &options, &|_| {})
         .map_err(ReplayError::Evaluate)?;
-    let replayed = statements(run, &eval)?;
-    // Verification held the run's structure: its results follow its header.
+    // Verification held the run's structure: its results follow its
+    // header, and the entries it reuses are results of those rules.
+    let read = |i: usize| -> Result<(Statement<ResultPredicate>, &VerifiedEntry), ReplayError> {
+        let e = entries
+            .get(i)
+            .ok_or_else(|| ReplayError::Record(format!("entry {i} of run `{run}` is missing")))?;
+        let s = serde_json::from_slice(&e.statement)
+            .map_err(|err| ReplayError::Record(format!("a result of run `{run}`: {err}")))?;
+        Ok((s, e))
+    };
     let mut recorded: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for e in entries.iter().skip(start + 1).take(h.results as usize) {
-        let s: Statement<ResultPredicate> = serde_json::from_slice(&e.statement)
-            .map_err(|e| ReplayError::Record(format!("a result of run `{run}`: {e}")))?;
+    for i in (start + 1..).take(usize::try_from(h.results).unwrap_or(usize::MAX)) {
+        let (s, e) = read(i)?;
         recorded.insert(s.predicate.rule.id.clone(), e.statement.clone());
     }
+    // The header names the entries it reused: made again, each result is
+    // compared with the entry named, as the run that evaluated it signed it.
+    let mut reused = Vec::new();
+    for r in &h.reused {
+        let (statement, e) = read(usize::try_from(r.index).unwrap_or(usize::MAX))?;
+        recorded.insert(r.rule.clone(), e.statement.clone());
+        reused.push(Reuse {
+            position: usize::try_from(r.position).unwrap_or(usize::MAX),
+            entry: Arc::new(PreviousResult {
+                index: r.index,
+                hash: e.hash.clone(),
+                statement,
+            }),
+        });
+    }
+    eval.reused = reused;
+    let mut replayed = statements(run, &eval)?;
+    replayed.extend(reused_statements(&eval)?.into_iter().map(|(_, b)| b));
     let mut rules = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for bytes in replayed.iter().skip(1) {

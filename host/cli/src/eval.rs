@@ -53,6 +53,13 @@ pub(crate) struct Args {
     /// The private key that signs the results (`mizuchi key generate`).
     #[arg(long, value_name = "FILE", requires = "ledger")]
     key: Option<PathBuf>,
+    /// Reuse the signed result of every rule of the ledger's last run whose
+    /// inputs are unchanged (rule, module, pack, parameters, date, host and
+    /// the digests of the evidence files it reads): those rules are not run
+    /// and the logs only they read are not read. The new run's header names
+    /// the entries it reuses.
+    #[arg(long, requires = "ledger")]
+    incremental: bool,
 }
 
 #[allow(clippy::print_stderr)]
@@ -74,16 +81,24 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         _ => None,
     };
     let packs = args.packs.load(global, &runtime, Some(today()))?;
+    let reuse = match &recording {
+        Some((_, recorder)) if args.incremental => Some(recorder.previous()?),
+        _ => None,
+    };
     // The logs the rules read are parsed once, while the bundle is verified.
-    let bundle = Arc::new(
-        Bundle::open_reading(&args.evidence, &packs.sections(&args.rules)).say(|| {
-            let b = args.evidence.display();
-            (
-                format!("証跡バンドル `{b}` を使えません"),
-                format!("cannot use the evidence bundle `{b}`"),
-            )
-        })?,
-    );
+    // Incrementally, a log is read when a rule that is run asks for it: the
+    // logs only reused results read are not read at all.
+    let sections = match reuse {
+        Some(_) => Vec::new(),
+        None => packs.sections(&args.rules),
+    };
+    let bundle = Arc::new(Bundle::open_reading(&args.evidence, &sections).say(|| {
+        let b = args.evidence.display();
+        (
+            format!("証跡バンドル `{b}` を使えません"),
+            format!("cannot use the evidence bundle `{b}`"),
+        )
+    })?);
     let total: usize = if args.rules.is_empty() {
         packs
             .packs()
@@ -107,6 +122,7 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
         as_of: args.as_of,
         params: args.params,
         rules: args.rules,
+        reuse,
     };
     let evaluation = evaluate(&runtime, &packs, Arc::clone(&bundle), &options, &|r| {
         bar.set_message(r.rule.clone());
@@ -115,6 +131,25 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
     bar.finish_and_clear();
     if let Some((path, mut recorder)) = recording {
         let r = recorder.record(&evaluation)?;
+        if !global.quiet && args.incremental {
+            let reused = evaluation.reused();
+            let from: std::collections::BTreeSet<&str> = reused.iter().map(|u| u.run()).collect();
+            let from = from.into_iter().collect::<Vec<_>>().join(", ");
+            let ran = evaluation.report().results.len() - reused.len();
+            eprintln!(
+                "{}",
+                global.lang.pick(
+                    &format!(
+                        "{}件の結果を前回までの実行（{from}）から再利用し、{ran}件のルールを評価しました",
+                        reused.len()
+                    ),
+                    &format!(
+                        "reused {} results of earlier runs ({from}) and evaluated {ran} rules",
+                        reused.len()
+                    )
+                )
+            );
+        }
         if !global.quiet {
             eprintln!(
                 "recorded {} as entries {}..{} of `{}`; checkpoint of {} entries in `{}`",

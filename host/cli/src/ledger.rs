@@ -252,6 +252,13 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                             packs.join(", "),
                             counts.join(", ")
                         ));
+                        if r.reused > 0 {
+                            s.push_str(&format!(
+                                "  {} of {} results reused from earlier runs (eval --incremental)\n",
+                                r.reused,
+                                r.rules.len()
+                            ));
+                        }
                         if !r.overrides.is_empty() {
                             let set: Vec<String> = r
                                 .overrides

@@ -352,6 +352,10 @@ fn hint(cause: &(dyn std::error::Error + 'static)) -> Option<Hint> {
     } else if let Some(e) = cause.downcast_ref::<RecordError>() {
         match e {
             RecordError::Ledger(l) => ledger(l),
+            RecordError::NotVerified { .. } => Some((
+                "`mizuchi ledger verify LEDGER --trust KEY` で何が違うかを確認できます。--incremental なしなら全規則を評価し直します",
+                "`mizuchi ledger verify LEDGER --trust KEY` shows what is wrong; without --incremental every rule is evaluated again",
+            )),
             _ => None,
         }
     } else if let Some(e) = cause.downcast_ref::<ReplayError>() {
@@ -440,6 +444,9 @@ fn localized(cause: &(dyn std::error::Error + 'static), lang: Lang) -> String {
         return e.text(code);
     }
     if let Some(e) = cause.downcast_ref::<mizuchi_ledger::ledger::LedgerError>() {
+        return e.text(code);
+    }
+    if let Some(e) = cause.downcast_ref::<mizuchi::RecordError>() {
         return e.text(code);
     }
     cause.to_string()

@@ -70,6 +70,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            StoreError::Unresolved { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unresolved",
+                e.to_string(),
+            ),
             StoreError::Damaged(..) => {
                 tracing::error!(error = %e, "stored records are damaged");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "damaged", e.to_string())

@@ -32,6 +32,18 @@ pub enum StoreError {
         "another push stored entries of this ledger meanwhile; ask for the head and push again"
     )]
     Conflict,
+    /// A run reuses a result the hub does not hold as it names it.
+    #[error(
+        "run `{run}` reuses the result of `{rule}` at entry {index}, which is not an accepted result with that line hash"
+    )]
+    Unresolved {
+        /// The run.
+        run: String,
+        /// The rule.
+        rule: String,
+        /// The entry it names.
+        index: u64,
+    },
     /// The stored records are not what the hub wrote.
     #[error("the stored records of utility `{0}` are damaged: {1}")]
     Damaged(String, String),
@@ -331,6 +343,33 @@ impl Store {
                     .bind(&r.outcome);
             }
             q.execute(&mut *tx).await?;
+        }
+        // A reused result is the row of the run that evaluated it (the last
+        // run header before its entry), found only if the entry has the line
+        // hash the reusing header names. It may be in this very push.
+        for r in &accepted.reused {
+            let stored = sqlx::query(
+                "INSERT INTO results (utility, run, rule, force, outcome) \
+                 SELECT utility, $2, rule, force, outcome FROM results \
+                 WHERE utility = $1 AND rule = $3 \
+                 AND run = (SELECT run FROM runs WHERE utility = $1 AND idx < $4 ORDER BY idx DESC LIMIT 1) \
+                 AND EXISTS (SELECT 1 FROM entries WHERE utility = $1 AND idx = $4 AND line_hash = $5)",
+            )
+            .bind(utility)
+            .bind(&r.run)
+            .bind(&r.rule)
+            .bind(r.index as i64)
+            .bind(&r.hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if stored != 1 {
+                return Err(StoreError::Unresolved {
+                    run: r.run.clone(),
+                    rule: r.rule.clone(),
+                    index: r.index,
+                });
+            }
         }
         tx.commit().await?;
         Ok(())

@@ -94,6 +94,21 @@ pub struct ResultRecord {
     pub outcome: String,
 }
 
+/// A result a run reuses from an earlier entry of its ledger
+/// (`docs/ledger.md`, section 3): stored as a result of the run once the
+/// entry it names, by index and line hash, is found among the accepted ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReusedRecord {
+    /// The run that reuses it.
+    pub run: String,
+    /// The rule.
+    pub rule: String,
+    /// The index of the entry that holds the result.
+    pub index: u64,
+    /// That entry's line hash.
+    pub hash: String,
+}
+
 /// A verified push, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
@@ -105,6 +120,8 @@ pub struct Accepted {
     pub runs: Vec<RunRecord>,
     /// The results they hold.
     pub results: Vec<ResultRecord>,
+    /// The results their runs reuse from earlier entries.
+    pub reused: Vec<ReusedRecord>,
 }
 
 fn hash_from_hex(s: &str) -> Option<Hash> {
@@ -187,6 +204,7 @@ pub fn verify_push(
         checkpoint: checkpoint.clone(),
         runs: Vec::new(),
         results: Vec::new(),
+        reused: Vec::new(),
     };
     for (i, line) in push.entries.iter().enumerate() {
         let index = held.size + i as u64;
@@ -266,6 +284,12 @@ fn read_statement(
             })
             .collect::<Vec<_>>()
             .join(", ");
+        out.reused.extend(run.reused.iter().map(|r| ReusedRecord {
+            run: run.run.clone(),
+            rule: r.rule.clone(),
+            index: r.index,
+            hash: r.hash.clone(),
+        }));
         out.runs.push(RunRecord {
             run: run.run,
             index,

@@ -91,6 +91,30 @@ pub struct RunPredicate {
     pub rules: Vec<String>,
     /// Number of result statements that follow.
     pub results: u64,
+    /// Results of this run that were not evaluated again but taken from an
+    /// earlier run of the same ledger (`mizuchi eval --incremental`): every
+    /// input the result depends on was the same. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reused: Vec<Reused>,
+}
+
+/// A result a run takes from an earlier entry of its ledger instead of
+/// evaluating the rule again: same rule, module, pack, parameters,
+/// assessment date, host and evidence files. The entry is named by its
+/// index and the SHA-256 of its line, so the header that names it vouches
+/// for those exact bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reused {
+    /// The rule.
+    pub rule: String,
+    /// Where the result stands among the run's results (0-based, in the
+    /// order of the run's packs), the results that follow the header
+    /// filling the other places in order.
+    pub position: u64,
+    /// The index of the result's entry in the ledger.
+    pub index: u64,
+    /// SHA-256 (lower-case hex) of that entry's line.
+    pub hash: String,
 }
 
 /// A rule and its version.

@@ -11,7 +11,7 @@ use crate::ledger::*;
 use crate::merkle;
 use crate::statement::{
     EvidenceRecord, HostInfo, ModuleRef, PackInfo, PackRef, RESULT_PREDICATE, RUN_PREDICATE,
-    ResultPredicate, RuleRef, RunPredicate, STATEMENT_TYPE, Statement,
+    ResultPredicate, Reused, RuleRef, RunPredicate, STATEMENT_TYPE, Statement,
 };
 
 fn key() -> SecretKey {
@@ -24,6 +24,11 @@ fn trusted() -> Vec<PublicKey> {
 
 /// A run of `results` results, as statement bytes.
 fn run(n: u64, results: u64) -> Vec<Vec<u8>> {
+    run_reusing(n, results, Vec::new())
+}
+
+/// A run of `results` results (rules `R-0`…) that also reuses `reused`.
+fn run_reusing(n: u64, results: u64, reused: Vec<Reused>) -> Vec<Vec<u8>> {
     let id = format!("run-{n:016}");
     let host = HostInfo {
         version: "0.1.0".into(),
@@ -56,6 +61,7 @@ fn run(n: u64, results: u64) -> Vec<Vec<u8>> {
             overrides: BTreeMap::new(),
             rules: Vec::new(),
             results,
+            reused,
         },
     };
     let mut out = vec![serde_json::to_vec(&header).unwrap()];
@@ -412,4 +418,73 @@ fn the_writer_removes_only_its_own_ledgers_leftover_temporary_files() {
     let _w = Writer::open(&path, &key()).unwrap();
     assert!(!mine.exists());
     assert!(theirs.exists());
+}
+
+/// The references an incremental run makes to earlier results: one that
+/// names a result of that rule by its line hash verifies, and every way of
+/// naming something else fails at the header that names it.
+#[test]
+fn reused_results_must_be_earlier_results_of_that_rule_by_their_line_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.jsonl");
+    let mut w = Writer::open(&base, &key()).unwrap();
+    // Entries 0..=2: a run of.
+    w.append_run("U", &run(1, 2)).unwrap();
+    drop(w);
+    let hashes: Vec<String> = lines_of(&base).iter().map(|l| line_hash(l)).collect();
+    let refer = |rule: &str, position: u64, index: u64, hash: &str| Reused {
+        rule: rule.into(),
+        position,
+        index,
+        hash: hash.into(),
+    };
+    let attempt = |name: &str, results: u64, reused: Vec<Reused>| {
+        let path = dir.path().join(name);
+        std::fs::copy(&base, &path).unwrap();
+        std::fs::copy(checkpoint_path(&base), checkpoint_path(&path)).unwrap();
+        let mut w = Writer::open(&path, &key()).unwrap();
+        w.append_run("U", &run_reusing(2, results, reused)).unwrap();
+        verdict(&path, &[])
+    };
+    // R-1 reused at position 1, R-0 evaluated again at position 0.
+    let v = attempt("good.jsonl", 1, vec![refer("R-1", 1, 2, &hashes[2])]);
+    assert!(v.ok(), "{v:?}");
+    let cases = [
+        (
+            "another hash",
+            vec![refer("R-1", 1, 2, &hashes[1])],
+            "another hash",
+        ),
+        (
+            "a header",
+            vec![refer("R-1", 1, 0, &hashes[0])],
+            "not a rule result",
+        ),
+        (
+            "another rule",
+            vec![refer("R-1", 1, 1, &hashes[1])],
+            "is a result of `R-0`",
+        ),
+        (
+            "a later entry",
+            vec![refer("R-1", 1, 3, "00")],
+            "not an earlier entry",
+        ),
+        (
+            "no place",
+            vec![refer("R-1", 2, 2, &hashes[2])],
+            "beyond the run's 2 results",
+        ),
+        // R-0 is also among the results that follow: twice in one run.
+        (
+            "a rule evaluated too",
+            vec![refer("R-0", 1, 1, &hashes[1])],
+            "which its run reuses",
+        ),
+    ];
+    for (i, (what, reused, why)) in cases.into_iter().enumerate() {
+        let v = attempt(&format!("bad-{i}.jsonl"), 1, reused);
+        let bad = v.first_bad.as_ref().map(|(_, w)| w.as_str()).unwrap_or("");
+        assert!(!v.ok() && bad.contains(why), "{what}: {v:?}");
+    }
 }

@@ -79,6 +79,67 @@ pub struct VerifiedEntry {
     pub predicate_type: String,
     /// The statement's exact bytes, as signed and verified.
     pub statement: Vec<u8>,
+    /// SHA-256 (lower-case hex) of the entry's line: what the next entry's
+    /// `prev`, and a later run's `reused` reference, name it by.
+    pub hash: String,
+}
+
+/// Checks the `reused` references of the run header at `index`
+/// (`docs/ledger.md`, section 3) against the entries verified before it;
+/// returns the rules they name.
+fn check_reused(
+    run: &RunPredicate,
+    index: u64,
+    verified: &[VerifiedEntry],
+) -> Result<std::collections::BTreeSet<String>, String> {
+    let mut rules = std::collections::BTreeSet::new();
+    let places = run.results.saturating_add(run.reused.len() as u64);
+    let mut last: Option<u64> = None;
+    for r in &run.reused {
+        let what = format!("its reused result of `{}` (entry {})", r.rule, r.index);
+        if r.index >= index {
+            return Err(format!("{what} is not an earlier entry"));
+        }
+        if last.is_some_and(|l| r.position <= l) || r.position >= places {
+            return Err(format!(
+                "{what} stands at position {}, out of order or beyond the run's {places} results",
+                r.position
+            ));
+        }
+        last = Some(r.position);
+        let entry = usize::try_from(r.index)
+            .ok()
+            .and_then(|i| verified.get(i))
+            .ok_or_else(|| format!("{what} is not an entry that verified"))?;
+        if entry.hash != r.hash {
+            return Err(format!("{what} names a line of another hash"));
+        }
+        if entry.predicate_type != RESULT_PREDICATE {
+            return Err(format!("{what} is not a rule result"));
+        }
+        let then: Statement<ResultPredicate> = serde_json::from_slice(&entry.statement)
+            .map_err(|e| format!("{what} cannot be read: {e}"))?;
+        let p = then.predicate;
+        if p.rule.id != r.rule {
+            return Err(format!("{what} is a result of `{}`", p.rule.id));
+        }
+        if p.as_of != run.as_of || p.host != run.host {
+            return Err(format!(
+                "{what} was evaluated as of {} by host {}, not as of {} by host {}",
+                p.as_of, p.host.version, run.as_of, run.host.version
+            ));
+        }
+        if !run.packs.iter().any(|k| k.digest == p.pack.digest) {
+            return Err(format!(
+                "{what} comes from pack {} {}, which the run does not run",
+                p.pack.name, p.pack.version
+            ));
+        }
+        if !rules.insert(r.rule.clone()) {
+            return Err(format!("reuses `{}` twice", r.rule));
+        }
+    }
+    Ok(rules)
 }
 
 /// Parses signed JSON strictly (no duplicate key, exact numbers) into `T`.
@@ -191,6 +252,8 @@ pub fn verify_entries(
     let mut verified = Vec::with_capacity(lines.len());
     // The run being read: its id, the results it still owes, and where it started.
     let mut open: Option<(String, u64, u64)> = None;
+    // The rules the run being read reuses: none of its own results may be one.
+    let mut reused = std::collections::BTreeSet::new();
     for i in 0..lines.len() {
         let line = lines.line(i);
         let idx = i as u64;
@@ -204,6 +267,7 @@ pub fn verify_entries(
                             "starts a run while run {id} still lacks {left} results"
                         ));
                     }
+                    reused = check_reused(&run, idx, &verified)?;
                     if let Some(u) = &utility
                         && *u != run.evidence.utility_id
                     {
@@ -218,6 +282,12 @@ pub fn verify_entries(
                 } else if ptype == RESULT_PREDICATE {
                     let r: ResultPredicate = serde_json::from_value(predicate)
                         .map_err(|e| format!("its result is malformed: {e}"))?;
+                    if reused.contains(&r.rule.id) {
+                        return Err(format!(
+                            "is a result of `{}`, which its run reuses",
+                            r.rule.id
+                        ));
+                    }
                     match open.as_mut() {
                         Some((id, left, _)) if *id == r.run => {
                             *left -= 1;
@@ -241,6 +311,7 @@ pub fn verify_entries(
                 Ok(VerifiedEntry {
                     predicate_type: ptype,
                     statement,
+                    hash: line_hash(line),
                 })
             },
         );
@@ -251,7 +322,9 @@ pub fn verify_entries(
                 break;
             }
         }
-        prev = line_hash(line);
+        prev = verified
+            .last()
+            .map_or_else(|| line_hash(line), |e| e.hash.clone());
     }
 
     // Checkpoints: the ledger's own, and those given.
@@ -397,6 +470,10 @@ pub struct RuleSummary {
     pub outcome: Outcome,
     /// How many of its findings failed.
     pub failed: u64,
+    /// The run took it from an earlier run's entry instead of evaluating
+    /// the rule (`eval --incremental`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
 }
 
 /// A run as `ledger show` lists it.
@@ -419,19 +496,27 @@ pub struct RunSummary {
     pub evidence_digest: String,
     /// The number of results per outcome.
     pub outcomes: BTreeMap<Outcome, u64>,
-    /// Each rule's outcome, in the order recorded.
+    /// Each rule's outcome, in the order of the run's results.
     pub rules: Vec<RuleSummary>,
+    /// How many of the results were reused from earlier runs rather than
+    /// evaluated (`eval --incremental`).
+    pub reused: u64,
 }
 
 /// The runs of a ledger, read without checking signatures (use `verify` for that).
 pub fn runs(path: &Path) -> Result<Vec<RunSummary>, LedgerError> {
     let lines = Lines::read(path)?;
     let mut out: Vec<RunSummary> = Vec::new();
+    // Every result read, by entry, for the runs that reuse it; and each
+    // run's references, placed once its own results are read.
+    let mut results: BTreeMap<u64, RuleSummary> = BTreeMap::new();
+    let mut references: Vec<Vec<crate::statement::Reused>> = Vec::new();
     for i in 0..lines.len() {
         let Ok(entry) = serde_json::from_slice::<Entry>(lines.line(i)) else {
             continue;
         };
         if let Some(run) = as_run(&entry) {
+            references.push(run.reused.clone());
             out.push(RunSummary {
                 run: run.run,
                 index: i as u64,
@@ -452,6 +537,7 @@ pub fn runs(path: &Path) -> Result<Vec<RunSummary>, LedgerError> {
                 evidence_digest: run.evidence.digest,
                 outcomes: BTreeMap::new(),
                 rules: Vec::new(),
+                reused: run.reused.len() as u64,
             });
             continue;
         }
@@ -461,18 +547,38 @@ pub fn runs(path: &Path) -> Result<Vec<RunSummary>, LedgerError> {
         let Ok(s) = serde_json::from_slice::<Statement<ResultPredicate>>(&payload) else {
             continue;
         };
-        if let Some(r) = out.last_mut().filter(|r| r.run == s.predicate.run) {
-            let p = s.predicate;
+        let p = s.predicate;
+        let summary = RuleSummary {
+            failed: p
+                .findings
+                .iter()
+                .filter(|f| f.status == mizuchi_evidence::Status::Fail)
+                .count() as u64,
+            rule: p.rule.id,
+            outcome: p.outcome,
+            reused: false,
+        };
+        if let Some(r) = out.last_mut().filter(|r| r.run == p.run) {
             *r.outcomes.entry(p.outcome).or_default() += 1;
-            r.rules.push(RuleSummary {
-                failed: p
-                    .findings
-                    .iter()
-                    .filter(|f| f.status == mizuchi_evidence::Status::Fail)
-                    .count() as u64,
-                rule: p.rule.id,
-                outcome: p.outcome,
-            });
+            r.rules.push(summary.clone());
+        }
+        results.insert(i as u64, summary);
+    }
+    for (run, reused) in out.iter_mut().zip(references) {
+        for u in reused {
+            let Some(summary) = results.get(&u.index) else {
+                continue;
+            };
+            *run.outcomes.entry(summary.outcome).or_default() += 1;
+            let at =
+                usize::try_from(u.position).map_or(run.rules.len(), |p| p.min(run.rules.len()));
+            run.rules.insert(
+                at,
+                RuleSummary {
+                    reused: true,
+                    ..summary.clone()
+                },
+            );
         }
     }
     Ok(out)

@@ -280,7 +280,7 @@ impl Run {
                     run: id.to_owned(),
                 })?,
         };
-        let files = statement
+        let mut files: BTreeMap<String, String> = statement
             .subject
             .iter()
             .filter_map(|d| Some((d.name.clone(), d.digest.get("sha256")?.clone())))
@@ -298,20 +298,57 @@ impl Run {
                 ),
             ));
         }
-        let mut rules = Vec::with_capacity(count);
-        for (k, e) in body.iter().take(count).enumerate() {
-            let i = start + 1 + k;
+        // The run's results: those that follow its header, and those it
+        // reused from earlier entries, each at the place the header gives.
+        let own = body
+            .iter()
+            .take(count)
+            .enumerate()
+            .map(|(k, e)| (start + 1 + k, e, None));
+        let mut places: Vec<(usize, &VerifiedEntry, Option<u64>)> = own.collect();
+        for u in &header.reused {
+            let i = usize::try_from(u.index).unwrap_or(usize::MAX);
+            let e = entries.get(i).filter(|e| e.hash == u.hash).ok_or_else(|| {
+                malformed(start, format!("its reused entry {i} is not in the ledger"))
+            })?;
+            places.push((i, e, Some(u.position)));
+        }
+        let mut ordered: Vec<Option<(usize, &VerifiedEntry)>> = vec![None; places.len()];
+        for &(i, e, position) in places.iter().filter(|p| p.2.is_some()) {
+            let slot = position
+                .and_then(|p| usize::try_from(p).ok())
+                .and_then(|p| ordered.get_mut(p))
+                .ok_or_else(|| malformed(start, format!("its reused entry {i} has no place")))?;
+            *slot = Some((i, e));
+        }
+        let mut rest = places.iter().filter(|p| p.2.is_none());
+        for slot in ordered.iter_mut().filter(|s| s.is_none()) {
+            *slot = rest.next().map(|&(i, e, _)| (i, e));
+        }
+        let mut rules = Vec::with_capacity(ordered.len());
+        for (i, e) in ordered.into_iter().flatten() {
             if e.predicate_type != RESULT_PREDICATE {
                 return Err(malformed(
                     i,
                     format!("its predicate is `{}`", e.predicate_type),
                 ));
             }
-            let r = serde_json::from_slice::<Statement<ResultPredicate>>(&e.statement)
-                .map_err(|e| malformed(i, e.to_string()))?
-                .predicate;
-            if r.run != header.run {
+            let statement = serde_json::from_slice::<Statement<ResultPredicate>>(&e.statement)
+                .map_err(|e| malformed(i, e.to_string()))?;
+            let r = statement.predicate;
+            let reused = i < start;
+            if !reused && r.run != header.run {
                 return Err(malformed(i, format!("it belongs to run `{}`", r.run)));
+            }
+            if reused {
+                // A reused result vouches for the files it read, by the
+                // digests they had then, which the new manifest lists.
+                files.extend(
+                    statement
+                        .subject
+                        .iter()
+                        .filter_map(|d| Some((d.name.clone(), d.digest.get("sha256")?.clone()))),
+                );
             }
             let known = titles.get(&r.rule.id);
             rules.push(RuleRow {

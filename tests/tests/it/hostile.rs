@@ -830,6 +830,80 @@ fn a_duplicate_key_inside_a_signed_statement_is_refused_by_both_verifiers() {
     assert!(said.contains("duplicate"), "{said}");
 }
 
+/// A run header that names a reused result by another line's hash, or by
+/// the right hash of another rule's result, is signed by the utility's own
+/// key and still refused by both verifiers.
+#[test]
+fn a_forged_reference_to_an_earlier_result_is_refused_by_both_verifiers() {
+    let r = record(&["2026-11-27"]);
+    let again = run(&[
+        "eval",
+        "--pack",
+        s(&official_pack()),
+        "--evidence",
+        s(&sample()),
+        "--as-of",
+        "2026-11-27",
+        "--ledger",
+        s(&r.ledger),
+        "--key",
+        s(&r.key),
+        "--incremental",
+        "-q",
+    ]);
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    let key = SecretKey::read(&r.key).unwrap();
+    let original = std::fs::read_to_string(&r.ledger).unwrap();
+    let (ok, said) = python_verifier(&r.ledger, &r.public);
+    assert!(ok, "{said}");
+    let lines: Vec<String> = original.lines().map(str::to_owned).collect();
+    let last = lines.len() - 1;
+    let hashes: Vec<String> = lines.iter().map(|l| sha256(l.as_bytes())).collect();
+    let entry: Entry = serde_json::from_str(&lines[last]).unwrap();
+    let payload = String::from_utf8(entry.envelope.payload_bytes().unwrap()).unwrap();
+    // The first reference: rule at position 0, entry 1.
+    let named = format!("\"index\":1,\"hash\":\"{}\"", hashes[1]);
+    assert!(payload.contains(&named), "{payload}");
+    for (what, forged, why) in [
+        (
+            "another line's hash",
+            format!("\"index\":1,\"hash\":\"{}\"", hashes[2]),
+            "another hash",
+        ),
+        (
+            "another rule's result",
+            format!("\"index\":2,\"hash\":\"{}\"", hashes[2]),
+            "is a result of",
+        ),
+    ] {
+        let entry = Entry {
+            envelope: Envelope::sign(
+                IN_TOTO,
+                payload.replacen(&named, &forged, 1).as_bytes(),
+                &key,
+            ),
+            ..entry.clone()
+        };
+        let mut forged_lines = lines.clone();
+        forged_lines[last] = serde_json::to_string(&entry).unwrap();
+        std::fs::write(&r.ledger, forged_lines.join("\n") + "\n").unwrap();
+        recheckpoint(&r.ledger, &key, "JP-MINAMIYAMA-WW");
+        let out = run(&["ledger", "verify", s(&r.ledger), "--trust", s(&r.public)]);
+        assert_eq!(out.code, 1, "{what}: {}", out.stdout);
+        assert!(
+            out.stdout.contains(&format!("entry {last}")) && out.stdout.contains(why),
+            "{what}: {}",
+            out.stdout
+        );
+        let (ok, said) = python_verifier(&r.ledger, &r.public);
+        assert!(!ok, "{what}: {said}");
+        assert!(
+            said.contains(&format!("entry {last} reuses entry")),
+            "{what}: {said}"
+        );
+    }
+}
+
 #[test]
 fn the_python_verifier_refuses_loose_indexes_duplicate_members_and_crlf_checkpoints() {
     let r = record(&["2026-11-27"]);

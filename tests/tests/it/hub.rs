@@ -10,6 +10,7 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command};
 
+use mizuchi_ledger::ledger::checkpoint_path;
 use mizuchi_tests::packs::{Machine, regulator_setup};
 use mizuchi_tests::{http, hub_exe, s, sample, sample_copy, spawn_hub};
 use serde_json::Value;
@@ -218,6 +219,32 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
             again.stderr
         );
         assert_eq!(push(&b_ledger).code, 0);
+        // Later, nothing changed: an incremental run reuses every result of
+        // the run the hub holds, by reference; the hub resolves them and
+        // shows the new run with all its results.
+        let later = m.path(&format!("minamiyama-{backend}.jsonl"));
+        std::fs::copy(&a_ledger, &later).unwrap();
+        std::fs::copy(checkpoint_path(&a_ledger), checkpoint_path(&later)).unwrap();
+        let out = m.run(&[
+            "eval",
+            "--evidence",
+            s(&sample()),
+            "--key",
+            s(&a_key),
+            "--ledger",
+            s(&later),
+            "--as-of",
+            "2026-11-27",
+            "--incremental",
+            "-q",
+        ]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        let incremental = push(&later);
+        assert_eq!(
+            incremental.stdout, "the hub accepted 1 entries; it holds 31\n",
+            "{backend}: {}",
+            incremental.stderr
+        );
 
         // Kitahama replaces its ledger with another history of the same
         // length: refused, with the reason, and flagged.
@@ -240,7 +267,7 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
         assert_eq!(utilities.len(), 2);
         let (k, a) = (&utilities[0], &utilities[1]);
         assert_eq!(a["id"], "JP-MINAMIYAMA-WW");
-        assert_eq!(a["entries"], 30);
+        assert_eq!(a["entries"], 31);
         assert_eq!(a["latest"].as_object().unwrap().len(), 29);
         assert_eq!(a["flags"].as_array().unwrap().len(), 0, "{a}");
         assert_eq!(k["entries"], 30);

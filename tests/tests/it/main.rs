@@ -18,6 +18,7 @@ mod determinism;
 mod evidence;
 mod hostile;
 mod hub;
+mod incremental;
 mod intake;
 mod ledger;
 mod official_pack;
