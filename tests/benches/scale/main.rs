@@ -560,6 +560,15 @@ fn render(rows: &[SizeRow], start: &Startup) -> String {
     let _ = writeln!(o, "| ---: | ---: | ---: | ---: | ---: | ---: |");
     for r in rows {
         if let Some((full, incr)) = &r.incremental {
+            // Exit 1 is findings; anything else is a run that failed.
+            if full.code > 1 || incr.code > 1 {
+                let _ = writeln!(
+                    o,
+                    "| {} | exit {} | exit {} | failed | | |",
+                    r.events, full.code, incr.code
+                );
+                continue;
+            }
             let _ = writeln!(
                 o,
                 "| {} | {:.0} ms | {:.0} ms | **{:.1}%** | {:.0} ms | {:.0} MiB |",
