@@ -33,9 +33,7 @@ pub enum StoreError {
     )]
     Conflict,
     /// A run reuses a result the hub does not hold as it names it.
-    #[error(
-        "run `{run}` reuses the result of `{rule}` at entry {index}, which is not an accepted result with that line hash"
-    )]
+    #[error("run `{run}` cannot reuse the result of `{rule}` at entry {index}: {why}")]
     Unresolved {
         /// The run.
         run: String,
@@ -43,6 +41,8 @@ pub enum StoreError {
         rule: String,
         /// The entry it names.
         index: u64,
+        /// What is wrong.
+        why: String,
     },
     /// The stored records are not what the hub wrote.
     #[error("the stored records of utility `{0}` are damaged: {1}")]
@@ -344,31 +344,44 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
-        // A reused result is the row of the run that evaluated it (the last
-        // run header before its entry), found only if the entry has the line
-        // hash the reusing header names. It may be in this very push.
+        // A reused result is checked against the accepted line it names
+        // (its hash, rule, date, host and pack, as `ledger verify` checks
+        // it; the line may be in this very push), then stored as the row of
+        // the run that evaluated it (the last run header before its entry).
         for r in &accepted.reused {
+            let (header, u) = (&r.header, &r.reference);
+            let unresolved = |why: String| StoreError::Unresolved {
+                run: header.run.clone(),
+                rule: u.rule.clone(),
+                index: u.index,
+                why,
+            };
+            let line: Option<String> =
+                sqlx::query_scalar("SELECT line FROM entries WHERE utility = $1 AND idx = $2")
+                    .bind(utility)
+                    .bind(u.index as i64)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let line = line.ok_or_else(|| unresolved("the hub holds no such entry".into()))?;
+            mizuchi_ledger::ledger::check_reference(header, u, line.as_bytes())
+                .map_err(unresolved)?;
             let stored = sqlx::query(
                 "INSERT INTO results (utility, run, rule, force, outcome) \
                  SELECT utility, $2, rule, force, outcome FROM results \
                  WHERE utility = $1 AND rule = $3 \
-                 AND run = (SELECT run FROM runs WHERE utility = $1 AND idx < $4 ORDER BY idx DESC LIMIT 1) \
-                 AND EXISTS (SELECT 1 FROM entries WHERE utility = $1 AND idx = $4 AND line_hash = $5)",
+                 AND run = (SELECT run FROM runs WHERE utility = $1 AND idx < $4 ORDER BY idx DESC LIMIT 1)",
             )
             .bind(utility)
-            .bind(&r.run)
-            .bind(&r.rule)
-            .bind(r.index as i64)
-            .bind(&r.hash)
+            .bind(&header.run)
+            .bind(&u.rule)
+            .bind(u.index as i64)
             .execute(&mut *tx)
             .await?
             .rows_affected();
             if stored != 1 {
-                return Err(StoreError::Unresolved {
-                    run: r.run.clone(),
-                    rule: r.rule.clone(),
-                    index: r.index,
-                });
+                return Err(unresolved(
+                    "the run that evaluated it has no result of that rule".into(),
+                ));
             }
         }
         tx.commit().await?;

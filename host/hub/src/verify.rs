@@ -16,7 +16,7 @@ use mizuchi_evidence::{Force, Outcome};
 use mizuchi_ledger::keys::PublicKey;
 use mizuchi_ledger::ledger::{Checkpoint, GENESIS, check_line, line_hash, origin};
 use mizuchi_ledger::merkle::{self, Hash};
-use mizuchi_ledger::statement::{RESULT_PREDICATE, RUN_PREDICATE, RuleRef, RunPredicate};
+use mizuchi_ledger::statement::{RESULT_PREDICATE, RUN_PREDICATE, Reused, RuleRef, RunPredicate};
 
 use crate::wire::Push;
 
@@ -99,14 +99,10 @@ pub struct ResultRecord {
 /// entry it names, by index and line hash, is found among the accepted ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReusedRecord {
-    /// The run that reuses it.
-    pub run: String,
-    /// The rule.
-    pub rule: String,
-    /// The index of the entry that holds the result.
-    pub index: u64,
-    /// That entry's line hash.
-    pub hash: String,
+    /// The header of the run that reuses it.
+    pub header: std::sync::Arc<RunPredicate>,
+    /// The reference: rule, place, entry index and line hash.
+    pub reference: Reused,
 }
 
 /// A verified push, ready to store.
@@ -284,11 +280,10 @@ fn read_statement(
             })
             .collect::<Vec<_>>()
             .join(", ");
+        let header = std::sync::Arc::new(run.clone());
         out.reused.extend(run.reused.iter().map(|r| ReusedRecord {
-            run: run.run.clone(),
-            rule: r.rule.clone(),
-            index: r.index,
-            hash: r.hash.clone(),
+            header: std::sync::Arc::clone(&header),
+            reference: r.clone(),
         }));
         out.runs.push(RunRecord {
             run: run.run,

@@ -46,7 +46,7 @@ use crate::statement::{RUN_PREDICATE, RunPredicate, Statement};
 pub use crate::checkpoint::{Checkpoint, CheckpointError, key_hash, key_name};
 pub use crate::verify::{
     CheckpointCheck, InclusionProof, PackSummary, RuleSummary, RunSummary, Verification,
-    VerifiedEntry, check_line, inclusion_proof, runs, verify, verify_entries,
+    VerifiedEntry, check_line, check_reference, inclusion_proof, runs, verify, verify_entries,
 };
 
 /// The `prev` of the first entry.

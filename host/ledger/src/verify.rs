@@ -23,7 +23,8 @@ use crate::ledger::{
 };
 use crate::merkle::{self, Hash};
 use crate::statement::{
-    RESULT_PREDICATE, RUN_PREDICATE, ResultPredicate, RunPredicate, STATEMENT_TYPE, Statement,
+    RESULT_PREDICATE, RUN_PREDICATE, ResultPredicate, Reused, RunPredicate, STATEMENT_TYPE,
+    Statement,
 };
 
 /// A checkpoint checked against the ledger.
@@ -96,7 +97,7 @@ fn check_reused(
     let places = run.results.saturating_add(run.reused.len() as u64);
     let mut last: Option<u64> = None;
     for r in &run.reused {
-        let what = format!("its reused result of `{}` (entry {})", r.rule, r.index);
+        let what = reference_name(r);
         if r.index >= index {
             return Err(format!("{what} is not an earlier entry"));
         }
@@ -111,35 +112,77 @@ fn check_reused(
             .ok()
             .and_then(|i| verified.get(i))
             .ok_or_else(|| format!("{what} is not an entry that verified"))?;
-        if entry.hash != r.hash {
-            return Err(format!("{what} names a line of another hash"));
-        }
-        if entry.predicate_type != RESULT_PREDICATE {
-            return Err(format!("{what} is not a rule result"));
-        }
-        let then: Statement<ResultPredicate> = serde_json::from_slice(&entry.statement)
-            .map_err(|e| format!("{what} cannot be read: {e}"))?;
-        let p = then.predicate;
-        if p.rule.id != r.rule {
-            return Err(format!("{what} is a result of `{}`", p.rule.id));
-        }
-        if p.as_of != run.as_of || p.host != run.host {
-            return Err(format!(
-                "{what} was evaluated as of {} by host {}, not as of {} by host {}",
-                p.as_of, p.host.version, run.as_of, run.host.version
-            ));
-        }
-        if !run.packs.iter().any(|k| k.digest == p.pack.digest) {
-            return Err(format!(
-                "{what} comes from pack {} {}, which the run does not run",
-                p.pack.name, p.pack.version
-            ));
-        }
+        check_reused_result(run, r, &entry.hash, &entry.predicate_type, &entry.statement)?;
         if !rules.insert(r.rule.clone()) {
             return Err(format!("reuses `{}` twice", r.rule));
         }
     }
     Ok(rules)
+}
+
+fn reference_name(r: &Reused) -> String {
+    format!("its reused result of `{}` (entry {})", r.rule, r.index)
+}
+
+/// Checks one reference of run header `run` against the entry it names,
+/// given by its line hash, predicate type and statement bytes: the hash the
+/// reference gives, a result of that rule, with the header's assessment
+/// date and host and one of its packs.
+fn check_reused_result(
+    run: &RunPredicate,
+    r: &Reused,
+    hash: &str,
+    predicate_type: &str,
+    statement: &[u8],
+) -> Result<(), String> {
+    let what = reference_name(r);
+    if hash != r.hash {
+        return Err(format!("{what} names a line of another hash"));
+    }
+    if predicate_type != RESULT_PREDICATE {
+        return Err(format!("{what} is not a rule result"));
+    }
+    let then: Statement<ResultPredicate> =
+        serde_json::from_slice(statement).map_err(|e| format!("{what} cannot be read: {e}"))?;
+    let p = then.predicate;
+    if p.rule.id != r.rule {
+        return Err(format!("{what} is a result of `{}`", p.rule.id));
+    }
+    if p.as_of != run.as_of || p.host != run.host {
+        return Err(format!(
+            "{what} was evaluated as of {} by host {}, not as of {} by host {}",
+            p.as_of, p.host.version, run.as_of, run.host.version
+        ));
+    }
+    if !run.packs.iter().any(|k| k.digest == p.pack.digest) {
+        return Err(format!(
+            "{what} comes from pack {} {}, which the run does not run",
+            p.pack.name, p.pack.version
+        ));
+    }
+    Ok(())
+}
+
+/// Checks reference `r` of run header `run` against `line`, the ledger line
+/// it names (`docs/ledger.md`, section 3), as `verify` does: what a holder
+/// of the ledger's lines, such as the regulator's hub, uses. The line's
+/// signature is not checked here: it must be a line that verified.
+pub fn check_reference(run: &RunPredicate, r: &Reused, line: &[u8]) -> Result<(), String> {
+    let what = reference_name(r);
+    let entry: Entry =
+        serde_json::from_slice(line).map_err(|e| format!("{what} is not a ledger entry: {e}"))?;
+    let statement = entry
+        .envelope
+        .payload_bytes()
+        .map_err(|e| format!("{what} has no statement: {e}"))?;
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        #[serde(rename = "predicateType")]
+        predicate_type: String,
+    }
+    let kind: Kind = serde_json::from_slice(&statement)
+        .map_err(|e| format!("{what} has no predicate type: {e}"))?;
+    check_reused_result(run, r, &line_hash(line), &kind.predicate_type, &statement)
 }
 
 /// Parses signed JSON strictly (no duplicate key, exact numbers) into `T`.

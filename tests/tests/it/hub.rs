@@ -245,6 +245,20 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
             "{backend}: {}",
             incremental.stderr
         );
+        // A run the utility signs that names a reused result by another
+        // line's hash is refused, and nothing of it is stored.
+        let forged = m.path(&format!("minamiyama-forged-{backend}.jsonl"));
+        std::fs::copy(&later, &forged).unwrap();
+        std::fs::copy(checkpoint_path(&later), checkpoint_path(&forged)).unwrap();
+        forge_reuse(&forged, &a_key);
+        let refused = push(&forged);
+        assert_eq!(refused.code, 2, "{backend}: {}", refused.stdout);
+        assert!(
+            refused.stderr.contains("422 unresolved")
+                && refused.stderr.contains("names a line of another hash"),
+            "{backend}: {}",
+            refused.stderr
+        );
 
         // Kitahama replaces its ledger with another history of the same
         // length: refused, with the reason, and flagged.
@@ -355,6 +369,28 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
         let (status, _) = hub.request("POST", "/api/utilities/JP-MINAMIYAMA-WW/push", &big);
         assert_eq!(status, 413);
     }
+}
+
+/// Appends to `ledger` (signed with the key at `key`) a copy of its last run
+/// header whose first reused result names the line after the one it should.
+fn forge_reuse(ledger: &Path, key: &Path) {
+    use mizuchi_ledger::ledger::{Entry, Writer};
+    use mizuchi_ledger::statement::{RunPredicate, Statement};
+    let text = std::fs::read_to_string(ledger).unwrap();
+    let last: Entry = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let mut header: Statement<RunPredicate> =
+        serde_json::from_slice(&last.envelope.payload_bytes().unwrap()).unwrap();
+    let (first, second) = (&header.predicate.reused[0], &header.predicate.reused[1]);
+    assert!(first.index + 1 == second.index);
+    header.predicate.reused[0].hash = second.hash.clone();
+    header.predicate.run = "run-00000000f0f0f0f0".into();
+    let key = mizuchi_ledger::keys::SecretKey::read(key).unwrap();
+    let mut w = Writer::open(ledger, &key).unwrap();
+    w.append_run(
+        &header.predicate.evidence.utility_id,
+        &[serde_json::to_vec(&header).unwrap()],
+    )
+    .unwrap();
 }
 
 /// A ledger of `runs` runs by `key` for `utility`, and the push that brings
