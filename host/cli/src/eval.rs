@@ -136,30 +136,46 @@ pub(crate) fn run(global: &Global, args: Args) -> Result<(), Failure> {
             let from: std::collections::BTreeSet<&str> = reused.iter().map(|u| u.run()).collect();
             let from = from.into_iter().collect::<Vec<_>>().join(", ");
             let ran = evaluation.report().results.len() - reused.len();
-            eprintln!(
-                "{}",
-                global.lang.pick(
-                    &format!(
+            let (ja, en) = if reused.is_empty() {
+                (
+                    format!("再利用できる前回の結果はなく、{ran}件のルールをすべて評価しました"),
+                    format!(
+                        "no result of an earlier run could be reused; evaluated all {ran} rules"
+                    ),
+                )
+            } else {
+                (
+                    format!(
                         "{}件の結果を前回までの実行（{from}）から再利用し、{ran}件のルールを評価しました",
                         reused.len()
                     ),
-                    &format!(
+                    format!(
                         "reused {} results of earlier runs ({from}) and evaluated {ran} rules",
                         reused.len()
-                    )
+                    ),
                 )
-            );
+            };
+            eprintln!("{}", global.lang.pick(&ja, &en));
         }
         if !global.quiet {
-            eprintln!(
-                "recorded {} as entries {}..{} of `{}`; checkpoint of {} entries in `{}`",
+            let (last, checkpoint) = (r.first + r.entries - 1, ledger::checkpoint_path(&path));
+            let ja = format!(
+                "{} を `{}` の項目 {}..{last} に記録しました。{} 項目のチェックポイントは `{}` にあります",
+                r.run,
+                path.display(),
+                r.first,
+                r.acknowledged,
+                checkpoint.display()
+            );
+            let en = format!(
+                "recorded {} as entries {}..{last} of `{}`; checkpoint of {} entries in `{}`",
                 r.run,
                 r.first,
-                r.first + r.entries - 1,
                 path.display(),
                 r.acknowledged,
-                ledger::checkpoint_path(&path).display()
+                checkpoint.display()
             );
+            eprintln!("{}", global.lang.pick(&ja, &en));
         }
     }
     let report = evaluation.report();
