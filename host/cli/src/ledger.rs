@@ -253,11 +253,19 @@ pub(crate) fn run(global: &Global, command: Command) -> Result<(), Failure> {
                             counts.join(", ")
                         ));
                         if r.reused > 0 {
-                            s.push_str(&format!(
-                                "  {} of {} results reused from earlier runs (eval --incremental)\n",
-                                r.reused,
-                                r.rules.len()
-                            ));
+                            let (ja, en) = (
+                                format!(
+                                    "  {}件の結果のうち{}件は前回までの実行から再利用 (eval --incremental)\n",
+                                    r.rules.len(),
+                                    r.reused
+                                ),
+                                format!(
+                                    "  {} of {} results reused from earlier runs (eval --incremental)\n",
+                                    r.reused,
+                                    r.rules.len()
+                                ),
+                            );
+                            s.push_str(global.lang.pick(&ja, &en));
                         }
                         if !r.overrides.is_empty() {
                             let set: Vec<String> = r
