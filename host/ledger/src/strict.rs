@@ -7,6 +7,7 @@
 //! signs have neither (`docs/ledger.md`: no floating point, every integer
 //! within ±(2^53 − 1)), so a verifier refuses both before it reads a value.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -83,9 +84,22 @@ impl<'de> Visitor<'de> for Strict {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut names = HashSet::new();
-        while let Some(name) = map.next_key::<String>()? {
-            if !names.insert(name.clone()) {
+        // Signed objects have a handful of members: compared one by one,
+        // borrowed from the input where they hold no escape. Past `SMALL`
+        // members they are hashed, so that no object is quadratic.
+        const SMALL: usize = 16;
+        let mut few: Vec<Cow<'de, str>> = Vec::new();
+        let mut many: HashSet<Cow<'de, str>> = HashSet::new();
+        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+            let duplicate = if many.is_empty() && few.len() < SMALL {
+                let seen = few.contains(&name);
+                few.push(name.clone());
+                seen
+            } else {
+                many.extend(few.drain(..));
+                !many.insert(name.clone())
+            };
+            if duplicate {
                 return Err(de::Error::custom(format!(
                     "duplicate key `{name}` in an object"
                 )));
@@ -93,6 +107,36 @@ impl<'de> Visitor<'de> for Strict {
             map.next_value_seed(Strict)?;
         }
         Ok(())
+    }
+}
+
+/// An object member's name, borrowed from the input unless it holds an
+/// escape.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Name<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Name<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -123,6 +167,34 @@ mod tests {
         ] {
             let e = check(bad.as_bytes()).unwrap_err().to_string();
             assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
+
+    /// Names are compared one by one in small objects and hashed in large
+    /// ones: a duplicate is found either way, escaped or not, before and
+    /// after the switch.
+    #[test]
+    fn duplicate_names_are_found_in_objects_of_any_size() {
+        let object = |names: &[String]| {
+            let members: Vec<String> = names.iter().map(|n| format!("\"{n}\":0")).collect();
+            format!("{{{}}}", members.join(","))
+        };
+        for size in [2usize, 15, 16, 17, 40] {
+            let names: Vec<String> = (0..size).map(|i| format!("k{i}")).collect();
+            check(object(&names).as_bytes()).unwrap_or_else(|e| panic!("{size}: {e}"));
+            for at in [1, size / 2, size - 1] {
+                let mut with = names.clone();
+                with.insert(at, "k0".into());
+                let e = check(object(&with).as_bytes()).unwrap_err().to_string();
+                assert!(e.contains("duplicate key `k0`"), "{size} at {at}: {e}");
+                // The same name written with an escape is the same name.
+                with[at] = "\\u006b0".into();
+                let e = check(object(&with).as_bytes()).unwrap_err().to_string();
+                assert!(
+                    e.contains("duplicate key `k0`"),
+                    "{size} at {at}, escaped: {e}"
+                );
+            }
         }
     }
 }
