@@ -306,11 +306,15 @@ pub fn origin(utility_id: &str) -> String {
 /// Decodes the statement of an entry as a run header, if it is one.
 pub fn as_run(entry: &Entry) -> Option<RunPredicate> {
     let payload = entry.envelope.payload_bytes().ok()?;
-    let s: Statement<serde_json::Value> = serde_json::from_slice(&payload).ok()?;
+    // The predicate type first, skipping the predicate: most entries are
+    // results, some of thousands of findings.
+    let s: Statement<serde::de::IgnoredAny> = serde_json::from_slice(&payload).ok()?;
     if s.predicate_type != RUN_PREDICATE {
         return None;
     }
-    serde_json::from_value(s.predicate).ok()
+    serde_json::from_slice::<Statement<RunPredicate>>(&payload)
+        .ok()
+        .map(|s| s.predicate)
 }
 
 /// Reads the checkpoint file of a ledger; `None` if there is none.
