@@ -270,7 +270,16 @@ pub(crate) fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, BundleError> 
 /// Reads a whole regular file without following a symbolic link at its
 /// final component; a FIFO or device is refused without waiting.
 pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, BundleError> {
-    let mut file = mizuchi_ledger::files::open_regular_nofollow(path).map_err(|e| {
+    let mut file = open_regular(path)?;
+    let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
+    file.read_to_end(&mut bytes).map_err(io_err(path))?;
+    Ok(bytes)
+}
+
+/// Opens a file of the bundle for reading: a regular file, not a symbolic
+/// link (nor a FIFO or a device).
+pub(crate) fn open_regular(path: &Path) -> Result<std::fs::File, BundleError> {
+    mizuchi_ledger::files::open_regular_nofollow(path).map_err(|e| {
         if mizuchi_ledger::files::NotRegular::of(&e).is_some_and(|n| n.kind == "a symbolic link") {
             BundleError::Symlink {
                 path: path.to_owned(),
@@ -281,10 +290,7 @@ pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, BundleError> {
                 source: e,
             }
         }
-    })?;
-    let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
-    file.read_to_end(&mut bytes).map_err(io_err(path))?;
-    Ok(bytes)
+    })
 }
 
 impl Bundle {

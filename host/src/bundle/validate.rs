@@ -251,9 +251,31 @@ pub(super) fn typed<T: DeserializeOwned>(
 
 /// Reads a file once, refusing a symbolic link at its last component.
 fn read_file(out: &mut Problems, rel: &str, full: &Path) -> Option<Vec<u8>> {
-    match super::read_regular(full) {
-        Ok(b) => Some(b),
-        Err(super::BundleError::Symlink { .. }) => {
+    super::read_regular(full)
+        .map_err(|e| file_problem(out, rel, e))
+        .ok()
+}
+
+/// The size of a listed file this opening does not read: it must be there,
+/// a regular file, whether or not the run reads it (a missing file is an
+/// error, never a file that was not needed).
+fn present(out: &mut Problems, rel: &str, full: &Path) -> Option<u64> {
+    super::open_regular(full)
+        .and_then(|f| {
+            f.metadata().map_err(|source| super::BundleError::Io {
+                path: full.to_owned(),
+                source,
+            })
+        })
+        .map(|m| m.len())
+        .map_err(|e| file_problem(out, rel, e))
+        .ok()
+}
+
+/// Why a listed file cannot be read, as a problem of `rel`.
+fn file_problem(out: &mut Problems, rel: &str, e: super::BundleError) {
+    match e {
+        super::BundleError::Symlink { .. } => {
             out.error(
                 rel,
                 None,
@@ -263,18 +285,14 @@ fn read_file(out: &mut Problems, rel: &str, full: &Path) -> Option<Vec<u8>> {
                     "is a symbolic link; a bundle must hold the file itself (copy it in)",
                 ),
             );
-            None
         }
-        Err(super::BundleError::Io { source, .. })
-            if source.kind() == std::io::ErrorKind::NotFound =>
-        {
+        super::BundleError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             out.error(rel, None, None, t(
                 "マニフェストに記載されていますが、ファイルがありません",
                 "is listed in the manifest but missing; add the file or remove it from the manifest",
             ));
-            None
         }
-        Err(super::BundleError::Io { source, .. }) => {
+        super::BundleError::Io { source, .. } => {
             out.error(
                 rel,
                 None,
@@ -284,16 +302,14 @@ fn read_file(out: &mut Problems, rel: &str, full: &Path) -> Option<Vec<u8>> {
                     format!("cannot be read: {source}"),
                 ),
             );
-            None
         }
-        Err(e) => {
+        e => {
             out.error(
                 rel,
                 None,
                 None,
                 t(format!("読めません: {e}"), format!("cannot be read: {e}")),
             );
-            None
         }
     }
 }
@@ -707,10 +723,13 @@ pub(crate) fn check(path: &Path, depth: Depth<'_>) -> Validation {
         if let Depth::Open { .. } = depth {
             // No rule of this run reads the section: it is not read now. It
             // is read and verified if a rule asks for it after all.
+            let Some(bytes) = present(&mut out, &rel, &full) else {
+                continue;
+            };
             logs.entry(kind).or_default().push(LogFile {
                 path: rel,
                 sha256: expected,
-                bytes: std::fs::metadata(&full).map_or(0, |m| m.len()),
+                bytes,
                 records: None,
                 full,
             });

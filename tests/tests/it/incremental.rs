@@ -272,3 +272,43 @@ fn changing_one_input_re_runs_exactly_the_rules_that_read_it() {
     let junit = std::fs::read_to_string(html.join("junit.xml")).unwrap();
     assert_eq!(junit.matches("<testcase ").count(), total, "{junit}");
 }
+
+/// A reused result does not read its logs again, but a log the manifest
+/// lists must still be there: missing, it refuses the run, incremental or
+/// limited to a rule that reads no log, naming the file.
+#[test]
+fn a_listed_log_that_is_missing_refuses_a_run_that_does_not_read_it() {
+    let l = Ledger::new();
+    l.eval(true, &[]);
+    let dir = l.bundle.path().join("auth-events");
+    let gone = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .min()
+        .unwrap();
+    std::fs::remove_file(dir.join(&gone)).unwrap();
+    let pack = official_pack();
+    let base = [
+        "eval",
+        "--pack",
+        s(&pack),
+        "--evidence",
+        s(l.bundle.path()),
+        "--ledger",
+        s(&l.ledger),
+        "--key",
+        s(&l.key),
+    ];
+    for extra in [&["--incremental"][..], &["--rule", "MLIT-GOV-01"][..]] {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{extra:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("auth-events/{gone}"))
+                && out.stderr.contains("listed in the manifest but missing"),
+            "{extra:?}: {}",
+            out.stderr
+        );
+    }
+}
