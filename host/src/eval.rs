@@ -346,6 +346,32 @@ struct Job<'p> {
     rule: Option<&'p RuleInfo>,
 }
 
+/// The result of `rule` before it is decided: what the rule and its
+/// module say of it, with no outcome yet (`error` until one is set).
+fn blank_result(
+    job: &Job<'_>,
+    rule: &RuleInfo,
+    params: BTreeMap<String, ParamValue>,
+) -> RuleResult {
+    RuleResult {
+        rule: rule.id.clone(),
+        version: Some(rule.version.to_string()),
+        title: Some(rule.title.clone()),
+        section: Some(rule.section.clone()),
+        force: Some(rule.force),
+        pack: job.pack.name().to_owned(),
+        module: job.module.name().to_owned(),
+        outcome: Outcome::Error,
+        subjects: 0,
+        fuel: 0,
+        parameters: params,
+        findings: Vec::new(),
+        error: None,
+        log: None,
+        acceptances: Vec::new(),
+    }
+}
+
 fn run_rule(
     runtime: &Runtime,
     bundle: &Arc<Bundle>,
@@ -355,23 +381,7 @@ fn run_rule(
     params: BTreeMap<String, ParamValue>,
 ) -> RuleResult {
     let module = job.module;
-    let base = RuleResult {
-        rule: rule.id.clone(),
-        version: Some(rule.version.to_string()),
-        title: Some(rule.title.clone()),
-        section: Some(rule.section.clone()),
-        force: Some(rule.force),
-        pack: job.pack.name().to_owned(),
-        module: module.name().to_owned(),
-        outcome: Outcome::Error,
-        subjects: 0,
-        fuel: 0,
-        parameters: params.clone(),
-        findings: Vec::new(),
-        error: None,
-        log: None,
-        acceptances: Vec::new(),
-    };
+    let base = blank_result(job, rule, params.clone());
     let ModuleState::Ready { pre, .. } = &module.state else {
         return error_result(base, "abi", module.refusal().unwrap_or_default().to_owned());
     };
@@ -739,13 +749,6 @@ fn reuse_of(
     let then = previous.candidate(&rule.id, &bundle.manifest().format_version)?;
     let p = &then.statement.predicate;
     let result = RuleResult {
-        rule: rule.id.clone(),
-        version: Some(rule.version.to_string()),
-        title: Some(rule.title.clone()),
-        section: Some(rule.section.clone()),
-        force: Some(rule.force),
-        pack: job.pack.name().to_owned(),
-        module: job.module.name().to_owned(),
         outcome: p.outcome,
         subjects: p
             .findings
@@ -754,11 +757,10 @@ fn reuse_of(
             .collect::<BTreeSet<_>>()
             .len() as u64,
         fuel: p.fuel,
-        parameters: params,
         findings: p.findings.clone(),
         error: p.error.clone(),
-        log: None,
         acceptances: p.acceptances.clone(),
+        ..blank_result(job, rule, params)
     };
     let now =
         result_statement_in(&p.run, packs, bundle, as_of, host, &result, Logs::Listed).ok()?;

@@ -49,12 +49,18 @@ fn record(dates: &[&str]) -> Recorded {
 }
 
 fn eval_into(ledger: &Path, key: &Path, as_of: &str) -> Run {
-    run(&[
+    eval_into_with(ledger, key, as_of, &[])
+}
+
+/// [`eval_into`], with `extra` arguments.
+fn eval_into_with(ledger: &Path, key: &Path, as_of: &str, extra: &[&str]) -> Run {
+    let (pack, sample) = (official_pack(), sample());
+    let mut args = vec![
         "eval",
         "--pack",
-        s(&official_pack()),
+        s(&pack),
         "--evidence",
-        s(&sample()),
+        s(&sample),
         "--as-of",
         as_of,
         "--ledger",
@@ -63,7 +69,9 @@ fn eval_into(ledger: &Path, key: &Path, as_of: &str) -> Run {
         s(key),
         "--format",
         "json",
-    ])
+    ];
+    args.extend(extra);
+    run(&args)
 }
 
 /// The statements of a ledger, by line.
@@ -836,21 +844,7 @@ fn a_duplicate_key_inside_a_signed_statement_is_refused_by_both_verifiers() {
 #[test]
 fn a_forged_reference_to_an_earlier_result_is_refused_by_both_verifiers() {
     let r = record(&["2026-11-27"]);
-    let again = run(&[
-        "eval",
-        "--pack",
-        s(&official_pack()),
-        "--evidence",
-        s(&sample()),
-        "--as-of",
-        "2026-11-27",
-        "--ledger",
-        s(&r.ledger),
-        "--key",
-        s(&r.key),
-        "--incremental",
-        "-q",
-    ]);
+    let again = eval_into_with(&r.ledger, &r.key, "2026-11-27", &["--incremental", "-q"]);
     assert_eq!(again.code, 1, "{}", again.stderr);
     let key = SecretKey::read(&r.key).unwrap();
     let original = std::fs::read_to_string(&r.ledger).unwrap();

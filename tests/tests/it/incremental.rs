@@ -198,27 +198,16 @@ fn changing_one_input_re_runs_exactly_the_rules_that_read_it() {
     // The pack (the same modules, run unsigned: another pack to the
     // results): every rule.
     let unsigned = mizuchi_tests::unsigned_official_pack();
-    l.eval(
-        false,
-        &[
-            "--as-of",
-            "2026-12-01",
-            "--pack",
-            s(&unsigned),
-            "--allow-unsigned",
-        ],
-    );
+    let other_pack = [
+        "--as-of",
+        "2026-12-01",
+        "--pack",
+        s(&unsigned),
+        "--allow-unsigned",
+    ];
+    l.eval(false, &other_pack);
     assert_eq!(l.evaluated(), (all, total));
-    l.eval(
-        false,
-        &[
-            "--as-of",
-            "2026-12-01",
-            "--pack",
-            s(&unsigned),
-            "--allow-unsigned",
-        ],
-    );
+    l.eval(false, &other_pack);
     assert_eq!(l.evaluated(), (BTreeSet::new(), total));
 
     // Every run, the reused ones too, verifies, by Mizuchi and by the
