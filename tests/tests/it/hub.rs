@@ -137,8 +137,8 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
             "Kitahama Town Water Section",
         );
     std::fs::write(&manifest, text).unwrap();
-    let eval = |bundle: &Path, key: &Path, ledger: &Path, as_of: &str| {
-        let out = m.run(&[
+    let eval_with = |bundle: &Path, key: &Path, ledger: &Path, as_of: &str, extra: &[&str]| {
+        let mut args = vec![
             "eval",
             "--evidence",
             s(bundle),
@@ -149,8 +149,13 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
             "--as-of",
             as_of,
             "-q",
-        ]);
+        ];
+        args.extend(extra);
+        let out = m.run(&args);
         assert_eq!(out.code, 1, "{}", out.stderr);
+    };
+    let eval = |bundle: &Path, key: &Path, ledger: &Path, as_of: &str| {
+        eval_with(bundle, key, ledger, as_of, &[])
     };
     let (a_key, b_key) = (m.key("minamiyama"), m.key("kitahama"));
     let (a_ledger, b_ledger) = (m.path("minamiyama.jsonl"), m.path("kitahama.jsonl"));
@@ -225,20 +230,7 @@ fn two_utilities_push_one_rewrites_its_ledger_and_is_refused_and_the_dashboard_s
         let later = m.path(&format!("minamiyama-{backend}.jsonl"));
         std::fs::copy(&a_ledger, &later).unwrap();
         std::fs::copy(checkpoint_path(&a_ledger), checkpoint_path(&later)).unwrap();
-        let out = m.run(&[
-            "eval",
-            "--evidence",
-            s(&sample()),
-            "--key",
-            s(&a_key),
-            "--ledger",
-            s(&later),
-            "--as-of",
-            "2026-11-27",
-            "--incremental",
-            "-q",
-        ]);
-        assert_eq!(out.code, 1, "{}", out.stderr);
+        eval_with(&sample(), &a_key, &later, "2026-11-27", &["--incremental"]);
         let incremental = push(&later);
         assert_eq!(
             incremental.stdout, "the hub accepted 1 entries; it holds 31\n",
