@@ -96,12 +96,16 @@ fn typed<T: Document>(json: &serde_json::Value) -> Result<T, CodecError> {
     })
 }
 
-fn pretty<T: Document, W: std::io::Write>(value: &T, mut out: W) -> Result<(), CodecError> {
+/// Writes `value` in the bundle's layout (one record per line, `null`
+/// fields left out: see [`crate::layout`]) and a final newline.
+fn lay_out<T: Document, W: std::io::Write>(value: &T, mut out: W) -> Result<(), CodecError> {
     let json = |e: &dyn std::fmt::Display| CodecError::Json {
         section: T::KIND,
         reason: e.to_string(),
     };
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| json(&e))?;
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut out, crate::layout::RecordPerLine::default());
+    value.serialize(&mut ser).map_err(|e| json(&e))?;
     out.write_all(b"\n").map_err(|e| json(&e))
 }
 
@@ -141,8 +145,9 @@ macro_rules! documents {
         }
 
         /// A `kind` document given as JSON, read as its type and written
-        /// again as the bundle writes documents (pretty-printed, fields in
-        /// the type's order, a final newline). Refuses what the type refuses.
+        /// again as the bundle writes documents (fields in the type's order,
+        /// one list item per line, `null` fields left out, a final newline).
+        /// Refuses what the type refuses.
         ///
         /// ```
         /// use mizuchi_evidence::{SectionKind, canonical_document};
@@ -176,7 +181,7 @@ macro_rules! documents {
             out: W,
         ) -> Result<(), CodecError> {
             match kind {
-                $(SectionKind::$kind => pretty(&typed::<$ty>(json)?, out),)*
+                $(SectionKind::$kind => lay_out(&typed::<$ty>(json)?, out),)*
                 other => Err(CodecError::NotADocument(other)),
             }
         }

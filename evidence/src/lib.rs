@@ -71,6 +71,7 @@
 mod common;
 mod document;
 mod flat;
+mod layout;
 mod manifest;
 mod sections;
 pub mod stream;

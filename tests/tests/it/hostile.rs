@@ -763,8 +763,8 @@ fn a_waived_result_vouches_for_the_risk_acceptance_it_relies_on() {
     let b = sample_copy();
     let gov = b.path().join("governance.json");
     let text = std::fs::read_to_string(&gov).unwrap().replace(
-        "\"expires_on\": \"2027-03-31\"",
-        "\"expires_on\": \"2027-03-30\"",
+        "\"expires_on\":\"2027-03-31\"",
+        "\"expires_on\":\"2027-03-30\"",
     );
     std::fs::write(&gov, text).unwrap();
     assert_eq!(run(&["evidence", "seal", s(b.path())]).code, 0);

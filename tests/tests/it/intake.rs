@@ -169,6 +169,49 @@ fn the_sample_rebuilds_from_its_sources_byte_for_byte() {
     );
 }
 
+#[test]
+fn the_bundle_layout_leaves_out_only_what_reads_back_as_not_recorded() {
+    // The bundle writes a document one list item per line and leaves out
+    // its `null` fields. For every document of the sample: its typed value
+    // with every unrecorded field written out as `null` (the JSON view),
+    // laid out again, must read back to the very same value.
+    use mizuchi_evidence::{SectionKind, SectionShape};
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(sample().join("manifest.json")).unwrap()).unwrap();
+    let (mut documents, mut nulls) = (0, 0);
+    for f in manifest["files"].as_array().unwrap() {
+        let kind: SectionKind = serde_json::from_value(f["kind"].clone()).unwrap();
+        if kind.shape() != SectionShape::Document {
+            continue;
+        }
+        let path = sample().join(f["path"].as_str().unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let encoded = mizuchi_evidence::encode_document(kind, &text).unwrap();
+        let with_nulls = mizuchi_evidence::document_json(kind, &encoded).unwrap();
+        nulls += with_nulls.matches(":null").count();
+        let value: Value = serde_json::from_str(&with_nulls).unwrap();
+        let laid_out = mizuchi_evidence::canonical_document(kind, &value).unwrap();
+        let laid_out = String::from_utf8(laid_out).unwrap();
+        assert_eq!(
+            mizuchi_evidence::encode_document(kind, &laid_out).unwrap(),
+            encoded,
+            "{kind}: laid out, it reads back differently"
+        );
+        // What the bundle holds is that layout, and it has no `null` field.
+        assert_eq!(
+            laid_out, text,
+            "{kind}: the sample is not in the bundle layout"
+        );
+        assert!(
+            !laid_out.contains(":null"),
+            "{kind}: a null field is written"
+        );
+        documents += 1;
+    }
+    assert_eq!(documents, 10, "every document section of the sample");
+    assert!(nulls > 100, "only {nulls} unrecorded fields were tested");
+}
+
 /// Runs the independent python-evtx reference on `file` with `args`.
 fn reference(args: &[&str], file: &Path) -> Vec<Value> {
     let out = Command::new("python3")

@@ -213,8 +213,8 @@ fn replay_reproduces_the_signed_bytes_and_names_the_evidence_that_changed() {
     copy_dir(&sample(), dir.path());
     let accounts = dir.path().join("accounts.json");
     let text = std::fs::read_to_string(&accounts).unwrap().replacen(
-        "\"enabled\": true",
-        "\"enabled\": false",
+        "\"enabled\":true",
+        "\"enabled\":false",
         1,
     );
     std::fs::write(&accounts, text).unwrap();

@@ -206,10 +206,12 @@ fn put(record: &mut Map<String, Value>, path: &str, value: Value) {
             record.insert(path.to_owned(), value);
         }
         Some((head, rest)) => {
-            let inner = record
-                .entry(head)
-                .or_insert_with(|| Value::Object(Map::with_capacity(4)));
-            if let Value::Object(m) = inner {
+            // Look the group up before making its key: most cells of a row
+            // go into a group an earlier cell made.
+            if !record.contains_key(head) {
+                record.insert(head.to_owned(), Value::Object(Map::with_capacity(4)));
+            }
+            if let Some(Value::Object(m)) = record.get_mut(head) {
                 put(m, rest, value);
             }
         }
