@@ -180,8 +180,39 @@ macro_rules! documents {
             json: &serde_json::Value,
             out: W,
         ) -> Result<(), CodecError> {
+            write_completed_document(kind, json, &mut |_| Ok(()), out)
+        }
+
+        /// [`write_canonical_document`] of a document whose JSON leaves out
+        /// part of it: `complete` is given the typed document (the section's
+        /// type, as [`std::any::Any`]) to set that part before it is written.
+        /// An importer holding thousands of records already typed puts them
+        /// in this way rather than as JSON to be read again.
+        ///
+        /// ```
+        /// use mizuchi_evidence::{SectionKind, Training, write_completed_document};
+        /// let json = serde_json::json!({});
+        /// let mut out = Vec::new();
+        /// write_completed_document(SectionKind::Training, &json, &mut |doc| {
+        ///     let training = doc.downcast_mut::<Training>().ok_or("not training")?;
+        ///     training.records.clear();
+        ///     Ok(())
+        /// }, &mut out)?;
+        /// assert!(out.starts_with(b"{"));
+        /// # Ok::<(), mizuchi_evidence::CodecError>(())
+        /// ```
+        pub fn write_completed_document<W: std::io::Write>(
+            kind: SectionKind,
+            json: &serde_json::Value,
+            complete: &mut dyn FnMut(&mut dyn std::any::Any) -> Result<(), String>,
+            out: W,
+        ) -> Result<(), CodecError> {
             match kind {
-                $(SectionKind::$kind => lay_out(&typed::<$ty>(json)?, out),)*
+                $(SectionKind::$kind => {
+                    let mut doc = typed::<$ty>(json)?;
+                    complete(&mut doc).map_err(|reason| CodecError::Json { section: kind, reason })?;
+                    lay_out(&doc, out)
+                })*
                 other => Err(CodecError::NotADocument(other)),
             }
         }

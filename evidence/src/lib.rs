@@ -81,7 +81,7 @@ pub mod verdict;
 pub use common::{Date, MAX_EXACT, Text, Timestamp};
 pub use document::{
     CodecError, Document, ENCODING, canonical_document, decode_document, document_json,
-    encode_document, write_canonical_document,
+    encode_document, write_canonical_document, write_completed_document,
 };
 pub use manifest::{
     BadExtensionName, ExtensionEntry, ExtensionName, FORMAT_NAME, FORMAT_VERSION, FileEntry,

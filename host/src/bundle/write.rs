@@ -359,6 +359,19 @@ impl BundleWriter {
         json: &serde_json::Value,
         sources: Option<Vec<Source>>,
     ) -> Result<bool, WriteError> {
+        self.put_completed_document(kind, json, &mut |_| Ok(()), sources)
+    }
+
+    /// [`BundleWriter::put_document_json`] of a document whose JSON leaves
+    /// out part of it, which `complete` sets in the typed document (see
+    /// [`mizuchi_evidence::write_completed_document`]).
+    pub(crate) fn put_completed_document(
+        &mut self,
+        kind: SectionKind,
+        json: &serde_json::Value,
+        complete: &mut dyn FnMut(&mut dyn std::any::Any) -> Result<(), String>,
+        sources: Option<Vec<Source>>,
+    ) -> Result<bool, WriteError> {
         let invalid = |reason: String| WriteError::Invalid {
             path: kind.default_file_name(),
             section: kind.to_string(),
@@ -367,7 +380,7 @@ impl BundleWriter {
         let mut spool = Spool::default();
         // The serializer writes a few bytes at a time: buffer them.
         let mut out = std::io::BufWriter::with_capacity(64 << 10, &mut spool);
-        mizuchi_evidence::write_canonical_document(kind, json, &mut out)
+        mizuchi_evidence::write_completed_document(kind, json, complete, &mut out)
             .map_err(|e| invalid(e.to_string()))?;
         out.flush().map_err(|e| invalid(e.to_string()))?;
         drop(out);

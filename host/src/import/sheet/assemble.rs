@@ -1,11 +1,12 @@
 //! From a grid of cells to evidence records, and from records to a section
 //! document.
 //!
-//! A row becomes a JSON object with one member per cell that holds
-//! something, at the column's path; an empty cell or a missing column
-//! leaves the field out, which the evidence types read as "not recorded".
-//! Each record is then read as its evidence type, so a row is refused
-//! exactly when the evidence format refuses it, with the column to blame.
+//! A row is read straight into its evidence type: its cells are presented
+//! to the type's deserializer as a record with one member per cell that
+//! holds something, at the column's path ([`Fields`]); an empty cell or a
+//! missing column leaves the field out, which the evidence types read as
+//! "not recorded". So a row is refused exactly when the evidence format
+//! refuses it, with the column to blame, and no JSON object is made of it.
 //!
 //! Merging replaces what the table holds in the document and nothing else:
 //! the records of other tables stay, and a record keeps the rows of child
@@ -17,23 +18,54 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::tz::Offset;
 use mizuchi_evidence::Text;
 use rayon::prelude::*;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::grid::Grid;
-use super::spec::{CellKind, Choice, Column, Placement, Table};
+use super::spec::{CellKind, Choice, Column, Placement, Table, Typed};
 use super::tables;
 use crate::import::RowProblem;
 use crate::import::text::{header_key, list, norm, parse_bool, parse_date, parse_time};
 
 /// One row made into a record.
-#[derive(Debug)]
 pub(crate) struct Row {
     /// The row's number in its file or sheet.
     pub line: u64,
     /// For a child table: the values naming the row's parent.
     pub keys: Vec<String>,
+    /// The record's `id`, when it has one.
+    pub id: Option<String>,
     /// The record.
-    pub record: Value,
+    pub record: Record,
+}
+
+/// A row's record.
+pub(crate) enum Record {
+    /// As its evidence type.
+    Typed(Typed),
+    /// As JSON: a log record keeps the row's own fields, in its columns'
+    /// order (checked as its evidence type when it was read).
+    Json(Value),
+}
+
+impl Record {
+    /// The record as JSON.
+    pub(crate) fn to_json(&self, table: &Table) -> Value {
+        match self {
+            Record::Typed(t) => table.records.to_json(t),
+            Record::Json(v) => v.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Row")
+            .field("line", &self.line)
+            .field("keys", &self.keys)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A table read from a grid.
@@ -199,22 +231,142 @@ fn cell_value(kind: CellKind, raw: &str, offset: Offset) -> Result<Value, Text> 
     })
 }
 
-/// Sets `value` at the dotted `path` of `record`, making objects on the way.
-fn put(record: &mut Map<String, Value>, path: &str, value: Value) {
-    match path.split_once('.') {
-        None => {
-            record.insert(path.to_owned(), value);
+/// Where each field of a row's record comes from: the columns' paths as a
+/// tree, in the order of the columns (`os.product` and `os.build` are two
+/// leaves of the group `os`).
+#[derive(Debug)]
+enum Node {
+    /// The cell of the mapped column at this index.
+    Cell(usize),
+    /// Nested fields, present when one of them is.
+    Group(Vec<(&'static str, Node)>),
+    /// A value every row of the table has.
+    Fixed(Value),
+}
+
+impl Node {
+    fn present(&self, values: &[Option<Value>]) -> bool {
+        match self {
+            Node::Cell(i) => values.get(*i).is_some_and(Option::is_some),
+            Node::Group(members) => members.iter().any(|(_, n)| n.present(values)),
+            Node::Fixed(_) => true,
         }
-        Some((head, rest)) => {
-            // Look the group up before making its key: most cells of a row
-            // go into a group an earlier cell made.
-            if !record.contains_key(head) {
-                record.insert(head.to_owned(), Value::Object(Map::with_capacity(4)));
-            }
-            if let Some(Value::Object(m)) = record.get_mut(head) {
-                put(m, rest, value);
+    }
+}
+
+/// Adds the mapped column `m` at the dotted `path` of `tree`. A path under a
+/// field another column fills as a whole is not added (nor the other way
+/// round): the first column wins.
+fn plant(tree: &mut Vec<(&'static str, Node)>, path: &'static str, m: usize) {
+    let (head, rest) = match path.split_once('.') {
+        Some((head, rest)) => (head, Some(rest)),
+        None => (path, None),
+    };
+    let at = tree.iter().position(|(name, _)| *name == head);
+    match (rest, at) {
+        (None, None) => tree.push((head, Node::Cell(m))),
+        (Some(rest), None) => {
+            let mut members = Vec::new();
+            plant(&mut members, rest, m);
+            tree.push((head, Node::Group(members)));
+        }
+        (Some(rest), Some(i)) => {
+            if let Node::Group(members) = &mut tree[i].1 {
+                plant(members, rest, m);
             }
         }
+        (None, Some(_)) => {}
+    }
+}
+
+/// A row as the fields of a record, for its type's deserializer: each field
+/// whose cell (or one of whose nested cells) holds something, in the
+/// columns' order.
+#[derive(Clone, Copy)]
+pub(crate) struct Fields<'a> {
+    nodes: &'a [(&'static str, Node)],
+    /// The value of each mapped column's cell (`None`: empty).
+    values: &'a [Option<Value>],
+}
+
+/// The fields of a [`Fields`], one at a time.
+struct FieldAccess<'a> {
+    nodes: std::slice::Iter<'a, (&'static str, Node)>,
+    values: &'a [Option<Value>],
+    next: Option<&'a Node>,
+}
+
+impl<'de> serde::de::MapAccess<'de> for FieldAccess<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        for (name, node) in self.nodes.by_ref() {
+            if node.present(self.values) {
+                self.next = Some(node);
+                let key = serde::de::value::BorrowedStrDeserializer::new(name);
+                return seed.deserialize(key).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        use serde::de::Error;
+        match self.next.take() {
+            Some(Node::Cell(i)) => match self.values.get(*i) {
+                Some(Some(v)) => seed.deserialize(v),
+                _ => Err(Self::Error::custom("a field without a value")),
+            },
+            Some(Node::Group(members)) => seed.deserialize(Fields {
+                nodes: members,
+                values: self.values,
+            }),
+            Some(Node::Fixed(v)) => seed.deserialize(v),
+            None => Err(Self::Error::custom("a value before its field")),
+        }
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for Fields<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(FieldAccess {
+            nodes: self.nodes.iter(),
+            values: self.values,
+            next: None,
+        })
+    }
+
+    /// A record or group that is there at all holds something.
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
     }
 }
 
@@ -284,7 +436,7 @@ pub(crate) fn read(
             ignored: Vec::new(),
         });
     };
-    let mut mapped: Vec<(usize, &Column)> = Vec::new();
+    let mut mapped: Vec<(usize, &'static Column)> = Vec::new();
     let mut ignored: Vec<(usize, String, u64)> = Vec::new();
     for (i, h) in header.iter().enumerate() {
         match column_for(table, h) {
@@ -301,14 +453,32 @@ pub(crate) fn read(
         Placement::Child { keys, .. } => keys,
         _ => &[],
     };
-    let fixed = tables::fixed(table);
+    // The record's fields: every mapped column but those naming the parent,
+    // then the values every row has (in place of a column of theirs).
+    let mut tree: Vec<(&'static str, Node)> = Vec::new();
+    for (m, (_, c)) in mapped.iter().enumerate() {
+        if !keys.contains(&c.path.as_str()) {
+            plant(&mut tree, c.path.as_str(), m);
+        }
+    }
+    for (field, value) in tables::fixed(table) {
+        match tree.iter_mut().find(|(name, _)| *name == field) {
+            Some((_, node)) => *node = Node::Fixed(value),
+            None => tree.push((field, Node::Fixed(value))),
+        }
+    }
+    let column_of = |path: &str| mapped.iter().position(|(_, c)| c.path == path);
     let plan = Plan {
         table,
         header,
         mapped: &mapped,
         ignored: &ignored,
-        keys,
-        fixed: &fixed,
+        keys: keys.iter().filter_map(|k| column_of(k)).collect(),
+        id: column_of("id").filter(|_| {
+            tree.iter()
+                .any(|(n, t)| *n == "id" && matches!(t, Node::Cell(_)))
+        }),
+        tree: &tree,
         label,
         offset,
     };
@@ -344,11 +514,16 @@ const ROWS_PER_BLOCK: usize = 4096;
 struct Plan<'a> {
     table: &'static Table,
     header: &'a [String],
-    mapped: &'a [(usize, &'a Column)],
+    mapped: &'a [(usize, &'static Column)],
     /// Headers no column goes by (their counts are the block's).
     ignored: &'a [(usize, String, u64)],
-    keys: &'a [&'static str],
-    fixed: &'a [(&'static str, Value)],
+    /// The mapped columns naming a child row's parent, in the parent's
+    /// identity order.
+    keys: Vec<usize>,
+    /// The mapped column of the record's `id`.
+    id: Option<usize>,
+    /// The record's fields.
+    tree: &'a [(&'static str, Node)],
     label: &'a str,
     offset: Offset,
 }
@@ -374,8 +549,9 @@ impl Plan<'_> {
         // `2026/11/01`): each distinct one is read once.
         let mut memo: Vec<HashMap<String, Result<Value, Text>>> =
             vec![HashMap::new(); self.mapped.len()];
+        let mut values = Vec::with_capacity(self.mapped.len());
         for (line, cells) in block {
-            if let Some(row) = self.read_row(*line, cells, &mut memo, &mut out) {
+            if let Some(row) = self.read_row(*line, cells, &mut memo, &mut values, &mut out) {
                 out.rows.push(row);
             }
         }
@@ -383,12 +559,13 @@ impl Plan<'_> {
     }
 
     /// The record of one row, or `None` for a comment or a row with problems
-    /// (added to `out`).
+    /// (added to `out`). `values` is room for the cells' values.
     fn read_row(
         &self,
         line: u64,
         cells: &[String],
         memo: &mut [HashMap<String, Result<Value, Text>>],
+        values: &mut Vec<Option<Value>>,
         out: &mut Block,
     ) -> Option<Row> {
         let (table, header) = (self.table, self.header);
@@ -407,13 +584,18 @@ impl Plan<'_> {
             }
         }
         let before = out.problems.len();
-        let mut record = Map::with_capacity(self.mapped.len() + self.fixed.len());
+        values.clear();
         for (m, (i, column)) in self.mapped.iter().enumerate() {
             let raw = cells.get(*i).map(String::as_str).unwrap_or("");
-            if norm(raw).is_empty() {
+            let cell = norm(raw);
+            if cell.is_empty() {
+                values.push(None);
                 continue;
             }
-            let value = if repeats(column.kind) {
+            let value = if let CellKind::Text = column.kind {
+                // Normalised just now: not again.
+                Ok(Value::String(cell.into_owned()))
+            } else if repeats(column.kind) {
                 match memo[m].get(raw) {
                     Some(v) => v.clone(),
                     None => {
@@ -426,65 +608,83 @@ impl Plan<'_> {
                 cell_value(column.kind, raw, self.offset)
             };
             match value {
-                Ok(v) => put(&mut record, &column.path, v),
-                Err(message) => out.problems.push(RowProblem {
-                    input: self.label.to_owned(),
-                    line,
-                    column: Some(norm(&header[*i]).into_owned()),
-                    message,
-                }),
+                Ok(v) => values.push(Some(v)),
+                Err(message) => {
+                    values.push(None);
+                    out.problems.push(RowProblem {
+                        input: self.label.to_owned(),
+                        line,
+                        column: Some(norm(&header[*i]).into_owned()),
+                        message,
+                    });
+                }
             }
         }
         if out.problems.len() > before {
             return None;
         }
-        // A row naming its parent: the key cells leave the record.
-        let mut row_keys = Vec::new();
-        for k in self.keys {
-            if let Some(Value::String(s)) = record.remove(*k) {
-                row_keys.push(s);
-            }
-        }
-        for (field, value) in self.fixed {
-            record.insert((*field).to_owned(), value.clone());
-        }
-        let record = Value::Object(record);
-        if let Err((path, message)) = (table.check)(&record) {
-            let column = table
-                .columns
-                .iter()
-                .find(|c| path == c.path || path.starts_with(&format!("{}.", c.path)))
-                .map(|c| {
-                    self.mapped
-                        .iter()
-                        .find(|(_, m)| m.path == c.path)
-                        .map_or_else(
-                            || c.header.en.clone(),
-                            |(i, _)| norm(&header[*i]).into_owned(),
-                        )
-                });
-            out.problems.push(RowProblem {
-                input: self.label.to_owned(),
-                line,
-                column,
-                message: Text::new(
-                    format!(
-                        "この行は{}として読めません: {message} ({path})",
-                        table.title.ja
-                    ),
-                    format!(
-                        "the row is not a valid {} record: {message} (at {path})",
-                        table.name
-                    ),
+        let fields = Fields {
+            nodes: self.tree,
+            values: values.as_slice(),
+        };
+        let read = table.records.read(fields).and_then(|typed| {
+            Ok(match table.placement {
+                Placement::Log => Record::Json(
+                    Value::deserialize(fields).map_err(|e| (String::new(), e.to_string()))?,
                 ),
-            });
-            return None;
-        }
+                _ => Record::Typed(typed),
+            })
+        });
+        let record = match read {
+            Ok(record) => record,
+            Err((path, message)) => {
+                out.problems.push(self.refusal(line, &path, &message));
+                return None;
+            }
+        };
+        let text = |m: &usize| match values.get(*m) {
+            Some(Some(Value::String(s))) => Some(s.clone()),
+            _ => None,
+        };
         Some(Row {
             line,
-            keys: row_keys,
+            keys: self.keys.iter().filter_map(text).collect(),
+            id: self.id.as_ref().and_then(text),
             record,
         })
+    }
+
+    /// The problem of a row its type refuses at `path`.
+    fn refusal(&self, line: u64, path: &str, message: &str) -> RowProblem {
+        let table = self.table;
+        let column = table
+            .columns
+            .iter()
+            .find(|c| path == c.path || path.starts_with(&format!("{}.", c.path)))
+            .map(|c| {
+                self.mapped
+                    .iter()
+                    .find(|(_, m)| m.path == c.path)
+                    .map_or_else(
+                        || c.header.en.clone(),
+                        |(i, _)| norm(&self.header[*i]).into_owned(),
+                    )
+            });
+        RowProblem {
+            input: self.label.to_owned(),
+            line,
+            column,
+            message: Text::new(
+                format!(
+                    "この行は{}として読めません: {message} ({path})",
+                    table.title.ja
+                ),
+                format!(
+                    "the row is not a valid {} record: {message} (at {path})",
+                    table.name
+                ),
+            ),
+        }
     }
 }
 
@@ -565,63 +765,88 @@ fn children(table: &Table) -> Vec<&'static Table> {
         .collect()
 }
 
+/// Whether a child table of `table` is among the tables `names` (imported
+/// together, it finds its parents in the document's JSON).
+pub(crate) fn has_children_among(table: &Table, names: &[&str]) -> bool {
+    children(table).iter().any(|k| names.contains(&k.name))
+}
+
 /// What merging a table did.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Merged {
     /// Rows of child tables that belonged to records no longer listed, and
     /// went with them: (child table, count).
     pub dropped: Vec<(&'static str, u64)>,
     /// The table held records before (which this import replaced).
     pub replaced: bool,
+    /// The records of a list table kept typed: the document's list is left
+    /// empty, for these to fill when it is written.
+    pub typed: Option<Vec<Typed>>,
 }
 
 /// Puts the records of `read` into the section document `doc`, replacing
-/// what the table held (the records of a list table are moved, not copied:
-/// `read` keeps its rows' lines and keys). A child row whose parent is not
-/// in the document is a problem.
-pub(crate) fn merge(doc: &mut Value, read: &mut Read, problems: &mut Vec<RowProblem>) -> Merged {
+/// what the table held (the records are moved, not copied: `read` keeps its
+/// rows' lines and keys). The records of a list table stay typed (returned
+/// in [`Merged::typed`]) unless `as_json`: a child table imported with it
+/// finds its parents in `doc`. A child row whose parent is not in the
+/// document is a problem.
+pub(crate) fn merge(
+    doc: &mut Value,
+    read: &mut Read,
+    as_json: bool,
+    problems: &mut Vec<RowProblem>,
+) -> Merged {
     if !doc.is_object() {
         *doc = Value::Object(Map::new());
     }
     let mut merged = Merged::default();
     let table = read.table;
     let kids = children(table);
-    let carry = |old: &Value, new: &mut Value| {
-        for k in &kids {
-            if let Placement::Child { field, .. } = &k.placement
-                && let Some(v) = old.get(*field)
-                && let Some(obj) = new.as_object_mut()
-            {
-                obj.insert((*field).to_owned(), v.clone());
-            }
-        }
-    };
+    let json = |r: &Row| r.record.to_json(table);
     match &table.placement {
         Placement::List(field) => {
-            let old: Vec<Value> = doc
-                .get(*field)
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+            let old: Vec<Value> = match doc.get_mut(*field).map(Value::take) {
+                Some(Value::Array(old)) => old,
+                _ => Vec::new(),
+            };
             merged.replaced = !old.is_empty();
-            let mut new: Vec<Value> = read
-                .rows
-                .iter_mut()
-                .map(|r| std::mem::take(&mut r.record))
-                .collect();
             let id = |v: &Value| v.get("id").and_then(Value::as_str).map(str::to_owned);
-            let by_id: std::collections::HashMap<String, usize> = old
+            let by_id: HashMap<String, usize> = old
                 .iter()
                 .enumerate()
                 .filter_map(|(i, o)| Some((id(o)?, i)))
                 .collect();
             let mut kept = vec![false; old.len()];
-            for n in &mut new {
-                let Some(nid) = id(n) else { continue };
-                if let Some(&i) = by_id.get(&nid) {
-                    kept[i] = true;
-                    carry(&old[i], n);
+            for r in &mut read.rows {
+                let Some(&i) = r.id.as_ref().and_then(|nid| by_id.get(nid)) else {
+                    continue;
+                };
+                kept[i] = true;
+                // The record keeps the child rows it had (a record read from
+                // a row has none: every child list defaults to empty).
+                let carried: Vec<(&str, &Value)> = kids
+                    .iter()
+                    .filter_map(|k| match &k.placement {
+                        Placement::Child { field, .. } => old[i]
+                            .get(*field)
+                            .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+                            .map(|v| (*field, v)),
+                        _ => None,
+                    })
+                    .collect();
+                if carried.is_empty() {
+                    continue;
                 }
+                let mut new = r.record.to_json(table);
+                if let Some(obj) = new.as_object_mut() {
+                    for (f, v) in carried {
+                        obj.insert(f.to_owned(), v.clone());
+                    }
+                }
+                r.record = match table.records.read_json(&new) {
+                    Ok(t) => Record::Typed(t),
+                    Err(_) => Record::Json(new),
+                };
             }
             for k in &kids {
                 if let Placement::Child { field: f, .. } = &k.placement {
@@ -637,14 +862,34 @@ pub(crate) fn merge(doc: &mut Value, read: &mut Read, problems: &mut Vec<RowProb
                     }
                 }
             }
-            doc[*field] = Value::Array(new);
+            let all_typed = read
+                .rows
+                .iter()
+                .all(|r| matches!(r.record, Record::Typed(_)));
+            if as_json || !all_typed {
+                doc[*field] = Value::Array(read.rows.iter().map(json).collect());
+            } else {
+                doc[*field] = Value::Array(Vec::new());
+                let typed = read
+                    .rows
+                    .iter_mut()
+                    .filter_map(|r| {
+                        match std::mem::replace(&mut r.record, Record::Json(Value::Null)) {
+                            Record::Typed(t) => Some(t),
+                            Record::Json(_) => None,
+                        }
+                    })
+                    .collect();
+                merged.typed = Some(typed);
+            }
         }
         Placement::Root => {
             extra_rows(read, problems);
             if let (Some(obj), Some(row)) = (doc.as_object_mut(), read.rows.first()) {
+                let record = json(row);
                 for c in &table.columns {
                     merged.replaced |= obj.get(c.path.as_str()).is_some_and(|v| !v.is_null());
-                    match row.record.get(c.path.as_str()) {
+                    match record.get(c.path.as_str()) {
                         Some(v) => {
                             obj.insert(c.path.clone(), v.clone());
                         }
@@ -661,9 +906,15 @@ pub(crate) fn merge(doc: &mut Value, read: &mut Read, problems: &mut Vec<RowProb
             merged.replaced = old.as_ref().is_some_and(|o| !o.is_null());
             match read.rows.first() {
                 Some(r) => {
-                    let mut new = r.record.clone();
-                    if let Some(o) = &old {
-                        carry(o, &mut new);
+                    let mut new = json(r);
+                    if let (Some(o), Some(obj)) = (&old, new.as_object_mut()) {
+                        for k in &kids {
+                            if let Placement::Child { field, .. } = &k.placement
+                                && let Some(v) = o.get(*field)
+                            {
+                                obj.insert((*field).to_owned(), v.clone());
+                            }
+                        }
                     }
                     doc[*field] = new;
                 }
@@ -682,10 +933,7 @@ pub(crate) fn merge(doc: &mut Value, read: &mut Read, problems: &mut Vec<RowProb
             let mut groups: BTreeMap<Vec<String>, Vec<Value>> = BTreeMap::new();
             for r in &read.rows {
                 if parents.iter().any(|(id, _)| *id == r.keys) {
-                    groups
-                        .entry(r.keys.clone())
-                        .or_default()
-                        .push(r.record.clone());
+                    groups.entry(r.keys.clone()).or_default().push(json(r));
                 } else {
                     let what = if r.keys.is_empty() {
                         Text::new(
@@ -777,6 +1025,7 @@ fn extra_rows(read: &Read, problems: &mut Vec<RowProblem>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mizuchi_evidence::SectionKind;
 
     fn grid(text: &str) -> Grid {
         super::super::grid::read_csv(text.as_bytes()).unwrap()
@@ -798,11 +1047,12 @@ mod tests {
         let mut problems = Vec::new();
         let r = read(table("assets"), &g, "t.csv", jst(), &mut problems).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
-        let rec = &r.rows[0].record;
+        let rec = r.rows[0].record.to_json(r.table);
         assert_eq!(rec["authentication"]["method"], "password");
-        assert!(rec["authentication"].get("auto_logon").is_none());
-        assert!(rec.get("control_system").is_none());
-        assert!(rec.get("networks").is_none());
+        // Not recorded: never a default `false` (or an empty list).
+        assert!(rec["authentication"]["auto_logon"].is_null(), "{rec}");
+        assert!(rec["control_system"].is_null(), "{rec}");
+        assert!(rec["networks"].is_null(), "{rec}");
     }
 
     #[test]
@@ -856,7 +1106,7 @@ mod tests {
         let assets = grid("資産ID,名称,種別\nA1,端末,サーバ\nA2,端末,サーバ\n");
         let measures = grid("資産ID,種類,内容\nA1,書込み保護,読み取り専用イメージ\nA9,その他,x\n");
         let mut r = read(table("assets"), &assets, "a.csv", jst(), &mut problems).unwrap();
-        merge(&mut doc, &mut r, &mut problems);
+        merge(&mut doc, &mut r, true, &mut problems);
         let mut m = read(
             table("alternative_measures"),
             &measures,
@@ -865,7 +1115,7 @@ mod tests {
             &mut problems,
         )
         .unwrap();
-        merge(&mut doc, &mut m, &mut problems);
+        merge(&mut doc, &mut m, true, &mut problems);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
             problems[0]
@@ -879,17 +1129,65 @@ mod tests {
         );
         // The asset register again, without A2: A1 keeps its measure.
         let again = grid("資産ID,名称,種別\nA1,端末1,サーバ\n");
-        let mut r = read(table("assets"), &again, "a.csv", jst(), &mut problems).unwrap();
-        let merged = merge(&mut doc, &mut r, &mut problems);
-        assert!(merged.replaced);
-        assert_eq!(doc["assets"][0]["name"], "端末1");
-        assert_eq!(
-            doc["assets"][0]["alternative_measures"]
-                .as_array()
-                .unwrap()
-                .len(),
-            1
+        for as_json in [true, false] {
+            let mut doc = doc.clone();
+            let mut r = read(table("assets"), &again, "a.csv", jst(), &mut problems).unwrap();
+            let merged = merge(&mut doc, &mut r, as_json, &mut problems);
+            assert!(merged.replaced);
+            assert!(merged.dropped.is_empty());
+            let text = written(SectionKind::Inventory, &doc, table("assets"), merged);
+            let doc: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(doc["assets"][0]["name"], "端末1", "{doc}");
+            assert_eq!(
+                doc["assets"][0]["alternative_measures"]
+                    .as_array()
+                    .unwrap()
+                    .len(),
+                1
+            );
+        }
+    }
+
+    /// The document as the bundle writes it, with the typed records the
+    /// merge of `table` kept.
+    fn written(section: SectionKind, doc: &Value, table: &Table, merged: Merged) -> String {
+        let mut typed = merged.typed;
+        let mut out = Vec::new();
+        mizuchi_evidence::write_completed_document(
+            section,
+            doc,
+            &mut |d| typed.take().map_or(Ok(()), |t| table.records.fill(d, t)),
+            &mut out,
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_list_kept_typed_is_written_as_the_same_records_in_json_would_be() {
+        // Nested columns, empty cells, a group with no cell filled, lists
+        // and choices: both ways give the same bytes.
+        let g = grid(
+            "資産ID,名称,種別,OS,ビルド,認証方式,自動ログオン,ウイルス対策,定義ファイル更新日,外部媒体制御,外部媒体制御の方法,拠点,設置場所,IPアドレス,接続ネットワーク\n\
+             A1,端末,監視操作端末,Windows 10,19045,パスワード,×,○,2026/11/1,無効化,技術的,KTN,KTN-CTRL,10.0.0.1; 10.0.0.2,なし\n\
+             A2,制御器,PLC,ファームウェア,,なし,,×,,制限なし,運用,,,,ctl\n",
         );
+        let bytes = |as_json: bool| {
+            let mut problems = Vec::new();
+            let mut r = read(table("assets"), &g, "t.csv", jst(), &mut problems).unwrap();
+            assert!(problems.is_empty(), "{problems:?}");
+            let mut doc = json!({});
+            let merged = merge(&mut doc, &mut r, as_json, &mut problems);
+            assert_eq!(merged.typed.is_some(), !as_json);
+            written(SectionKind::Inventory, &doc, table("assets"), merged)
+        };
+        let (typed, json) = (bytes(false), bytes(true));
+        assert_eq!(typed, json);
+        assert!(typed.contains(r#"{"id":"A1","#), "{typed}");
+        assert!(typed.contains(r#""networks":[]"#), "{typed}");
+        // A2 records no location and no build: the fields are left out.
+        let a2 = typed.lines().find(|l| l.contains(r#""id":"A2""#)).unwrap();
+        assert!(!a2.contains("location") && !a2.contains("build"), "{a2}");
     }
 
     #[test]

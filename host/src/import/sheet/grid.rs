@@ -102,7 +102,11 @@ pub(crate) fn read_csv(bytes: &[u8]) -> Result<Grid, Text> {
             return Err(too_many_rows());
         }
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-        if let Some(c) = cells.iter().position(|c| c.chars().count() > MAX_CELL) {
+        // (A cell has no more characters than bytes.)
+        if let Some(c) = cells
+            .iter()
+            .position(|c| c.len() > MAX_CELL && c.chars().count() > MAX_CELL)
+        {
             return Err(cell_too_large(line, &(c + 1).to_string()));
         }
         if cells.iter().all(|c| text::norm(c).is_empty()) {

@@ -192,7 +192,7 @@ pub(crate) fn import(
     let mut sections: Vec<SectionKind> = reads.iter().map(|r| r.table.section).collect();
     sections.sort();
     sections.dedup();
-    let mut written: Vec<(SectionKind, Value, Vec<&'static str>)> = Vec::new();
+    let mut written: Vec<(SectionKind, Value, Vec<&'static str>, Vec<Filled>)> = Vec::new();
     for section in sections
         .iter()
         .copied()
@@ -225,8 +225,14 @@ pub(crate) fn import(
                 });
             }
         }
+        let mut typed: Vec<Filled> = Vec::new();
+        let here: Vec<&'static str> = reads.iter().map(|r| r.table.name).collect();
         for r in reads.iter_mut().filter(|r| r.table.section == section) {
-            let merged = assemble::merge(&mut doc, r, &mut problems);
+            let as_json = assemble::has_children_among(r.table, &here);
+            let mut merged = assemble::merge(&mut doc, r, as_json, &mut problems);
+            if let Some(records) = merged.typed.take() {
+                typed.push((r.table, records));
+            }
             report.tables.push(TableImport {
                 table: r.table.name.to_owned(),
                 title: r.table.title.clone(),
@@ -248,7 +254,7 @@ pub(crate) fn import(
                 ));
             }
         }
-        written.push((section, doc, replacing));
+        written.push((section, doc, replacing, typed));
     }
     if !problems.is_empty() && !options.skip_bad_rows {
         return Err(ImportError::Rows {
@@ -263,7 +269,7 @@ pub(crate) fn import(
         .iter()
         .map(|e| ("encoding".to_owned(), e.clone()))
         .collect();
-    for (section, doc, replacing) in written {
+    for (section, doc, replacing, typed) in written {
         let mut sources: Vec<Source> = into
             .entry(section)
             .map(|e| e.sources.clone())
@@ -285,7 +291,14 @@ pub(crate) fn import(
             assumed: assumed.clone(),
             records,
         });
-        let changed = into.put_document_json(section, &doc, Some(sources))?;
+        // The lists kept typed go into the typed document as it is written.
+        let mut typed = typed;
+        let mut complete = |d: &mut dyn std::any::Any| {
+            typed
+                .drain(..)
+                .try_for_each(|(table, records)| table.records.fill(d, records))
+        };
+        let changed = into.put_completed_document(section, &doc, &mut complete, Some(sources))?;
         report.unchanged &= !changed;
         report.records += records;
         if let Some(e) = into.entry(section) {
@@ -293,7 +306,11 @@ pub(crate) fn import(
         }
     }
     for r in reads.iter().filter(|r| r.table.placement_is_log()) {
-        let records: Vec<Value> = r.rows.iter().map(|row| row.record.clone()).collect();
+        let records: Vec<Value> = r
+            .rows
+            .iter()
+            .map(|row| row.record.to_json(r.table))
+            .collect();
         report.tables.push(TableImport {
             table: r.table.name.to_owned(),
             title: r.table.title.clone(),
@@ -330,6 +347,9 @@ pub(crate) fn import(
     Ok(())
 }
 
+/// A list table's records kept typed, for the document to be written with.
+type Filled = (&'static spec::Table, Vec<spec::Typed>);
+
 /// The sheet of a label `file [sheet]`.
 fn sheet_of(label: &str, file: &str) -> Option<String> {
     label
@@ -360,7 +380,7 @@ pub(crate) fn fuzz_parse(raw: &[u8], options: &ImportOptions, problems: &mut Vec
         if let Ok(Detected::Table(t)) = assemble::detect(g, g.sheet.as_deref(), None)
             && let Ok(mut r) = assemble::read(t, g, "input", options.utc_offset, problems)
         {
-            assemble::merge(&mut doc, &mut r, problems);
+            assemble::merge(&mut doc, &mut r, true, problems);
         }
     }
 }

@@ -3,8 +3,15 @@
 //! templates and the column reference in `docs/columns.md` are all made
 //! from these definitions, so the three cannot disagree.
 
+use std::any::Any;
+use std::sync::Arc;
+
 use mizuchi_evidence::{SectionKind, Text};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+pub(crate) use super::assemble::Fields;
 
 /// How a cell is read.
 #[derive(Clone, Copy)]
@@ -102,9 +109,9 @@ pub(crate) struct Table {
     pub placement: Placement,
     /// Its columns.
     pub columns: Vec<Column>,
-    /// Checks one row's record as the evidence type holds it; the error is
-    /// the field's path and what is wrong.
-    pub check: fn(&Value) -> Result<(), (String, String)>,
+    /// The evidence type of its rows, and for a list where they go in the
+    /// typed document.
+    pub records: Arc<dyn Records>,
 }
 
 /// A column builder: `col("os.product", "OS製品", "OS product")`.
@@ -147,18 +154,100 @@ impl Column {
     }
 }
 
-/// `check` for a table whose rows are records of type `T`.
-pub(crate) fn check_as<T: serde::de::DeserializeOwned>(
-    value: &Value,
-) -> Result<(), (String, String)> {
-    // The path is tracked only to name a refused field (see `typed` in the
-    // evidence crate): most rows are read once, without it.
-    if T::deserialize(value).is_ok() {
-        return Ok(());
+/// A record read from a row, as its evidence type.
+pub(crate) type Typed = Box<dyn Any + Send>;
+
+/// The evidence type a table's rows are read as.
+///
+/// A row is read straight into its type (no JSON object is made of it), and
+/// a list table's records stay typed until the document is written: a
+/// register of a hundred thousand rows is never held as JSON. The JSON form
+/// is made only where a merge has to see a record as JSON (a single-row
+/// table, child rows, a record keeping the child rows it had).
+pub(crate) trait Records: Send + Sync {
+    /// Reads a row; the error is the field's path and what is wrong.
+    fn read(&self, row: Fields<'_>) -> Result<Typed, (String, String)>;
+    /// Reads a record given as JSON.
+    fn read_json(&self, json: &Value) -> Result<Typed, (String, String)>;
+    /// A record as JSON (`null` for what it does not record).
+    fn to_json(&self, record: &Typed) -> Value;
+    /// Sets the list this table fills in the typed document `doc` to
+    /// `records`; refused for a table that is not a list.
+    fn fill(&self, doc: &mut dyn Any, records: Vec<Typed>) -> Result<(), String>;
+}
+
+/// The [`Records`] of rows of type `T`, which (for a list table) `set`
+/// puts in a document of type `D`.
+struct RecordsOf<T, D> {
+    set: Option<fn(&mut D, Vec<T>)>,
+}
+
+/// The records of a table whose rows are of type `T` and not a list of a
+/// document (a single row, child rows, log records).
+pub(crate) fn record<T>() -> Arc<dyn Records>
+where
+    T: DeserializeOwned + Serialize + Send + 'static,
+{
+    Arc::new(RecordsOf::<T, ()> { set: None })
+}
+
+/// The records of a list table: rows of type `T` that `set` puts in a
+/// document of type `D`.
+pub(crate) fn list_of<D, T>(set: fn(&mut D, Vec<T>)) -> Arc<dyn Records>
+where
+    D: 'static,
+    T: DeserializeOwned + Serialize + Send + 'static,
+{
+    Arc::new(RecordsOf { set: Some(set) })
+}
+
+/// `T` read from `de`, naming the refused field when it is not one. The path
+/// is tracked only then: most rows are read once, without it.
+fn read_as<'de, T, D>(de: D) -> Result<Typed, (String, String)>
+where
+    T: DeserializeOwned + Send + 'static,
+    D: serde::Deserializer<'de> + Copy,
+{
+    if let Ok(t) = T::deserialize(de) {
+        return Ok(Box::new(t));
     }
-    serde_path_to_error::deserialize::<_, T>(value)
-        .map(|_| ())
-        .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(t) => Ok(Box::new(t)),
+        Err(e) => Err((e.path().to_string(), e.inner().to_string())),
+    }
+}
+
+impl<T, D> Records for RecordsOf<T, D>
+where
+    D: 'static,
+    T: DeserializeOwned + Serialize + Send + 'static,
+{
+    fn read(&self, row: Fields<'_>) -> Result<Typed, (String, String)> {
+        read_as::<T, _>(row)
+    }
+
+    fn read_json(&self, json: &Value) -> Result<Typed, (String, String)> {
+        read_as::<T, _>(json)
+    }
+
+    fn to_json(&self, record: &Typed) -> Value {
+        record
+            .downcast_ref::<T>()
+            .and_then(|t| serde_json::to_value(t).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    fn fill(&self, doc: &mut dyn Any, records: Vec<Typed>) -> Result<(), String> {
+        let (Some(set), Some(doc)) = (self.set, doc.downcast_mut::<D>()) else {
+            return Err("the table is not a list of this document".to_owned());
+        };
+        let typed: Option<Vec<T>> = records
+            .into_iter()
+            .map(|r| r.downcast::<T>().ok().map(|t| *t))
+            .collect();
+        set(doc, typed.ok_or("a record of another type")?);
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for Table {

@@ -12,7 +12,7 @@ use mizuchi_evidence as ev;
 use mizuchi_evidence::{Clause, SectionKind, Text};
 use serde_json::{Value, json};
 
-use super::spec::{CellKind, Choice, Column, Placement, Table, check_as, col};
+use super::spec::{CellKind, Choice, Column, Placement, Table, col, list_of, record};
 use crate::import::text::{list, norm};
 
 const fn c(
@@ -372,7 +372,7 @@ fn inventory() -> Vec<Table> {
                 col("needed_for_operations", "業務継続に必要", "Needed for operations").aka(&["バックアップ対象"]).kind(Bool).note("業務の継続に必要で、バックアップが要るか", "whether the service needs it, so it must be backed up", "○"),
                 col("site", "主な拠点", "Site").aka(&["拠点"]).note("主なデータがある拠点の ID (拠点の表)", "the site holding its primary data (a site id)", "KTN"),
             ],
-            check: check_as::<ev::System>,
+            records: list_of(|d: &mut ev::Inventory, v: Vec<ev::System>| d.systems = v),
         },
         Table {
             name: "assets",
@@ -418,7 +418,7 @@ fn inventory() -> Vec<Table> {
                 col("vendor_support.until", "ベンダサポート期限", "Vendor support until").kind(Date).required().note("ベンダが OS・ファームウェアを保守する最終日 (ライフサイクル表にない機器)", "last day the vendor supports the OS or firmware (for devices not in the lifecycle table)", "2030-03-31"),
                 col("vendor_support.reference", "ベンダサポートの根拠", "Vendor support reference").note("根拠となる文書", "where the vendor says so", "保守終了予定のお知らせ 2024-05"),
             ],
-            check: check_as::<ev::Asset>,
+            records: list_of(|d: &mut ev::Inventory, v: Vec<ev::Asset>| d.assets = v),
         },
         Table {
             name: "inventory_review",
@@ -432,7 +432,7 @@ fn inventory() -> Vec<Table> {
             columns: vec![
                 col("reviewed_on", "最終見直し日", "Reviewed on").aka(&["見直し日"]).kind(Date).required().note("台帳全体を最後に見直した日", "the day the whole register was last reviewed", "2025-12-15"),
             ],
-            check: check_as::<ev::Inventory>,
+            records: record::<ev::Inventory>(),
         },
         Table {
             name: "alternative_measures",
@@ -450,7 +450,7 @@ fn inventory() -> Vec<Table> {
                 col("approved_by", "承認者", "Approved by").note("承認した人の職員 ID", "who approved it (a person id)", "P-0102"),
                 col("approved_on", "承認日", "Approved on").kind(Date).note("承認した日", "when it was approved", "2026-04-01"),
             ],
-            check: check_as::<ev::AlternativeMeasure>,
+            records: record::<ev::AlternativeMeasure>(),
         },
     ]
 }
@@ -487,7 +487,7 @@ fn networks_tables() -> Vec<Table> {
                         "○",
                     ),
             ],
-            check: check_as::<ev::Network>,
+            records: list_of(|d: &mut ev::Networks, v: Vec<ev::Network>| d.networks = v),
         },
         Table {
             name: "links",
@@ -550,7 +550,7 @@ fn networks_tables() -> Vec<Table> {
                     "FW-KTN 経由",
                 ),
             ],
-            check: check_as::<ev::Link>,
+            records: list_of(|d: &mut ev::Networks, v: Vec<ev::Link>| d.links = v),
         },
         Table {
             name: "remote_access",
@@ -598,7 +598,7 @@ fn networks_tables() -> Vec<Table> {
                     "○",
                 ),
             ],
-            check: check_as::<ev::RemoteAccess>,
+            records: list_of(|d: &mut ev::Networks, v: Vec<ev::RemoteAccess>| d.remote_access = v),
         },
         Table {
             name: "remote_devices",
@@ -637,7 +637,7 @@ fn networks_tables() -> Vec<Table> {
                         "○",
                     ),
             ],
-            check: check_as::<ev::RemoteDevice>,
+            records: record::<ev::RemoteDevice>(),
         },
     ]
 }
@@ -656,7 +656,7 @@ fn sites_tables() -> Vec<Table> {
                 col("kind", "種別", "Kind").kind(choice(SITE_KINDS)).required().note("拠点の種類", "what kind of site", "浄水場"),
                 col("region", "被災地域", "Region").aka(&["地域"]).note("同時に被災する地域 (浸水想定区域・県など)", "a region that fails together in a disaster", "北部浸水想定区域"),
             ],
-            check: check_as::<ev::Site>,
+            records: list_of(|d: &mut ev::Sites, v: Vec<ev::Site>| d.sites = v),
         },
         Table {
             name: "areas",
@@ -675,7 +675,7 @@ fn sites_tables() -> Vec<Table> {
                 col("controlled", "管理区域", "Controlled").kind(Bool).note("人ごとに入室を許可する管理区域か", "whether entries are authorised per person", "○"),
                 col("department", "使用部署", "Department").aka(&["所管部署"]).note("この区域を仕事で使う部署。異動で離れた人は入室不要になります", "the department whose work needs the area; people transferred away no longer need it", "浄水課"),
             ],
-            check: check_as::<ev::Area>,
+            records: list_of(|d: &mut ev::Sites, v: Vec<ev::Area>| d.areas = v),
         },
     ]
 }
@@ -726,7 +726,7 @@ fn people_tables() -> Vec<Table> {
                         "",
                     ),
             ],
-            check: check_as::<ev::Person>,
+            records: list_of(|d: &mut ev::People, v: Vec<ev::Person>| d.people = v),
         },
         Table {
             name: "transfers",
@@ -763,7 +763,7 @@ fn people_tables() -> Vec<Table> {
                     "料金課",
                 ),
             ],
-            check: check_as::<ev::Transfer>,
+            records: record::<ev::Transfer>(),
         },
     ]
 }
@@ -841,7 +841,7 @@ fn accounts_tables() -> Vec<Table> {
                     "2026-11-20",
                 ),
         ],
-        check: check_as::<ev::Account>,
+        records: list_of(|d: &mut ev::Accounts, v: Vec<ev::Account>| d.accounts = v),
     }]
 }
 
@@ -887,7 +887,9 @@ fn area_access_tables() -> Vec<Table> {
                     .kind(Date)
                     .note("取り消した日", "the day it was revoked", ""),
             ],
-            check: check_as::<ev::AreaAuthorisation>,
+            records: list_of(|d: &mut ev::AreaAccess, v: Vec<ev::AreaAuthorisation>| {
+                d.authorisations = v
+            }),
         },
         Table {
             name: "visitors",
@@ -936,7 +938,7 @@ fn area_access_tables() -> Vec<Table> {
                     "定期点検",
                 ),
             ],
-            check: check_as::<ev::Visit>,
+            records: list_of(|d: &mut ev::AreaAccess, v: Vec<ev::Visit>| d.visitors = v),
         },
     ]
 }
@@ -1023,7 +1025,7 @@ fn contracts_tables() -> Vec<Table> {
             ),
             placement: Placement::List("contracts"),
             columns,
-            check: check_as::<ev::Contract>,
+            records: list_of(|d: &mut ev::Contracts, v: Vec<ev::Contract>| d.contracts = v),
         },
         Table {
             name: "dispositions",
@@ -1062,7 +1064,7 @@ fn contracts_tables() -> Vec<Table> {
                     "廃棄証明書 No.118",
                 ),
             ],
-            check: check_as::<ev::DataDisposition>,
+            records: record::<ev::DataDisposition>(),
         },
     ]
 }
@@ -1120,7 +1122,7 @@ fn backups_tables() -> Vec<Table> {
                     .required()
                     .note("コピーの媒体", "what the copy is on", "テープ"),
             ],
-            check: check_as::<ev::BackupRun>,
+            records: list_of(|d: &mut ev::Backups, v: Vec<ev::BackupRun>| d.runs = v),
         },
         Table {
             name: "restore_tests",
@@ -1152,7 +1154,7 @@ fn backups_tables() -> Vec<Table> {
                     "予備機へ全体復元",
                 ),
             ],
-            check: check_as::<ev::RestoreTest>,
+            records: list_of(|d: &mut ev::Backups, v: Vec<ev::RestoreTest>| d.restore_tests = v),
         },
     ]
 }
@@ -1191,7 +1193,7 @@ fn training_tables() -> Vec<Table> {
                 .required()
                 .note("受講した日", "the day it was completed", "2026-06-15"),
         ],
-        check: check_as::<ev::TrainingRecord>,
+        records: list_of(|d: &mut ev::Training, v: Vec<ev::TrainingRecord>| d.records = v),
     }]
 }
 
@@ -1243,7 +1245,7 @@ fn governance_tables() -> Vec<Table> {
                         "24時間以内に配水制御を復旧",
                     ),
             ],
-            check: check_as::<ev::Policy>,
+            records: record::<ev::Policy>(),
         },
         Table {
             name: "appointments",
@@ -1278,7 +1280,7 @@ fn governance_tables() -> Vec<Table> {
                     "",
                 ),
             ],
-            check: check_as::<ev::Appointment>,
+            records: list_of(|d: &mut ev::Governance, v: Vec<ev::Appointment>| d.appointments = v),
         },
         Table {
             name: "csirt",
@@ -1302,7 +1304,7 @@ fn governance_tables() -> Vec<Table> {
                     "P-0102; P-0130",
                 ),
             ],
-            check: check_as::<ev::Csirt>,
+            records: record::<ev::Csirt>(),
         },
         Table {
             name: "contacts",
@@ -1336,7 +1338,7 @@ fn governance_tables() -> Vec<Table> {
                         "03-0000-0000",
                     ),
             ],
-            check: check_as::<ev::Contact>,
+            records: record::<ev::Contact>(),
         },
         Table {
             name: "continuity_plans",
@@ -1376,7 +1378,9 @@ fn governance_tables() -> Vec<Table> {
                         "2026-02-10",
                     ),
             ],
-            check: check_as::<ev::ContinuityPlan>,
+            records: list_of(|d: &mut ev::Governance, v: Vec<ev::ContinuityPlan>| {
+                d.continuity_plans = v
+            }),
         },
         Table {
             name: "audits",
@@ -1416,7 +1420,7 @@ fn governance_tables() -> Vec<Table> {
                         "浄水課",
                     ),
             ],
-            check: check_as::<ev::Audit>,
+            records: list_of(|d: &mut ev::Governance, v: Vec<ev::Audit>| d.audits = v),
         },
         Table {
             name: "audit_findings",
@@ -1451,7 +1455,7 @@ fn governance_tables() -> Vec<Table> {
                     "退職手続きにアカウント削除を追加",
                 ),
             ],
-            check: check_as::<ev::AuditFinding>,
+            records: record::<ev::AuditFinding>(),
         },
         Table {
             name: "approvals",
@@ -1481,7 +1485,7 @@ fn governance_tables() -> Vec<Table> {
                     "2026-10-02",
                 ),
             ],
-            check: check_as::<ev::Approval>,
+            records: list_of(|d: &mut ev::Governance, v: Vec<ev::Approval>| d.approvals = v),
         },
         Table {
             name: "risk_assessments",
@@ -1512,7 +1516,9 @@ fn governance_tables() -> Vec<Table> {
                     "○",
                 ),
             ],
-            check: check_as::<ev::RiskAssessment>,
+            records: list_of(|d: &mut ev::Governance, v: Vec<ev::RiskAssessment>| {
+                d.risk_assessments = v
+            }),
         },
         Table {
             name: "risk_plan",
@@ -1571,7 +1577,7 @@ fn governance_tables() -> Vec<Table> {
                     .kind(Date)
                     .note("完了した日", "the day it was completed", ""),
             ],
-            check: check_as::<ev::RiskPlanEntry>,
+            records: record::<ev::RiskPlanEntry>(),
         },
         Table {
             name: "improvement_instructions",
@@ -1608,7 +1614,7 @@ fn governance_tables() -> Vec<Table> {
                         "期限を 2027-03-31 に延長し月次で報告",
                     ),
             ],
-            check: check_as::<ev::ImprovementInstruction>,
+            records: record::<ev::ImprovementInstruction>(),
         },
         Table {
             name: "risk_acceptances",
@@ -1649,7 +1655,9 @@ fn governance_tables() -> Vec<Table> {
                         "2027-03-31",
                     ),
             ],
-            check: check_as::<ev::RiskAcceptance>,
+            records: list_of(|d: &mut ev::Governance, v: Vec<ev::RiskAcceptance>| {
+                d.risk_acceptances = v
+            }),
         },
     ]
 }
@@ -1713,7 +1721,7 @@ fn log_tables() -> Vec<Table> {
                     .kind(choice(DIRECTIONS))
                     .note("入室か退室か", "entry or exit", "入室"),
             ],
-            check: check_as::<ev::DoorEvent>,
+            records: record::<ev::DoorEvent>(),
         },
         Table {
             name: "alerts",
@@ -1753,14 +1761,10 @@ fn log_tables() -> Vec<Table> {
                     "10.2.0.99",
                 ),
             ],
-            check: check_alert,
+            // An alert row is an authentication event of kind `alert`.
+            records: record::<ev::AuthEvent>(),
         },
     ]
-}
-
-/// An alert row is an authentication event of kind `alert`.
-fn check_alert(value: &Value) -> Result<(), (String, String)> {
-    check_as::<ev::AuthEvent>(value)
 }
 
 /// Every table, in the order templates and the column reference list them
