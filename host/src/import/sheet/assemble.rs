@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use csv::StringRecord;
 use jiff::tz::Offset;
 use mizuchi_evidence::Text;
 use rayon::prelude::*;
@@ -513,7 +514,7 @@ const ROWS_PER_BLOCK: usize = 4096;
 /// How the rows of one grid are read as records of a table.
 struct Plan<'a> {
     table: &'static Table,
-    header: &'a [String],
+    header: &'a StringRecord,
     mapped: &'a [(usize, &'static Column)],
     /// Headers no column goes by (their counts are the block's).
     ignored: &'a [(usize, String, u64)],
@@ -538,7 +539,7 @@ struct Block {
 }
 
 impl Plan<'_> {
-    fn read_block(&self, block: &[(u64, Vec<String>)]) -> Block {
+    fn read_block(&self, block: &[(u64, StringRecord)]) -> Block {
         let mut out = Block {
             rows: Vec::with_capacity(block.len()),
             problems: Vec::new(),
@@ -563,7 +564,7 @@ impl Plan<'_> {
     fn read_row(
         &self,
         line: u64,
-        cells: &[String],
+        cells: &StringRecord,
         memo: &mut [HashMap<String, Result<Value, Text>>],
         values: &mut Vec<Option<Value>>,
         out: &mut Block,
@@ -571,7 +572,7 @@ impl Plan<'_> {
         let (table, header) = (self.table, self.header);
         if cells
             .iter()
-            .map(|c| norm(c))
+            .map(norm)
             .find(|c| !c.is_empty())
             .is_some_and(|c| c.starts_with('#'))
         {
@@ -586,7 +587,7 @@ impl Plan<'_> {
         let before = out.problems.len();
         values.clear();
         for (m, (i, column)) in self.mapped.iter().enumerate() {
-            let raw = cells.get(*i).map(String::as_str).unwrap_or("");
+            let raw = cells.get(*i).unwrap_or("");
             let cell = norm(raw);
             if cell.is_empty() {
                 values.push(None);
@@ -614,7 +615,7 @@ impl Plan<'_> {
                     out.problems.push(RowProblem {
                         input: self.label.to_owned(),
                         line,
-                        column: Some(norm(&header[*i]).into_owned()),
+                        column: Some(norm(header.get(*i).unwrap_or("")).into_owned()),
                         message,
                     });
                 }
@@ -667,7 +668,7 @@ impl Plan<'_> {
                     .find(|(_, m)| m.path == c.path)
                     .map_or_else(
                         || c.header.en.clone(),
-                        |(i, _)| norm(&self.header[*i]).into_owned(),
+                        |(i, _)| norm(self.header.get(*i).unwrap_or("")).into_owned(),
                     )
             });
         RowProblem {

@@ -9,6 +9,7 @@
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
+use csv::StringRecord;
 use mizuchi_evidence::Text;
 
 use super::super::text::{self, Encoding};
@@ -30,7 +31,8 @@ pub(crate) struct Grid {
     /// The sheet's name, for a workbook.
     pub sheet: Option<String>,
     /// The rows, each with its 1-based row number; blank rows are kept out.
-    pub rows: Vec<(u64, Vec<String>)>,
+    /// (A row's cells share one buffer: a register has millions of cells.)
+    pub rows: Vec<(u64, StringRecord)>,
     /// How the text was encoded (CSV only).
     pub encoding: Option<Encoding>,
     /// Cells that held a spreadsheet error (`#N/A`, `#REF!`…): row, column.
@@ -101,18 +103,17 @@ pub(crate) fn read_csv(bytes: &[u8]) -> Result<Grid, Text> {
         if rows.len() >= MAX_ROWS {
             return Err(too_many_rows());
         }
-        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
         // (A cell has no more characters than bytes.)
-        if let Some(c) = cells
+        if let Some(c) = record
             .iter()
             .position(|c| c.len() > MAX_CELL && c.chars().count() > MAX_CELL)
         {
             return Err(cell_too_large(line, &(c + 1).to_string()));
         }
-        if cells.iter().all(|c| text::norm(c).is_empty()) {
+        if record.iter().all(|c| text::norm(c).is_empty()) {
             continue;
         }
-        rows.push((line, cells));
+        rows.push((line, record));
     }
     Ok(Grid {
         sheet: None,
@@ -207,7 +208,10 @@ pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, Text> {
                 return Err(too_many_rows());
             }
             // Cells keep their column: pad what lies left of the used range.
-            let mut cells = vec![String::new(); first_col as usize];
+            let mut cells = StringRecord::new();
+            for _ in 0..first_col {
+                cells.push_field("");
+            }
             for (c, cell) in row.iter().enumerate() {
                 let col = first_col as usize + c;
                 let text = match cell {
@@ -220,7 +224,7 @@ pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, Text> {
                 if text.chars().count() > MAX_CELL {
                     return Err(cell_too_large(line, &column_letters(col)));
                 }
-                cells.push(text);
+                cells.push_field(&text);
             }
             if cells.iter().all(|c| text::norm(c).is_empty()) {
                 continue;
@@ -291,7 +295,7 @@ mod tests {
         let grid = read_csv("a,b\n\n1,2\n,\n3,\"x\ny\"\n5,6\n".as_bytes()).unwrap();
         let lines: Vec<u64> = grid.rows.iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, [1, 3, 5, 7]);
-        assert_eq!(grid.rows[2].1, ["3", "x\ny"]);
+        assert_eq!(grid.rows[2].1.iter().collect::<Vec<_>>(), ["3", "x\ny"]);
     }
 
     #[test]
