@@ -766,6 +766,30 @@ fn children(table: &Table) -> Vec<&'static Table> {
         .collect()
 }
 
+/// The child rows `old` holds, by field, for a record replacing it to
+/// keep (a record read from a row has none: every child list defaults to
+/// empty, so an empty one need not be kept).
+fn child_rows<'a>(kids: &[&Table], old: &'a Value) -> Vec<(&'static str, &'a Value)> {
+    kids.iter()
+        .filter_map(|k| match &k.placement {
+            Placement::Child { field, .. } => old
+                .get(*field)
+                .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+                .map(|v| (*field, v)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Puts the child rows `carried` into the record `new`.
+fn carry(carried: &[(&'static str, &Value)], new: &mut Value) {
+    if let Some(obj) = new.as_object_mut() {
+        for (field, rows) in carried {
+            obj.insert((*field).to_owned(), (*rows).clone());
+        }
+    }
+}
+
 /// Whether a child table of `table` is among the tables `names` (imported
 /// together, it finds its parents in the document's JSON).
 pub(crate) fn has_children_among(table: &Table, names: &[&str]) -> bool {
@@ -823,27 +847,12 @@ pub(crate) fn merge(
                     continue;
                 };
                 kept[i] = true;
-                // The record keeps the child rows it had (a record read from
-                // a row has none: every child list defaults to empty).
-                let carried: Vec<(&str, &Value)> = kids
-                    .iter()
-                    .filter_map(|k| match &k.placement {
-                        Placement::Child { field, .. } => old[i]
-                            .get(*field)
-                            .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
-                            .map(|v| (*field, v)),
-                        _ => None,
-                    })
-                    .collect();
+                let carried = child_rows(&kids, &old[i]);
                 if carried.is_empty() {
                     continue;
                 }
                 let mut new = r.record.to_json(table);
-                if let Some(obj) = new.as_object_mut() {
-                    for (f, v) in carried {
-                        obj.insert(f.to_owned(), v.clone());
-                    }
-                }
+                carry(&carried, &mut new);
                 r.record = match table.records.read_json(&new) {
                     Ok(t) => Record::Typed(t),
                     Err(_) => Record::Json(new),
@@ -908,14 +917,8 @@ pub(crate) fn merge(
             match read.rows.first() {
                 Some(r) => {
                     let mut new = json(r);
-                    if let (Some(o), Some(obj)) = (&old, new.as_object_mut()) {
-                        for k in &kids {
-                            if let Placement::Child { field, .. } = &k.placement
-                                && let Some(v) = o.get(*field)
-                            {
-                                obj.insert((*field).to_owned(), v.clone());
-                            }
-                        }
+                    if let Some(o) = &old {
+                        carry(&child_rows(&kids, o), &mut new);
                     }
                     doc[*field] = new;
                 }

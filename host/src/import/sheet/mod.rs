@@ -193,6 +193,9 @@ pub(crate) fn import(
     sections.sort();
     sections.dedup();
     let mut written: Vec<(SectionKind, Value, Vec<&'static str>, Vec<Filled>)> = Vec::new();
+    // The tables of this import: a parent imported with its children is
+    // merged as JSON, for the children to find their parents in it.
+    let here: Vec<&'static str> = reads.iter().map(|r| r.table.name).collect();
     for section in sections
         .iter()
         .copied()
@@ -226,7 +229,6 @@ pub(crate) fn import(
             }
         }
         let mut typed: Vec<Filled> = Vec::new();
-        let here: Vec<&'static str> = reads.iter().map(|r| r.table.name).collect();
         for r in reads.iter_mut().filter(|r| r.table.section == section) {
             let as_json = assemble::has_children_among(r.table, &here);
             let mut merged = assemble::merge(&mut doc, r, as_json, &mut problems);
@@ -269,7 +271,7 @@ pub(crate) fn import(
         .iter()
         .map(|e| ("encoding".to_owned(), e.clone()))
         .collect();
-    for (section, doc, replacing, typed) in written {
+    for (section, doc, replacing, mut typed) in written {
         let mut sources: Vec<Source> = into
             .entry(section)
             .map(|e| e.sources.clone())
@@ -292,7 +294,6 @@ pub(crate) fn import(
             records,
         });
         // The lists kept typed go into the typed document as it is written.
-        let mut typed = typed;
         let mut complete = |d: &mut dyn std::any::Any| {
             typed
                 .drain(..)
