@@ -21,7 +21,7 @@ use mlit_common::{days_between, missing_section, times};
 
 pub const PHY_01: Rule = Rule {
     id: "MLIT-PHY-01",
-    version: "2.0.0",
+    version: "2.0.1",
     title: StaticText {
         ja: "管理区域への入室の記録と許可",
         en: "Entries to controlled areas are recorded and authorised",
@@ -87,17 +87,87 @@ struct Offence {
     first: Origin,
 }
 
-/// Who made a granted entry: a person of the roster (their index, and the
-/// day they left) or someone unknown; `who` numbers the name findings give
-/// them in [`Names`].
+/// Who made a granted entry, decided once per name: a person of the roster
+/// (their index) or someone unknown (the number findings give them in
+/// [`Names`]), in four bytes, so that the table of names stays small.
 #[derive(Debug, Clone, Copy)]
-enum Who {
-    Known {
-        person: u32,
-        who: u32,
-        left: Option<Date>,
-    },
-    Unknown(u32),
+struct Who(std::num::NonZeroU32);
+
+impl Who {
+    /// Set on the unknown; a known person is their index plus one.
+    const UNKNOWN: u32 = 1 << 31;
+
+    fn known(person: u32) -> Who {
+        // A roster cannot hold 2^31 people in a rule's memory.
+        let n = person.saturating_add(1).min(Self::UNKNOWN - 1);
+        Who(std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN))
+    }
+
+    fn unknown(who: u32) -> Who {
+        let n = who | Self::UNKNOWN;
+        Who(std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN))
+    }
+
+    /// The person's index, or the unknown's number.
+    fn person(self) -> Result<u32, u32> {
+        let n = self.0.get();
+        if n & Self::UNKNOWN == 0 {
+            Ok(n - 1)
+        } else {
+            Err(n & !Self::UNKNOWN)
+        }
+    }
+}
+
+/// A person's authorisation for a controlled area (its number): the dates
+/// of [`AreaAuthorisation::is_valid_on`], copied out of the document.
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    area: u32,
+    from: Date,
+    until: Option<Date>,
+    revoked_on: Option<Date>,
+}
+
+impl Held {
+    fn of(area: u32, a: &AreaAuthorisation) -> Held {
+        Held {
+            area,
+            from: a.from,
+            until: a.until,
+            revoked_on: a.revoked_on,
+        }
+    }
+
+    /// As [`AreaAuthorisation::is_valid_on`].
+    fn is_valid_on(&self, date: Date) -> bool {
+        self.from <= date
+            && self.until.is_none_or(|u| date <= u)
+            && self.revoked_on.is_none_or(|r| date < r)
+    }
+}
+
+/// A person of the roster, as an entry needs them: the day they left and
+/// where their authorisations are in the list of all ([`Held`]).
+#[derive(Debug, Clone)]
+struct Holder {
+    left: Option<Date>,
+    held: std::ops::Range<u32>,
+}
+
+impl Holder {
+    /// What is wrong with their entry to `area` on `day`, if anything.
+    fn offence(&self, held: &[Held], area: u32, day: Date) -> Option<Reason> {
+        if self.left.is_some_and(|l| l <= day) {
+            return Some(Reason::HadLeft);
+        }
+        let mine = held.get(self.held.start as usize..self.held.end as usize)?;
+        let mut for_area = mine.iter().filter(|h| h.area == area).peekable();
+        if for_area.peek().is_none() {
+            return Some(Reason::NeverAuthorised);
+        }
+        (!for_area.any(|h| h.is_valid_on(day))).then_some(Reason::NotAuthorised)
+    }
 }
 
 /// Names of offenders, numbered in order of first appearance.
@@ -299,36 +369,47 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .zip(&people.people)
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
-    // Authorisations by person and area (numbers), each pair's few side by
-    // side, so that an entry is checked against its holder's few with one
-    // lookup and no string.
-    let mut held: Vec<((u32, u32), &AreaAuthorisation)> = access
+    // Each person's authorisations for controlled areas, side by side and
+    // copied out of the document (area number and dates only), so that an
+    // entry is checked with one index into `holders` and a scan of a few
+    // small records next to each other. Door logs are large and people
+    // many: what an entry touches must stay in the processor's cache, not be
+    // reached through pointers into the document.
+    let mut held: Vec<(u32, Held)> = access
         .authorisations
         .iter()
         .filter_map(|a| {
             let person = *person_index.get(a.person.as_str())?;
             let area = *area_index.get(a.area.as_str())?;
-            Some(((person, area), a))
+            Some((person, Held::of(area, a)))
         })
         .collect();
-    held.sort_by_key(|(key, _)| *key);
-    let mut authorised: FastMap<(u32, u32), std::ops::Range<usize>> = FastMap::default();
-    for (i, (key, _)) in held.iter().enumerate() {
-        authorised.entry(*key).or_insert(i..i).end = i + 1;
+    held.sort_by_key(|(person, held)| (*person, held.area));
+    let mut holders: Vec<Holder> = people
+        .people
+        .iter()
+        .map(|p| Holder {
+            left: p.left_on,
+            held: 0..0,
+        })
+        .collect();
+    let mut at = 0u32;
+    for chunk in held.chunk_by(|a, b| a.0 == b.0) {
+        let end = at.saturating_add(u32::try_from(chunk.len()).unwrap_or(u32::MAX));
+        if let Some(h) = holders.get_mut(chunk[0].0 as usize) {
+            h.held = at..end;
+        }
+        at = end;
     }
+    let held: Vec<Held> = held.into_iter().map(|(_, h)| h).collect();
     let mut whos = Names::default();
+    // Offenders' numbers in `whos`, found when a person first offends.
+    let mut who_of_person: Vec<Option<u32>> = vec![None; people.people.len()];
     let resolve = |whos: &mut Names, name: Option<&str>, fallback: Option<&str>| match name
         .and_then(|n| person_index.get(n))
     {
-        Some(&person) => {
-            let p = &people.people[person as usize];
-            Who::Known {
-                person,
-                who: whos.id(&p.id),
-                left: p.left_on,
-            }
-        }
-        None => Who::Unknown(whos.id(name.or(fallback).unwrap_or("?"))),
+        Some(&person) => Who::known(person),
+        None => Who::unknown(whos.id(name.or(fallback).unwrap_or("?"))),
     };
 
     // What an event's strings mean, decided once per symbol, so that an
@@ -378,18 +459,16 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 }),
                 (None, None) => nobody,
             };
-            match who {
-                Who::Unknown(who) => Some((Reason::UnknownPerson, who)),
-                Who::Known { left, who, .. } if left.is_some_and(|l| l <= day) => {
-                    Some((Reason::HadLeft, who))
-                }
-                Who::Known { person, who, .. } => match authorised.get(&(person, area)) {
-                    None => Some((Reason::NeverAuthorised, who)),
-                    Some(r) if !held[r.clone()].iter().any(|(_, a)| a.is_valid_on(day)) => {
-                        Some((Reason::NotAuthorised, who))
-                    }
-                    Some(_) => None,
-                },
+            match who.person() {
+                Err(who) => Some((Reason::UnknownPerson, who)),
+                Ok(person) => holders
+                    .get(person as usize)
+                    .and_then(|h| h.offence(&held, area, day))
+                    .map(|reason| {
+                        let who = *who_of_person[person as usize]
+                            .get_or_insert_with(|| whos.id(&people.people[person as usize].id));
+                        (reason, who)
+                    }),
             }
         };
         if let Some((reason, who)) = offence {
@@ -559,6 +638,85 @@ mod tests {
             "{:?}",
             f.iter().map(|f| &f.message.en).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn each_entry_is_judged_by_the_authorisations_for_its_own_area() {
+        // P1 holds two authorisations for room-a (one ended, one current),
+        // one ended for room-b and none for room-c; P2 holds one for room-c. An
+        // area with an offence has no passing finding.
+        let mut sites = build::control_room();
+        let room = sites.areas[0].clone();
+        sites.areas = ["room-a", "room-b", "room-c"]
+            .iter()
+            .map(|id| Area {
+                id: (*id).into(),
+                ..room.clone()
+            })
+            .collect();
+        let au = |person: &str, area: &str, from, until| AreaAuthorisation {
+            person: person.into(),
+            area: area.into(),
+            card: None,
+            from,
+            until,
+            revoked_on: None,
+        };
+        let access = AreaAccess {
+            authorisations: vec![
+                au("P2", "room-c", date(2025, 1, 1), None),
+                au("P1", "room-a", date(2025, 1, 1), Some(date(2025, 12, 31))),
+                au("P1", "room-b", date(2025, 1, 1), Some(date(2025, 12, 31))),
+                au("P1", "room-a", date(2026, 6, 1), None),
+            ],
+            visitors: vec![],
+        };
+        let at = |time: &str, person: &str, area: &str| DoorEvent {
+            person: Some(person.into()),
+            area: area.into(),
+            ..entry(time, None, None)
+        };
+        let ev = Evidence::new()
+            .with(&sites)
+            .with(&access)
+            .with(&People {
+                people: vec![build::person("P1"), build::person("P2")],
+            })
+            .with_door_events(&[
+                at("2026-11-02T00:00:00Z", "P1", "room-a"),
+                at("2026-11-02T01:00:00Z", "P1", "room-b"),
+                at("2026-11-02T02:00:00Z", "P1", "room-c"),
+                at("2026-11-02T03:00:00Z", "P2", "room-c"),
+                at("2026-11-03T00:00:00Z", "P1", "room-a"),
+            ]);
+        let f = evaluate(&PHY_01, &ev, date(2026, 11, 27), &[]).unwrap();
+        let mut seen: Vec<(String, Status, String)> = f
+            .into_iter()
+            .map(|f| (f.subject.id, f.status, f.message.en))
+            .collect();
+        seen.sort();
+        let expected = [
+            (
+                "P1",
+                Status::Fail,
+                "P1 entered controlled area room-b on days without an authorisation (once",
+            ),
+            (
+                "P1",
+                Status::Fail,
+                "P1, never authorised for controlled area room-c, entered it (once",
+            ),
+            (
+                "room-a",
+                Status::Pass,
+                "all 2 entries to controlled area room-a",
+            ),
+        ];
+        assert_eq!(seen.len(), expected.len(), "{seen:?}");
+        for ((id, status, message), (eid, estatus, eprefix)) in seen.iter().zip(expected) {
+            assert_eq!((id.as_str(), *status), (eid, estatus), "{seen:?}");
+            assert!(message.starts_with(eprefix), "{message}");
+        }
     }
 
     #[test]
