@@ -34,7 +34,7 @@ use mlit_common::hosts::{Hosts, local_time};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ACC-01",
-    version: "2.0.1",
+    version: "2.0.2",
     title: StaticText {
         ja: "ログオン失敗の記録・通知・ロックアウト",
         en: "Failed logons are recorded, notified and locked out",
@@ -147,8 +147,10 @@ struct Scan {
     alerts_by_account: HashMap<String, Vec<i64>>,
     alerts_by_system: HashMap<String, Vec<i64>>,
     alerts_by_source: HashMap<String, Vec<i64>>,
-    /// Events per system name as logged.
-    per_system: PerSymbol<u64>,
+    /// Events per system name as logged, by symbol (zero for a symbol that
+    /// is no system): every event counts here, so the table is a plain
+    /// array of counts, half the size of one that also says "none".
+    per_system: Vec<u64>,
     events: u64,
 }
 
@@ -171,7 +173,11 @@ fn scan(
     let mut sweep_at = SWEEP_FROM;
     while let Some(e) = events.next_entry()? {
         s.events += 1;
-        *s.per_system.get_or_insert_with(e.system, || 0) += 1;
+        let system = e.system.0 as usize;
+        if system >= s.per_system.len() {
+            s.per_system.resize(system + 1, 0);
+        }
+        s.per_system[system] += 1;
         let key = (e.system, e.account);
         if keys.len() >= sweep_at {
             keys.retain(|_, st| e.time - st.last <= window);
@@ -515,7 +521,11 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         Some(inv) if !inv.systems.is_empty() => {
             let hosts = Hosts::new(inv);
             let mut covered: HashMap<&str, u64> = HashMap::new();
-            for (sym, n) in scan.per_system.iter() {
+            let logged = (0u32..)
+                .zip(&scan.per_system)
+                .filter(|(_, n)| **n > 0)
+                .map(|(sym, n)| (Symbol(sym), n));
+            for (sym, n) in logged {
                 if let Some(system) = hosts.find(symbols.name(sym)).and_then(|a| a.system.as_deref()) {
                     *covered.entry(system).or_default() += n;
                 }

@@ -19,7 +19,7 @@ use crate::acc04::is_admin_group;
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ACC-02",
-    version: "2.0.0",
+    version: "2.0.1",
     title: StaticText {
         ja: "退職者・異動者のアクセス権の削除",
         en: "Departed and transferred staff lose their access",
@@ -143,6 +143,10 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let mut revived: BTreeMap<usize, (Text, String, i64, Option<String>)> = BTreeMap::new();
     if let Some(mut events) = ctx.auth_events()? {
         // Each account name and each host is looked up once per symbol.
+        // Whether an account is watched at all is a byte per symbol, asked
+        // first: few accounts are watched, and an event of any other stops
+        // there without touching the larger table of candidates.
+        let mut watched_symbol: PerSymbol<bool> = PerSymbol::new();
         let mut by_account: PerSymbol<Vec<usize>> = PerSymbol::new();
         let mut host_of: PerSymbol<Option<&Asset>> = PerSymbol::new();
         while let Some(e) = events.next_entry()? {
@@ -159,6 +163,12 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                 },
                 _ => continue,
             };
+            let watched_account = *watched_symbol.get_or_insert_with(e.account, || {
+                by_name.contains_key(&syms.name(e.account).to_lowercase())
+            });
+            if !watched_account {
+                continue;
+            }
             let list = by_account.get_or_insert_with(e.account, || {
                 by_name
                     .get(&syms.name(e.account).to_lowercase())

@@ -16,12 +16,12 @@
 use std::collections::HashMap;
 
 use mizuchi_sdk::prelude::*;
-use mlit_common::hosts::local_date;
+use mlit_common::hosts::LocalDays;
 use mlit_common::{days_between, missing_section};
 
 pub const RULE: Rule = Rule {
     id: "MLIT-ACC-04",
-    version: "2.0.0",
+    version: "2.0.1",
     title: StaticText {
         ja: "不要な管理者アカウントがないこと",
         en: "No unnecessary administrator accounts",
@@ -70,10 +70,13 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         .collect();
     if let Some(mut events) = ctx.auth_events()? {
         // Whether each account symbol is a known name, decided once; the
-        // latest logon per symbol, turned into dates and names at the end.
+        // local date of the latest logon per symbol (the latest date is the
+        // date of the latest logon: dates never go back as time goes on),
+        // turned into names at the end.
         let mut watched: PerSymbol<bool> = PerSymbol::new();
-        let mut latest: PerSymbol<i64> = PerSymbol::new();
+        let mut latest: PerSymbol<Date> = PerSymbol::new();
         let mut membership: PerSymbol<Option<(String, String)>> = PerSymbol::new();
+        let mut days = LocalDays::new();
         while let Some(e) = events.next_entry()? {
             let admin_change = matches!(
                 e.kind,
@@ -86,7 +89,8 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
             let wanted = *watched.get_or_insert_with(e.account, || {
                 known.contains(&syms.name(e.account).to_lowercase())
             });
-            if !wanted || local_date(e.time) > as_of {
+            let day = days.date(e.time);
+            if !wanted || day > as_of {
                 continue;
             }
             if admin_change {
@@ -98,13 +102,12 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
                     .then(|| (group.to_owned(), e.origin.locator(syms)));
                 *membership.get_or_insert_with(e.account, || None) = state;
             } else {
-                let slot = latest.get_or_insert_with(e.account, || e.time);
-                *slot = (*slot).max(e.time);
+                let slot = latest.get_or_insert_with(e.account, || day);
+                *slot = (*slot).max(day);
             }
         }
         let syms = events.symbols();
-        for (account, &time) in latest.iter() {
-            let d = local_date(time);
+        for (account, &d) in latest.iter() {
             let slot = last_seen
                 .entry(syms.name(account).to_lowercase())
                 .or_insert(d);

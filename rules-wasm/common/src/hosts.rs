@@ -81,6 +81,38 @@ pub fn local_date(seconds: i64) -> Date {
     }
 }
 
+/// [`local_date`] for a stream of instants, recomputed only when an instant
+/// falls outside the day of the one before: logs come in time order, so a
+/// log rule pays for the calendar arithmetic once a day, not once an event.
+#[derive(Debug, Default, Clone)]
+pub struct LocalDays {
+    /// The last day number (local midnight, in days since the epoch) and its
+    /// date.
+    last: Option<(i64, Date)>,
+}
+
+impl LocalDays {
+    /// A cache that knows no day yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The local calendar date of `seconds`, as [`local_date`] gives it.
+    pub fn date(&mut self, seconds: i64) -> Date {
+        let day = seconds
+            .saturating_add(LOCAL_OFFSET_SECONDS)
+            .div_euclid(86_400);
+        match self.last {
+            Some((d, date)) if d == day => date,
+            _ => {
+                let date = local_date(seconds);
+                self.last = Some((day, date));
+                date
+            }
+        }
+    }
+}
+
 /// An instant as local date and time, for messages (`2026-04-01 09:00 JST`).
 pub fn local_time(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds + LOCAL_OFFSET_SECONDS)
@@ -122,6 +154,28 @@ mod tests {
         assert_eq!(t.to_string(), "2026-03-31T15:30:00Z");
         assert_eq!(local_date(t.as_second()), jiff::civil::date(2026, 4, 1));
         assert_eq!(local_time(t.as_second()), "2026-04-01 00:30 JST");
+    }
+
+    #[test]
+    fn the_day_cache_gives_what_local_date_gives_in_any_order() {
+        let mut days = LocalDays::new();
+        // Around local midnight, the same day again, back in time, and far.
+        let midnight = jiff::Timestamp::from_second(1_774_969_200).unwrap(); // 2026-04-01 00:00 JST
+        let m = midnight.as_second();
+        for t in [
+            m - 1,
+            m,
+            m + 1,
+            m + 86_399,
+            m + 86_400,
+            m - 1,
+            m - 86_400 * 400,
+            i64::MIN,
+            i64::MAX,
+            m,
+        ] {
+            assert_eq!(days.date(t), local_date(t), "{t}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use mizuchi_sdk::evidence::stream::Origin;
 use mizuchi_sdk::prelude::*;
-use mlit_common::hosts::{local_date, local_time};
+use mlit_common::hosts::{LocalDays, local_time};
 use mlit_common::{days_between, missing_section, times};
 
 pub const PHY_01: Rule = Rule {
@@ -190,30 +190,6 @@ impl Names {
 
     fn name(&self, id: u32) -> &str {
         self.names.get(id as usize).map_or("?", String::as_str)
-    }
-}
-
-/// The local date of an event, recomputed only when an event falls outside
-/// the day of the one before (logs come in time order, so rarely).
-#[derive(Debug, Default)]
-struct Days {
-    /// The day number (local midnight, in days since the epoch) and its date.
-    last: Option<(i64, Date)>,
-}
-
-impl Days {
-    fn of(&mut self, seconds: i64) -> Date {
-        let day = seconds
-            .saturating_add(mlit_common::hosts::LOCAL_OFFSET_SECONDS)
-            .div_euclid(86_400);
-        match self.last {
-            Some((d, date)) if d == day => date,
-            _ => {
-                let date = local_date(seconds);
-                self.last = Some((day, date));
-                date
-            }
-        }
     }
 }
 
@@ -421,7 +397,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
     let nobody = resolve(&mut whos, None, None);
     let mut entries = vec![0u64; areas.len()];
     let mut offences: FastMap<(Reason, u32, u32), Offence> = FastMap::default();
-    let mut days = Days::default();
+    let mut days = LocalDays::new();
     while let Some(e) = events.next_entry()? {
         if e.result != DoorResult::Granted || e.direction == Direction::Exit {
             continue;
@@ -434,7 +410,7 @@ fn evaluate(ctx: &mut Ctx<'_>) -> Result<Vec<Finding>, RuleError> {
         };
         entries[area as usize] += 1;
         let area_id = areas[area as usize].id.as_str();
-        let day = days.of(e.time);
+        let day = days.date(e.time);
         let card = e.card.map(|c| syms.name(c));
         let badge = e
             .card
