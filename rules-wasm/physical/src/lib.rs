@@ -617,6 +617,36 @@ mod tests {
     }
 
     #[test]
+    fn a_held_authorisation_is_valid_on_the_days_the_document_says() {
+        // `Held` copies the dates out of the document for speed; it must
+        // judge every day exactly as the document's own method does.
+        let d = |day: i8| date(2026, 4, day);
+        let days = [None, Some(d(1)), Some(d(2)), Some(d(3)), Some(d(4))];
+        for from in days.iter().flatten() {
+            for until in days {
+                for revoked_on in days {
+                    let a = AreaAuthorisation {
+                        person: "P1".into(),
+                        area: "control-room".into(),
+                        card: None,
+                        from: *from,
+                        until,
+                        revoked_on,
+                    };
+                    let held = Held::of(0, &a);
+                    for day in 1..=5 {
+                        assert_eq!(
+                            held.is_valid_on(d(day)),
+                            a.is_valid_on(d(day)),
+                            "{a:?} on day {day}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn each_entry_is_judged_by_the_authorisations_for_its_own_area() {
         // P1 holds two authorisations for room-a (one ended, one current),
         // one ended for room-b and none for room-c; P2 holds one for room-c. An
