@@ -93,10 +93,25 @@ impl Envelope {
 
     /// The ids of the keys whose signature verifies, among `keys`, each once.
     pub fn verified_by<'k>(&self, keys: &'k [PublicKey]) -> Vec<&'k PublicKey> {
-        let Ok(payload) = self.payload_bytes() else {
-            return Vec::new();
-        };
-        let message = pae(&self.payload_type, &payload);
+        self.verified_payload(keys)
+            .map(|(by, _)| by)
+            .unwrap_or_default()
+    }
+
+    /// [`Envelope::verified_by`] and the payload it verified, decoded once:
+    /// the keys whose signature verifies (none when the payload is not
+    /// base64) and the payload's bytes, or why they cannot be had.
+    pub fn verified_payload<'k>(
+        &self,
+        keys: &'k [PublicKey],
+    ) -> Result<(Vec<&'k PublicKey>, Vec<u8>), PayloadError> {
+        let payload = self.payload_bytes()?;
+        let by = self.signed_by(keys, &payload);
+        Ok((by, payload))
+    }
+
+    fn signed_by<'k>(&self, keys: &'k [PublicKey], payload: &[u8]) -> Vec<&'k PublicKey> {
+        let message = pae(&self.payload_type, payload);
         let mut out: Vec<&PublicKey> = Vec::new();
         for s in &self.signatures {
             let Some(key) = keys.iter().find(|k| k.key_id() == s.keyid) else {

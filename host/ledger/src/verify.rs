@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -216,7 +217,9 @@ fn check_entry<P: DeserializeOwned>(
             entry.envelope.payload_type
         ));
     }
-    let by = entry.envelope.verified_by(trusted);
+    // A payload that is not base64 has no valid signature, and is refused
+    // as such; one that verifies is used as it was verified, decoded once.
+    let (by, payload) = entry.envelope.verified_payload(trusted).unwrap_or_default();
     let Some(key) = by.first() else {
         let ids: Vec<&str> = entry
             .envelope
@@ -230,7 +233,6 @@ fn check_entry<P: DeserializeOwned>(
         ));
     };
     signers.insert(key.key_id(), ());
-    let payload = entry.envelope.payload_bytes().map_err(|e| e.to_string())?;
     // The predicate is read as `P`: `verify` skips it here and reads it as
     // the type the statement says, straight from the bytes (a tree of JSON
     // values for a result of thousands of findings costs more than the
@@ -263,6 +265,56 @@ pub fn check_line(
     check_entry(index, line, prev, trusted, &mut signers).map(|(t, p, _)| (t, p))
 }
 
+/// What a ledger entry's statement is, as far as the order of the entries
+/// around it is concerned.
+enum Kind {
+    Run(Box<RunPredicate>),
+    /// A result of `run` for `rule`; its findings, read to check the
+    /// predicate, are not kept.
+    Result {
+        run: String,
+        rule: String,
+    },
+}
+
+/// One entry checked on its own: the key that signed it (if a trusted one
+/// did, even when something after the signature is wrong), and its
+/// predicate type, kind and statement bytes or why it is refused.
+struct Alone {
+    signer: Option<String>,
+    checked: Result<(String, Kind, Vec<u8>), String>,
+}
+
+/// Everything [`verify_entries`] checks of entry `i` that does not depend on
+/// the entries before it, given the hash of the line before (`prev`).
+fn check_alone(i: u64, line: &[u8], prev: &str, trusted: &[PublicKey]) -> Alone {
+    let mut signers = BTreeMap::new();
+    let checked = check_entry(i, line, prev, trusted, &mut signers).and_then(
+        |(ptype, serde::de::IgnoredAny, statement)| {
+            let kind = if ptype == RUN_PREDICATE {
+                Kind::Run(Box::new(
+                    predicate(&statement)
+                        .map_err(|e| format!("its run header is malformed: {e}"))?,
+                ))
+            } else if ptype == RESULT_PREDICATE {
+                let r: ResultPredicate =
+                    predicate(&statement).map_err(|e| format!("its result is malformed: {e}"))?;
+                Kind::Result {
+                    run: r.run,
+                    rule: r.rule.id,
+                }
+            } else {
+                return Err(format!("has predicate type `{ptype}`"));
+            };
+            Ok((ptype, kind, statement))
+        },
+    );
+    Alone {
+        signer: signers.into_keys().next(),
+        checked,
+    }
+}
+
 /// Verifies the ledger at `path` against the trusted keys, with its own
 /// checkpoint and any `earlier` checkpoints. A ledger or checkpoint that
 /// does not exist is an error.
@@ -292,13 +344,31 @@ pub fn verify_entries(
     };
     let lines = Lines::read(path)?;
     let n = lines.len() as u64;
-    let leaves: Vec<Hash> = (0..lines.len())
-        .map(|i| merkle::leaf_hash(lines.line(i)))
+    // Each line's hashes, then each entry's own checks (the line, its
+    // signature, its statement and predicate), side by side on the run's
+    // threads: they need nothing but the line and the hash of the line
+    // before it, and a ledger's bytes are mostly in a few large results.
+    // What depends on the entries before (the runs, reused results, which
+    // entry is the first bad one) is decided in order below, exactly as if
+    // each entry were checked only once those before it had verified.
+    let hashes: Vec<(Hash, String)> = (0..lines.len())
+        .into_par_iter()
+        .map(|i| (merkle::leaf_hash(lines.line(i)), line_hash(lines.line(i))))
+        .collect();
+    let leaves: Vec<Hash> = hashes.iter().map(|(leaf, _)| *leaf).collect();
+    let checked_alone: Vec<Alone> = (0..lines.len())
+        .into_par_iter()
+        .map(|i| {
+            let prev = match i.checked_sub(1) {
+                Some(before) => hashes[before].1.as_str(),
+                None => GENESIS,
+            };
+            check_alone(i as u64, lines.line(i), prev, trusted)
+        })
         .collect();
 
     let mut signers = BTreeMap::new();
     let mut first_bad: Option<(u64, String)> = None;
-    let mut prev = GENESIS.to_owned();
     let mut runs = 0u64;
     let mut utility: Option<String> = None;
     let mut verified = Vec::with_capacity(lines.len());
@@ -306,14 +376,14 @@ pub fn verify_entries(
     let mut open: Option<(String, u64, u64)> = None;
     // The rules the run being read reuses: none of its own results may be one.
     let mut reused = std::collections::BTreeSet::new();
-    for i in 0..lines.len() {
-        let line = lines.line(i);
+    for (i, alone) in checked_alone.into_iter().enumerate() {
         let idx = i as u64;
-        let checked = check_entry(idx, line, &prev, trusted, &mut signers).and_then(
-            |(ptype, serde::de::IgnoredAny, statement)| {
-                if ptype == RUN_PREDICATE {
-                    let run: RunPredicate = predicate(&statement)
-                        .map_err(|e| format!("its run header is malformed: {e}"))?;
+        if let Some(key) = alone.signer {
+            signers.insert(key, ());
+        }
+        let checked = alone.checked.and_then(|(ptype, kind, statement)| {
+            match kind {
+                Kind::Run(run) => {
                     if let Some((id, left, _)) = &open {
                         return Err(format!(
                             "starts a run while run {id} still lacks {left} results"
@@ -331,42 +401,33 @@ pub fn verify_entries(
                     utility.get_or_insert(run.evidence.utility_id.clone());
                     runs += 1;
                     open = (run.results > 0).then_some((run.run, run.results, idx));
-                } else if ptype == RESULT_PREDICATE {
-                    let r: ResultPredicate = predicate(&statement)
-                        .map_err(|e| format!("its result is malformed: {e}"))?;
-                    if reused.contains(&r.rule.id) {
-                        return Err(format!(
-                            "is a result of `{}`, which its run reuses",
-                            r.rule.id
-                        ));
+                }
+                Kind::Result { run, rule } => {
+                    if reused.contains(&rule) {
+                        return Err(format!("is a result of `{rule}`, which its run reuses"));
                     }
                     match open.as_mut() {
-                        Some((id, left, _)) if *id == r.run => {
+                        Some((id, left, _)) if *id == run => {
                             *left -= 1;
                             if *left == 0 {
                                 open = None;
                             }
                         }
                         Some((id, _, _)) => {
-                            return Err(format!("is a result of run {} inside run {id}", r.run));
+                            return Err(format!("is a result of run {run} inside run {id}"));
                         }
                         None => {
-                            return Err(format!(
-                                "is a result of run {} outside any run header",
-                                r.run
-                            ));
+                            return Err(format!("is a result of run {run} outside any run header"));
                         }
                     }
-                } else {
-                    return Err(format!("has predicate type `{ptype}`"));
                 }
-                Ok(VerifiedEntry {
-                    predicate_type: ptype,
-                    statement,
-                    hash: line_hash(line),
-                })
-            },
-        );
+            }
+            Ok(VerifiedEntry {
+                predicate_type: ptype,
+                statement,
+                hash: hashes[i].1.clone(),
+            })
+        });
         match checked {
             Ok(e) => verified.push(e),
             Err(why) => {
@@ -374,9 +435,6 @@ pub fn verify_entries(
                 break;
             }
         }
-        prev = verified
-            .last()
-            .map_or_else(|| line_hash(line), |e| e.hash.clone());
     }
 
     // Checkpoints: the ledger's own, and those given.
