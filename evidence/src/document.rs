@@ -13,6 +13,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::layout::LaidOutItems;
 use crate::{
     Accounts, AreaAccess, Backups, Contracts, Governance, Inventory, Networks, People, SectionKind,
     Sites, Training,
@@ -59,6 +60,12 @@ pub enum CodecError {
         /// What the parser said.
         reason: String,
     },
+    #[error("a list item cannot be written: {reason}")]
+    /// An item laid out ahead of its document could not be written.
+    Item {
+        /// What the writer said.
+        reason: String,
+    },
     #[error("the encoded {section} document is damaged: {reason}")]
     /// The bytes are not a document of the section's type in this encoding.
     Encoded {
@@ -97,15 +104,32 @@ fn typed<T: Document>(json: &serde_json::Value) -> Result<T, CodecError> {
 }
 
 /// Writes `value` in the bundle's layout (one record per line, `null`
-/// fields left out: see [`crate::layout`]) and a final newline.
-fn lay_out<T: Document, W: std::io::Write>(value: &T, mut out: W) -> Result<(), CodecError> {
+/// fields left out: see [`crate::layout`]) and a final newline, with the
+/// items laid out `ahead` first in their lists.
+fn lay_out<T: Document, W: std::io::Write>(
+    value: &T,
+    ahead: Vec<(&'static str, Vec<LaidOutItems>)>,
+    mut out: W,
+) -> Result<(), CodecError> {
     let json = |e: &dyn std::fmt::Display| CodecError::Json {
         section: T::KIND,
         reason: e.to_string(),
     };
-    let mut ser =
-        serde_json::Serializer::with_formatter(&mut out, crate::layout::RecordPerLine::default());
+    let mut ahead: crate::layout::Ahead = ahead
+        .into_iter()
+        .map(|(field, pieces)| Ok((serde_json::to_vec(field).map_err(|e| json(&e))?, pieces)))
+        .collect::<Result<_, CodecError>>()?;
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        crate::layout::RecordPerLine::new(&mut ahead),
+    );
     value.serialize(&mut ser).map_err(|e| json(&e))?;
+    if let Some((key, _)) = ahead.first() {
+        return Err(json(&format_args!(
+            "it has no list {} for the items laid out ahead",
+            String::from_utf8_lossy(key)
+        )));
+    }
     out.write_all(b"\n").map_err(|e| json(&e))
 }
 
@@ -180,39 +204,32 @@ macro_rules! documents {
             json: &serde_json::Value,
             out: W,
         ) -> Result<(), CodecError> {
-            write_completed_document(kind, json, &mut |_| Ok(()), out)
+            write_completed_document(kind, json, Vec::new(), out)
         }
 
-        /// [`write_canonical_document`] of a document whose JSON leaves out
-        /// part of it: `complete` is given the typed document (the section's
-        /// type, as [`std::any::Any`]) to set that part before it is written.
-        /// An importer holding thousands of records already typed puts them
-        /// in this way rather than as JSON to be read again.
+        /// [`write_canonical_document`] of a document some of whose lists'
+        /// items were laid out ahead ([`LaidOutItems`], each list by the
+        /// name of its field): they are written as the first items of their
+        /// lists. An importer holding thousands of records already typed
+        /// lays them out this way, on every core, rather than putting them
+        /// in the JSON to be read again. A list named in `ahead` that the
+        /// document does not have is refused.
         ///
         /// ```
-        /// use mizuchi_evidence::{SectionKind, Training, write_completed_document};
+        /// use mizuchi_evidence::{LaidOutItems, SectionKind, write_completed_document};
         /// let json = serde_json::json!({});
-        /// let mut out = Vec::new();
-        /// write_completed_document(SectionKind::Training, &json, &mut |doc| {
-        ///     let training = doc.downcast_mut::<Training>().ok_or("not training")?;
-        ///     training.records.clear();
-        ///     Ok(())
-        /// }, &mut out)?;
-        /// assert!(out.starts_with(b"{"));
+        /// let ahead = vec![("nothing_of_the_kind", vec![LaidOutItems::new([1, 2])?])];
+        /// assert!(write_completed_document(SectionKind::Training, &json, ahead, Vec::new()).is_err());
         /// # Ok::<(), mizuchi_evidence::CodecError>(())
         /// ```
         pub fn write_completed_document<W: std::io::Write>(
             kind: SectionKind,
             json: &serde_json::Value,
-            complete: &mut dyn FnMut(&mut dyn std::any::Any) -> Result<(), String>,
+            ahead: Vec<(&'static str, Vec<LaidOutItems>)>,
             out: W,
         ) -> Result<(), CodecError> {
             match kind {
-                $(SectionKind::$kind => {
-                    let mut doc = typed::<$ty>(json)?;
-                    complete(&mut doc).map_err(|reason| CodecError::Json { section: kind, reason })?;
-                    lay_out(&doc, out)
-                })*
+                $(SectionKind::$kind => lay_out(&typed::<$ty>(json)?, ahead, out),)*
                 other => Err(CodecError::NotADocument(other)),
             }
         }

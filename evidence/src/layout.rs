@@ -23,10 +23,105 @@
 //! field as "not recorded", exactly as it reads `null`, so nothing is lost
 //! (an empty list, which can mean "none" rather than "not recorded", is
 //! kept). The bytes are valid JSON that any parser reads.
+//!
+//! The items of a document's list can also be laid out ahead of the
+//! document, in pieces on as many cores as there are ([`LaidOutItems`]): a
+//! register of a hundred thousand assets is most of its document, and one
+//! core writing it line by line would leave the others idle. The pieces are
+//! made by this same writer, so the document's bytes are the same either way.
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
+
+use crate::CodecError;
+
+/// The items of one of a document's lists (a field of the document itself,
+/// such as an inventory's `assets`), laid out ahead of the document exactly
+/// as the document's writer lays them out. A long list is made in pieces,
+/// each on its own core; the pieces, in order, are given to
+/// [`write_completed_document`](crate::write_completed_document), which
+/// writes them as the first items of the list.
+#[derive(Debug, Default)]
+pub struct LaidOutItems {
+    /// `[`, the items, and the end of the list (`\n  ]`) as the writer wrote them.
+    bytes: Vec<u8>,
+    /// The items: `bytes[items]`, each on a line of its own and separated
+    /// by commas.
+    items: std::ops::Range<usize>,
+    count: usize,
+}
+
+impl LaidOutItems {
+    /// Lays out `items` as the items of a list that is a field of a
+    /// document.
+    ///
+    /// ```
+    /// use mizuchi_evidence::{LaidOutItems, SectionKind, Training, write_completed_document};
+    /// let json = serde_json::json!({
+    ///     "records": [{"person": "P2", "course": "初任者研修", "completed_on": "2026-05-01"}]
+    /// });
+    /// let whole: Training = serde_json::from_value(json.clone())?;
+    /// let ahead = vec![("records", vec![LaidOutItems::new(&whole.records)?])];
+    /// let (mut with_ahead, mut at_once) = (Vec::new(), Vec::new());
+    /// write_completed_document(SectionKind::Training, &serde_json::json!({}), ahead, &mut with_ahead)?;
+    /// write_completed_document(SectionKind::Training, &json, Vec::new(), &mut at_once)?;
+    /// assert_eq!(with_ahead, at_once);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new<I>(items: I) -> Result<Self, CodecError>
+    where
+        I: IntoIterator,
+        I::Item: Serialize,
+    {
+        let mut count = 0;
+        let mut bytes = Vec::new();
+        // Inside a document, as a field of it: the list is written as it
+        // would be there, and its brackets cut off.
+        let mut none = Ahead::new();
+        let mut format = RecordPerLine::new(&mut none);
+        format.levels.push(Level {
+            pretty: true,
+            array: false,
+            written: true,
+            ahead: false,
+        });
+        let mut ser = serde_json::Serializer::with_formatter(&mut bytes, format);
+        serde::Serializer::collect_seq(&mut ser, items.into_iter().inspect(|_| count += 1))
+            .map_err(|e| CodecError::Item {
+                reason: e.to_string(),
+            })?;
+        let items = if count == 0 {
+            0..0
+        } else {
+            1..bytes.len().saturating_sub(LIST_END.len())
+        };
+        Ok(LaidOutItems {
+            bytes,
+            items,
+            count,
+        })
+    }
+
+    /// How many items it holds.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// It holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The items as the list holds them.
+    fn items(&self) -> &[u8] {
+        self.bytes.get(self.items.clone()).unwrap_or_default()
+    }
+}
+
+/// How a non-empty list that is a field of a document ends.
+const LIST_END: &[u8] = b"\n  ]";
 
 /// A container being written.
 struct Level {
@@ -36,12 +131,20 @@ struct Level {
     array: bool,
     /// Something was written in it (a separator comes before the next).
     written: bool,
+    /// Items laid out ahead were written in it (its own come after them).
+    ahead: bool,
 }
 
+/// Lists of a document whose items were laid out ahead: each field's key as
+/// written (`"assets"`) and the pieces.
+pub(crate) type Ahead = Vec<(Vec<u8>, Vec<LaidOutItems>)>;
+
 /// The `serde_json` formatter of the bundle layout (see the module docs).
-#[derive(Default)]
-pub(crate) struct RecordPerLine {
+pub(crate) struct RecordPerLine<'a> {
     levels: Vec<Level>,
+    /// Lists whose items were laid out ahead. Each is taken when its list is
+    /// written; what is left was for lists the document lacks.
+    ahead: &'a mut Ahead,
     /// The key being written, held until its value shows it is not `null`.
     key: Vec<u8>,
     /// Writes go to `key` (between `begin_object_key` and `end_object_key`).
@@ -52,7 +155,20 @@ pub(crate) struct RecordPerLine {
     skipping: bool,
 }
 
-impl RecordPerLine {
+impl<'a> RecordPerLine<'a> {
+    /// The formatter of a document, writing the items in `ahead` into their
+    /// lists.
+    pub(crate) fn new(ahead: &'a mut Ahead) -> Self {
+        RecordPerLine {
+            levels: Vec::new(),
+            ahead,
+            key: Vec::new(),
+            in_key: false,
+            pending: false,
+            skipping: false,
+        }
+    }
+
     /// A line break and the indentation of the current depth.
     fn newline<W: ?Sized + Write>(&self, w: &mut W, depth: usize) -> io::Result<()> {
         w.write_all(b"\n")?;
@@ -89,12 +205,31 @@ impl RecordPerLine {
     fn open<W: ?Sized + Write>(&mut self, w: &mut W, array: bool) -> io::Result<()> {
         self.flush_key(w)?;
         let pretty = self.levels.last().is_none_or(|p| p.pretty && !p.array);
+        w.write_all(if array { b"[" } else { b"{" })?;
+        // A list that is a field of the document (the key just written is
+        // its name) may have items laid out ahead: they come first.
+        let mut ahead = false;
+        if array
+            && pretty
+            && self.levels.len() == 1
+            && let Some(i) = self.ahead.iter().position(|(key, _)| *key == self.key)
+        {
+            let (_, pieces) = self.ahead.swap_remove(i);
+            for piece in pieces.iter().filter(|p| !p.is_empty()) {
+                if ahead {
+                    w.write_all(b",")?;
+                }
+                w.write_all(piece.items())?;
+                ahead = true;
+            }
+        }
         self.levels.push(Level {
             pretty,
             array,
-            written: false,
+            written: ahead,
+            ahead,
         });
-        w.write_all(if array { b"[" } else { b"{" })
+        Ok(())
     }
 
     /// Closes a container.
@@ -133,7 +268,7 @@ macro_rules! scalars {
     };
 }
 
-impl Formatter for RecordPerLine {
+impl Formatter for RecordPerLine<'_> {
     fn write_null<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         if self.in_key {
             return CompactFormatter.write_null(&mut self.key);
@@ -177,11 +312,11 @@ impl Formatter for RecordPerLine {
 
     fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
         let depth = self.levels.len();
-        let pretty = self.levels.last_mut().is_some_and(|l| {
+        let (pretty, ahead) = self.levels.last_mut().map_or((false, false), |l| {
             l.written = true;
-            l.pretty
+            (l.pretty, l.ahead)
         });
-        if !first {
+        if !first || ahead {
             w.write_all(b",")?;
         }
         if pretty {
@@ -233,10 +368,51 @@ mod tests {
     use serde_json::json;
 
     fn lay_out<T: Serialize>(value: &T) -> String {
+        lay_out_with(value, Vec::new())
+    }
+
+    fn lay_out_with<T: Serialize>(value: &T, ahead: Vec<(&str, Vec<LaidOutItems>)>) -> String {
+        let mut ahead: Ahead = ahead
+            .into_iter()
+            .map(|(k, p)| (serde_json::to_vec(k).unwrap(), p))
+            .collect();
         let mut out = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, RecordPerLine::default());
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut out, RecordPerLine::new(&mut ahead));
         value.serialize(&mut ser).unwrap();
+        assert!(ahead.is_empty(), "a list laid out ahead was not written");
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn items_laid_out_ahead_in_pieces_give_the_bytes_of_the_whole_list() {
+        let item = |i: usize| json!({"id": format!("A{i}"), "x": null, "os": {"b": null, "p": i}, "n": []});
+        let all: Vec<serde_json::Value> = (0..7).map(item).collect();
+        let whole = lay_out(&json!({"assets": all, "other": [1], "z": "w"}));
+        // Cuts of the list into pieces (an empty piece among them), with
+        // the list's own items after those laid out ahead.
+        for (cut, own) in [(0, 0), (3, 0), (7, 0), (2, 5), (0, 7), (5, 2)] {
+            let (ahead, rest) = all.split_at(7 - own);
+            let (a, b) = ahead.split_at(cut.min(ahead.len()));
+            let pieces = vec![
+                LaidOutItems::new(a).unwrap(),
+                LaidOutItems::new(Vec::<u8>::new()).unwrap(),
+                LaidOutItems::new(b).unwrap(),
+            ];
+            assert_eq!(pieces.iter().map(LaidOutItems::len).sum::<usize>(), 7 - own);
+            let doc = json!({"assets": rest, "other": [1], "z": "w"});
+            assert_eq!(
+                lay_out_with(&doc, vec![("assets", pieces)]),
+                whole,
+                "cut {cut}, own {own}"
+            );
+        }
+        // Nothing laid out ahead: an empty list stays `[]`.
+        let empty = vec![LaidOutItems::new(Vec::<u8>::new()).unwrap()];
+        assert_eq!(
+            lay_out_with(&json!({"assets": []}), vec![("assets", empty)]),
+            "{\n  \"assets\": []\n}"
+        );
     }
 
     #[test]

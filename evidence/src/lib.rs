@@ -83,6 +83,7 @@ pub use document::{
     CodecError, Document, ENCODING, canonical_document, decode_document, document_json,
     encode_document, write_canonical_document, write_completed_document,
 };
+pub use layout::LaidOutItems;
 pub use manifest::{
     BadExtensionName, ExtensionEntry, ExtensionName, FORMAT_NAME, FORMAT_VERSION, FileEntry,
     Manifest, SectionKind, SectionShape, Source, UnknownSection, Utility,

@@ -90,49 +90,33 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> 
     mizuchi_ledger::files::write_atomic(path, bytes).map_err(io(path))
 }
 
-/// A document as the writer makes it: kept in chunks (a document of a
-/// hundred thousand assets is over 100 MB, and one growing buffer would be
-/// copied at every doubling) and hashed chunk by chunk as each fills.
-#[derive(Default)]
-struct Spool {
-    /// Full chunks, hashed.
-    full: Vec<Vec<u8>>,
-    /// The chunk being filled.
-    current: Vec<u8>,
+/// A file being written, hashed as its bytes go by (the writer's buffer
+/// hands it large pieces: a document of a hundred thousand assets is tens
+/// of megabytes, written to its temporary file without being held whole).
+struct Hashed<W> {
+    out: W,
     hasher: Sha256,
+    /// The first write that failed.
+    failed: Option<std::io::Error>,
 }
 
-impl Spool {
-    const CHUNK: usize = 1 << 20;
-
-    /// The hex SHA-256 of everything written, and the chunks that hold it.
-    fn finish(mut self) -> (String, Vec<Vec<u8>>) {
-        self.hasher.update(&self.current);
-        self.full.push(self.current);
-        (hex::encode(self.hasher.finalize()), self.full)
-    }
-}
-
-impl Write for Spool {
+impl<W: Write> Write for Hashed<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut rest = buf;
-        while !rest.is_empty() {
-            if self.current.capacity() == 0 {
-                self.current.reserve_exact(Self::CHUNK);
+        match self.out.write(buf) {
+            Ok(n) => {
+                self.hasher.update(&buf[..n]);
+                Ok(n)
             }
-            let n = (Self::CHUNK - self.current.len()).min(rest.len());
-            self.current.extend_from_slice(&rest[..n]);
-            rest = &rest[n..];
-            if self.current.len() == Self::CHUNK {
-                self.hasher.update(&self.current);
-                self.full.push(std::mem::take(&mut self.current));
+            Err(e) => {
+                let copy = std::io::Error::new(e.kind(), e.to_string());
+                self.failed.get_or_insert(copy);
+                Err(e)
             }
         }
-        Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.out.flush()
     }
 }
 
@@ -359,17 +343,17 @@ impl BundleWriter {
         json: &serde_json::Value,
         sources: Option<Vec<Source>>,
     ) -> Result<bool, WriteError> {
-        self.put_completed_document(kind, json, &mut |_| Ok(()), sources)
+        self.put_completed_document(kind, json, Vec::new(), sources)
     }
 
-    /// [`BundleWriter::put_document_json`] of a document whose JSON leaves
-    /// out part of it, which `complete` sets in the typed document (see
+    /// [`BundleWriter::put_document_json`] of a document some of whose
+    /// lists' items were laid out `ahead` (see
     /// [`mizuchi_evidence::write_completed_document`]).
     pub(crate) fn put_completed_document(
         &mut self,
         kind: SectionKind,
         json: &serde_json::Value,
-        complete: &mut dyn FnMut(&mut dyn std::any::Any) -> Result<(), String>,
+        ahead: Vec<(&'static str, Vec<mizuchi_evidence::LaidOutItems>)>,
         sources: Option<Vec<Source>>,
     ) -> Result<bool, WriteError> {
         let invalid = |reason: String| WriteError::Invalid {
@@ -377,19 +361,40 @@ impl BundleWriter {
             section: kind.to_string(),
             reason,
         };
-        let mut spool = Spool::default();
-        // The serializer writes a few bytes at a time: buffer them.
-        let mut out = std::io::BufWriter::with_capacity(64 << 10, &mut spool);
-        mizuchi_evidence::write_completed_document(kind, json, complete, &mut out)
-            .map_err(|e| invalid(e.to_string()))?;
-        out.flush().map_err(|e| invalid(e.to_string()))?;
-        drop(out);
-        let (digest, chunks) = spool.finish();
+        // Written to a temporary file in the bundle as it is made, and given
+        // its name (or dropped, if it is the file the bundle has) once its
+        // digest is known.
+        let mut tmp = mizuchi_ledger::files::temp_in(&self.root, false).map_err(io(&self.root))?;
+        let tmp_path = tmp.path().to_owned();
+        let mut hashed = Hashed {
+            out: tmp.as_file_mut(),
+            hasher: Sha256::new(),
+            failed: None,
+        };
+        let written = {
+            // The serializer writes a few bytes at a time: buffer them.
+            let mut out = std::io::BufWriter::with_capacity(256 << 10, &mut hashed);
+            mizuchi_evidence::write_completed_document(kind, json, ahead, &mut out)
+                .map_err(|e| invalid(e.to_string()))
+                .and_then(|()| out.flush().map_err(io(&tmp_path)))
+        };
+        // A write that failed (a full disk) is said as such, not as a
+        // document refused.
+        if let Some(source) = hashed.failed.take() {
+            return Err(WriteError::Io {
+                path: tmp_path,
+                source,
+            });
+        }
+        written?;
+        let digest = hex::encode(hashed.hasher.finalize());
         let existing = self.manifest.files.iter().position(|f| f.kind == kind);
         let imported = sources.as_ref().map(|_| digest.clone());
         if let Some(i) = existing
             && self.manifest.files[i].sha256 == digest
         {
+            // The bundle has these bytes: the temporary file goes.
+            drop(tmp);
             let f = &mut self.manifest.files[i];
             let changed = sources.as_ref().is_some_and(|s| *s != f.sources);
             if let Some(s) = sources {
@@ -407,7 +412,9 @@ impl BundleWriter {
             default
         };
         let full = self.full(&rel)?;
-        mizuchi_ledger::files::write_atomic_parts(&full, &chunks).map_err(io(&full))?;
+        tmp.as_file().sync_all().map_err(io(&tmp_path))?;
+        tmp.persist(&full).map_err(|e| io(&full)(e.error))?;
+        mizuchi_ledger::files::sync_dir(&self.root);
         self.written.push(full);
         let entry = FileEntry {
             path: rel,

@@ -804,9 +804,10 @@ pub(crate) struct Merged {
     pub dropped: Vec<(&'static str, u64)>,
     /// The table held records before (which this import replaced).
     pub replaced: bool,
-    /// The records of a list table kept typed: the document's list is left
-    /// empty, for these to fill when it is written.
-    pub typed: Option<Vec<Typed>>,
+    /// The records of a list table kept typed, and the list's field: the
+    /// document's list is left empty, for these to be laid out into when it
+    /// is written.
+    pub typed: Option<(&'static str, Vec<Typed>)>,
 }
 
 /// Puts the records of `read` into the section document `doc`, replacing
@@ -890,7 +891,7 @@ pub(crate) fn merge(
                         }
                     })
                     .collect();
-                merged.typed = Some(typed);
+                merged.typed = Some((*field, typed));
             }
         }
         Placement::Root => {
@@ -1153,18 +1154,58 @@ mod tests {
     }
 
     /// The document as the bundle writes it, with the typed records the
-    /// merge of `table` kept.
+    /// merge kept laid out ahead into their list.
     fn written(section: SectionKind, doc: &Value, table: &Table, merged: Merged) -> String {
-        let mut typed = merged.typed;
+        let ahead = merged
+            .typed
+            .map(|(field, records)| vec![(field, table.records.lay_out(records).unwrap())])
+            .unwrap_or_default();
         let mut out = Vec::new();
-        mizuchi_evidence::write_completed_document(
-            section,
-            doc,
-            &mut |d| typed.take().map_or(Ok(()), |t| table.records.fill(d, t)),
-            &mut out,
-        )
-        .unwrap();
+        mizuchi_evidence::write_completed_document(section, doc, ahead, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_list_table_kept_typed_is_written_as_its_records_in_json_would_be() {
+        // Each list table's own example row (every column filled as its
+        // template shows), twice: the typed records are laid out into the
+        // list the table names, and give the bytes the JSON path gives.
+        let lists = tables::all()
+            .iter()
+            .filter(|t| matches!(t.placement, Placement::List(_)));
+        let mut checked = 0;
+        for t in lists {
+            let mut csv = csv::Writer::from_writer(Vec::new());
+            csv.write_record(t.columns.iter().map(|c| c.header.ja.as_str()))
+                .unwrap();
+            for id in ["X1", "X2"] {
+                csv.write_record(t.columns.iter().map(|c| match c.path.as_str() {
+                    "id" => id,
+                    _ => c.example,
+                }))
+                .unwrap();
+            }
+            let g = super::super::grid::read_csv(&csv.into_inner().unwrap()).unwrap();
+            let bytes = |as_json: bool| {
+                let mut problems = Vec::new();
+                let mut r = read(t, &g, "t.csv", jst(), &mut problems).unwrap();
+                assert!(problems.is_empty(), "{}: {problems:?}", t.name);
+                assert_eq!(r.rows.len(), 2, "{}", t.name);
+                let mut doc = json!({});
+                let merged = merge(&mut doc, &mut r, as_json, &mut problems);
+                assert_eq!(merged.typed.is_some(), !as_json, "{}", t.name);
+                written(t.section, &doc, t, merged)
+            };
+            let (typed, json) = (bytes(false), bytes(true));
+            assert_eq!(typed, json, "{}", t.name);
+            assert_eq!(
+                typed.lines().filter(|l| l.starts_with("    {")).count(),
+                2,
+                "{typed}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 20, "{checked} list tables");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::{
     IgnoredColumn, ImportError, ImportKind, ImportOptions, ImportReport, LogOrigin, RowProblem,
     TableImport, file_name, ordered::TimeOrdered, write_log,
 };
-use crate::bundle::BundleWriter;
+use crate::bundle::{BundleWriter, WriteError};
 use assemble::{Detected, Read};
 use spec::Placement;
 
@@ -232,8 +232,8 @@ pub(crate) fn import(
         for r in reads.iter_mut().filter(|r| r.table.section == section) {
             let as_json = assemble::has_children_among(r.table, &here);
             let mut merged = assemble::merge(&mut doc, r, as_json, &mut problems);
-            if let Some(records) = merged.typed.take() {
-                typed.push((r.table, records));
+            if let Some((field, records)) = merged.typed.take() {
+                typed.push((r.table, field, records));
             }
             report.tables.push(TableImport {
                 table: r.table.name.to_owned(),
@@ -271,7 +271,7 @@ pub(crate) fn import(
         .iter()
         .map(|e| ("encoding".to_owned(), e.clone()))
         .collect();
-    for (section, doc, replacing, mut typed) in written {
+    for (section, doc, replacing, typed) in written {
         let mut sources: Vec<Source> = into
             .entry(section)
             .map(|e| e.sources.clone())
@@ -293,13 +293,18 @@ pub(crate) fn import(
             assumed: assumed.clone(),
             records,
         });
-        // The lists kept typed go into the typed document as it is written.
-        let mut complete = |d: &mut dyn std::any::Any| {
-            typed
-                .drain(..)
-                .try_for_each(|(table, records)| table.records.fill(d, records))
-        };
-        let changed = into.put_completed_document(section, &doc, &mut complete, Some(sources))?;
+        // The lists kept typed are laid out on every core, and written into
+        // the document's (empty) lists.
+        let ahead = typed
+            .into_iter()
+            .map(|(table, field, records)| Ok((field, table.records.lay_out(records)?)))
+            .collect::<Result<Vec<_>, mizuchi_evidence::CodecError>>()
+            .map_err(|e| WriteError::Invalid {
+                path: section.default_file_name(),
+                section: section.to_string(),
+                reason: e.to_string(),
+            })?;
+        let changed = into.put_completed_document(section, &doc, ahead, Some(sources))?;
         report.unchanged &= !changed;
         report.records += records;
         if let Some(e) = into.entry(section) {
@@ -348,8 +353,9 @@ pub(crate) fn import(
     Ok(())
 }
 
-/// A list table's records kept typed, for the document to be written with.
-type Filled = (&'static spec::Table, Vec<spec::Typed>);
+/// A list table's records kept typed, and the document's field they are
+/// the items of.
+type Filled = (&'static spec::Table, &'static str, Vec<spec::Typed>);
 
 /// The sheet of a label `file [sheet]`.
 fn sheet_of(label: &str, file: &str) -> Option<String> {

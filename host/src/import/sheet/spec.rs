@@ -6,7 +6,8 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use mizuchi_evidence::{SectionKind, Text};
+use mizuchi_evidence::{CodecError, LaidOutItems, SectionKind, Text};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -171,34 +172,20 @@ pub(crate) trait Records: Send + Sync {
     fn read_json(&self, json: &Value) -> Result<Typed, (String, String)>;
     /// A record as JSON (`null` for what it does not record).
     fn to_json(&self, record: &Typed) -> Value;
-    /// Sets the list this table fills in the typed document `doc` to
-    /// `records`; refused for a table that is not a list.
-    fn fill(&self, doc: &mut dyn Any, records: Vec<Typed>) -> Result<(), String>;
+    /// Lays `records` out as the items of a document's list, in pieces on
+    /// every core (and lets them go there).
+    fn lay_out(&self, records: Vec<Typed>) -> Result<Vec<LaidOutItems>, CodecError>;
 }
 
-/// The [`Records`] of rows of type `T`, which (for a list table) `set`
-/// puts in a document of type `D`.
-struct RecordsOf<T, D> {
-    set: Option<fn(&mut D, Vec<T>)>,
-}
+/// The [`Records`] of rows of type `T`.
+struct RecordsOf<T>(std::marker::PhantomData<fn() -> T>);
 
-/// The records of a table whose rows are of type `T` and not a list of a
-/// document (a single row, child rows, log records).
+/// The records of a table whose rows are of type `T`.
 pub(crate) fn record<T>() -> Arc<dyn Records>
 where
     T: DeserializeOwned + Serialize + Send + 'static,
 {
-    Arc::new(RecordsOf::<T, ()> { set: None })
-}
-
-/// The records of a list table: rows of type `T` that `set` puts in a
-/// document of type `D`.
-pub(crate) fn list_of<D, T>(set: fn(&mut D, Vec<T>)) -> Arc<dyn Records>
-where
-    D: 'static,
-    T: DeserializeOwned + Serialize + Send + 'static,
-{
-    Arc::new(RecordsOf { set: Some(set) })
+    Arc::new(RecordsOf::<T>(std::marker::PhantomData))
 }
 
 /// `T` read from `de`, naming the refused field when it is not one. The path
@@ -217,9 +204,11 @@ where
     }
 }
 
-impl<T, D> Records for RecordsOf<T, D>
+/// Records laid out together on one core.
+const ITEMS_PER_PIECE: usize = 4096;
+
+impl<T> Records for RecordsOf<T>
 where
-    D: 'static,
     T: DeserializeOwned + Serialize + Send + 'static,
 {
     fn read(&self, row: Fields<'_>) -> Result<Typed, (String, String)> {
@@ -237,16 +226,17 @@ where
             .unwrap_or(Value::Null)
     }
 
-    fn fill(&self, doc: &mut dyn Any, records: Vec<Typed>) -> Result<(), String> {
-        let (Some(set), Some(doc)) = (self.set, doc.downcast_mut::<D>()) else {
-            return Err("the table is not a list of this document".to_owned());
-        };
-        let typed: Option<Vec<T>> = records
-            .into_iter()
-            .map(|r| r.downcast::<T>().ok().map(|t| *t))
-            .collect();
-        set(doc, typed.ok_or("a record of another type")?);
-        Ok(())
+    fn lay_out(&self, records: Vec<Typed>) -> Result<Vec<LaidOutItems>, CodecError> {
+        records
+            .into_par_iter()
+            .chunks(ITEMS_PER_PIECE)
+            .map(|piece| {
+                let items: Option<Vec<&T>> = piece.iter().map(|r| r.downcast_ref::<T>()).collect();
+                LaidOutItems::new(items.ok_or_else(|| CodecError::Item {
+                    reason: "a record of another table".to_owned(),
+                })?)
+            })
+            .collect()
     }
 }
 

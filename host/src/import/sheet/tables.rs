@@ -12,7 +12,7 @@ use mizuchi_evidence as ev;
 use mizuchi_evidence::{Clause, SectionKind, Text};
 use serde_json::{Value, json};
 
-use super::spec::{CellKind, Choice, Column, Placement, Table, col, list_of, record};
+use super::spec::{CellKind, Choice, Column, Placement, Table, col, record};
 use crate::import::text::{list, norm};
 
 const fn c(
@@ -372,7 +372,7 @@ fn inventory() -> Vec<Table> {
                 col("needed_for_operations", "業務継続に必要", "Needed for operations").aka(&["バックアップ対象"]).kind(Bool).note("業務の継続に必要で、バックアップが要るか", "whether the service needs it, so it must be backed up", "○"),
                 col("site", "主な拠点", "Site").aka(&["拠点"]).note("主なデータがある拠点の ID (拠点の表)", "the site holding its primary data (a site id)", "KTN"),
             ],
-            records: list_of(|d: &mut ev::Inventory, v: Vec<ev::System>| d.systems = v),
+            records: record::<ev::System>(),
         },
         Table {
             name: "assets",
@@ -418,7 +418,7 @@ fn inventory() -> Vec<Table> {
                 col("vendor_support.until", "ベンダサポート期限", "Vendor support until").kind(Date).required().note("ベンダが OS・ファームウェアを保守する最終日 (ライフサイクル表にない機器)", "last day the vendor supports the OS or firmware (for devices not in the lifecycle table)", "2030-03-31"),
                 col("vendor_support.reference", "ベンダサポートの根拠", "Vendor support reference").note("根拠となる文書", "where the vendor says so", "保守終了予定のお知らせ 2024-05"),
             ],
-            records: list_of(|d: &mut ev::Inventory, v: Vec<ev::Asset>| d.assets = v),
+            records: record::<ev::Asset>(),
         },
         Table {
             name: "inventory_review",
@@ -487,7 +487,7 @@ fn networks_tables() -> Vec<Table> {
                         "○",
                     ),
             ],
-            records: list_of(|d: &mut ev::Networks, v: Vec<ev::Network>| d.networks = v),
+            records: record::<ev::Network>(),
         },
         Table {
             name: "links",
@@ -550,7 +550,7 @@ fn networks_tables() -> Vec<Table> {
                     "FW-KTN 経由",
                 ),
             ],
-            records: list_of(|d: &mut ev::Networks, v: Vec<ev::Link>| d.links = v),
+            records: record::<ev::Link>(),
         },
         Table {
             name: "remote_access",
@@ -598,7 +598,7 @@ fn networks_tables() -> Vec<Table> {
                     "○",
                 ),
             ],
-            records: list_of(|d: &mut ev::Networks, v: Vec<ev::RemoteAccess>| d.remote_access = v),
+            records: record::<ev::RemoteAccess>(),
         },
         Table {
             name: "remote_devices",
@@ -656,7 +656,7 @@ fn sites_tables() -> Vec<Table> {
                 col("kind", "種別", "Kind").kind(choice(SITE_KINDS)).required().note("拠点の種類", "what kind of site", "浄水場"),
                 col("region", "被災地域", "Region").aka(&["地域"]).note("同時に被災する地域 (浸水想定区域・県など)", "a region that fails together in a disaster", "北部浸水想定区域"),
             ],
-            records: list_of(|d: &mut ev::Sites, v: Vec<ev::Site>| d.sites = v),
+            records: record::<ev::Site>(),
         },
         Table {
             name: "areas",
@@ -675,7 +675,7 @@ fn sites_tables() -> Vec<Table> {
                 col("controlled", "管理区域", "Controlled").kind(Bool).note("人ごとに入室を許可する管理区域か", "whether entries are authorised per person", "○"),
                 col("department", "使用部署", "Department").aka(&["所管部署"]).note("この区域を仕事で使う部署。異動で離れた人は入室不要になります", "the department whose work needs the area; people transferred away no longer need it", "浄水課"),
             ],
-            records: list_of(|d: &mut ev::Sites, v: Vec<ev::Area>| d.areas = v),
+            records: record::<ev::Area>(),
         },
     ]
 }
@@ -726,7 +726,7 @@ fn people_tables() -> Vec<Table> {
                         "",
                     ),
             ],
-            records: list_of(|d: &mut ev::People, v: Vec<ev::Person>| d.people = v),
+            records: record::<ev::Person>(),
         },
         Table {
             name: "transfers",
@@ -841,7 +841,7 @@ fn accounts_tables() -> Vec<Table> {
                     "2026-11-20",
                 ),
         ],
-        records: list_of(|d: &mut ev::Accounts, v: Vec<ev::Account>| d.accounts = v),
+        records: record::<ev::Account>(),
     }]
 }
 
@@ -887,9 +887,7 @@ fn area_access_tables() -> Vec<Table> {
                     .kind(Date)
                     .note("取り消した日", "the day it was revoked", ""),
             ],
-            records: list_of(|d: &mut ev::AreaAccess, v: Vec<ev::AreaAuthorisation>| {
-                d.authorisations = v
-            }),
+            records: record::<ev::AreaAuthorisation>(),
         },
         Table {
             name: "visitors",
@@ -938,7 +936,7 @@ fn area_access_tables() -> Vec<Table> {
                     "定期点検",
                 ),
             ],
-            records: list_of(|d: &mut ev::AreaAccess, v: Vec<ev::Visit>| d.visitors = v),
+            records: record::<ev::Visit>(),
         },
     ]
 }
@@ -1025,7 +1023,7 @@ fn contracts_tables() -> Vec<Table> {
             ),
             placement: Placement::List("contracts"),
             columns,
-            records: list_of(|d: &mut ev::Contracts, v: Vec<ev::Contract>| d.contracts = v),
+            records: record::<ev::Contract>(),
         },
         Table {
             name: "dispositions",
@@ -1122,7 +1120,7 @@ fn backups_tables() -> Vec<Table> {
                     .required()
                     .note("コピーの媒体", "what the copy is on", "テープ"),
             ],
-            records: list_of(|d: &mut ev::Backups, v: Vec<ev::BackupRun>| d.runs = v),
+            records: record::<ev::BackupRun>(),
         },
         Table {
             name: "restore_tests",
@@ -1154,7 +1152,7 @@ fn backups_tables() -> Vec<Table> {
                     "予備機へ全体復元",
                 ),
             ],
-            records: list_of(|d: &mut ev::Backups, v: Vec<ev::RestoreTest>| d.restore_tests = v),
+            records: record::<ev::RestoreTest>(),
         },
     ]
 }
@@ -1193,7 +1191,7 @@ fn training_tables() -> Vec<Table> {
                 .required()
                 .note("受講した日", "the day it was completed", "2026-06-15"),
         ],
-        records: list_of(|d: &mut ev::Training, v: Vec<ev::TrainingRecord>| d.records = v),
+        records: record::<ev::TrainingRecord>(),
     }]
 }
 
@@ -1280,7 +1278,7 @@ fn governance_tables() -> Vec<Table> {
                     "",
                 ),
             ],
-            records: list_of(|d: &mut ev::Governance, v: Vec<ev::Appointment>| d.appointments = v),
+            records: record::<ev::Appointment>(),
         },
         Table {
             name: "csirt",
@@ -1378,9 +1376,7 @@ fn governance_tables() -> Vec<Table> {
                         "2026-02-10",
                     ),
             ],
-            records: list_of(|d: &mut ev::Governance, v: Vec<ev::ContinuityPlan>| {
-                d.continuity_plans = v
-            }),
+            records: record::<ev::ContinuityPlan>(),
         },
         Table {
             name: "audits",
@@ -1420,7 +1416,7 @@ fn governance_tables() -> Vec<Table> {
                         "浄水課",
                     ),
             ],
-            records: list_of(|d: &mut ev::Governance, v: Vec<ev::Audit>| d.audits = v),
+            records: record::<ev::Audit>(),
         },
         Table {
             name: "audit_findings",
@@ -1485,7 +1481,7 @@ fn governance_tables() -> Vec<Table> {
                     "2026-10-02",
                 ),
             ],
-            records: list_of(|d: &mut ev::Governance, v: Vec<ev::Approval>| d.approvals = v),
+            records: record::<ev::Approval>(),
         },
         Table {
             name: "risk_assessments",
@@ -1516,9 +1512,7 @@ fn governance_tables() -> Vec<Table> {
                     "○",
                 ),
             ],
-            records: list_of(|d: &mut ev::Governance, v: Vec<ev::RiskAssessment>| {
-                d.risk_assessments = v
-            }),
+            records: record::<ev::RiskAssessment>(),
         },
         Table {
             name: "risk_plan",
@@ -1655,9 +1649,7 @@ fn governance_tables() -> Vec<Table> {
                         "2027-03-31",
                     ),
             ],
-            records: list_of(|d: &mut ev::Governance, v: Vec<ev::RiskAcceptance>| {
-                d.risk_acceptances = v
-            }),
+            records: record::<ev::RiskAcceptance>(),
         },
     ]
 }
