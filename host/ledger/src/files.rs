@@ -210,24 +210,29 @@ pub fn sync_dir(dir: &Path) {
 /// Writes `bytes` to `path` through a temporary file, a flush and a rename,
 /// so that `path` holds either its old or its new content, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_parts(path, &[bytes])
-}
-
-/// [`write_atomic`] of the concatenation of `parts` (a large file made in
-/// pieces is written without being joined first).
-pub fn write_atomic_parts<B: AsRef<[u8]>>(path: &Path, parts: &[B]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
     let mut tmp = temp_in(dir, false)?;
-    for part in parts {
-        tmp.write_all(part.as_ref())?;
-    }
+    tmp.write_all(bytes)?;
+    persist_durably(tmp, path)
+}
+
+/// Gives the temporary file `tmp` (made by [`temp_in`] in the directory of
+/// `path`) the name `path` durably: its bytes are flushed to disk before the
+/// rename, and the directory entry after it.
+pub fn persist_durably(tmp: tempfile::NamedTempFile, path: &Path) -> io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir);
+    if let Some(dir) = path.parent() {
+        sync_dir(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        });
+    }
     Ok(())
 }
 

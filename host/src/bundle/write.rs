@@ -412,9 +412,7 @@ impl BundleWriter {
             default
         };
         let full = self.full(&rel)?;
-        tmp.as_file().sync_all().map_err(io(&tmp_path))?;
-        tmp.persist(&full).map_err(|e| io(&full)(e.error))?;
-        mizuchi_ledger::files::sync_dir(&self.root);
+        mizuchi_ledger::files::persist_durably(tmp, &full).map_err(io(&full))?;
         self.written.push(full);
         let entry = FileEntry {
             path: rel,
@@ -650,14 +648,7 @@ impl BundleWriter {
             path: full.clone(),
             source: e.into_error(),
         })?;
-        tmp.as_file().sync_all().map_err(io(&full))?;
-        tmp.persist(&full).map_err(|e| WriteError::Io {
-            path: full.clone(),
-            source: e.error,
-        })?;
-        if let Some(dir) = full.parent() {
-            mizuchi_ledger::files::sync_dir(dir);
-        }
+        mizuchi_ledger::files::persist_durably(tmp, &full).map_err(io(&full))?;
         self.written.push(full.clone());
         let sha256 = hex::encode(sink.hasher.finalize());
         let entry = FileEntry {
