@@ -13,6 +13,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "host")]
 use crate::layout::LaidOutItems;
 use crate::{
     Accounts, AreaAccess, Backups, Contracts, Governance, Inventory, Networks, People, SectionKind,
@@ -76,6 +77,7 @@ pub enum CodecError {
     },
 }
 
+#[cfg(feature = "host")]
 fn encode<T: Document>(json: &str) -> Result<Vec<u8>, CodecError> {
     let value: T = serde_json::from_str(json).map_err(|e| CodecError::Json {
         section: T::KIND,
@@ -84,6 +86,7 @@ fn encode<T: Document>(json: &str) -> Result<Vec<u8>, CodecError> {
     value.encode()
 }
 
+#[cfg(feature = "host")]
 fn to_json<T: Document>(value: &T) -> Result<String, CodecError> {
     serde_json::to_string(value).map_err(|e| CodecError::Json {
         section: T::KIND,
@@ -91,6 +94,7 @@ fn to_json<T: Document>(value: &T) -> Result<String, CodecError> {
     })
 }
 
+#[cfg(feature = "host")]
 fn typed<T: Document>(json: &serde_json::Value) -> Result<T, CodecError> {
     // Tracking the path costs about a third of reading a large document:
     // read without it, and again with it only to say where a refusal is.
@@ -106,6 +110,7 @@ fn typed<T: Document>(json: &serde_json::Value) -> Result<T, CodecError> {
 /// Writes `value` in the bundle's layout (one record per line, `null`
 /// fields left out: see [`crate::layout`]) and a final newline, with the
 /// items laid out `ahead` first in their lists.
+#[cfg(feature = "host")]
 fn lay_out<T: Document, W: std::io::Write>(
     value: &T,
     ahead: Vec<(&'static str, Vec<LaidOutItems>)>,
@@ -133,7 +138,8 @@ fn lay_out<T: Document, W: std::io::Write>(
     out.write_all(b"\n").map_err(|e| json(&e))
 }
 
-/// Decodes a document that [`encode_document`] encoded.
+/// Decodes a document that the host encoded (`encode_document`, feature
+/// `host`).
 ///
 /// ```
 /// use mizuchi_evidence::{Training, SectionKind, decode_document, encode_document};
@@ -160,6 +166,7 @@ macro_rules! documents {
 
         /// Parses the JSON text of a `kind` document into its type and
         /// encodes it in the binary form rules decode with [`decode_document`].
+        #[cfg(feature = "host")]
         #[cfg_attr(doc, doc = " Example: [`decode_document`].")]
         pub fn encode_document(kind: SectionKind, json: &str) -> Result<Vec<u8>, CodecError> {
             match kind {
@@ -181,6 +188,7 @@ macro_rules! documents {
         /// assert!(canonical_document(SectionKind::Training, &serde_json::json!({"recrods": []})).is_err());
         /// # Ok::<(), mizuchi_evidence::CodecError>(())
         /// ```
+        #[cfg(feature = "host")]
         pub fn canonical_document(kind: SectionKind, json: &serde_json::Value) -> Result<Vec<u8>, CodecError> {
             let mut bytes = Vec::new();
             write_canonical_document(kind, json, &mut bytes)?;
@@ -199,6 +207,7 @@ macro_rules! documents {
         /// assert_eq!(out, canonical_document(SectionKind::Training, &json)?);
         /// # Ok::<(), mizuchi_evidence::CodecError>(())
         /// ```
+        #[cfg(feature = "host")]
         pub fn write_canonical_document<W: std::io::Write>(
             kind: SectionKind,
             json: &serde_json::Value,
@@ -222,6 +231,7 @@ macro_rules! documents {
         /// assert!(write_completed_document(SectionKind::Training, &json, ahead, Vec::new()).is_err());
         /// # Ok::<(), mizuchi_evidence::CodecError>(())
         /// ```
+        #[cfg(feature = "host")]
         pub fn write_completed_document<W: std::io::Write>(
             kind: SectionKind,
             json: &serde_json::Value,
@@ -244,6 +254,7 @@ macro_rules! documents {
         /// assert_eq!(document_json(SectionKind::Training, &bytes)?, r#"{"records":[]}"#);
         /// # Ok::<(), mizuchi_evidence::CodecError>(())
         /// ```
+        #[cfg(feature = "host")]
         pub fn document_json(kind: SectionKind, encoded: &[u8]) -> Result<String, CodecError> {
             match kind {
                 $(SectionKind::$kind => to_json(&decode_document::<$ty>(encoded)?),)*

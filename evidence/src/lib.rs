@@ -45,6 +45,15 @@
 //! this very type; the event logs ([`AuthEvent`], [`DoorEvent`]) arrive as
 //! a stream of compact entries ([`stream`]).
 //!
+//! # Features
+//!
+//! - `host`: the host's side of the document codec (`encode_document`,
+//!   `canonical_document`, `write_completed_document`, `document_json`,
+//!   `LaidOutItems`). A rule module only decodes ([`decode_document`]);
+//!   without the feature, its build does not compile a JSON reader and
+//!   writer for every document type.
+//! - `schema`: the JSON Schema of every section.
+//!
 //! # The manifest
 //!
 //! [`Manifest`] lists every file with its section and digest.
@@ -71,6 +80,7 @@
 mod common;
 mod document;
 mod flat;
+#[cfg(feature = "host")]
 mod layout;
 mod manifest;
 mod sections;
@@ -79,10 +89,13 @@ mod time;
 pub mod verdict;
 
 pub use common::{Date, MAX_EXACT, Text, Timestamp};
+pub use document::{CodecError, Document, ENCODING, decode_document};
+#[cfg(feature = "host")]
 pub use document::{
-    CodecError, Document, ENCODING, canonical_document, decode_document, document_json,
-    encode_document, write_canonical_document, write_completed_document,
+    canonical_document, document_json, encode_document, write_canonical_document,
+    write_completed_document,
 };
+#[cfg(feature = "host")]
 pub use layout::LaidOutItems;
 pub use manifest::{
     BadExtensionName, ExtensionEntry, ExtensionName, FORMAT_NAME, FORMAT_VERSION, FileEntry,
